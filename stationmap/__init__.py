@@ -1,0 +1,3 @@
+"""stationmap: a map dashboard of the alleged Chinese "overseas police service stations"."""
+
+__version__ = "0.1.0"

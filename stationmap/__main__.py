@@ -1,0 +1,5 @@
+"""`python -m stationmap …`: see stationmap.cli."""
+
+from stationmap.cli import main
+
+raise SystemExit(main())

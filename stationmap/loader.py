@@ -1,0 +1,623 @@
+"""Read and validate a stationmap dataset (sites, events, sources) from a folder of CSV files.
+
+`load_dataset` never raises for bad data: it returns every row that is valid and a list of
+`Problem`s, each naming the file, row, column and what is wrong. The app shows the problems and
+the good rows; the `validate` command prints the problems and exits 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pandas as pd
+import pycountry
+
+from stationmap import schema
+from stationmap.dates import PartialDate, PartialDateError, parse_partial_date
+
+# Row number used for problems that concern a whole file rather than one of its lines.
+WHOLE_FILE = 0
+HEADER_ROW = 1
+
+# A curated table has about a hundred rows; an upload a thousand times larger is a mistake or
+# an attack, and parsing it would stall the app for every viewer.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+# Excel and some editors cap a cell far below this; a longer cell is pasted by mistake.
+MAX_CELL_CHARS = 5000
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input: where it is and what is wrong."""
+
+    file: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        row = "-" if self.row == WHOLE_FILE else str(self.row)
+        return f"{self.file}:{row}: {self.column or '-'}: {self.message}"
+
+
+@dataclass
+class Dataset:
+    """The valid rows of a dataset, as pandas tables, and every problem found on the way."""
+
+    sites: pd.DataFrame
+    events: pd.DataFrame
+    sources: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    data_dir: Path | None = None
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.problems
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@dataclass
+class RawTable:
+    """A CSV file's rows as text, each with the line number it starts on."""
+
+    file: str
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+
+
+def _decode(file: str, data: bytes, problems: list[Problem]) -> tuple[str, set[int]]:
+    """Decode UTF-8 (a BOM is accepted); report every line holding bytes that are not UTF-8.
+
+    Returns the text, with bad bytes replaced, and the numbers of the lines that held them, so
+    those rows can be dropped while the rest load.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    bad_lines: set[int] = set()
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            bad_lines.add(number)
+            byte = line[error.start : error.start + 1].hex()
+            problems.append(
+                Problem(
+                    file,
+                    number,
+                    "",
+                    f"bytes are not valid UTF-8 (byte 0x{byte} at character {error.start + 1}); "
+                    "save the file as UTF-8",
+                )
+            )
+    return data.decode("utf-8", errors="replace"), bad_lines
+
+
+def read_table(file: str, data: bytes | None, problems: list[Problem]) -> RawTable | None:
+    """Parse one CSV file's bytes; None (with a problem) if nothing can be read from it."""
+    if data is None:
+        problems.append(Problem(file, WHOLE_FILE, "", "file is missing"))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.append(
+            Problem(
+                file,
+                WHOLE_FILE,
+                "",
+                f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+            )
+        )
+        return None
+    if not data.strip():
+        problems.append(Problem(file, WHOLE_FILE, "", "file is empty"))
+        return None
+    if b"\x00" in data:
+        problems.append(Problem(file, WHOLE_FILE, "", "file is binary, not a CSV text file"))
+        return None
+    text, bad_lines = _decode(file, data, problems)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip() for name in next(reader)]
+    except (csv.Error, StopIteration) as error:
+        problems.append(Problem(file, HEADER_ROW, "", f"cannot read the header: {error}"))
+        return None
+    rows: list[tuple[int, dict[str, str]]] = []
+    start_line = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(Problem(file, start_line, "", f"malformed CSV: {error}"))
+            break
+        end_line = reader.line_num
+        line_numbers = set(range(start_line, end_line + 1))
+        row_start, start_line = start_line, end_line + 1
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines are harmless
+        if line_numbers & bad_lines:
+            continue  # already reported as bad bytes
+        if len(cells) > len(header):
+            extra = cells[len(header) :]
+            if any(cell.strip() for cell in extra):
+                problems.append(
+                    Problem(
+                        file,
+                        row_start,
+                        "",
+                        f"row has {len(cells)} cells but the header has {len(header)}",
+                    )
+                )
+                continue
+        values = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
+        rows.append((row_start, values))
+    return RawTable(file, header, rows)
+
+
+def check_columns(table: RawTable, problems: list[Problem]) -> bool:
+    """Report missing, unknown and repeated columns; False if a required column is missing."""
+    columns = schema.COLUMNS_BY_FILE[table.file]
+    known = {column.name for column in columns}
+    seen: set[str] = set()
+    for name in table.header:
+        if name in seen:
+            problems.append(Problem(table.file, HEADER_ROW, name, "column appears twice"))
+        seen.add(name)
+        if name not in known:
+            problems.append(
+                Problem(
+                    table.file,
+                    HEADER_ROW,
+                    name,
+                    "unknown column (expected: " + ", ".join(schema.column_names(table.file)) + ")",
+                )
+            )
+    usable = True
+    for column in columns:
+        if column.name not in seen:
+            what = "required" if column.required else "optional"
+            problems.append(
+                Problem(table.file, HEADER_ROW, column.name, f"{what} column is missing")
+            )
+            usable = usable and not column.required
+    return usable
+
+
+# --- field checks ----------------------------------------------------------------------------
+
+
+class RowChecker:
+    """Collects the problems of one row; each check returns the parsed value or None."""
+
+    def __init__(self, file: str, row: int, values: Mapping[str, str], problems: list[Problem]):
+        self.file = file
+        self.row = row
+        self.values = values
+        self.problems = problems
+        self.ok = True
+
+    def fail(self, column: str, message: str) -> None:
+        self.ok = False
+        self.problems.append(Problem(self.file, self.row, column, message))
+
+    def text(self, column: str, *, required: bool) -> str:
+        value = (self.values.get(column) or "").strip()
+        if required and not value:
+            self.fail(column, "required value is empty")
+        elif len(value) > MAX_CELL_CHARS:
+            self.fail(
+                column, f"value is {len(value):,} characters; the limit is {MAX_CELL_CHARS:,}"
+            )
+        elif any(ord(char) < 32 and char not in "\t\n\r" for char in value):
+            self.fail(column, "value contains control characters")
+        return value
+
+    def choice(self, column: str, allowed: Iterable[str], *, required: bool) -> str:
+        value = self.text(column, required=required)
+        allowed = tuple(allowed)
+        if value and value not in allowed:
+            self.fail(column, f"unknown value '{value}' (allowed: {', '.join(allowed)})")
+        return value
+
+    def identifier(self, column: str, pattern, seen: set[str]) -> str:
+        value = self.text(column, required=True)
+        if not value:
+            return value
+        if not pattern.match(value):
+            self.fail(column, f"'{value}' is not a valid id ({pattern.pattern})")
+        elif value in seen:
+            self.fail(column, f"duplicate id '{value}'")
+        return value
+
+    def country_code(self, column: str, *, required: bool) -> str:
+        value = self.text(column, required=required)
+        if value and (len(value) != 2 or pycountry.countries.get(alpha_2=value.upper()) is None):
+            self.fail(column, f"'{value}' is not an ISO 3166-1 alpha-2 country code")
+        elif value and value != value.upper():
+            self.fail(column, f"'{value}' should be upper case ('{value.upper()}')")
+        return value
+
+    def partial_date(self, column: str, today: date) -> PartialDate | None:
+        value = self.text(column, required=False)
+        try:
+            parsed = parse_partial_date(value)
+        except PartialDateError as error:
+            self.fail(column, str(error))
+            return None
+        if parsed and parsed.start > today:
+            self.fail(column, f"date {value} is in the future")
+            return None
+        return parsed
+
+    def coordinate(self, column: str, limit: float) -> float | None:
+        value = self.text(column, required=False)
+        if not value:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            self.fail(column, f"'{value}' is not a number")
+            return None
+        if not math.isfinite(number) or not -limit <= number <= limit:
+            self.fail(column, f"{value} is out of range (-{limit:g} to {limit:g})")
+            return None
+        return number
+
+    def id_list(
+        self,
+        column: str,
+        known: Mapping[str, object],
+        what: str,
+        *,
+        required: bool,
+        rejected: Iterable[str] = (),
+    ) -> tuple[str, ...]:
+        """Ids from a ';'-separated cell that refer to loaded rows.
+
+        An id of a row that exists but was rejected for its own problems is dropped quietly
+        (that row's problem says why); an id that exists nowhere is reported, and the rest of
+        this row still loads, so one dangling reference does not lose a whole event.
+        """
+        value = self.text(column, required=required)
+        ids = [part.strip() for part in value.split(schema.LIST_SEPARATOR) if part.strip()]
+        rejected = set(rejected)
+        unique: list[str] = []
+        for item in ids:
+            if item in known:
+                if item not in unique:
+                    unique.append(item)
+            elif item not in rejected:
+                self.problems.append(
+                    Problem(self.file, self.row, column, f"unknown {what} id '{item}'")
+                )
+        if required and value and not unique:
+            self.fail(column, f"none of the {what}s cited here could be loaded")
+        return tuple(unique)
+
+
+def check_url(url: str) -> str | None:
+    """Why a URL may not be followed, or None if it is a plain http(s) address."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return f"'{url}' is not a valid URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"only http(s) links are allowed, not '{parts.scheme or url}'"
+    if not parts.hostname:
+        return f"'{url}' has no host"
+    if any(char.isspace() or ord(char) < 32 for char in url):
+        return f"'{url}' contains spaces or control characters"
+    return None
+
+
+def parse_status_spec(
+    spec: str, listed: Iterable[str], loaded: Iterable[str] | None = None
+) -> tuple[dict[str, str], str | None]:
+    """Read a `sets_status` cell: one status for every site, or 'site_id:status' pairs.
+
+    `listed` are the ids written in the event's site_ids; `loaded` those that loaded (default:
+    all of them). Returns the status per loaded site and an error (None when the cell is valid).
+    """
+    listed = tuple(listed)
+    loaded = set(listed if loaded is None else loaded)
+    spec = spec.strip()
+    if not spec:
+        return {}, None
+    if ":" not in spec:
+        if spec not in schema.STATUSES:
+            return {}, f"unknown status '{spec}' (allowed: {', '.join(schema.STATUSES)})"
+        if not listed:
+            return {}, "a status needs at least one site in site_ids"
+        return {site_id: spec for site_id in listed if site_id in loaded}, None
+    statuses: dict[str, str] = {}
+    for pair in spec.split(schema.LIST_SEPARATOR):
+        site_id, _, status = (part.strip() for part in pair.partition(":"))
+        if not site_id or not status:
+            return {}, f"'{pair.strip()}' is not of the form site_id:status"
+        if site_id not in listed:
+            return {}, f"site '{site_id}' is given a status but is not in site_ids"
+        if status not in schema.STATUSES:
+            return {}, f"unknown status '{status}' (allowed: {', '.join(schema.STATUSES)})"
+        if site_id in loaded:
+            statuses[site_id] = status
+    return statuses, None
+
+
+# --- per-file validation ----------------------------------------------------------------------
+
+
+@dataclass
+class References:
+    """Ids present in a file whose rows were rejected: references to them are not reported twice."""
+
+    sites: set[str] = field(default_factory=set)
+    sources: set[str] = field(default_factory=set)
+
+
+def _ids_in(table: RawTable | None, file: str) -> set[str]:
+    if table is None:
+        return set()
+    column = schema.ID_COLUMN_BY_FILE[file]
+    return {(values.get(column) or "").strip() for _, values in table.rows} - {""}
+
+
+def _validate_sources(table: RawTable, problems: list[Problem], today: date) -> list[dict]:
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for number, values in table.rows:
+        check = RowChecker(table.file, number, values, problems)
+        source_id = check.identifier("source_id", schema.RECORD_ID_PATTERN, seen)
+        url = check.text("url", required=True)
+        if url and (reason := check_url(url)):
+            check.fail("url", reason)
+        row = {
+            "source_id": source_id,
+            "publisher": check.text("publisher", required=True),
+            "title": check.text("title", required=True),
+            "date": check.partial_date("date", today),
+            "url": url,
+            "kind": check.choice("kind", schema.SOURCE_KINDS, required=True),
+            "row": number,
+        }
+        if source_id:
+            seen.add(source_id)
+        if check.ok:
+            rows.append(row)
+    return rows
+
+
+def _validate_sites(
+    table: RawTable, sources: Mapping[str, dict], rejected: References, problems: list[Problem]
+) -> list[dict]:
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for number, values in table.rows:
+        check = RowChecker(table.file, number, values, problems)
+        site_id = check.identifier("site_id", schema.SITE_ID_PATTERN, seen)
+        precision = check.choice("precision", schema.PRECISIONS, required=True)
+        city = check.text("city", required=False)
+        locality = check.text("locality", required=False)
+        if precision in ("city", "locality") and not city:
+            check.fail("city", f"a site with precision '{precision}' needs a city")
+        if precision == "locality" and not locality:
+            check.fail("locality", "a site with precision 'locality' needs a locality")
+        latitude = check.coordinate("latitude", 90)
+        longitude = check.coordinate("longitude", 180)
+        has_lat = bool((values.get("latitude") or "").strip())
+        has_lon = bool((values.get("longitude") or "").strip())
+        if has_lat != has_lon:
+            check.fail("latitude" if not has_lat else "longitude", "give both coordinates or none")
+        coord_source = check.choice("coord_source", schema.COORD_SOURCES, required=False)
+        if latitude is not None and longitude is not None and not coord_source:
+            coord_source = "curated"
+        row = {
+            "site_id": site_id,
+            "name": check.text("name", required=True),
+            "country": check.text("country", required=True),
+            "iso2": check.country_code("iso2", required=True),
+            "city": city,
+            "locality": locality,
+            "operating_bureau": check.text("operating_bureau", required=False),
+            "precision": precision,
+            "latitude": latitude if latitude is not None and longitude is not None else None,
+            "longitude": longitude if latitude is not None and longitude is not None else None,
+            "coord_source": coord_source,
+            "notes": check.text("notes", required=False),
+            "source_ids": check.id_list(
+                "source_ids", sources, "source", required=True, rejected=rejected.sources
+            ),
+            "row": number,
+        }
+        if site_id:
+            seen.add(site_id)
+        if check.ok:
+            rows.append(row)
+    return rows
+
+
+def _validate_events(
+    table: RawTable,
+    sites: Mapping[str, dict],
+    sources: Mapping[str, dict],
+    rejected: References,
+    problems: list[Problem],
+    today: date,
+) -> list[dict]:
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for order, (number, values) in enumerate(table.rows):
+        check = RowChecker(table.file, number, values, problems)
+        event_id = check.identifier("event_id", schema.RECORD_ID_PATTERN, seen)
+        when = check.partial_date("date", today)
+        precision = check.choice("date_precision", schema.DATE_PRECISIONS, required=True)
+        written = (values.get("date") or "").strip()
+        implied = when.precision if when else ("unknown" if not written else "")
+        if precision and implied and precision != implied:
+            check.fail(
+                "date_precision",
+                f"'{precision}' does not match the date '{written}' (which is '{implied}')",
+            )
+        country = check.text("country", required=True)
+        iso2 = check.country_code("iso2", required=False)
+        if country and country != schema.GLOBAL_COUNTRY and not iso2:
+            check.fail(
+                "iso2", f"required for a country event (empty only for '{schema.GLOBAL_COUNTRY}')"
+            )
+        site_ids = check.id_list("site_ids", sites, "site", required=False, rejected=rejected.sites)
+        if iso2 and country != schema.GLOBAL_COUNTRY:
+            for site_id in site_ids:
+                site = sites.get(site_id)
+                if site and site["iso2"] != iso2:
+                    check.fail(
+                        "site_ids",
+                        f"site '{site_id}' is in {site['iso2']}, "
+                        f"not in this event's country {iso2}",
+                    )
+        listed = [
+            part.strip()
+            for part in (values.get("site_ids") or "").split(schema.LIST_SEPARATOR)
+            if part.strip()
+        ]
+        statuses, status_error = parse_status_spec(
+            values.get("sets_status") or "", listed, site_ids
+        )
+        if status_error:
+            check.fail("sets_status", status_error)
+        elif statuses and when is None and not written:
+            check.fail("sets_status", "an event without a date cannot set a status")
+        row = {
+            "event_id": event_id,
+            "date": when,
+            "date_precision": precision,
+            "site_ids": site_ids,
+            "country": country,
+            "iso2": iso2,
+            "event_type": check.choice("event_type", schema.EVENT_TYPES, required=True),
+            "actor": check.text("actor", required=True),
+            "summary": check.text("summary", required=True),
+            "sets_status": statuses,
+            "source_ids": check.id_list(
+                "source_ids", sources, "source", required=True, rejected=rejected.sources
+            ),
+            "row": number,
+            "order": order,
+        }
+        if event_id:
+            seen.add(event_id)
+        if check.ok:
+            rows.append(row)
+    return rows
+
+
+def _check_every_site_reported(
+    sites: list[dict], events: list[dict], problems: list[Problem]
+) -> list[dict]:
+    """A site that no dated event names has no first report: flag it and leave it out."""
+    reported = {site_id for event in events if event["date"] for site_id in event["site_ids"]}
+    kept = []
+    for site in sites:
+        if site["site_id"] in reported:
+            kept.append(site)
+        else:
+            problems.append(
+                Problem(
+                    schema.SITES_FILE,
+                    site["row"],
+                    "site_id",
+                    f"no dated event in {schema.EVENTS_FILE} names site '{site['site_id']}', "
+                    "so it has no first report",
+                )
+            )
+    return kept
+
+
+# --- the dataset -------------------------------------------------------------------------------
+
+SITE_FRAME_COLUMNS = [*schema.column_names(schema.SITES_FILE), "row"]
+EVENT_FRAME_COLUMNS = [*schema.column_names(schema.EVENTS_FILE), "row", "order"]
+SOURCE_FRAME_COLUMNS = [*schema.column_names(schema.SOURCES_FILE), "row"]
+
+
+def _frame(rows: list[dict], columns: list[str], index: str) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns)
+    # Parsed values (tuples, dicts, PartialDates) stay Python objects; text stays text.
+    frame = frame.astype({"row": "int64"})
+    return frame.set_index(index, drop=False).rename_axis(None)
+
+
+def build_dataset(
+    files: Mapping[str, bytes | None],
+    *,
+    today: date | None = None,
+    data_dir: Path | None = None,
+) -> Dataset:
+    """Validate the three files' bytes and return the dataset of every valid row."""
+    today = today or date.today()
+    problems: list[Problem] = []
+    raw_tables = {file: read_table(file, files.get(file), problems) for file in schema.DATA_FILES}
+    # A file missing a required column is not read further, but its ids still count as
+    # present, so references to them are not reported a second time.
+    tables = {
+        file: table if table is not None and check_columns(table, problems) else None
+        for file, table in raw_tables.items()
+    }
+
+    def rows_of(file: str, validate: Callable[[RawTable], list[dict]]) -> list[dict]:
+        table = tables[file]
+        return validate(table) if table is not None else []
+
+    sources = rows_of(schema.SOURCES_FILE, lambda t: _validate_sources(t, problems, today))
+    sources_by_id = {row["source_id"]: row for row in sources}
+    rejected = References(sources=_ids_in(raw_tables[schema.SOURCES_FILE], schema.SOURCES_FILE))
+    rejected.sources -= set(sources_by_id)
+    sites = rows_of(
+        schema.SITES_FILE, lambda t: _validate_sites(t, sources_by_id, rejected, problems)
+    )
+    sites_by_id = {row["site_id"]: row for row in sites}
+    rejected.sites = _ids_in(raw_tables[schema.SITES_FILE], schema.SITES_FILE) - set(sites_by_id)
+    events = rows_of(
+        schema.EVENTS_FILE,
+        lambda t: _validate_events(t, sites_by_id, sources_by_id, rejected, problems, today),
+    )
+    sites = _check_every_site_reported(sites, events, problems)
+    problems.sort()
+    site_frame = _frame(sites, SITE_FRAME_COLUMNS, "site_id")
+    for column in ("latitude", "longitude"):
+        site_frame[column] = pd.to_numeric(site_frame[column]).astype("float64")
+    return Dataset(
+        sites=site_frame,
+        events=_frame(events, EVENT_FRAME_COLUMNS, "event_id"),
+        sources=_frame(sources, SOURCE_FRAME_COLUMNS, "source_id"),
+        problems=problems,
+        data_dir=data_dir,
+    )
+
+
+def read_data_files(data_dir: Path) -> dict[str, bytes | None]:
+    """The raw bytes of the dataset's files in a folder (None for a missing file)."""
+    files: dict[str, bytes | None] = {}
+    for file in schema.DATA_FILES:
+        path = data_dir / file
+        files[file] = path.read_bytes() if path.is_file() else None
+    return files
+
+
+def load_dataset(data_dir: Path, *, today: date | None = None) -> Dataset:
+    """Load and validate the dataset in a folder. Never raises for bad data."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        problem = Problem(str(data_dir), WHOLE_FILE, "", "data folder does not exist")
+        empty = build_dataset({}, today=today, data_dir=data_dir)
+        empty.problems = [problem]
+        return empty
+    return build_dataset(read_data_files(data_dir), today=today, data_dir=data_dir)
