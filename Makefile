@@ -1,0 +1,87 @@
+# make setup | make run | make test | make clean
+#
+# Each install step leaves a stamp and reruns only when its inputs change, so a repeat
+# `make test` goes straight to the checks. Nothing here reads stdin: CI runs it with CI=true
+# and no terminal.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+MAKEFLAGS += --no-builtin-rules
+.DEFAULT_GOAL := setup
+
+PYTHON ?= python3
+VENV := .venv
+VENV_PY := $(VENV)/bin/python
+# The browser tests drive Debian's build; Playwright cannot download its own here.
+CHROMIUM := /usr/bin/chromium
+# Extra flags for `make run`, e.g. STREAMLIT_ARGS="--server.port 8502".
+STREAMLIT_ARGS ?=
+
+# Stamps live in the venv, so deleting .venv also forgets what was installed into it.
+RUNTIME_STAMP := $(VENV)/.runtime-requirements.stamp
+DEV_STAMP := $(VENV)/.dev-requirements.stamp
+# Written by scripts/vendor_assets.py after every successful copy.
+ASSETS_STAMP := static/vendor/manifest.json
+
+NPM := $(shell command -v npm 2>/dev/null)
+
+.PHONY: setup run test chromium no-npm-warning clean
+
+ifdef NPM
+setup: $(RUNTIME_STAMP) $(ASSETS_STAMP)
+else
+setup: $(RUNTIME_STAMP) no-npm-warning
+endif
+
+run: setup
+	$(VENV)/bin/streamlit run dashboard.py $(STREAMLIT_ARGS)
+
+test: setup $(DEV_STAMP) chromium
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV_PY) -m pytest
+
+$(VENV_PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): requirements.txt | $(VENV_PY)
+	$(VENV_PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# After the runtime stamp, so two pip installs never write into the venv at once under -j.
+$(DEV_STAMP): requirements.txt requirements-dev.txt $(RUNTIME_STAMP)
+	$(VENV_PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(ASSETS_STAMP): package.json package-lock.json scripts/vendor_assets.py
+	npm ci --no-audit --no-fund
+	$(PYTHON) scripts/vendor_assets.py
+
+no-npm-warning:
+	@echo "WARNING: npm not found, so Leaflet and the other map assets were not installed into" >&2
+	@echo "WARNING: static/vendor/. The map will fall back to public CDN assets, which needs a" >&2
+	@echo "WARNING: network and tells those CDNs who is viewing it. Install Node.js and npm," >&2
+	@echo "WARNING: then run 'make setup' again." >&2
+
+# Phony, not a file target: make must never treat a system binary as something it may
+# rebuild or delete.
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "ERROR: $(CHROMIUM) not found; the browser tests need Debian's Chromium." >&2; \
+	  echo "ERROR: Install it as root: apt-get install chromium fonts-noto-cjk" >&2; \
+	  echo "ERROR: (not 'playwright install': its browser download is not reachable here)." >&2; \
+	  exit 1; \
+	fi; \
+	echo "Installing Debian's chromium for the browser tests"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get -o DPkg::Lock::Timeout=120 update -q; \
+	apt-get -o DPkg::Lock::Timeout=120 install -y -q chromium fonts-noto-cjk; \
+	if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "ERROR: apt-get installed chromium but $(CHROMIUM) is still missing." >&2; \
+	  exit 1; \
+	fi
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache test-artifacts
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
