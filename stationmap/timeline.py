@@ -126,16 +126,19 @@ def select_events(dataset: Dataset, scope: EventScope, groups: Iterable[str] = (
     """Events in scope, as a timeline table in date order (undated last).
 
     An event is in scope if it names a site in scope, or names no site and concerns a country
-    in scope, or is worldwide (when the scope includes worldwide events).
+    in scope, or is worldwide (when the scope includes worldwide events). A statement by a
+    country that hosts no site at all (China's foreign ministry answering the reports) is about
+    every site, so it counts as worldwide.
     """
     groups = set(groups)
+    host_countries = set(dataset.sites["iso2"])
     site_names = dataset.sites["name"].to_dict()
     rows = []
     for event in dataset.events.itertuples(index=False):
         named = set(event.site_ids)
         if named:
             in_scope = bool(named & scope.site_ids)
-        elif event.country == schema.GLOBAL_COUNTRY:
+        elif event.country == schema.GLOBAL_COUNTRY or event.iso2 not in host_countries:
             in_scope = scope.include_global
         else:
             in_scope = event.iso2 in scope.countries
