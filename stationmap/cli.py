@@ -1,4 +1,4 @@
-"""Command line: `python -m stationmap validate|geocode …`.
+"""Command line: `python -m stationmap validate|geocode|export …`.
 
 Every command loads data through the same loader as the app, so what `validate` accepts is
 exactly what the dashboard shows.
@@ -9,12 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from stationmap import config
+from stationmap import config, exports, schema
+from stationmap.filters import FilterState, apply_filters
 from stationmap.loader import load_dataset
 from stationmap.summary import summarize
+from stationmap.timeline import scope_for, select_events
+from stationmap.views import build_site_view
 
 
 def _add_data_dir(parser: argparse.ArgumentParser) -> None:
@@ -53,7 +57,66 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="with --online: a user agent naming you, per Nominatim's usage policy",
     )
+    export = commands.add_parser(
+        "export", help="write the filtered sites (or events) as CSV, GeoJSON or an offline map"
+    )
+    _add_data_dir(export)
+    export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    export.add_argument(
+        "--what",
+        choices=("sites", "events"),
+        default="sites",
+        help="with --format csv: export sites (default) or the events about them",
+    )
+    export.add_argument("--out", type=Path, required=True, help="file to write ('-' for stdout)")
+    export.add_argument("--status", action="append", default=[], choices=schema.STATUSES)
+    export.add_argument("--country", action="append", default=[], help="ISO alpha-2 code")
+    export.add_argument("--region", action="append", default=[], help="e.g. Europe")
+    export.add_argument("--bureau", action="append", default=[], help="e.g. 'Fuzhou PSB'")
+    export.add_argument("--reported-from", type=date.fromisoformat, default=None)
+    export.add_argument("--reported-to", type=date.fromisoformat, default=None)
+    export.add_argument("--text", default="", help="free text over names, places and notes")
+    export.add_argument(
+        "--as-of", type=date.fromisoformat, default=None, help="derive statuses on this date"
+    )
     return parser
+
+
+EXPORT_FORMATS = ("csv", "geojson", "html")
+
+
+def run_export(args: argparse.Namespace, data_dir: Path, out: TextIO) -> int:
+    dataset = load_dataset(data_dir)
+    for problem in dataset.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    state = FilterState(
+        statuses=tuple(args.status),
+        countries=tuple(code.upper() for code in args.country),
+        regions=tuple(args.region),
+        bureaus=tuple(args.bureau),
+        reported_from=args.reported_from,
+        reported_to=args.reported_to,
+        text=args.text,
+        as_of=args.as_of,
+    )
+    on = args.as_of or date.today()
+    filtered = apply_filters(build_site_view(dataset, on), state)
+    if args.format == "csv" and args.what == "events":
+        data = exports.events_csv(select_events(dataset, scope_for(filtered)), dataset)
+    elif args.format == "csv":
+        data = exports.sites_csv(filtered, dataset)
+    elif args.format == "geojson":
+        data = exports.sites_geojson_bytes(filtered, dataset)
+    else:
+        from stationmap.mapbuilder import standalone_map_html
+
+        data = standalone_map_html(filtered, dataset, on=on)
+    if str(args.out) == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        args.out.write_bytes(data)
+        print(f"wrote {len(filtered)} site(s) to {args.out}", file=out)
+    return 0
 
 
 def run_validate(data_dir: Path, as_json: bool, out: TextIO) -> int:
@@ -84,6 +147,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     data_dir = args.data_dir or config.data_dir()
     if args.command == "validate":
         return run_validate(data_dir, args.json, out)
+    if args.command == "export":
+        return run_export(args, data_dir, out)
     if args.command == "geocode":
         # Imported here: the gazetteer is large and only this command needs it.
         from stationmap.geocoding import run_geocode

@@ -1,0 +1,128 @@
+"""`python -m stationmap …` end to end, in-process and as a real subprocess."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+from stationmap import config
+from stationmap.cli import main
+from tests.conftest import small_files, small_rows, write_dataset
+
+
+def run(argv):
+    out = io.StringIO()
+    code = main(argv, out=out)
+    return code, out.getvalue()
+
+
+def test_validate_prints_summary(small_data_dir):
+    code, output = run(["validate", "--data-dir", str(small_data_dir)])
+    assert code == 0
+    assert "sites:     3" in output
+    assert "countries: 2" in output
+
+
+def test_validate_json(small_data_dir):
+    code, output = run(["validate", "--data-dir", str(small_data_dir), "--json"])
+    summary = json.loads(output)
+    assert code == 0
+    assert summary["sites"] == 3 and summary["events"] == 5 and summary["sources"] == 2
+    assert set(summary["status_counts"]) >= {"alleged", "no_evidence_found"}
+
+
+def test_validate_lists_every_problem_and_exits_1(tmp_path):
+    rows = small_rows()
+    rows["sites.csv"][1]["latitude"] = "91"
+    rows["sources.csv"][1]["url"] = "ftp://example.org/x"
+    folder = write_dataset(tmp_path / "bad", small_files(rows))
+    code, output = run(["validate", "--data-dir", str(folder)])
+    assert code == 1
+    # Problems are listed by file and line. The France row and events E1 and E4 cited only
+    # the rejected source, so they go too, each with its own line.
+    assert output.splitlines() == [
+        "events.csv:2: source_ids: none of the sources cited here could be loaded",
+        "events.csv:5: source_ids: none of the sources cited here could be loaded",
+        "sites.csv:3: latitude: 91 is out of range (-90 to 90)",
+        "sites.csv:4: source_ids: none of the sources cited here could be loaded",
+        "sources.csv:3: url: only http(s) links are allowed, not 'ftp'",
+    ]
+
+
+def test_data_dir_from_environment(small_data_dir, monkeypatch):
+    monkeypatch.setenv(config.DATA_DIR_ENV, str(small_data_dir))
+    code, output = run(["validate", "--json"])
+    assert code == 0 and json.loads(output)["sites"] == 3
+
+
+def test_export_csv_with_filters(tmp_path):
+    target = tmp_path / "closed.csv"
+    code, _ = run(
+        [
+            "export",
+            "--format",
+            "csv",
+            "--status",
+            "reported_closed",
+            "--region",
+            "Europe",
+            "--out",
+            str(target),
+        ]
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert {row["status"] for row in rows} == {"reported_closed"}
+    assert {row["region"] for row in rows} == {"Europe"}
+    assert "ie-dublin" in {row["site_id"] for row in rows}
+
+
+def test_export_geojson_by_country(tmp_path):
+    target = tmp_path / "uk.geojson"
+    code, _ = run(["export", "--format", "geojson", "--country", "gb", "--out", str(target)])
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert code == 0
+    assert sorted(f["id"] for f in document["features"]) == [
+        "uk-belfast",
+        "uk-croydon",
+        "uk-glasgow",
+        "uk-hendon",
+    ]
+
+
+def test_export_events_csv_as_of_a_date(tmp_path):
+    target = tmp_path / "events.csv"
+    code, _ = run(
+        [
+            "export",
+            "--format",
+            "csv",
+            "--what",
+            "events",
+            "--country",
+            "GB",
+            "--as-of",
+            "2023-06-05",
+            "--out",
+            str(target),
+        ]
+    )
+    ids = [row["event_id"] for row in csv.DictReader(io.StringIO(target.read_text("utf-8-sig")))]
+    assert code == 0
+    assert "E071" in ids and "E002" in ids
+
+
+def test_module_entry_point_runs_as_a_subprocess():
+    result = subprocess.run(
+        [sys.executable, "-m", "stationmap", "validate", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=config.PROJECT_ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["sites"] == 80

@@ -1,0 +1,129 @@
+"""Exports carry exactly the filtered rows, safely: CSV, GeoJSON (RFC 7946), file names."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+
+from stationmap.exports import (
+    SITE_EXPORT_COLUMNS,
+    events_csv,
+    export_filename,
+    neutralise_cell,
+    sites_csv,
+    sites_geojson,
+    sites_geojson_bytes,
+)
+from stationmap.filters import FilterState, apply_filters
+from stationmap.loader import build_dataset
+from stationmap.timeline import scope_for, select_events
+from stationmap.views import build_site_view
+from tests.conftest import TEST_TODAY, small_files, small_rows
+
+REPORTED_CLOSED_IN_EUROPE = FilterState(statuses=("reported_closed",), regions=("Europe",))
+
+
+@pytest.fixture
+def europe_closed(shipped_dataset):
+    view = build_site_view(shipped_dataset, TEST_TODAY)
+    return apply_filters(view, REPORTED_CLOSED_IN_EUROPE)
+
+
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_sites_csv_round_trips_the_filtered_rows(shipped_dataset, europe_closed):
+    rows = read_csv(sites_csv(europe_closed, shipped_dataset))
+    assert [row["site_id"] for row in rows] == list(europe_closed.index)
+    assert list(rows[0]) == SITE_EXPORT_COLUMNS
+    assert {row["status"] for row in rows} == {"reported_closed"}
+    dublin = next(row for row in rows if row["site_id"] == "ie-dublin")
+    assert dublin["status_since"] == "2022-12-13"
+    assert dublin["first_reported"] == "2022-09-12"
+    assert float(dublin["latitude"]) == pytest.approx(europe_closed.loc["ie-dublin", "latitude"])
+    assert "https://www.kildarestreet.com/wrans/?id=2022-12-13a.749" in dublin["source_urls"]
+
+
+def test_events_csv_round_trips(shipped_dataset, europe_closed):
+    events = select_events(shipped_dataset, scope_for(europe_closed))
+    rows = read_csv(events_csv(events, shipped_dataset))
+    assert [row["event_id"] for row in rows] == list(events["event_id"])
+    e107 = next(row for row in rows if row["event_id"] == "E107")
+    assert e107["sets_status"] == "nl-amsterdam:reported_closed;nl-rotterdam:reported_closed"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            '=HYPERLINK("http://evil.example","click")',
+            '\'=HYPERLINK("http://evil.example","click")',
+        ),
+        ("+1+2", "'+1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("Glasgow", "Glasgow"),
+        ("", ""),
+        (-0.1, -0.1),
+    ],
+)
+def test_formula_cells_are_neutralised(value, expected):
+    assert neutralise_cell(value) == expected
+
+
+def test_hostile_text_is_neutralised_in_the_csv():
+    rows = small_rows()
+    rows["sites.csv"][0]["name"] = '=HYPERLINK("http://evil.example","x")'
+    rows["sites.csv"][0]["notes"] = "@cmd"
+    dataset = build_dataset(small_files(rows), today=TEST_TODAY)
+    view = build_site_view(dataset, TEST_TODAY)
+    exported = read_csv(sites_csv(view, dataset))
+    assert exported[0]["name"].startswith("'=")
+    assert exported[0]["notes"] == "'@cmd"
+    # Negative coordinates are numbers, not formulas: they stay as they are.
+    assert exported[1]["longitude"] == "-4.2576"
+
+
+def test_geojson_is_rfc7946(shipped_dataset, europe_closed):
+    document = json.loads(sites_geojson_bytes(europe_closed, shipped_dataset))
+    assert document["type"] == "FeatureCollection"
+    assert "crs" not in document
+    assert len(document["features"]) == len(europe_closed)
+    for feature in document["features"]:
+        assert feature["type"] == "Feature"
+        assert set(feature) == {"type", "id", "geometry", "properties"}
+        geometry = feature["geometry"]
+        assert geometry["type"] == "Point"
+        longitude, latitude = geometry["coordinates"]
+        site = europe_closed.loc[feature["id"]]
+        # RFC 7946 §3.1.1: longitude first.
+        assert (longitude, latitude) == (
+            pytest.approx(site["longitude"]),
+            pytest.approx(site["latitude"]),
+        )
+        assert -180 <= longitude <= 180 and -90 <= latitude <= 90
+        assert feature["properties"]["status"] == "reported_closed"
+        assert isinstance(feature["properties"]["event_count"], int)
+
+
+def test_geojson_round_trips_ids(shipped_dataset):
+    view = build_site_view(shipped_dataset, TEST_TODAY)
+    document = sites_geojson(view, shipped_dataset)
+    assert [f["id"] for f in document["features"]] == list(view.index)
+
+
+def test_export_filename_names_date_and_filters():
+    name = export_filename("sites", "csv", REPORTED_CLOSED_IN_EUROPE, date(2026, 11, 27))
+    assert name == "stationmap-sites-2026-11-27-status-reported_closed-region-europe.csv"
+    busy = FilterState(countries=("GB", "IE", "FR", "DE"), text="Capel St.")
+    assert (
+        export_filename("events", "csv", busy, date(2026, 11, 27))
+        == "stationmap-events-2026-11-27-country-4-values-text-capel-st.csv"
+    )
