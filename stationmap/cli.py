@@ -1,4 +1,4 @@
-"""Command line: `python -m stationmap validate|geocode|export …`.
+"""Command line: `python -m stationmap validate|geocode|export|synth …`.
 
 Every command loads data through the same loader as the app, so what `validate` accepts is
 exactly what the dashboard shows.
@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--as-of", type=date.fromisoformat, default=None, help="derive statuses on this date"
     )
+    synth = commands.add_parser(
+        "synth", help="write a valid synthetic dataset of N sites, for speed measurements"
+    )
+    synth.add_argument("--sites", type=int, required=True)
+    synth.add_argument("--seed", type=int, default=0)
+    synth.add_argument("--out", type=Path, required=True, help="folder to write the CSVs into")
     return parser
 
 
@@ -144,9 +150,18 @@ def run_validate(data_dir: Path, as_json: bool, out: TextIO) -> int:
 def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
-    data_dir = args.data_dir or config.data_dir()
+    data_dir = getattr(args, "data_dir", None) or config.data_dir()
     if args.command == "validate":
         return run_validate(data_dir, args.json, out)
+    if args.command == "synth":
+        from stationmap.synth import write_synthetic_dataset
+
+        if args.sites < 1:
+            print("--sites must be at least 1", file=sys.stderr)
+            return 2
+        write_synthetic_dataset(args.out, args.sites, args.seed)
+        print(f"wrote a synthetic dataset of {args.sites} site(s) to {args.out}", file=out)
+        return 0
     if args.command == "export":
         return run_export(args, data_dir, out)
     if args.command == "geocode":

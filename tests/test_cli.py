@@ -126,3 +126,21 @@ def test_module_entry_point_runs_as_a_subprocess():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["sites"] == 80
+
+
+def test_synth_writes_a_valid_deterministic_dataset(tmp_path):
+    code, _ = run(["synth", "--sites", "250", "--seed", "7", "--out", str(tmp_path / "a")])
+    run(["synth", "--sites", "250", "--seed", "7", "--out", str(tmp_path / "b")])
+    run(["synth", "--sites", "250", "--seed", "8", "--out", str(tmp_path / "c")])
+    assert code == 0
+    for file in ("sites.csv", "events.csv", "sources.csv"):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+    assert (tmp_path / "a" / "sites.csv").read_bytes() != (
+        tmp_path / "c" / "sites.csv"
+    ).read_bytes()
+    code, output = run(["validate", "--data-dir", str(tmp_path / "a"), "--json"])
+    summary = json.loads(output)
+    assert code == 0, output
+    assert summary["sites"] == 250
+    assert summary["countries"] > 20
+    assert summary["events"] > 250
