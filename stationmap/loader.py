@@ -57,6 +57,9 @@ class Dataset:
     sources: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     data_dir: Path | None = None
+    # Tables derived from this dataset that do not depend on the date or the filters (status
+    # histories, per-site counts), computed once: the dataset never changes after loading.
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_valid(self) -> bool:

@@ -9,6 +9,7 @@ apply in the order they stand in the events file.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,6 +32,12 @@ class StatusChange:
 
 def status_histories(dataset: Dataset) -> dict[str, list[StatusChange]]:
     """Every site's status changes in date order, starting with its first report."""
+    if "status_histories" not in dataset.derived:
+        dataset.derived["status_histories"] = _compute_histories(dataset)
+    return dataset.derived["status_histories"]
+
+
+def _compute_histories(dataset: Dataset) -> dict[str, list[StatusChange]]:
     dated = dataset.events[dataset.events["date"].notna()]
     ordered = sorted(dated.itertuples(index=False), key=lambda event: (event.date, event.order))
     histories: dict[str, list[StatusChange]] = {}
@@ -48,12 +55,8 @@ def status_histories(dataset: Dataset) -> dict[str, list[StatusChange]]:
 
 def change_on(history: list[StatusChange], on: date) -> StatusChange | None:
     """The change in force on a date, or None if the site had not been reported by then."""
-    current = None
-    for change in history:
-        if change.date.start > on:
-            break
-        current = change
-    return current
+    position = bisect_right(history, on, key=lambda change: change.date.start)
+    return history[position - 1] if position else None
 
 
 def first_report(history: list[StatusChange]) -> StatusChange | None:

@@ -75,23 +75,32 @@ def events_by_site(dataset: Dataset) -> dict[str, list[str]]:
     return by_site
 
 
+def _site_base(dataset: Dataset) -> pd.DataFrame:
+    """The part of the site view that no date or filter changes, computed once per dataset."""
+    if "site_base" in dataset.derived:
+        return dataset.derived["site_base"]
+    sites = dataset.sites
+    event_ids = events_by_site(dataset)
+    base = sites.drop(columns=["row"])
+    base["region"] = [region_of(code) for code in base["iso2"]]
+    base["event_count"] = [len(event_ids[site_id]) for site_id in base.index]
+    cited: dict[str, set[str]] = {site_id: set(ids) for site_id, ids in sites["source_ids"].items()}
+    for event in dataset.events.itertuples(index=False):
+        for site_id in event.site_ids:
+            if site_id in cited:
+                cited[site_id].update(event.source_ids)
+    base["source_count"] = [len(cited[site_id]) for site_id in base.index]
+    dataset.derived["site_base"] = base
+    return base
+
+
 def build_site_view(dataset: Dataset, on: date | None = None) -> pd.DataFrame:
     """One row per site: its data, region, status on a date and counts of events and sources.
 
     Sites not yet reported on that date are included with `reported` False, so callers decide
     whether to hide them.
     """
-    sites = dataset.sites
     statuses = statuses_on(dataset, on)
-    event_ids = events_by_site(dataset)
-    view = sites.drop(columns=["row"]).join(statuses.drop(columns=["site_id"]))
-    view["region"] = [region_of(code) for code in view["iso2"]]
-    view["event_count"] = [len(event_ids[site_id]) for site_id in view.index]
-    cited: dict[str, set[str]] = {site_id: set(ids) for site_id, ids in sites["source_ids"].items()}
-    for event in dataset.events.itertuples(index=False):
-        for site_id in event.site_ids:
-            if site_id in cited:
-                cited[site_id].update(event.source_ids)
-    view["source_count"] = [len(cited[site_id]) for site_id in view.index]
+    view = _site_base(dataset).join(statuses.drop(columns=["site_id"]))
     view["reported"] = view["reported"].fillna(False).astype(bool)
     return view[SITE_VIEW_COLUMNS]
