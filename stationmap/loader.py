@@ -48,6 +48,11 @@ class Problem:
         return f"{self.file}:{row}: {self.column or '-'}: {self.message}"
 
 
+def problem_order(problem: Problem) -> tuple:
+    """Whole-file problems first (they usually explain the rest), then by file and line."""
+    return (problem.row != WHOLE_FILE, problem.file, problem.row, problem.column, problem.message)
+
+
 @dataclass
 class Dataset:
     """The valid rows of a dataset, as pandas tables, and every problem found on the way."""
@@ -593,7 +598,7 @@ def build_dataset(
         lambda t: _validate_events(t, sites_by_id, sources_by_id, rejected, problems, today),
     )
     sites = _check_every_site_reported(sites, events, problems)
-    problems.sort()
+    problems.sort(key=problem_order)
     site_frame = _frame(sites, SITE_FRAME_COLUMNS, "site_id")
     for column in ("latitude", "longitude"):
         site_frame[column] = pd.to_numeric(site_frame[column]).astype("float64")

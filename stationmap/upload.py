@@ -1,0 +1,135 @@
+"""An NGO's own files: validated like the shipped data, placed offline, kept in memory only.
+
+Nothing here writes to disk or touches the network: uploaded bytes become a `Dataset` for one
+browser session. Sites without coordinates are placed with the offline gazetteer; those it
+cannot place are listed and still shown in tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from stationmap import schema
+from stationmap.geocoding import geocode_site, get_gazetteer
+from stationmap.loader import WHOLE_FILE, Dataset, Problem, build_dataset, problem_order
+
+# Far above any real list of sites (the curated files are ~100 kB together), far below what
+# would stall a shared server when parsed.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+# What an upload field accepts; the content is checked too, whatever the name says.
+ACCEPTED_EXTENSIONS = ("csv",)
+
+
+@dataclass
+class UploadResult:
+    """The dataset built from uploads, and what happened to each site's location."""
+
+    dataset: Dataset
+    placed: list[str] = field(default_factory=list)  # "site_id: how it was placed"
+    unplaced: list[str] = field(default_factory=list)  # "site_id: why not"
+
+
+def check_upload(file: str, name: str, data: bytes) -> Problem | None:
+    """A problem with an uploaded file as a whole (size, type), or None."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        return Problem(
+            file,
+            WHOLE_FILE,
+            "",
+            f"'{name}' is {len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,}",
+        )
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ACCEPTED_EXTENSIONS:
+        return Problem(file, WHOLE_FILE, "", f"'{name}' is not a CSV file (save it as CSV, UTF-8)")
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return Problem(
+            file, WHOLE_FILE, "", f"'{name}' is a spreadsheet, not CSV: save it as CSV (UTF-8)"
+        )
+    return None
+
+
+def _place_missing_coordinates(data: bytes) -> tuple[bytes, list[str], list[str]]:
+    """Fill coordinates of site rows that lack them, with the offline gazetteer only."""
+    try:
+        text = data.decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except (UnicodeDecodeError, csv.Error):
+        return data, [], []  # the loader reports what is wrong with the file
+    header = list(rows[0].keys()) if rows else []
+    if not rows or not {"latitude", "longitude", "precision", "iso2"} <= set(header):
+        return data, [], []
+    placed, unplaced = [], []
+    gazetteer = get_gazetteer()
+    for row in rows:
+        if (row.get("latitude") or "").strip() and (row.get("longitude") or "").strip():
+            continue
+        site_id = (row.get("site_id") or "").strip() or "(no id)"
+        try:
+            outcome = geocode_site(row, cache=None, gazetteer=gazetteer)
+        except Exception as error:  # noqa: BLE001 -- one odd row must not stop the rest
+            unplaced.append(f"{site_id}: {error}")
+            continue
+        if outcome.ok and outcome.latitude is not None:
+            row["latitude"] = f"{outcome.latitude:.5f}"
+            row["longitude"] = f"{outcome.longitude:.5f}"
+            if "coord_source" in header:
+                row["coord_source"] = outcome.coord_source
+            placed.append(f"{site_id}: {outcome.message}")
+        else:
+            unplaced.append(f"{site_id}: {outcome.message}")
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8"), placed, unplaced
+
+
+def dataset_from_uploads(uploads: Mapping[str, tuple[str, bytes] | None]) -> UploadResult:
+    """Build a dataset from uploaded files: {schema file name: (uploaded name, bytes) or None}.
+
+    Every problem names the schema file (sites.csv, events.csv, sources.csv), the row and the
+    column, as for the shipped data; the good rows load.
+    """
+    files: dict[str, bytes | None] = {}
+    upfront: list[Problem] = []
+    for file in schema.DATA_FILES:
+        upload = uploads.get(file)
+        if upload is None:
+            files[file] = None
+            continue
+        name, data = upload
+        problem = check_upload(file, name, data)
+        if problem:
+            upfront.append(problem)
+            files[file] = None
+        else:
+            files[file] = data
+    placed: list[str] = []
+    unplaced: list[str] = []
+    if files.get(schema.SITES_FILE):
+        files[schema.SITES_FILE], placed, unplaced = _place_missing_coordinates(
+            files[schema.SITES_FILE]
+        )
+    dataset = build_dataset(files)
+    if upfront:
+        # The upfront reason replaces the loader's plain "file is missing" for the same file.
+        rejected = {problem.file for problem in upfront}
+        dataset.problems = sorted(
+            upfront
+            + [
+                p
+                for p in dataset.problems
+                if not (p.file in rejected and p.message == "file is missing")
+            ],
+            key=problem_order,
+        )
+    return UploadResult(dataset=dataset, placed=placed, unplaced=unplaced)
+
+
+def template_csv(file: str) -> bytes:
+    """An empty file with exactly the columns a dataset file needs, and one comment-free header."""
+    return (",".join(schema.column_names(file)) + "\n").encode("utf-8")
