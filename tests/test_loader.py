@@ -261,7 +261,7 @@ def test_file_over_the_size_limit():
     files = small_files()
     files[SOURCES] = b"x" * (MAX_FILE_BYTES + 1)
     dataset = build_dataset(files, today=TEST_TODAY)
-    assert str(dataset.problems[-1]).startswith("sources.csv:-: -: file is ")
+    assert str(dataset.problems[0]).startswith("sources.csv:-: -: file is ")
     assert any("the limit is" in str(p) for p in dataset.problems)
 
 
