@@ -130,6 +130,11 @@ def read_table(file: str, data: bytes | None, problems: list[Problem]) -> RawTab
     if not data.strip():
         problems.append(Problem(file, WHOLE_FILE, "", "file is empty"))
         return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.append(
+            Problem(file, WHOLE_FILE, "", "file is encoded as UTF-16; save it as UTF-8")
+        )
+        return None
     if b"\x00" in data:
         problems.append(Problem(file, WHOLE_FILE, "", "file is binary, not a CSV text file"))
         return None
@@ -169,7 +174,10 @@ def read_table(file: str, data: bytes | None, problems: list[Problem]) -> RawTab
                     )
                 )
                 continue
-        values = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
+        values: dict[str, str] = {}
+        for i, name in enumerate(header):
+            # A repeated column is reported with the header; its first occurrence counts.
+            values.setdefault(name, cells[i] if i < len(cells) else "")
         rows.append((row_start, values))
     return RawTable(file, header, rows)
 

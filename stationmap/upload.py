@@ -62,6 +62,8 @@ def _place_missing_coordinates(data: bytes) -> tuple[bytes, list[str], list[str]
     header = list(rows[0].keys()) if rows else []
     if not rows or not {"latitude", "longitude", "precision", "iso2"} <= set(header):
         return data, [], []
+    if any(None in row or None in row.values() for row in rows):
+        return data, [], []  # ragged rows: rewriting would hide them from the loader
     placed, unplaced = [], []
     gazetteer = get_gazetteer()
     for row in rows:
@@ -81,6 +83,8 @@ def _place_missing_coordinates(data: bytes) -> tuple[bytes, list[str], list[str]
             placed.append(f"{site_id}: {outcome.message}")
         else:
             unplaced.append(f"{site_id}: {outcome.message}")
+    if not placed:
+        return data, placed, unplaced
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
