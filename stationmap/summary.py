@@ -12,7 +12,8 @@ def summarize(dataset: Dataset, on: date | None = None) -> dict:
     """Counts for the valid rows of a dataset, with each site's status on a date (default today)."""
     on = on or date.today()
     statuses = statuses_on(dataset, on)
-    reported = dataset.sites[statuses["reported"].reindex(dataset.sites.index, fill_value=False)]
+    reported_ids = statuses.index[statuses["reported"].astype(bool)]
+    reported = dataset.sites.loc[dataset.sites.index.intersection(reported_ids)]
     dated = dataset.events[dataset.events["date"].notna()]
     latest = max(dated["date"], default=None)
     return {

@@ -144,3 +144,17 @@ def test_synth_writes_a_valid_deterministic_dataset(tmp_path):
     assert summary["sites"] == 250
     assert summary["countries"] > 20
     assert summary["events"] > 250
+
+
+def test_validate_json_on_a_dataset_with_no_valid_site(tmp_path):
+    rows = small_rows()
+    for site in rows["sites.csv"]:
+        site["precision"] = "street"
+    folder = write_dataset(tmp_path / "nosites", small_files(rows))
+    code, output = run(["validate", "--data-dir", str(folder)])
+    assert code == 1
+    from stationmap.loader import load_dataset
+    from stationmap.summary import summarize
+
+    summary = summarize(load_dataset(folder))
+    assert summary["sites"] == 0 and summary["countries"] == 0
