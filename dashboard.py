@@ -1,16 +1,47 @@
-"""Entry point: `streamlit run dashboard.py`."""
+"""Entry point: `streamlit run dashboard.py`.
+
+Lays out the pages and the chrome they share; everything else lives in the stationmap package.
+The sidebar filters are made here, before the page runs, so they hold on every page.
+"""
 
 import streamlit as st
 
-from stationmap import config
-from stationmap.loader import load_dataset
-from stationmap.summary import summarize
+from stationmap import chrome
+from stationmap.i18n import _
 
-st.set_page_config(page_title="stationmap", layout="wide")
-dataset = load_dataset(config.data_dir())
-summary = summarize(dataset)
-st.title("Alleged overseas police service stations")
-st.metric("Sites", summary["sites"])
-st.metric("Countries", summary["countries"])
-for problem in dataset.problems:
-    st.warning(str(problem))
+# First, so the title, the page names and everything after them are in the chosen language.
+chrome.render_language_picker()
+# An emoji, not a :material: icon: Streamlit fetches a material favicon from a Google host.
+st.set_page_config(
+    page_title=_("stationmap — alleged overseas police stations"),
+    page_icon="🗺️",
+    layout="wide",
+)
+
+navigation = st.navigation(
+    [
+        st.Page("pages/map.py", title=_("Map"), icon=":material/map:", url_path="", default=True),
+        st.Page(
+            "pages/timeline.py",
+            title=_("Timeline"),
+            icon=":material/timeline:",
+            url_path="timeline",
+        ),
+        st.Page("pages/sites.py", title=_("Sites"), icon=":material/table_rows:", url_path="sites"),
+        st.Page(
+            "pages/briefing.py",
+            title=_("Briefing"),
+            icon=":material/co_present:",
+            url_path="briefing",
+        ),
+        st.Page(
+            chrome.SOURCES_PAGE,
+            title=_("Sources"),
+            icon=":material/menu_book:",
+            url_path="sources",
+        ),
+    ]
+)
+app_view = chrome.render_chrome()
+navigation.run()
+chrome.render_footer(app_view.dataset)

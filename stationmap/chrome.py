@@ -1,0 +1,430 @@
+"""The chrome every page shares, written once: data loading, sidebar filters, problems, footer.
+
+``dashboard.py`` calls :func:`render_chrome` before ``st.navigation(...).run()`` and
+:func:`render_footer` after it. Widgets made in the entry point persist across pages, so a
+filter chosen on one page holds on every page; each filter is bound to the URL with
+Streamlit's ``bind="query-params"`` (names in :mod:`stationmap.ui_state`), so a copied link
+opens the same view. A page gets what it shows in one line::
+
+    dataset, view, filtered, state = chrome.current_view()
+
+The functions at the top are pure and tested without Streamlit; those below draw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pandas as pd
+import streamlit as st
+
+from stationmap import config, i18n, schema, ui_state
+from stationmap.filters import FilterState, apply_filters, count_headlines, filter_options
+from stationmap.i18n import _, n_
+from stationmap.loader import Dataset, check_url, load_dataset
+from stationmap.views import build_site_view
+
+# The page the footer links to; dashboard.py registers it under this path.
+SOURCES_PAGE = "pages/sources.py"
+
+# Old entries are only ever needed again if someone reverts a data edit; a few suffice.
+DATASET_CACHE_ENTRIES = 4
+# One view per as-of date: the timeline's play control steps through dates, so keep plenty
+# (a view of a hundred sites is a few kilobytes).
+VIEW_CACHE_ENTRIES = 256
+
+
+class AppView(NamedTuple):
+    """What a page shows: the dataset, every site's row, the rows the filters let through."""
+
+    dataset: Dataset
+    view: pd.DataFrame
+    filtered: pd.DataFrame
+    state: FilterState
+
+
+# --- pure helpers -------------------------------------------------------------------------------
+
+
+def data_fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Each data file's name, modification time and size: changes whenever a CSV is edited."""
+    fingerprint = []
+    for file in schema.DATA_FILES:
+        try:
+            stat = (Path(data_dir) / file).stat()
+        except OSError:
+            fingerprint.append((file, -1, -1))
+        else:
+            fingerprint.append((file, stat.st_mtime_ns, stat.st_size))
+    return tuple(fingerprint)
+
+
+def filter_state_from_values(
+    values: Mapping[str, Any],
+    *,
+    reported_bounds: tuple[date, date] | None = None,
+    today: date | None = None,
+) -> FilterState:
+    """The FilterState the sidebar widgets' values stand for (keys from ui_state).
+
+    A missing or cleared widget means no restriction. A first-report range that reaches the
+    data's own first or last date is open on that side, so sites reported later still show
+    when the data grows; while a person has picked only the first day of a range, the range is
+    open-ended. An as-of date of today or later, or none, means today (``as_of=None``).
+    """
+    today = today or date.today()
+
+    def chosen(key: str) -> tuple:
+        value = values.get(key)
+        return tuple(value) if isinstance(value, list | tuple) else ()
+
+    reported = [day for day in chosen(ui_state.REPORTED) if isinstance(day, date)]
+    reported_from = reported[0] if reported else None
+    reported_to = reported[1] if len(reported) > 1 else None
+    if reported_bounds:
+        if reported_from is not None and reported_from <= reported_bounds[0]:
+            reported_from = None
+        if reported_to is not None and reported_to >= reported_bounds[1]:
+            reported_to = None
+    as_of = values.get(ui_state.AS_OF)
+    if not isinstance(as_of, date) or as_of >= today:
+        as_of = None
+    text = values.get(ui_state.TEXT)
+    return FilterState(
+        statuses=chosen(ui_state.STATUS),
+        countries=chosen(ui_state.COUNTRY),
+        regions=chosen(ui_state.REGION),
+        bureaus=chosen(ui_state.BUREAU),
+        reported_from=reported_from,
+        reported_to=reported_to,
+        text=text.strip() if isinstance(text, str) else "",
+        as_of=as_of,
+    )
+
+
+def filter_defaults(options: Mapping[str, Any], today: date) -> dict[str, Any]:
+    """Each filter widget's value when nothing is chosen: what "Reset filters" restores."""
+    defaults: dict[str, Any] = {
+        ui_state.TEXT: "",
+        ui_state.STATUS: [],
+        ui_state.AS_OF: today,
+        ui_state.COUNTRY: [],
+        ui_state.REGION: [],
+        ui_state.BUREAU: [],
+    }
+    if options.get("first_reported_range"):
+        defaults[ui_state.REPORTED] = tuple(options["first_reported_range"])
+    return defaults
+
+
+def problem_lines(dataset: Dataset) -> list[str]:
+    """Every problem with the data as ``FILE:ROW: COLUMN: message``."""
+    return [str(problem) for problem in dataset.problems]
+
+
+def latest_event_date(dataset: Dataset):
+    """The date of the most recent dated event: the data's version. None if there is none."""
+    dated = dataset.events["date"].dropna()
+    return max(dated, default=None)
+
+
+def footer_facts(dataset: Dataset, view: pd.DataFrame) -> dict[str, Any]:
+    """The footer's figures: sites reported in a site view and their countries, every event and
+    source, and the date of the latest event (None without dated events)."""
+    reported = view[view["reported"].astype(bool)]
+    return {
+        "sites": len(reported),
+        "countries": int(reported["iso2"].nunique()),
+        "events": len(dataset.events),
+        "sources": len(dataset.sources),
+        "latest": latest_event_date(dataset),
+    }
+
+
+def sources_table(dataset: Dataset) -> pd.DataFrame:
+    """Every source, newest first, with its date and kind in words; only http(s) links kept."""
+    sources = dataset.sources
+    undated_last = sources["date"].map(lambda d: d.start if d is not None else date.min)
+    ordered = sources.assign(_sort=undated_last).sort_values(
+        ["_sort", "publisher"], ascending=[False, True], kind="stable"
+    )
+    return pd.DataFrame(
+        {
+            "publisher": ordered["publisher"],
+            "title": ordered["title"],
+            "date": ordered["date"].map(i18n.date_label),
+            "kind": ordered["kind"].map(i18n.source_kind_label),
+            # The loader already refuses other schemes; checked again because this becomes a
+            # link people click.
+            "url": ordered["url"].map(lambda url: url if check_url(url) is None else None),
+        }
+    ).reset_index(drop=True)
+
+
+# --- data, cached at the edge -------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=DATASET_CACHE_ENTRIES)
+def _load_dataset(data_dir: str, fingerprint: tuple, today: date) -> Dataset:
+    # fingerprint and today only key the cache: an edited file, or a new day (dates after
+    # "today" are refused by the loader), loads afresh.
+    return load_dataset(Path(data_dir), today=today)
+
+
+@st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
+def _site_view(data_dir: str, fingerprint: tuple, today: date, on: date) -> pd.DataFrame:
+    return build_site_view(_load_dataset(data_dir, fingerprint, today), on=on)
+
+
+def _data_key() -> tuple[str, tuple, date]:
+    data_dir = config.data_dir()
+    return str(data_dir), data_fingerprint(data_dir), date.today()
+
+
+def load_app_data() -> Dataset:
+    """The dataset in ``config.data_dir()``, loaded once per version of its files."""
+    return _load_dataset(*_data_key())
+
+
+def site_view(on: date | None = None) -> pd.DataFrame:
+    """Every site's row with its status on a date (default today); see views.build_site_view."""
+    return _site_view(*_data_key(), on or date.today())
+
+
+def _rerun_through_entry_point() -> None:
+    # Streamlit decides per process, before the first run, whether the app is an old-style
+    # multipage app, and it says yes for any app beside a folder named `pages/`. Until
+    # dashboard.py has called st.navigation once, a request for /sites then runs
+    # pages/sites.py alone: no sidebar filters, file names in the menu. That is exactly what
+    # the first visitor after a restart gets from a shared deep link (and what every AppTest
+    # run gets). There is no public switch, so clear the internal flag st.navigation itself
+    # clears and run again, this time through dashboard.py, at the same address and query.
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def current_view() -> AppView:
+    """The dataset, the site view for the chosen as-of date, the filtered rows and the filters.
+
+    Every page calls this first. It reads the filters the sidebar set in this run.
+    """
+    _rerun_through_entry_point()
+    state = st.session_state.get(ui_state.CURRENT_FILTERS, FilterState())
+    view = site_view(state.as_of)
+    return AppView(load_app_data(), view, apply_filters(view, state), state)
+
+
+# --- drawing ----------------------------------------------------------------------------------
+
+
+def _relabel_bound_filters() -> None:
+    # A bound multiselect writes its chosen labels into the URL; after a language change, setting
+    # each filter to its own value makes Streamlit rewrite them in the new language.
+    for key in ui_state.FILTER_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def render_language_picker() -> str:
+    """Offer the interface languages (only once there is more than one); return the current one.
+
+    Call before anything shows text, so every ``_()`` in the run uses the chosen language.
+    """
+    languages = i18n.available_languages()
+    if len(languages) > 1:
+        st.sidebar.selectbox(
+            _("Language"),
+            languages,
+            key=ui_state.LANGUAGE,
+            format_func=i18n.language_label,
+            bind="query-params",
+            on_change=_relabel_bound_filters,
+        )
+    return i18n.current_language()
+
+
+def _reset_filters(defaults: Mapping[str, Any]) -> None:
+    # Through session state, the one way Streamlit lets code change a bound widget: the URL
+    # follows, and drops every parameter that is back at its default.
+    for key, value in defaults.items():
+        st.session_state[key] = value
+
+
+def render_sidebar(view: pd.DataFrame) -> FilterState:
+    """Draw the shared filters in the sidebar and return what they select.
+
+    ``view`` supplies the choices (countries, regions and bureaus present in the data); any
+    date's view gives the same ones.
+    """
+    options = filter_options(view)
+    today = date.today()
+    defaults = filter_defaults(options, today)
+    country_names = dict(options["countries"])
+    bound = {"bind": "query-params"}
+    with st.sidebar:
+        st.header(_("Filters"))
+        st.text_input(
+            _("Search names, places and notes"),
+            key=ui_state.TEXT,
+            placeholder=_("e.g. Glasgow"),
+            **bound,
+        )
+        st.multiselect(
+            _("Status"),
+            options["statuses"],
+            key=ui_state.STATUS,
+            format_func=i18n.status_label,
+            placeholder=_("All statuses"),
+            **bound,
+        )
+        first_reported = options["first_reported_range"]
+        st.date_input(
+            _("Statuses as of"),
+            # "today" rather than a date: a page left open overnight moves on with the calendar.
+            value="today",
+            # No status exists before the first report.
+            min_value=first_reported[0] if first_reported else None,
+            max_value=today,
+            key=ui_state.AS_OF,
+            format="YYYY-MM-DD",
+            help=_(
+                "Each site shows the status its latest reported event had set by this date. "
+                "Sites first reported later are hidden."
+            ),
+            **bound,
+        )
+        st.multiselect(
+            _("Country"),
+            [code for code, _name in options["countries"]],
+            key=ui_state.COUNTRY,
+            format_func=lambda code: i18n.country_label(code, country_names.get(code, code)),
+            placeholder=_("All countries"),
+            **bound,
+        )
+        st.multiselect(
+            _("Region"),
+            options["regions"],
+            key=ui_state.REGION,
+            format_func=i18n.region_label,
+            placeholder=_("All regions"),
+            **bound,
+        )
+        st.multiselect(
+            _("Operating bureau (as reported)"),
+            options["bureaus"],
+            key=ui_state.BUREAU,
+            format_func=i18n.bureau_label,
+            placeholder=_("All bureaus"),
+            **bound,
+        )
+        if ui_state.REPORTED in defaults:
+            first, last = defaults[ui_state.REPORTED]
+            st.date_input(
+                _("First reported between"),
+                value=(first, last),
+                min_value=first,
+                max_value=last,
+                key=ui_state.REPORTED,
+                format="YYYY-MM-DD",
+                **bound,
+            )
+        st.button(
+            _("Reset filters"),
+            key=ui_state.RESET_FILTERS,
+            on_click=_reset_filters,
+            args=(defaults,),
+            icon=":material/restart_alt:",
+        )
+        st.caption(
+            _(
+                "Copy link: the address in your browser holds these filters. Copy it to share "
+                "or bookmark exactly this view."
+            )
+        )
+    return filter_state_from_values(
+        {key: st.session_state.get(key) for key in ui_state.FILTER_KEYS},
+        reported_bounds=options["first_reported_range"],
+        today=today,
+    )
+
+
+def render_data_problems(dataset: Dataset) -> None:
+    """If some rows could not be loaded, say so and list every problem; the rest still shows."""
+    lines = problem_lines(dataset)
+    if not lines:
+        return
+    st.warning(
+        n_(
+            "The data has {n} problem. The rows concerned are left out; everything else is shown.",
+            "The data has {n} problems. The rows concerned are left out; everything else is shown.",
+            len(lines),
+        ).format(n=len(lines)),
+        icon=":material/warning:",
+    )
+    with st.expander(_("Show the problems (file:row: column: message)")):
+        # A code block, not Markdown: the lines quote the files, which must not render as links.
+        st.code("\n".join(lines), language=None, wrap_lines=True)
+
+
+def _filter_summary(view: pd.DataFrame, filtered: pd.DataFrame) -> str:
+    shown = count_headlines(filtered)
+    total = int(view["reported"].sum())
+    sites = n_("Showing {shown} of {total} site", "Showing {shown} of {total} sites", total).format(
+        shown=shown["sites"], total=total
+    )
+    countries = n_("{n} country", "{n} countries", shown["countries"])
+    return f"{sites} · {countries.format(n=shown['countries'])}"
+
+
+def render_chrome() -> AppView:
+    """Load the data, show its problems, draw the sidebar filters; return what pages show."""
+    dataset = load_app_data()
+    render_data_problems(dataset)
+    # Made before the filters, so the count sits above them where a presenter's audience sees it.
+    summary = st.sidebar.container()
+    state = render_sidebar(site_view())
+    st.session_state[ui_state.CURRENT_FILTERS] = state
+    app_view = current_view()
+    summary.markdown(f"**{_filter_summary(app_view.view, app_view.filtered)}**")
+    if state.as_of is not None:
+        summary.caption(
+            _("Statuses as of {date}").format(date=i18n.day_label(state.as_of)),
+        )
+    return app_view
+
+
+def render_footer(dataset: Dataset) -> None:
+    """Data version, counts, a link to every source and the disclaimer, under every page.
+
+    The counts are the whole dataset's as of today, whatever the filters: the data's size.
+    """
+    facts = footer_facts(dataset, site_view())
+    latest = facts["latest"]
+    st.divider()
+    counts = " · ".join(
+        (
+            n_("{n} site", "{n} sites", facts["sites"]).format(n=facts["sites"]),
+            n_("{n} country", "{n} countries", facts["countries"]).format(n=facts["countries"]),
+            n_("{n} event", "{n} events", facts["events"]).format(n=facts["events"]),
+            n_("{n} source", "{n} sources", facts["sources"]).format(n=facts["sources"]),
+        )
+    )
+    version = (
+        _("Data version {date} (latest event)").format(date=i18n.date_label(latest))
+        if latest
+        else _("No dated events")
+    )
+    st.caption(f"{version} · {counts}")
+    st.page_link(SOURCES_PAGE, label=_("All sources"), icon=":material/menu_book:")
+    st.caption(
+        _(
+            "Sites shown are alleged, and statuses summarise reported responses by authorities; "
+            "each rests on the sources cited for it."
+        )
+    )

@@ -1,0 +1,280 @@
+"""Interface text in the reader's language: every piece of UI text goes through ``_()``.
+
+gettext-style, with English as the source language::
+
+    from stationmap.i18n import _, n_
+
+    st.title(_("Sites"))
+    st.caption(n_("{n} site", "{n} sites", count).format(n=count))
+
+Catalogues are plain ``.po`` files, ``locales/<lang>/LC_MESSAGES/stationmap.po``, read with
+Babel when first needed; no compiled ``.mo`` is kept in the repository. The English catalogue
+lists every message id with an empty translation, so a test can tell when a new ``_("...")``
+is missing from it (``python scripts/extract_messages.py`` rewrites it). Adding a language means
+adding its folder and catalogue; nothing in the code changes.
+
+Text whose id is chosen at run time (a status, a region) is marked where it is written with
+``N_()`` and translated by the ``*_label`` functions below, so the extractor still sees it.
+"""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+import io
+from collections.abc import Mapping
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from stationmap import schema, ui_state
+from stationmap.dates import PartialDate
+
+DOMAIN = "stationmap"
+SOURCE_LANGUAGE = "en"
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+
+# Babel locale used for dates and names per interface language. English dates are written
+# day-month-year ("6 June 2023"), as in the sources and the rest of the project.
+FORMAT_LOCALES = {SOURCE_LANGUAGE: "en_GB"}
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction without translating it (``gettext_noop``)."""
+    return message
+
+
+# --- catalogues ------------------------------------------------------------------------------
+
+
+def catalogue_path(language: str, locales_dir: Path | None = None) -> Path:
+    """Where a language's ``.po`` catalogue lives."""
+    return (locales_dir or LOCALES_DIR) / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def available_languages(locales_dir: Path | None = None) -> tuple[str, ...]:
+    """The source language first, then every language that has a catalogue, sorted."""
+    return _languages_in(locales_dir or LOCALES_DIR)
+
+
+# Looked up by every `_()`; catalogues ship with the code, so once per process is enough.
+@lru_cache(maxsize=4)
+def _languages_in(locales_dir: Path) -> tuple[str, ...]:
+    folders = locales_dir.iterdir() if locales_dir.is_dir() else ()
+    found = sorted(
+        folder.name
+        for folder in folders
+        if folder.is_dir() and catalogue_path(folder.name, locales_dir).is_file()
+    )
+    return (SOURCE_LANGUAGE, *(language for language in found if language != SOURCE_LANGUAGE))
+
+
+def normalize_language(value: object, languages: tuple[str, ...] | None = None) -> str:
+    """The available language a tag names ('zh_hans' finds 'zh-Hans'); English otherwise."""
+    languages = available_languages() if languages is None else languages
+    if isinstance(value, str):
+        wanted = value.strip().replace("_", "-").casefold()
+        for language in languages:
+            if language.casefold() == wanted:
+                return language
+    return SOURCE_LANGUAGE
+
+
+def load_translations(
+    language: str, locales_dir: Path | None = None
+) -> gettext_module.NullTranslations:
+    """The translations of one language, read from its ``.po`` file once per process.
+
+    A missing catalogue gives the identity, so an unknown language shows English.
+    """
+    return _read_translations(language, locales_dir or LOCALES_DIR)
+
+
+@lru_cache(maxsize=16)
+def _read_translations(language: str, locales_dir: Path) -> gettext_module.NullTranslations:
+    path = catalogue_path(language, locales_dir)
+    if not path.is_file():
+        return gettext_module.NullTranslations()
+    with path.open("rb") as po_file:
+        catalogue = read_po(po_file, domain=DOMAIN)
+    # Compiled in memory: Python's gettext then applies the catalogue's own plural rule.
+    buffer = io.BytesIO()
+    write_mo(buffer, catalogue)
+    buffer.seek(0)
+    return gettext_module.GNUTranslations(buffer)
+
+
+def gettext(message: str, language: str) -> str:
+    """``message`` in ``language``; the English text where no translation exists."""
+    return load_translations(language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int, language: str) -> str:
+    """The singular or plural form for ``n``, by the language's own plural rule."""
+    return load_translations(language).ngettext(singular, plural, n)
+
+
+# --- the current reader's language -------------------------------------------------------------
+
+
+def current_language() -> str:
+    """The language chosen in this session (see ui_state.LANGUAGE); English outside the app."""
+    # Imported here so the pure functions above load without Streamlit's runtime.
+    import streamlit as st
+
+    if not st.runtime.exists():
+        return SOURCE_LANGUAGE
+    return normalize_language(st.session_state.get(ui_state.LANGUAGE))
+
+
+def _(message: str) -> str:
+    """Translate a literal message into the reader's language."""
+    return gettext(message, current_language())
+
+
+def n_(singular: str, plural: str, n: int) -> str:
+    """Translate a message with a count: ``n_("{n} site", "{n} sites", n).format(n=n)``."""
+    return ngettext(singular, plural, n, current_language())
+
+
+def format_locale(language: str | None = None) -> Locale:
+    """The Babel locale for dates and names in a language (default: the reader's)."""
+    language = language or current_language()
+    tag = FORMAT_LOCALES.get(language, language)
+    try:
+        return Locale.parse(tag, sep="-" if "-" in tag else "_")
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(FORMAT_LOCALES[SOURCE_LANGUAGE])
+
+
+# --- labels for values chosen at run time ------------------------------------------------------
+
+STATUS_LABELS = {
+    "alleged": N_("Alleged"),
+    "under_investigation": N_("Under investigation"),
+    "no_evidence_found": N_("No evidence found (police)"),
+    "ordered_closed": N_("Ordered closed"),
+    "reported_closed": N_("Reported closed"),
+    "charges_filed": N_("Charges filed"),
+    "convicted": N_("Conviction in court"),
+}
+
+EVENT_TYPE_LABELS = {
+    "ngo_report": N_("NGO report"),
+    "media_report": N_("Media report"),
+    "police_visit": N_("Police visit"),
+    "investigation_opened": N_("Investigation opened"),
+    "closure_ordered": N_("Closure ordered"),
+    "closure_reported": N_("Closure reported"),
+    "government_statement": N_("Government statement"),
+    "parliamentary_statement": N_("Parliamentary statement"),
+    "embassy_response": N_("Embassy response"),
+    "diplomatic_protest": N_("Diplomatic protest"),
+    "legislation": N_("Legislation"),
+    "arrest": N_("Arrest"),
+    "charge": N_("Charge"),
+    "conviction": N_("Conviction"),
+}
+
+SOURCE_KIND_LABELS = {
+    "media": N_("Media"),
+    "parliament": N_("Parliament"),
+    "government": N_("Government"),
+    "ngo_report": N_("NGO report"),
+    "encyclopedia": N_("Encyclopedia"),
+    "court": N_("Court"),
+}
+
+# Keyed by the region names stationmap.views gives (which are also the filter's values).
+REGION_LABELS = {
+    "Africa": N_("Africa"),
+    "Asia": N_("Asia"),
+    "Europe": N_("Europe"),
+    "North America": N_("North America"),
+    "Oceania": N_("Oceania"),
+    "South America": N_("South America"),
+    "Antarctica": N_("Antarctica"),
+    "Other": N_("Other"),
+}
+
+# Keyed by stationmap.filters.UNKNOWN_BUREAU; real bureau names are data and stay as written.
+BUREAU_LABELS = {"Not reported": N_("Not reported")}
+
+if not (
+    set(STATUS_LABELS) == set(schema.STATUSES)
+    and set(EVENT_TYPE_LABELS) == set(schema.EVENT_TYPES)
+    and set(SOURCE_KIND_LABELS) == set(schema.SOURCE_KINDS)
+):
+    raise RuntimeError("every status, event type and source kind in schema needs a label here")
+
+
+def _label(labels: Mapping[str, str], value: str) -> str:
+    # An id with no label is shown as written rather than hidden: the data stays visible.
+    message = labels.get(value)
+    return gettext(message, current_language()) if message else value
+
+
+def status_label(status: str) -> str:
+    """A status as people read it, e.g. 'Under investigation'."""
+    return _label(STATUS_LABELS, status)
+
+
+def event_type_label(event_type: str) -> str:
+    """An event type as people read it, e.g. 'Police visit'."""
+    return _label(EVENT_TYPE_LABELS, event_type)
+
+
+def source_kind_label(kind: str) -> str:
+    """A source kind as people read it, e.g. 'NGO report'."""
+    return _label(SOURCE_KIND_LABELS, kind)
+
+
+def region_label(region: str) -> str:
+    """A continent name in the reader's language."""
+    return _label(REGION_LABELS, region)
+
+
+def bureau_label(bureau: str) -> str:
+    """An operating bureau: the name as sources write it, or 'Not reported' translated."""
+    return _label(BUREAU_LABELS, bureau)
+
+
+def country_label(iso2: str, name: str) -> str:
+    """A country's name: the curated English name, or the locale's own name for the code."""
+    language = current_language()
+    if language == SOURCE_LANGUAGE:
+        return name
+    return format_locale(language).territories.get(iso2.upper(), name)
+
+
+def language_label(language: str) -> str:
+    """A language named in itself ('English', '中文 (简体)'), for the language picker."""
+    try:
+        locale = Locale.parse(language, sep="-" if "-" in language else "_")
+    except (UnknownLocaleError, ValueError):
+        return language
+    return locale.get_display_name(locale) or language
+
+
+def date_label(value: PartialDate | None) -> str:
+    """A date at its own precision in the reader's language: '6 June 2023', 'June 2023', '2023'.
+
+    An unknown date reads 'Date not reported'.
+    """
+    if value is None:
+        return _("Date not reported")
+    locale = format_locale()
+    if value.precision == "day":
+        return format_date(value.start, format="long", locale=locale)
+    if value.precision == "month":
+        return format_skeleton("yMMMM", value.start, locale=locale)
+    return format_skeleton("y", value.start, locale=locale)
+
+
+def day_label(value: date) -> str:
+    """A calendar day in the reader's language: '27 November 2026'."""
+    return format_date(value, format="long", locale=format_locale())

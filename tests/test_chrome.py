@@ -1,0 +1,203 @@
+"""The shared chrome's pure parts: widget values to filters, defaults, fingerprints, tables."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from stationmap import chrome, ui_state
+from stationmap.filters import FilterState, filter_options
+from stationmap.loader import build_dataset, load_dataset
+from stationmap.views import build_site_view
+from tests.conftest import TEST_TODAY, small_files, write_dataset
+
+BOUNDS = (date(2022, 1, 1), date(2024, 5, 14))
+
+
+def state_of(values, today=TEST_TODAY):
+    return chrome.filter_state_from_values(values, reported_bounds=BOUNDS, today=today)
+
+
+# --- widget values to FilterState -------------------------------------------------------------
+
+
+def test_no_values_mean_no_restriction():
+    assert state_of({}) == FilterState()
+
+
+def test_the_defaults_mean_no_restriction():
+    options = {"first_reported_range": BOUNDS}
+    assert state_of(chrome.filter_defaults(options, TEST_TODAY)) == FilterState()
+
+
+def test_multiselect_values_become_tuples_in_the_order_chosen():
+    state = state_of(
+        {
+            ui_state.STATUS: ["under_investigation", "alleged"],
+            ui_state.COUNTRY: ["GB", "NL"],
+            ui_state.REGION: ["Europe"],
+            ui_state.BUREAU: ["Fuzhou PSB"],
+        }
+    )
+    assert state.statuses == ("under_investigation", "alleged")
+    assert state.countries == ("GB", "NL")
+    assert state.regions == ("Europe",)
+    assert state.bureaus == ("Fuzhou PSB",)
+
+
+def test_search_text_is_trimmed():
+    assert state_of({ui_state.TEXT: "  Glasgow \n"}).text == "Glasgow"
+
+
+def test_a_range_inside_the_data_restricts_both_ends():
+    state = state_of({ui_state.REPORTED: (date(2022, 9, 1), date(2023, 6, 30))})
+    assert (state.reported_from, state.reported_to) == (date(2022, 9, 1), date(2023, 6, 30))
+
+
+def test_a_range_reaching_the_datas_ends_is_open_there():
+    # So a site first reported after the link was made still shows.
+    state = state_of({ui_state.REPORTED: (BOUNDS[0], BOUNDS[1])})
+    assert (state.reported_from, state.reported_to) == (None, None)
+    state = state_of({ui_state.REPORTED: (date(2023, 1, 1), date(2030, 1, 1))})
+    assert (state.reported_from, state.reported_to) == (date(2023, 1, 1), None)
+
+
+def test_a_half_picked_range_is_open_ended():
+    state = state_of({ui_state.REPORTED: (date(2023, 1, 1),)})
+    assert (state.reported_from, state.reported_to) == (date(2023, 1, 1), None)
+
+
+def test_an_empty_range_is_no_restriction():
+    assert state_of({ui_state.REPORTED: ()}) == FilterState()
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        (date(2023, 6, 6), date(2023, 6, 6)),
+        (TEST_TODAY, None),  # today is the default, kept open so the view moves with the calendar
+        (date(2030, 1, 1), None),
+        (None, None),
+    ],
+)
+def test_as_of_today_or_later_means_today(as_of, expected):
+    assert state_of({ui_state.AS_OF: as_of}).as_of == expected
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {ui_state.STATUS: "alleged"},  # a bare string is not a selection
+        {ui_state.AS_OF: "2023-06-06"},
+        {ui_state.REPORTED: ("2023-01-01", "2023-12-31")},
+        {ui_state.TEXT: 42},
+    ],
+)
+def test_values_of_the_wrong_kind_are_ignored(values):
+    assert state_of(values) == FilterState()
+
+
+def test_defaults_cover_every_filter():
+    defaults = chrome.filter_defaults({"first_reported_range": BOUNDS}, TEST_TODAY)
+    assert set(defaults) == set(ui_state.FILTER_KEYS)
+    assert defaults[ui_state.AS_OF] == TEST_TODAY
+    assert defaults[ui_state.REPORTED] == BOUNDS
+
+
+def test_an_empty_dataset_has_no_range_to_reset():
+    assert ui_state.REPORTED not in chrome.filter_defaults(
+        {"first_reported_range": None}, TEST_TODAY
+    )
+
+
+def test_filters_from_the_shipped_data_select_what_apply_filters_selects(shipped_dataset):
+    view = build_site_view(shipped_dataset, on=TEST_TODAY)
+    options = filter_options(view)
+    state = chrome.filter_state_from_values(
+        {ui_state.TEXT: "Glasgow"},
+        reported_bounds=options["first_reported_range"],
+        today=TEST_TODAY,
+    )
+    assert state == FilterState(text="Glasgow")
+
+
+# --- names -----------------------------------------------------------------------------------
+
+
+def test_url_parameter_names_are_distinct_and_not_reserved_by_streamlit():
+    names = [*ui_state.FILTER_KEYS, ui_state.LANGUAGE]
+    assert len(names) == len(set(names))
+    # Streamlit keeps these for embedding and refuses to bind them.
+    assert not {name.lower() for name in names} & {"embed", "embed_options"}
+    assert all(name == name.lower() and " " not in name for name in names)
+
+
+# --- data --------------------------------------------------------------------------------------
+
+
+def test_the_fingerprint_changes_when_a_file_is_edited(tmp_path: Path):
+    folder = write_dataset(tmp_path / "data", small_files())
+    before = chrome.data_fingerprint(folder)
+    sites = folder / "sites.csv"
+    stat = sites.stat()
+    sites.write_bytes(sites.read_bytes() + b"\n")
+    os.utime(sites, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert chrome.data_fingerprint(folder) != before
+
+
+def test_the_fingerprint_notes_a_missing_file(tmp_path: Path):
+    folder = write_dataset(tmp_path / "data", small_files())
+    (folder / "events.csv").unlink()
+    assert ("events.csv", -1, -1) in chrome.data_fingerprint(folder)
+
+
+def test_problem_lines_name_file_row_and_column(tmp_path: Path):
+    files = small_files()
+    files["sites.csv"] = files["sites.csv"].replace(b"55.8652", b"north")
+    dataset = load_dataset(write_dataset(tmp_path / "data", files), today=TEST_TODAY)
+    lines = chrome.problem_lines(dataset)
+    assert any(line.startswith("sites.csv:3: latitude: ") for line in lines), lines
+
+
+def test_no_problems_no_lines(small_dataset):
+    assert chrome.problem_lines(small_dataset) == []
+
+
+def test_the_data_version_is_the_latest_event_date(small_dataset):
+    assert chrome.latest_event_date(small_dataset).iso() == "2023-06-06"
+
+
+def test_footer_facts_count_reported_sites_and_every_event_and_source(small_dataset):
+    facts = chrome.footer_facts(small_dataset, build_site_view(small_dataset, on=TEST_TODAY))
+    assert facts["sites"] == len(small_dataset.sites)
+    assert facts["countries"] == small_dataset.sites["iso2"].nunique()
+    assert (facts["events"], facts["sources"]) == (5, 2)
+    assert facts["latest"].iso() == "2023-06-06"
+
+
+def test_footer_facts_of_an_empty_dataset_are_zero():
+    empty = build_dataset({}, today=TEST_TODAY)
+    facts = chrome.footer_facts(empty, build_site_view(empty, on=TEST_TODAY))
+    assert facts == {"sites": 0, "countries": 0, "events": 0, "sources": 0, "latest": None}
+
+
+def test_sources_table_is_newest_first_with_words_for_dates_and_kinds(small_dataset):
+    table = chrome.sources_table(small_dataset)
+    assert list(table.columns) == ["publisher", "title", "date", "kind", "url"]
+    assert list(table["publisher"]) == ["UK Parliament (Hansard)", "Safeguard Defenders"]
+    assert list(table["date"]) == ["6 June 2023", "September 2022"]
+    assert list(table["kind"]) == ["Parliament", "NGO report"]
+
+
+def test_sources_table_never_links_anything_but_http(small_dataset):
+    small_dataset.sources.loc["S1", "url"] = "javascript:alert(1)"
+    table = chrome.sources_table(small_dataset)
+    assert table["url"].isna().sum() == 1
+    assert table["url"].dropna().str.startswith("https://").all()
+
+
+def test_sources_table_of_an_empty_dataset_is_empty():
+    assert chrome.sources_table(build_dataset({}, today=TEST_TODAY)).empty
