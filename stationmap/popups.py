@@ -1,0 +1,528 @@
+"""HTML for the map's tooltips, popups and legend, and for the site details under the map.
+
+Every function here is pure and returns a string of HTML. Every value that comes from the data
+goes through `esc` (``html.escape(..., quote=True)``, plus the backtick and braces as character
+references) on its way in, and a source becomes a link only if its URL is a plain http(s)
+address (`loader.check_url`); anything else is shown as text and never reaches an ``href``.
+Links open in a new tab with ``rel="noopener noreferrer"``, so the page a reader follows can
+neither script this one nor learn where the reader came from.
+
+Labels of statuses, event types and dates come from `stationmap.i18n`, so they read the same
+as on every other page and follow the reader's language. A map of ten thousand sites needs the
+same few dozen texts ten thousand times, so they are translated once per language into a
+`Texts` (see `current_texts`) rather than once per site.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import pandas as pd
+
+from stationmap import i18n, palette, schema
+from stationmap.dates import PartialDate
+from stationmap.i18n import N_
+from stationmap.loader import Dataset, check_url
+from stationmap.status import status_histories
+
+PRECISION_LABELS = {
+    "country": N_("Country only (city not reported)"),
+    "city": N_("City"),
+    "locality": N_("District or street"),
+}
+if not set(PRECISION_LABELS) == set(schema.PRECISIONS):
+    raise RuntimeError("every location precision needs a label")
+
+# Attributes every outgoing link carries: a new tab that cannot reach back into this page.
+LINK_ATTRIBUTES = 'target="_blank" rel="noopener noreferrer"'
+
+# Styles for the HTML below, in the map's document (popups) and on the page (details).
+POPUP_CSS = """
+.sm-popup { font: 13px/1.45 sans-serif; color: #1b1f24; }
+.sm-details { font: inherit; color: inherit; }
+.sm-name { margin: 0 0 6px; }
+.sm-heading { margin: 10px 0 4px; }
+.sm-facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0; }
+.sm-facts dt { font-weight: 700; }
+.sm-facts dd { margin: 0; }
+.sm-events, .sm-history { margin: 0; padding-left: 1.4em; }
+.sm-events li, .sm-history li, .sm-sources li { margin-bottom: 3px; }
+.sm-sources { margin: 0; padding-left: 1.2em; }
+.sm-date { font-weight: 700; white-space: nowrap; }
+.sm-cites, .sm-set-by, .sm-bad-url { color: #4a5560; }
+.sm-none, .sm-notes { margin: 4px 0; }
+.sm-chip {
+  display: inline-flex; align-items: center; justify-content: center; box-sizing: border-box;
+  width: 18px; height: 18px; border-radius: 50%; vertical-align: -3px;
+  box-shadow: 0 0 0 1px rgba(0, 0, 0, 0.5); font: 700 11px/1 sans-serif;
+}
+.sm-chip-country { border: 2px dashed #1b1f24; border-radius: 3px; background: #ffffff; }
+.sm-counts {
+  list-style: none; display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 0; padding: 0;
+}
+"""
+
+# The characters `esc` turns into references beyond html.escape's five: a backtick could open
+# a JavaScript template literal, and braces a Jinja expression if folium ever re-reads the HTML
+# as a template (it does with the output of its own elements).
+_EXTRA_REFERENCES = (("`", "&#96;"), ("{", "&#123;"), ("}", "&#125;"))
+# Distinct source URLs checked per process; a map cites each source many times.
+URL_CHECK_CACHE_SIZE = 65_536
+
+
+# --- texts -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Texts:
+    """Every interface text the HTML here uses, in one language, translated once."""
+
+    language: str
+    country: str
+    city: str
+    locality: str
+    precision: str
+    bureau: str
+    status: str
+    events: str
+    sources: str
+    status_history: str
+    not_reported: str
+    city_not_reported: str
+    since: str  # ", since {date}"
+    no_events: str
+    no_sources: str
+    no_status: str
+    legend_title: str
+    legend_country_level: str
+    legend_unplaced: str  # "... {count}"
+    statuses: Mapping[str, str]
+    event_types: Mapping[str, str]
+    precisions: Mapping[str, str]
+    _dates: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def date(self, value: PartialDate | None) -> str:
+        """A date at its own precision ('June 2023'), or 'Date not reported'."""
+        key = value if isinstance(value, PartialDate) else None
+        if key not in self._dates:
+            self._dates[key] = i18n.date_label(key)
+        return self._dates[key]
+
+    def status_label(self, status: str) -> str:
+        return self.statuses.get(status, status)
+
+    def event_type_label(self, event_type: str) -> str:
+        return self.event_types.get(event_type, event_type)
+
+    def precision_label(self, precision: str) -> str:
+        return self.precisions.get(precision, precision)
+
+
+def current_texts() -> Texts:
+    """The texts in the reader's language (English outside the app)."""
+    return _texts_for(i18n.current_language())
+
+
+@lru_cache(maxsize=8)
+def _texts_for(language: str) -> Texts:
+    def tr(message: str) -> str:
+        return i18n.gettext(message, language)
+
+    return Texts(
+        language=language,
+        country=tr(N_("Country")),
+        city=tr(N_("City")),
+        locality=tr(N_("Locality")),
+        precision=tr(N_("Location precision")),
+        bureau=tr(N_("Operating bureau (as reported)")),
+        status=tr(N_("Status")),
+        events=tr(N_("Events")),
+        sources=tr(N_("Sources")),
+        status_history=tr(N_("Status history")),
+        not_reported=tr(N_("not reported")),
+        city_not_reported=tr(N_("City not reported")),
+        since=tr(N_(", since {date}")),
+        no_events=tr(N_("No events recorded.")),
+        no_sources=tr(N_("No sources loaded.")),
+        no_status=tr(N_("No status recorded.")),
+        legend_title=tr(N_("Status (sites on the map)")),
+        legend_country_level=tr(N_("Country only, city not reported")),
+        legend_unplaced=tr(N_("Not on the map (no coordinates): {count}")),
+        statuses={key: tr(label) for key, label in i18n.STATUS_LABELS.items()},
+        event_types={key: tr(label) for key, label in i18n.EVENT_TYPE_LABELS.items()},
+        precisions={key: tr(label) for key, label in PRECISION_LABELS.items()},
+    )
+
+
+# --- small pieces ------------------------------------------------------------------------------
+
+
+def text_of(value: object) -> str:
+    """A data value as plain text; None and NaN (pandas' empty cell) become ''."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def esc(value: object) -> str:
+    """A data value as HTML text: escaped, with None and NaN shown as nothing."""
+    text = html.escape(text_of(value), quote=True)
+    for char, reference in _EXTRA_REFERENCES:
+        text = text.replace(char, reference)
+    return text
+
+
+def is_country_level(site: Mapping) -> bool:
+    """True for a row that stands for a country or region whose sources name no city."""
+    return site.get("precision") == "country"
+
+
+def safe_href(url: object) -> str | None:
+    """The URL if it may be followed (a plain http(s) address), else None."""
+    text = text_of(url)
+    return text if text and _is_followable(text) else None
+
+
+@lru_cache(maxsize=URL_CHECK_CACHE_SIZE)
+def _is_followable(url: str) -> bool:
+    return check_url(url) is None
+
+
+def link_html(url: object, text: str) -> str:
+    """`text` (already HTML) as a link to `url`, or as plain text when the URL is not http(s).
+
+    A URL that is not followed is shown after the text, escaped, so a reader can still see it.
+    """
+    href = safe_href(url)
+    if href is None:
+        shown = esc(url)
+        suffix = f' <span class="sm-bad-url">({shown})</span>' if shown else ""
+        return f'<span class="sm-unlinked">{text}</span>{suffix}'
+    return f'<a href="{esc(href)}" {LINK_ATTRIBUTES}>{text}</a>'
+
+
+def status_chip_html(status: str, text: str = "") -> str:
+    """A small disc in the status colour holding its symbol letter, then `text` (HTML)."""
+    background = palette.STATUS_COLORS.get(status, "#777777")
+    foreground = palette.STATUS_TEXT_COLORS.get(status, "#FFFFFF")
+    symbol = palette.STATUS_SYMBOLS.get(status, "?")
+    chip = (
+        f'<span class="sm-chip" style="background:{background};color:{foreground}" '
+        f'aria-hidden="true">{esc(symbol)}</span>'
+    )
+    return f"{chip} {text}" if text else chip
+
+
+def event_sort_key(event: Mapping) -> tuple:
+    """Dated events by date, then in file order; undated events last (as views.events_by_site)."""
+    when = event.get("date")
+    dated = isinstance(when, PartialDate)
+    return (not dated, when.start if dated else date.max, event.get("order", 0))
+
+
+def ordered_events(events: Iterable[Mapping]) -> list[Mapping]:
+    """Events in date order, undated ones last."""
+    return sorted(events, key=event_sort_key)
+
+
+def events_by_site(
+    events: Iterable[Mapping], site_ids: Iterable[str], as_of: date | None = None
+) -> dict[str, list[Mapping]]:
+    """Each site's events up to `as_of` (undated ones included), in date order."""
+    wanted = set(site_ids)
+    by_site: dict[str, list[Mapping]] = {site_id: [] for site_id in wanted}
+    for event in events:
+        when = event.get("date")
+        if as_of is not None and isinstance(when, PartialDate) and when.start > as_of:
+            continue
+        for site_id in event["site_ids"]:
+            if site_id in wanted:
+                by_site[site_id].append(event)
+    return {site_id: ordered_events(found) for site_id, found in by_site.items()}
+
+
+def events_of_site(events: pd.DataFrame, site_id: str, as_of: date | None = None) -> list[Mapping]:
+    """The events (rows of the events table) naming one site, up to `as_of`, in date order."""
+    naming = events[events["site_ids"].map(lambda ids: site_id in ids)]
+    return events_by_site(naming.to_dict("records"), [site_id], as_of)[site_id]
+
+
+def site_source_ids(site: Mapping, events: Iterable[Mapping]) -> list[str]:
+    """Every source a site cites itself or through its events, without repeats, in order found."""
+    ids = dict.fromkeys(site.get("source_ids", ()))
+    for event in events:
+        ids.update(dict.fromkeys(event.get("source_ids", ())))
+    return list(ids)
+
+
+def source_sort_key(source: Mapping) -> tuple:
+    """Sources by date (undated last), then publisher."""
+    when = source.get("date")
+    dated = isinstance(when, PartialDate)
+    return (not dated, when.start if dated else date.max, text_of(source.get("publisher")))
+
+
+# --- sources -----------------------------------------------------------------------------------
+
+
+def source_html(source: Mapping, texts: Texts | None = None) -> str:
+    """One source as 'publisher — title' (a link when its URL is http(s)), then its date."""
+    texts = texts or current_texts()
+    text = f"{esc(source.get('publisher'))} — {esc(source.get('title'))}"
+    return f"{link_html(source.get('url'), text)}, {esc(texts.date(source.get('date')))}"
+
+
+def source_list_html(
+    source_ids: Iterable[str], sources: Mapping[str, Mapping], texts: Texts | None = None
+) -> str:
+    """Sources as a list, in date order; ids with no loaded source are skipped."""
+    texts = texts or current_texts()
+    found = sorted((sources[i] for i in source_ids if i in sources), key=source_sort_key)
+    if not found:
+        return f'<p class="sm-none">{esc(texts.no_sources)}</p>'
+    items = "".join(f"<li>{source_html(source, texts)}</li>" for source in found)
+    return f'<ul class="sm-sources">{items}</ul>'
+
+
+def citation_links_html(source_ids: Iterable[str], sources: Mapping[str, Mapping]) -> str:
+    """An event's sources as short links, each showing its publisher."""
+    links = [
+        link_html(sources[source_id].get("url"), esc(sources[source_id].get("publisher")))
+        for source_id in source_ids
+        if source_id in sources
+    ]
+    return f' <span class="sm-cites">[{"; ".join(links)}]</span>' if links else ""
+
+
+# --- events ------------------------------------------------------------------------------------
+
+
+def event_html(event: Mapping, sources: Mapping[str, Mapping], texts: Texts | None = None) -> str:
+    """One event: date, type, actor, summary and its sources as links."""
+    texts = texts or current_texts()
+    return (
+        f'<span class="sm-date">{esc(texts.date(event.get("date")))}</span> · '
+        f"{esc(texts.event_type_label(text_of(event.get('event_type'))))} · "
+        f"{esc(event.get('actor'))}: {esc(event.get('summary'))}"
+        f"{citation_links_html(event.get('source_ids', ()), sources)}"
+    )
+
+
+def event_list_html(
+    events: Iterable[Mapping], sources: Mapping[str, Mapping], texts: Texts | None = None
+) -> str:
+    """Events in date order as an ordered list."""
+    texts = texts or current_texts()
+    items = "".join(
+        f"<li>{event_html(event, sources, texts)}</li>" for event in ordered_events(events)
+    )
+    if not items:
+        return f'<p class="sm-none">{esc(texts.no_events)}</p>'
+    return f'<ol class="sm-events">{items}</ol>'
+
+
+# --- the site ----------------------------------------------------------------------------------
+
+
+def tooltip_html(site: Mapping, texts: Texts | None = None) -> str:
+    """What hovering a marker shows: the site's name and status; country rows say no city."""
+    texts = texts or current_texts()
+    parts = [
+        f"<strong>{esc(site.get('name'))}</strong>",
+        esc(texts.status_label(text_of(site.get("status")))),
+    ]
+    if is_country_level(site):
+        parts.append(f"<em>{esc(texts.city_not_reported)}</em>")
+    return "<br>".join(parts)
+
+
+def tooltip_text(site: Mapping, texts: Texts | None = None) -> str:
+    """The tooltip as plain text, for screen readers (set as text, never parsed as HTML)."""
+    texts = texts or current_texts()
+    parts = [text_of(site.get("name")), texts.status_label(text_of(site.get("status")))]
+    if is_country_level(site):
+        parts.append(texts.city_not_reported)
+    return " — ".join(parts)
+
+
+def status_line_html(
+    site: Mapping, events_by_id: Mapping[str, Mapping], texts: Texts | None = None
+) -> str:
+    """'Alleged, since June 2023 (NGO report, Safeguard Defenders)', after the status chip."""
+    texts = texts or current_texts()
+    status = text_of(site.get("status"))
+    text = esc(texts.status_label(status))
+    since = site.get("status_since")
+    if isinstance(since, PartialDate):
+        text += esc(texts.since.format(date=texts.date(since)))
+    setter = events_by_id.get(text_of(site.get("status_event_id")))
+    if setter is not None:
+        kind = texts.event_type_label(text_of(setter.get("event_type")))
+        text += f' <span class="sm-set-by">({esc(kind)}, {esc(setter.get("actor"))})</span>'
+    return status_chip_html(status, text)
+
+
+def facts_html(
+    site: Mapping, events_by_id: Mapping[str, Mapping], texts: Texts | None = None
+) -> str:
+    """The site's place, precision, bureau and status as a definition list."""
+    texts = texts or current_texts()
+    not_reported = esc(texts.not_reported)
+    city = esc(site.get("city")) or (
+        esc(texts.city_not_reported) if is_country_level(site) else not_reported
+    )
+    rows = (
+        (texts.country, esc(site.get("country"))),
+        (texts.city, city),
+        (texts.locality, esc(site.get("locality")) or not_reported),
+        (texts.precision, esc(texts.precision_label(text_of(site.get("precision"))))),
+        (texts.bureau, esc(site.get("operating_bureau")) or not_reported),
+        (texts.status, status_line_html(site, events_by_id, texts)),
+    )
+    items = "".join(f"<dt>{esc(label)}</dt><dd>{value}</dd>" for label, value in rows)
+    return f'<dl class="sm-facts">{items}</dl>'
+
+
+def popup_html(
+    site: Mapping,
+    events: Sequence[Mapping],
+    sources: Mapping[str, Mapping],
+    events_by_id: Mapping[str, Mapping] | None = None,
+    texts: Texts | None = None,
+) -> str:
+    """A marker's popup: facts, the site's events in date order and all its sources.
+
+    `events` are the events naming the site (any order); `sources` maps source ids to source
+    rows; `events_by_id` finds the event that set the status (default: among `events`).
+    """
+    texts = texts or current_texts()
+    events_by_id = events_by_id if events_by_id is not None else {e["event_id"]: e for e in events}
+    return (
+        '<div class="sm-popup">'
+        f'<h4 class="sm-name">{esc(site.get("name"))}</h4>'
+        f"{facts_html(site, events_by_id, texts)}"
+        f'<h5 class="sm-heading">{esc(texts.events)}</h5>'
+        f"{event_list_html(events, sources, texts)}"
+        f'<h5 class="sm-heading">{esc(texts.sources)}</h5>'
+        f"{source_list_html(site_source_ids(site, events), sources, texts)}"
+        "</div>"
+    )
+
+
+def status_history_html(
+    history: Sequence, events_by_id: Mapping[str, Mapping], texts: Texts | None = None
+) -> str:
+    """A site's status changes (`StatusChange`s) in date order, with the event behind each."""
+    texts = texts or current_texts()
+    if not history:
+        return f'<p class="sm-none">{esc(texts.no_status)}</p>'
+    items = []
+    for change in history:
+        event = events_by_id.get(change.event_id)
+        setter = ""
+        if event is not None:
+            kind = texts.event_type_label(text_of(event.get("event_type")))
+            setter = f" — {esc(kind)}, {esc(event.get('actor'))}"
+        label = esc(texts.status_label(change.status))
+        items.append(
+            f'<li><span class="sm-date">{esc(texts.date(change.date))}</span> '
+            f"{status_chip_html(change.status, label)}{setter}</li>"
+        )
+    return f'<ol class="sm-history">{"".join(items)}</ol>'
+
+
+def details_html(
+    site: Mapping,
+    events: Sequence[Mapping],
+    sources: Mapping[str, Mapping],
+    history: Sequence,
+    events_by_id: Mapping[str, Mapping] | None = None,
+    texts: Texts | None = None,
+) -> str:
+    """The panel for a clicked site: facts, notes, status history, events and sources."""
+    texts = texts or current_texts()
+    events_by_id = events_by_id if events_by_id is not None else {e["event_id"]: e for e in events}
+    notes = esc(site.get("notes"))
+    notes_html = f'<p class="sm-notes">{notes}</p>' if notes else ""
+    return (
+        '<div class="sm-details">'
+        f'<h3 class="sm-name">{esc(site.get("name"))}</h3>'
+        f"{facts_html(site, events_by_id, texts)}"
+        f"{notes_html}"
+        f'<h4 class="sm-heading">{esc(texts.status_history)}</h4>'
+        f"{status_history_html(history, events_by_id, texts)}"
+        f'<h4 class="sm-heading">{esc(texts.events)}</h4>'
+        f"{event_list_html(events, sources, texts)}"
+        f'<h4 class="sm-heading">{esc(texts.sources)}</h4>'
+        f"{source_list_html(site_source_ids(site, events), sources, texts)}"
+        "</div>"
+    )
+
+
+def site_details(
+    dataset: Dataset, site: Mapping, as_of: date | None = None, texts: Texts | None = None
+) -> str:
+    """`details_html` for one row of the site view, with what happened up to `as_of`."""
+    site_id = text_of(site.get("site_id"))
+    on = as_of or date.today()
+    history = [change for change in status_histories(dataset)[site_id] if change.date.start <= on]
+    return details_html(
+        site,
+        events_of_site(dataset.events, site_id, as_of),
+        dataset.sources.to_dict("index"),
+        history,
+        texts=texts,
+    )
+
+
+# --- counts and legend -------------------------------------------------------------------------
+
+
+def status_counts_html(by_status: Mapping[str, int], texts: Texts | None = None) -> str:
+    """Per-status counts as chips in the status colours, every status listed (zeros too)."""
+    texts = texts or current_texts()
+    items = "".join(
+        f'<li class="sm-count" data-status="{esc(status)}">'
+        f"{status_chip_html(status)} {esc(texts.status_label(status))}: "
+        f'<strong class="sm-count-value">{int(by_status.get(status, 0))}</strong></li>'
+        for status in schema.STATUSES
+    )
+    return f'<ul class="sm-counts">{items}</ul>'
+
+
+def legend_html(
+    by_status: Mapping[str, int],
+    *,
+    country_level: int,
+    unplaced: int = 0,
+    texts: Texts | None = None,
+) -> str:
+    """The map legend: every status with colour, symbol and count, and the country-row shape."""
+    texts = texts or current_texts()
+    rows = [
+        f'<li data-status="{esc(status)}">{status_chip_html(status)} '
+        f"{esc(texts.status_label(status))} "
+        f'<span class="sm-legend-count">{int(by_status.get(status, 0))}</span></li>'
+        for status in schema.STATUSES
+    ]
+    rows.append(
+        '<li data-status="country-level">'
+        '<span class="sm-chip sm-chip-country" aria-hidden="true"></span> '
+        f"{esc(texts.legend_country_level)} "
+        f'<span class="sm-legend-count">{int(country_level)}</span></li>'
+    )
+    note = ""
+    if unplaced:
+        text = texts.legend_unplaced.format(count=int(unplaced))
+        note = f'<p class="sm-legend-note">{esc(text)}</p>'
+    # A <details> element, so a presenter can fold the legend away with one click.
+    return (
+        '<details class="sm-legend" open>'
+        f'<summary class="sm-legend-title">{esc(texts.legend_title)}</summary>'
+        f"<ul>{''.join(rows)}</ul>{note}</details>"
+    )

@@ -1,0 +1,185 @@
+"""Local or CDN map assets, and the map background setting (STATIONMAP_TILES)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import folium
+import folium.plugins
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from stationmap import assets, config
+
+
+@pytest.fixture
+def vendor_dir(tmp_path: Path) -> Path:
+    """A vendor folder as `make setup` leaves it: the manifest and every file the map needs."""
+    folder = tmp_path / "vendor"
+    for name in (assets.MANIFEST_NAME, *assets.REQUIRED_FILES):
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def restore_local_assets():
+    yield
+    assets.install(assets.LOCAL_ASSETS)
+
+
+def test_vendored_files_are_used_when_the_manifest_is_there(vendor_dir):
+    found = assets.detect_assets(vendor_dir)
+    assert found.local
+    assert found is assets.LOCAL_ASSETS
+
+
+def test_without_a_manifest_the_map_falls_back_to_cdns(tmp_path):
+    found = assets.detect_assets(tmp_path / "nowhere")
+    assert not found.local
+    assert found is assets.CDN_ASSETS
+
+
+def test_a_missing_file_falls_back_to_cdns_too(vendor_dir):
+    (vendor_dir / assets.MARKERCLUSTER_JS).unlink()
+    assert not assets.detect_assets(vendor_dir).local
+
+
+def test_the_default_vendor_folder_is_found_from_the_package_not_the_working_directory(
+    monkeypatch, tmp_path
+):
+    monkeypatch.chdir(tmp_path)
+    assert config.VENDOR_DIR == config.PROJECT_ROOT / "static" / "vendor"
+    expected = (config.VENDOR_DIR / assets.MANIFEST_NAME).is_file()
+    assert assets.detect_assets().local is expected
+
+
+def test_every_local_link_is_served_by_the_app():
+    local = assets.LOCAL_ASSETS
+    links = [url for _, url in (*local.map_js, *local.map_css, *local.layer_js, *local.layer_css)]
+    links += [local.outlines_url, local.icon_image_path]
+    assert all(link.startswith("/app/static/vendor/") for link in links)
+    # Each names a file scripts/vendor_assets.py copies.
+    manifest = Path(config.PROJECT_ROOT / "scripts" / "vendor_assets.py").read_text()
+    for link in links:
+        if not link.endswith("/"):
+            assert link.removeprefix("/app/static/vendor/") in manifest
+
+
+def test_cdn_fallback_pins_the_versions_package_json_pins():
+    pins = json.loads((config.PROJECT_ROOT / "package.json").read_text())["dependencies"]
+    cdn = assets.CDN_ASSETS
+    for url in (*(u for _, u in cdn.layer_js), *(u for _, u in cdn.layer_css), cdn.outlines_url):
+        package, version = re.search(r"/npm/([^@]+)@([^/]+)/", url).groups()
+        assert pins[package] == version
+
+
+def test_install_points_folium_at_the_chosen_assets(restore_local_assets):
+    assets.install(assets.LOCAL_ASSETS)
+    assert folium.Map.default_js == list(assets.LOCAL_ASSETS.map_js)
+    assert folium.plugins.MarkerCluster.default_js[0][1].startswith("/app/static/vendor/")
+    assets.install(assets.CDN_ASSETS)
+    assert folium.Map.default_js[0][1].startswith("https://cdn.jsdelivr.net/npm/leaflet@")
+    assert folium.plugins.MarkerCluster.default_css[0][1].startswith("https://")
+
+
+# --- tiles ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("setting", [None, "", "none", "NONE", "  none  "])
+def test_no_tiles_by_default(setting):
+    tiles = assets.resolve_tiles(setting)
+    assert tiles == assets.NO_TILES
+    assert not tiles.has_tiles
+    assert tiles.error is None
+
+
+@pytest.mark.parametrize("name", ["osm", "carto-light", "carto-dark", "OSM", "Carto-Light"])
+def test_named_providers_come_with_their_attribution(name):
+    tiles = assets.resolve_tiles(name)
+    assert tiles.has_tiles
+    assert tiles.url.startswith("https://")
+    assert "OpenStreetMap" in tiles.attribution
+    assert tiles.error is None
+
+
+def test_a_url_template_with_attribution_is_used():
+    tiles = assets.resolve_tiles("https://tiles.example.org/{z}/{x}/{y}.png", "© Example & co")
+    assert tiles.url == "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert tiles.attribution == "© Example &amp; co"
+    assert tiles.error is None
+
+
+def test_a_url_template_without_attribution_is_an_error_not_a_crash():
+    tiles = assets.resolve_tiles("https://tiles.example.org/{z}/{x}/{y}.png", "  ")
+    assert not tiles.has_tiles
+    assert "STATIONMAP_TILES_ATTRIBUTION" in tiles.error
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "google",
+        "javascript:alert(1)",
+        "ftp://tiles.example.org/{z}/{x}/{y}.png",
+        "https://tiles.example.org/tile.png",
+        "https://tiles.example.org/{z}/{x}/{y}.png?{{ 7 * 7 }}",
+        "https://tiles.example.org/{z}/{x}/{y}.png?k={key}",
+        "https:// tiles.example.org/{z}/{x}/{y}.png",
+    ],
+)
+def test_unusable_settings_say_why_and_fall_back_to_outlines(setting):
+    tiles = assets.resolve_tiles(setting, "attribution")
+    assert not tiles.has_tiles
+    assert tiles.name == "none"
+    assert tiles.error
+    assert "Showing country outlines only" in tiles.error
+
+
+def test_the_setting_is_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv(config.TILES_ENV, "osm")
+    assert assets.configured_tiles().name == "osm"
+    monkeypatch.setenv(config.TILES_ENV, "https://t.example.org/{z}/{x}/{y}.png")
+    monkeypatch.setenv(config.TILES_ATTRIBUTION_ENV, "Example")
+    assert assets.configured_tiles().name == "custom"
+    monkeypatch.delenv(config.TILES_ENV)
+    assert assets.configured_tiles() == assets.NO_TILES
+
+
+# --- what the map page says -------------------------------------------------------------------
+
+DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
+# The first run imports pandas, folium and the gazetteer; a cold CI machine needs a while.
+RUN_TIMEOUT_S = 60
+
+
+def run_map_page() -> AppTest:
+    """The dashboard's first page, the map, run by Streamlit's AppTest."""
+    app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S).run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app
+
+
+def test_the_map_page_says_when_assets_come_from_cdns(monkeypatch, tmp_path, restore_local_assets):
+    monkeypatch.setattr(config, "VENDOR_DIR", tmp_path / "no-vendor")
+    warnings = [warning.value for warning in run_map_page().main.warning]
+    assert any(text.startswith("Map assets missing: loading from public CDNs") for text in warnings)
+
+
+def test_the_map_page_is_quiet_about_assets_when_they_are_vendored(monkeypatch, vendor_dir):
+    monkeypatch.setattr(config, "VENDOR_DIR", vendor_dir)
+    app = run_map_page()
+    assert not [w for w in app.main.warning if "Map assets missing" in w.value]
+    assert not app.main.error
+
+
+def test_the_map_page_shows_a_bad_tiles_setting_and_still_draws(monkeypatch):
+    monkeypatch.setenv(config.TILES_ENV, "https://tiles.example.org/{z}/{x}/{y}.png")
+    monkeypatch.delenv(config.TILES_ATTRIBUTION_ENV, raising=False)
+    app = run_map_page()
+    (error,) = app.main.error
+    assert config.TILES_ATTRIBUTION_ENV in error.value
+    assert "Map" in [title.value for title in app.main.title]

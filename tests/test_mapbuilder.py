@@ -1,0 +1,417 @@
+"""The map builder, tested on the HTML folium renders: records, legend, escaping, assets, tiles."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+
+from stationmap import assets, mapbuilder, palette, schema
+from stationmap.filters import FilterState, apply_filters
+from stationmap.loader import build_dataset
+from stationmap.views import build_site_view
+from tests.conftest import TEST_TODAY, small_files, small_rows
+
+PAYLOAD_LINE = re.compile(r"^\s*var payload = (.*);$", re.MULTILINE)
+
+HOSTILE_NAMES = (
+    "<img src=x onerror=alert(1)>",
+    "</script><script>alert(1)</script>",
+    "`${alert(1)}`",
+    "{{ 7 * 7 }} {% if true %}x{% endif %}",
+    "line\u2028separator\u2029<!--",
+)
+HOSTILE_URLS = (
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(2)",
+    " javascript:alert(3)",
+    "\njavascript:alert(4)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCg1KTwvc2NyaXB0Pg==",
+)
+
+
+class Scripts(HTMLParser):
+    """Each <script>'s attributes and text, as a browser's tokenizer splits them."""
+
+    def __init__(self):
+        super().__init__()
+        self.scripts: list[tuple[dict, str]] = []
+        self._open = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self.scripts.append((dict(attrs), ""))
+            self._open = True
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._open = False
+
+    def handle_data(self, data):
+        if self._open:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
+
+
+def render(site_map) -> str:
+    return site_map.get_root().render()
+
+
+def payload_of(html: str) -> dict:
+    (line,) = PAYLOAD_LINE.findall(html)
+    return json.loads(line)
+
+
+def site_view(dataset) -> pd.DataFrame:
+    return apply_filters(build_site_view(dataset, on=TEST_TODAY), FilterState())
+
+
+def build(dataset, **options):
+    return mapbuilder.build_map(
+        site_view(dataset),
+        events=dataset.events,
+        sources=dataset.sources,
+        assets=options.pop("assets", assets.LOCAL_ASSETS),
+        **options,
+    )
+
+
+@pytest.fixture(scope="module")
+def shipped_html(shipped_dataset) -> str:
+    return render(build(shipped_dataset))
+
+
+@pytest.fixture
+def hostile_dataset():
+    """The small dataset with hostile names, and sources whose URLs must never be followed."""
+    rows = small_rows()
+    for site, name in zip(rows[schema.SITES_FILE], HOSTILE_NAMES, strict=False):
+        site["name"] = name
+    rows[schema.SITES_FILE][0]["notes"] = HOSTILE_NAMES[1]
+    rows[schema.EVENTS_FILE][0]["summary"] = HOSTILE_NAMES[0]
+    dataset = build_dataset(small_files(rows), today=TEST_TODAY)
+    assert not dataset.problems
+    # The loader refuses such URLs; the map must hold even if one got past it.
+    extra = [
+        {
+            "source_id": f"X{i}",
+            "publisher": HOSTILE_NAMES[i % len(HOSTILE_NAMES)],
+            "title": "hostile",
+            "date": None,
+            "url": url,
+            "kind": "media",
+            "row": 0,
+        }
+        for i, url in enumerate(HOSTILE_URLS)
+    ]
+    sources = pd.concat([dataset.sources, pd.DataFrame(extra).set_index("source_id", drop=False)])
+    dataset.sources = sources.rename_axis(None)
+    cited = tuple(dataset.sources.index)
+    dataset.sites.at["uk-croydon", "source_ids"] = cited
+    return dataset
+
+
+# --- records -----------------------------------------------------------------------------------
+
+
+def test_one_record_per_site_in_its_status_colour(shipped_dataset, shipped_html):
+    view = site_view(shipped_dataset)
+    records = payload_of(shipped_html)["records"]
+    assert len(records) == len(view) == 80
+    assert {record["id"] for record in records} == set(view.index)
+    for record in records:
+        status = view.at[record["id"], "status"]
+        assert record["status"] == status
+        assert record["color"] == palette.STATUS_COLORS[status]
+        assert record["textColor"] == palette.STATUS_TEXT_COLORS[status]
+        assert record["symbol"] == palette.STATUS_SYMBOLS[status]
+
+
+def test_only_the_sites_passed_are_drawn(shipped_dataset):
+    view = site_view(shipped_dataset)
+    uk = view[view["iso2"] == "GB"]
+    html = render(
+        mapbuilder.build_map(uk, events=shipped_dataset.events, sources=shipped_dataset.sources)
+    )
+    assert sorted(r["id"] for r in payload_of(html)["records"]) == sorted(uk.index)
+
+
+def test_one_layer_draws_every_site_not_one_folium_object_each(shipped_dataset):
+    site_map = build(shipped_dataset)
+    assert [type(child).__name__ for child in site_map._children.values()] == [
+        "SiteLayer",
+        "FitBounds",
+    ]
+
+
+def test_unreported_sites_and_sites_without_coordinates_are_left_out(small_dataset):
+    view = build_site_view(small_dataset, on=TEST_TODAY)
+    view.loc["uk-glasgow", "latitude"] = float("nan")
+    view.loc["fr-unspecified", "reported"] = False
+    records = mapbuilder.build_site_records(
+        view, events=small_dataset.events, sources=small_dataset.sources
+    )
+    assert [record["id"] for record in records] == ["uk-croydon"]
+    html = render(
+        mapbuilder.build_map(view, events=small_dataset.events, sources=small_dataset.sources)
+    )
+    assert "Not on the map (no coordinates): 1" in payload_of(html)["legend"]
+
+
+def test_legend_lists_every_status_with_its_count(shipped_dataset, shipped_html):
+    legend = payload_of(shipped_html)["legend"]
+    counts = site_view(shipped_dataset)["status"].value_counts()
+    for status in schema.STATUSES:
+        row = re.search(rf'<li data-status="{status}">(.*?)</li>', legend).group(1)
+        assert palette.STATUS_COLORS[status] in row
+        assert f'<span class="sm-legend-count">{counts.get(status, 0)}</span>' in row
+    country_row = re.search(r'<li data-status="country-level">(.*?)</li>', legend).group(1)
+    assert "sm-chip-country" in country_row
+    assert '<span class="sm-legend-count">18</span>' in country_row
+
+
+def test_country_level_rows_get_their_own_shape_and_say_no_city(shipped_dataset, shipped_html):
+    view = site_view(shipped_dataset)
+    for record in payload_of(shipped_html)["records"]:
+        country_level = view.at[record["id"], "precision"] == "country"
+        assert record["countryLevel"] is country_level
+        assert ("City not reported" in record["tooltip"]) is country_level
+    # The shape is drawn from that flag.
+    assert '"sm-marker-country"' in shipped_html
+    assert ".sm-marker.sm-marker-country span" in shipped_html
+
+
+def test_no_sites_shows_the_world_and_says_nothing_matches(shipped_dataset):
+    view = site_view(shipped_dataset)
+    site_map = mapbuilder.build_map(
+        view.iloc[0:0], events=shipped_dataset.events, sources=shipped_dataset.sources
+    )
+    payload = payload_of(render(site_map))
+    assert payload["records"] == []
+    assert payload["emptyMessage"] == "No sites match these filters."
+    assert site_map.location == list(mapbuilder.WORLD_CENTER)
+    assert "FitBounds" not in [type(c).__name__ for c in site_map._children.values()]
+
+
+def test_the_map_fits_the_sites_shown(shipped_dataset):
+    view = site_view(shipped_dataset)
+    uk = view[view["iso2"] == "GB"]
+    html = render(
+        mapbuilder.build_map(uk, events=shipped_dataset.events, sources=shipped_dataset.sources)
+    )
+    (bounds,) = re.findall(r"\.fitBounds\(\s*(\[\[.*?\]\])", html, re.DOTALL)
+    (south, west), (north, east) = json.loads(bounds)
+    assert 51 < south < north < 56
+    assert -7 < west < east < 0
+    assert f'"maxZoom": {mapbuilder.FIT_MAX_ZOOM}' in html
+
+
+def test_a_centre_and_zoom_override_the_fit(shipped_dataset):
+    site_map = build(shipped_dataset, center=(48.0, 10.0), zoom=5)
+    html = render(site_map)
+    assert ".fitBounds(" not in html
+    assert site_map.location == [48.0, 10.0]
+    assert '"zoom": 5' in html
+
+
+# --- escaping ---------------------------------------------------------------------------------
+
+
+def test_hostile_names_never_appear_unescaped(hostile_dataset):
+    html = render(build(hostile_dataset))
+    for name in HOSTILE_NAMES:
+        assert name not in html
+    for fragment in ("<img", "<script>alert", "`", "${alert", "{{ 7", "{%"):
+        assert fragment not in html
+    # The data arrives intact: decoded from JSON, the plain-text labels hold the names as written.
+    labels = [record["label"] for record in payload_of(html)["records"]]
+    for name in HOSTILE_NAMES[:3]:
+        assert any(label.startswith(name) for label in labels)
+
+
+def test_jinja_syntax_in_data_is_never_evaluated(hostile_dataset):
+    html = render(build(hostile_dataset))
+    labels = [record["label"] for record in payload_of(html)["records"]]
+    assert any(label.startswith("`${alert(1)}`") for label in labels)
+    assert not any(label.startswith("49") for label in labels)
+
+
+def test_no_data_can_break_out_of_the_script_blocks(hostile_dataset):
+    html = render(build(hostile_dataset))
+    parser = Scripts()
+    parser.feed(html)
+    assert html.count("<script") == len(parser.scripts)
+    assert html.lower().count("</script") == len(parser.scripts)
+    inline = [text for attrs, text in parser.scripts if "src" not in attrs]
+    # The whole payload sits inside one script and parses as JSON there.
+    (with_payload,) = [text for text in inline if "var payload = " in text]
+    records = payload_of(with_payload)["records"]
+    assert len(records) == 3
+    for text in inline:
+        for char in ("\u2028", "\u2029", "<!--"):
+            assert char not in text
+
+
+def test_urls_that_are_not_http_are_never_links(hostile_dataset):
+    html = render(build(hostile_dataset))
+    popups_html = " ".join(record["popup"] for record in payload_of(html)["records"])
+    hrefs = re.findall(r'href="([^"]*)"', popups_html + html)
+    assert hrefs
+    for href in hrefs:
+        assert href.startswith(("https://", "http://", "/app/static/vendor/")), href
+    for url in HOSTILE_URLS:
+        assert f'href="{url}' not in popups_html
+    # They are shown as text instead, so the reader still sees what the source said.
+    assert "javascript:alert(1)" in popups_html
+    assert "sm-bad-url" in popups_html
+
+
+def test_script_safe_json_escapes_what_could_end_or_change_a_script():
+    text = mapbuilder.script_safe_json(
+        {"a": "</script><!-- & ` ${x} \u2028 \u2029 {{ x }} {% y %} {# z #}"}
+    )
+    for raw in ("<", ">", "&", "`", "$", "\u2028", "\u2029", "{{", "{%", "{#"):
+        assert raw not in text
+    assert json.loads(text) == {"a": "</script><!-- & ` ${x} \u2028 \u2029 {{ x }} {% y %} {# z #}"}
+
+
+# --- shared points --------------------------------------------------------------------------
+
+
+def points_frame(rows: list[tuple[str, float, float]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["site_id", "latitude", "longitude"])
+    return frame.set_index("site_id", drop=False).rename_axis(None)
+
+
+MADRID = (40.4165, -3.70256)
+
+
+def test_sites_sharing_a_point_are_spread_on_a_small_ring():
+    frame = points_frame(
+        [("es-madrid-a", *MADRID), ("es-madrid-b", *MADRID), ("es-madrid-c", *MADRID)]
+        + [("pt-lisbon", 38.72509, -9.1498)]
+    )
+    spread = mapbuilder.spread_shared_points(frame)
+    madrid = spread.loc[["es-madrid-a", "es-madrid-b", "es-madrid-c"]]
+    points = set(zip(madrid["display_lat"], madrid["display_lon"], strict=True))
+    assert len(points) == 3
+    scale = math.cos(math.radians(MADRID[0]))
+    for lat, lon in points:
+        distance = math.hypot(lat - MADRID[0], (lon - MADRID[1]) * scale)
+        assert distance == pytest.approx(mapbuilder.RING_RADIUS_DEG, rel=1e-3)
+    # Alone at its point, Lisbon stays where it is; the first by id is due north.
+    assert tuple(spread.loc["pt-lisbon", ["display_lat", "display_lon"]]) == (38.72509, -9.1498)
+    assert spread.loc["es-madrid-a", "display_lon"] == pytest.approx(MADRID[1])
+    assert spread.loc["es-madrid-a", "display_lat"] > MADRID[0]
+
+
+def test_spreading_is_deterministic_whatever_the_row_order():
+    rows = [(f"s{i}", *MADRID) for i in range(5)] + [("t", 1.0, 2.0)]
+    first = mapbuilder.spread_shared_points(points_frame(rows))
+    again = mapbuilder.spread_shared_points(points_frame(rows))
+    shuffled = mapbuilder.spread_shared_points(points_frame(rows[::-1]))
+    columns = ["display_lat", "display_lon"]
+    pd.testing.assert_frame_equal(first[columns], again[columns])
+    pd.testing.assert_frame_equal(first[columns], shuffled.loc[first.index, columns])
+
+
+def test_a_crowded_point_gets_a_wider_ring_so_markers_stay_apart():
+    count = 30
+    spread = mapbuilder.spread_shared_points(
+        points_frame([(f"s{i:02}", 0.0, 0.0) for i in range(count)])
+    )
+    points = list(zip(spread["display_lat"], spread["display_lon"], strict=True))
+    gaps = [math.dist(a, b) for i, a in enumerate(points) for b in points[i + 1 :]]
+    assert min(gaps) >= 0.9 * 2 * math.pi * mapbuilder.RING_RADIUS_DEG / mapbuilder.RING_CAPACITY
+    radius = max(math.hypot(lat, lon) for lat, lon in points)
+    assert radius <= mapbuilder.RING_RADIUS_DEG * count / mapbuilder.RING_CAPACITY * 1.001
+
+
+def test_shipped_sites_sharing_coordinates_are_all_apart(shipped_dataset, shipped_html):
+    records = payload_of(shipped_html)["records"]
+    assert len({(r["lat"], r["lng"]) for r in records}) == len(records)
+    view = site_view(shipped_dataset)
+    for record in records:
+        lat, lon = view.loc[record["id"], ["latitude", "longitude"]]
+        assert abs(record["lat"] - lat) <= mapbuilder.RING_RADIUS_DEG * 1.001
+
+
+def test_a_click_maps_back_to_its_site(shipped_html):
+    records = payload_of(shipped_html)["records"]
+    for record in records[:10]:
+        assert (
+            mapbuilder.site_at(records, {"lat": record["lat"], "lng": record["lng"]})
+            == (record["id"])
+        )
+    assert mapbuilder.site_at(records, {"lat": -89.0, "lng": 0.0}) is None
+    assert mapbuilder.site_at(records, None) is None
+    assert mapbuilder.site_at(records, {"lat": "x"}) is None
+
+
+# --- assets and tiles ------------------------------------------------------------------------
+
+
+def links_of(html: str) -> list[str]:
+    return re.findall(r'<script src="([^"]+)"', html) + re.findall(
+        r'<link rel="stylesheet" href="([^"]+)"', html
+    )
+
+
+def test_local_assets_come_only_from_the_app(shipped_html):
+    links = links_of(shipped_html)
+    assert links
+    assert all(link.startswith("/app/static/vendor/") for link in links), links
+    assert "https://cdn" not in shipped_html
+    payload = payload_of(shipped_html)
+    assert payload["iconImagePath"] == "/app/static/vendor/leaflet/images/"
+    assert payload["outlinesUrl"] == "/app/static/vendor/world-atlas/countries-110m.json"
+
+
+def test_without_vendored_assets_the_map_uses_cdn_defaults(shipped_dataset, tmp_path):
+    cdn = assets.detect_assets(tmp_path)
+    try:
+        html = render(build(shipped_dataset, assets=cdn))
+    finally:
+        assets.install(assets.LOCAL_ASSETS)
+    links = links_of(html)
+    assert "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js" in links
+    assert not any(link.startswith("/app/static/") for link in links)
+    assert payload_of(html)["outlinesUrl"].startswith("https://cdn.jsdelivr.net/npm/world-atlas@")
+
+
+def test_without_tiles_there_is_no_tile_layer_and_no_tile_server(shipped_html):
+    assert "L.tileLayer" not in shipped_html
+    assert "{z}" not in shipped_html
+    for host in ("openstreetmap", "cartocdn", "arcgis", "stadiamaps"):
+        assert host not in shipped_html
+    assert '"maxZoom": 18' in shipped_html
+
+
+def tile_attribution(html: str) -> str:
+    (attribution,) = re.findall(r'"attribution": ("(?:[^"\\]|\\.)*")', html)
+    return json.loads(attribution)
+
+
+def test_osm_tiles_come_with_their_attribution(shipped_dataset):
+    html = render(build(shipped_dataset, tiles=assets.resolve_tiles("osm")))
+    assert "L.tileLayer" in html
+    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
+    assert tile_attribution(html) == (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    )
+    # With tiles there is no need for the outlines.
+    assert payload_of(html)["outlinesUrl"] is None
+
+
+def test_a_custom_template_shows_its_attribution_as_text(shipped_dataset):
+    tiles = assets.resolve_tiles(
+        "https://tiles.example.org/{z}/{x}/{y}.png", "<b>Example</b> {{ 7 * 7 }}"
+    )
+    html = render(build(shipped_dataset, tiles=tiles))
+    assert "https://tiles.example.org/{z}/{x}/{y}.png" in html
+    assert tile_attribution(html) == "&lt;b&gt;Example&lt;/b&gt; &#123;&#123; 7 * 7 &#125;&#125;"
+    assert "<b>Example" not in html
