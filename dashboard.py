@@ -40,6 +40,12 @@ navigation = st.navigation(
             icon=":material/menu_book:",
             url_path="sources",
         ),
+        st.Page(
+            chrome.UPLOAD_PAGE,
+            title=_("Your data"),
+            icon=":material/upload_file:",
+            url_path="upload",
+        ),
     ]
 )
 app_view = chrome.render_chrome()

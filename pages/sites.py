@@ -1,22 +1,186 @@
-"""Sites page: the sites the filters select (its own issue adds the table and export)."""
+"""Sites page: every site the filters allow in a sortable table, a selected site's story, a
+summary per country, and downloads of exactly what is shown.
+
+The tables come from stationmap.tables, the details from stationmap.popups (as under the map),
+the files from stationmap.exports and stationmap.offline_map.
+"""
+
+from datetime import date
 
 import streamlit as st
 
-from stationmap import chrome
+from stationmap import chrome, exports, i18n, offline_map, popups, schema, tables, ui_state
 from stationmap.filters import count_headlines
 from stationmap.i18n import _
+from stationmap.timeline import scope_for, select_events
+
+MAP_PAGE = "pages/map.py"
+DATE_COLUMNS = ("status_since", "first_reported")
+# Shows a link's host, so a reader sees where it goes before following it.
+HOST_PATTERN = r"https?://(?:www\.)?([^/]+)"
+
+
+def request_focus(site_id: str) -> None:
+    """Ask for the map centred on a site (a callback: it holds even if the run starts over)."""
+    st.session_state[ui_state.FOCUS_REQUEST] = site_id
+
 
 dataset, view, filtered, state = chrome.current_view()
+if (focus := st.session_state.pop(ui_state.FOCUS_REQUEST, None)) is not None:
+    # The filters in force travel along by themselves: their widgets write them into the URL.
+    st.switch_page(MAP_PAGE, query_params={ui_state.FOCUS_SITE: focus})
+on = state.as_of or date.today()
 headlines = count_headlines(filtered)
+texts = popups.current_texts()
 
 st.title(_("Sites"))
 sites_column, countries_column = st.columns(2)
 sites_column.metric(_("Sites selected"), headlines["sites"])
 countries_column.metric(_("Countries"), headlines["countries"])
-st.info(
+st.caption(
     _(
-        "This page will list the sites the filters select, with each one's status, first report "
-        "and sources, ready to export.",
+        "Each row is a site named in reports as an alleged station, with the status its latest "
+        "reported event had set by {date}. Sort by any column, search with the table's own "
+        "search or the sidebar, and select a row for the site's history and sources."
+    ).format(date=i18n.day_label(on))
+)
+
+table = tables.site_table(filtered, dataset)
+selection = st.dataframe(
+    tables.style_table(table, date_columns=DATE_COLUMNS, status_column="status"),
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key=tables.selection_key(ui_state.SITES_TABLE, table.index),
+    column_config={
+        "name": st.column_config.TextColumn(_("Name"), pinned=True),
+        "country": st.column_config.TextColumn(_("Country")),
+        "city": st.column_config.TextColumn(_("City")),
+        "precision": st.column_config.TextColumn(
+            _("Location precision"),
+            help=_("Coordinates stand for a district, a city or a country, never a building."),
+        ),
+        "operating_bureau": st.column_config.TextColumn(_("Operating bureau (as reported)")),
+        "status": st.column_config.TextColumn(
+            _("Status"),
+            help=_("Derived from the latest status-bearing event on or before the date"),
+        ),
+        "status_since": st.column_config.TextColumn(_("Status since")),
+        "first_reported": st.column_config.TextColumn(_("First reported")),
+        "event_count": st.column_config.NumberColumn(_("Events")),
+        "source_count": st.column_config.NumberColumn(_("Sources")),
+        "status_source": st.column_config.LinkColumn(
+            _("Source of the status"),
+            help=_("The publication reporting the event that set the status"),
+            display_text=HOST_PATTERN,
+        ),
+    },
+)
+
+selected = selection.selection.rows if selection else []
+if table.empty:
+    st.info(_("No sites match these filters."), icon=":material/filter_alt_off:")
+elif selected and selected[0] < len(table):
+    site_id = table.index[selected[0]]
+    with st.container(border=True, key=ui_state.SITE_DETAILS):
+        details = popups.site_details(dataset, view.loc[site_id], state.as_of, texts)
+        st.html(f"<style>{popups.POPUP_CSS}</style>{details}")
+        st.button(
+            _("Show on map"),
+            key=ui_state.SHOW_ON_MAP,
+            icon=":material/map:",
+            on_click=request_focus,
+            args=(site_id,),
+        )
+else:
+    st.caption(_("Select a row to see that site's details, status history and sources here."))
+
+st.subheader(_("By country"))
+summary = tables.country_summary(filtered, dataset)
+st.dataframe(
+    tables.style_table(summary, date_columns=("latest_event",)),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "country": st.column_config.TextColumn(_("Country"), pinned=True),
+        "sites": st.column_config.NumberColumn(_("Sites")),
+        **{
+            status: st.column_config.NumberColumn(i18n.status_label(status))
+            for status in schema.STATUSES
+        },
+        "latest_event": st.column_config.TextColumn(
+            _("Latest event"),
+            help=_("The latest event about these sites, or about the country as a whole"),
+        ),
+    },
+)
+
+st.subheader(_("Download what is shown"))
+st.caption(
+    _(
+        "Each file holds exactly the sites selected above (and, for events, the events about "
+        "them and their countries), with every source link. File names carry the date and "
+        "the filters."
+    )
+)
+country_names = dict(zip(view["iso2"], view["country"], strict=True))
+# Plain text, not Markdown: the search words come from the person or from a shared link.
+st.text(_("Filters: {filters}").format(filters=exports.describe_filters(state, country_names)))
+sites_csv, sites_geojson, events_csv, map_html = st.columns(4)
+# Deferred (a callable): each file is made only when someone asks for it.
+sites_csv.download_button(
+    _("Sites (CSV)"),
+    data=lambda: exports.sites_csv(filtered, dataset),
+    file_name=exports.export_filename("sites", "csv", state, on),
+    mime="text/csv",
+    key=ui_state.DOWNLOAD_SITES_CSV,
+    icon=":material/table:",
+    on_click="ignore",
+)
+sites_geojson.download_button(
+    _("Sites (GeoJSON)"),
+    data=lambda: exports.sites_geojson_bytes(filtered, dataset),
+    file_name=exports.export_filename("sites", "geojson", state, on),
+    mime="application/geo+json",
+    key=ui_state.DOWNLOAD_SITES_GEOJSON,
+    icon=":material/public:",
+    on_click="ignore",
+)
+events_csv.download_button(
+    _("Events (CSV)"),
+    data=lambda: exports.events_csv(select_events(dataset, scope_for(filtered)), dataset),
+    file_name=exports.export_filename("events", "csv", state, on),
+    mime="text/csv",
+    key=ui_state.DOWNLOAD_EVENTS_CSV,
+    icon=":material/event_note:",
+    on_click="ignore",
+)
+missing = offline_map.missing_vendor_files()
+# Made here, not deferred: the map's texts follow the reader's language, which only this run
+# knows. A map of a hundred sites takes a few hundredths of a second.
+map_file = (
+    b""
+    if missing
+    else offline_map.standalone_map_html(
+        filtered, dataset, on=on, state=state, data_label=chrome.data_label()
+    )
+)
+map_html.download_button(
+    _("Map (HTML, offline)"),
+    data=map_file,
+    file_name=exports.export_filename("map", "html", state, on),
+    mime="text/html",
+    key=ui_state.DOWNLOAD_MAP_HTML,
+    icon=":material/map:",
+    on_click="ignore",
+    disabled=bool(missing),
+    help=(
+        _(
+            "Not available: the map's files (Leaflet and the country outlines) are not installed "
+            "on this server. Run `make setup` with npm to install them."
+        )
+        if missing
+        else _("One file with the map and everything it needs: it opens with no network.")
     ),
-    icon=":material/table_rows:",
 )

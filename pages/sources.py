@@ -1,31 +1,161 @@
-"""Sources page: every source the data cites, with a link to it."""
+"""Sources and method: every source with what it supports, how statuses are derived, what the
+data does not cover, and its version and changelog.
+
+The facts shown (counts, the latest event, per-source use) come from stationmap.tables and
+stationmap.method; the wording is neutral and says throughout that these are allegations.
+"""
+
+import html
 
 import streamlit as st
 
-from stationmap import chrome
+from stationmap import chrome, config, i18n, method, popups, tables, ui_state
 from stationmap.i18n import _, n_
 
+HOST_PATTERN = r"https?://(?:www\.)?([^/]+)"
+
 dataset, view, filtered, state = chrome.current_view()
-table = chrome.sources_table(dataset)
+table = tables.source_table(dataset)
 
 st.title(_("Sources"))
 st.caption(
-    n_(
-        "The {n} source every site, event and status here rests on. Links open in a new tab.",
-        "The {n} sources every site, event and status here rests on. Links open in a new tab.",
-        len(table),
-    ).format(n=len(table))
+    _(
+        "Every site on these pages is an alleged station, and every status a summary of "
+        "responses that authorities reported. Each rests on the sources listed here."
+    )
 )
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "publisher": st.column_config.TextColumn(_("Publisher")),
-        "title": st.column_config.TextColumn(_("Title"), width="large"),
-        "date": st.column_config.TextColumn(_("Date")),
-        "kind": st.column_config.TextColumn(_("Kind")),
-        # Shows the site's host name, so a reader sees where a link goes before following it.
-        "url": st.column_config.LinkColumn(_("Link"), display_text=r"https?://(?:www\.)?([^/]+)"),
-    },
+sources_tab, method_tab, coverage_tab, version_tab = st.tabs(
+    [_("Sources"), _("Method"), _("What the data does not cover"), _("Version and changes")]
 )
+
+with sources_tab:
+    st.caption(
+        n_(
+            "The {n} source every site, event and status here rests on. Links open in a new tab.",
+            "The {n} sources every site, event and status here rests on. Links open in a new tab.",
+            len(table),
+        ).format(n=len(table))
+    )
+    st.dataframe(
+        tables.style_table(table, date_columns=("date",)),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "publisher": st.column_config.TextColumn(_("Publisher")),
+            "title": st.column_config.TextColumn(_("Title"), width="large"),
+            "date": st.column_config.TextColumn(_("Date")),
+            "kind": st.column_config.TextColumn(_("Kind")),
+            "sites": st.column_config.NumberColumn(
+                _("Sites"), help=_("Sites that cite it, directly or through one of their events")
+            ),
+            "events": st.column_config.NumberColumn(_("Events"), help=_("Events that cite it")),
+            # Shows the site's host name, so a reader sees where a link goes before following it.
+            "url": st.column_config.LinkColumn(_("Link"), display_text=HOST_PATTERN),
+        },
+    )
+    st.caption(
+        _(
+            "Where a publisher's headline names a private business or person whose involvement "
+            "was denied, the title is replaced by a description in square brackets; the link is "
+            "kept as published, so some addresses still contain such names."
+        )
+    )
+
+with method_tab:
+    st.subheader(_("Statuses"))
+    definitions = method.status_definitions()
+    rows = "".join(
+        f"<li>{popups.status_chip_html(row.status, f'<strong>{html.escape(row.label)}</strong>')}"
+        f" — {html.escape(row.definition)}</li>"
+        for row in definitions.itertuples(index=False)
+    )
+    st.html(
+        f"<style>{popups.POPUP_CSS} .sm-definitions {{ list-style: none; padding: 0; }}"
+        f" .sm-definitions li {{ margin-bottom: 6px; }}</style>"
+        f'<ul class="sm-definitions">{rows}</ul>'
+    )
+    st.subheader(_("How a status is derived"))
+    st.markdown(
+        _(
+            "A status is never typed by hand; it follows from the dated events in the data.\n\n"
+            "- A site appears on the date of the first dated event that names it (its first "
+            "report) and is *alleged* from then on.\n"
+            "- An event may set a status: one status for all the sites it names, or a different "
+            "status per site (`site_id:status` pairs) where one statement settles several sites "
+            "differently.\n"
+            "- On any date, a site's status is the one set by its latest status-bearing event on "
+            "or before that date. The sidebar's *Statuses as of* date picks that date.\n"
+            "- A date known only to the month or the year takes effect on the first day of that "
+            "month or year. Two events on the same date apply in the order they stand in the "
+            "events file. An undated event cannot set a status.\n"
+            "- A site's *status since* date is the date of the event that set its status."
+        )
+    )
+    st.subheader(_("How precise the locations are"))
+    st.markdown(
+        _(
+            "Coordinates stand for a district, a city or a country, never a building. Where a "
+            "listed address belongs to a business or a home whose operator denied involvement, "
+            "the location is kept at city or district level and no street address is shown: "
+            "appearing on a list is not evidence against a private business. Street-level "
+            "detail is kept only where a public body named it, or a public court case concerns "
+            "it. Rows for a country or region whose sources name no city are drawn at the "
+            "capital and marked as country-level. Only officials, public bodies and public court "
+            "cases are named, never a private person."
+        )
+    )
+
+with coverage_tab:
+    published = method.data_version(chrome.load_published_data())
+    st.markdown(
+        _(
+            "- **Not every alleged station is here.** Safeguard Defenders' December 2022 report "
+            "counts at least 102 stations in 53 countries. About 16 of those countries are not "
+            "identified in any source the research could read, and no complete list of the "
+            "stations was available.\n"
+            "- **Many rows stand for a country, not a place.** {country_level} of the {sites} "
+            "published rows are country-level: the sources name the country (or region) but no "
+            "city, so they are drawn at its capital.\n"
+            "- **Places named only in unreliable reposts are not included** (Odesa, Ulaanbaatar, "
+            "Sirdaryo, South Africa).\n"
+            "- **Some outcomes are not confirmed.** In the New York case, the co-defendant's "
+            "trial outcome and the sentence after the guilty plea are not confirmed by a "
+            "reputable source and are not entered.\n"
+            "- **Many statuses rest on one statement**, often the Chinese side's assurance that a "
+            "site closed, and most investigations have no reported outcome.\n"
+            "- Some dates are known only to the month or the year, and a few not at all."
+        ).format(country_level=published["country_level"], sites=published["sites"])
+    )
+
+with version_tab:
+    facts = method.data_version(dataset)
+    latest = facts["latest_event"]
+    if chrome.using_uploaded_data():
+        st.info(
+            _("These figures are of your uploaded data; the changelog is the published dataset's."),
+            icon=":material/upload_file:",
+        )
+    st.markdown(
+        _(
+            "**Data version:** {version} (the date of the latest event).\n\n"
+            "{sites} sites in {countries} countries ({country_level} country-level), {events} "
+            "events ({undated} undated) and {sources} sources."
+        ).format(
+            version=i18n.date_label(latest) if latest else _("no dated events"),
+            sites=facts["sites"],
+            countries=facts["countries"],
+            country_level=facts["country_level"],
+            events=facts["events"],
+            undated=facts["undated_events"],
+            sources=facts["sources"],
+        )
+    )
+    st.html(f"<style>{popups.POPUP_CSS}</style>{popups.status_counts_html(facts['by_status'])}")
+    changelog = method.read_changelog(config.data_dir())
+    if changelog:
+        with st.container(border=True, key=ui_state.CHANGELOG):
+            st.markdown(changelog)
+    else:
+        st.caption(
+            _("This data folder has no changelog ({file}).").format(file=method.CHANGELOG_FILE)
+        )

@@ -8,6 +8,12 @@ opens the same view. A page gets what it shows in one line::
 
     dataset, view, filtered, state = chrome.current_view()
 
+Someone who uploads their own files on the "Your data" page and chooses to use them sees them on
+every page, in that browser session only: the validated dataset is kept in
+``st.session_state`` (see :func:`use_uploaded_data`), never on disk and never in a cache that
+Streamlit shares between sessions (``st.cache_data``, ``st.cache_resource``), and every page
+says so with a button back to the published data.
+
 The functions at the top are pure and tested without Streamlit; those below draw.
 """
 
@@ -16,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -27,8 +33,14 @@ from stationmap.i18n import _, n_
 from stationmap.loader import Dataset, check_url, load_dataset
 from stationmap.views import build_site_view
 
-# The page the footer links to; dashboard.py registers it under this path.
+if TYPE_CHECKING:
+    from stationmap.upload import UploadResult
+
+# Pages linked from the chrome; dashboard.py registers them under these paths.
 SOURCES_PAGE = "pages/sources.py"
+# Named like its URL (/upload): before dashboard.py first runs, Streamlit looks a path up by file
+# name (see _rerun_through_entry_point), and a mismatch shows "Page not found".
+UPLOAD_PAGE = "pages/upload.py"
 
 # Old entries are only ever needed again if someone reverts a data edit; a few suffice.
 DATASET_CACHE_ENTRIES = 4
@@ -184,13 +196,89 @@ def _data_key() -> tuple[str, tuple, date]:
     return str(data_dir), data_fingerprint(data_dir), date.today()
 
 
-def load_app_data() -> Dataset:
-    """The dataset in ``config.data_dir()``, loaded once per version of its files."""
+# --- this session's uploaded data -----------------------------------------------------------------
+
+
+def uploaded_data() -> UploadResult | None:
+    """The files this session uploaded and validated, if any (memory only, this session only)."""
+    return st.session_state.get(ui_state.UPLOADED_DATA)
+
+
+def using_uploaded_data() -> bool:
+    """True while this session has chosen to see its uploaded data instead of the published."""
+    return bool(st.session_state.get(ui_state.USE_UPLOADED_DATA)) and uploaded_data() is not None
+
+
+def use_uploaded_data(result: UploadResult) -> None:
+    """Show `result`'s dataset on every page of this session (a button callback)."""
+    st.session_state[ui_state.UPLOADED_DATA] = result
+    st.session_state[ui_state.USE_UPLOADED_DATA] = True
+    _forget_data_bounds()
+
+
+def use_published_data() -> None:
+    """Show the published dataset again; the upload stays available to switch back to."""
+    st.session_state[ui_state.USE_UPLOADED_DATA] = False
+    _forget_data_bounds()
+
+
+def forget_uploaded_data() -> None:
+    """Drop this session's uploaded data altogether and show the published dataset."""
+    st.session_state.pop(ui_state.UPLOADED_DATA, None)
+    st.session_state.pop(ui_state.UPLOAD_CHECKED, None)
+    st.session_state[ui_state.USE_UPLOADED_DATA] = False
+    _forget_data_bounds()
+
+
+def _forget_data_bounds() -> None:
+    # The first-report range defaults to the shown data's first and last dates, and a range
+    # that reaches both means "no restriction". Kept across a switch of data, the old data's
+    # range would quietly filter the new data, so it starts again from the new data's bounds.
+    # (Filters whose options come from the data, such as countries, Streamlit resets itself
+    # when the options change.)
+    st.session_state.pop(ui_state.REPORTED, None)
+
+
+def shared_cache_key() -> tuple | None:
+    """What identifies the data this session shows, for caches shared by every session.
+
+    None while the session shows uploaded data: anything derived from it must not be put in
+    ``st.cache_data`` or ``st.cache_resource``, where other sessions could be served it.
+    """
+    if using_uploaded_data():
+        return None
+    return _data_key()[:2]
+
+
+def data_label() -> str:
+    """The data the pages show, in words, for notes on exports."""
+    if using_uploaded_data():
+        return _("Uploaded data (not the published dataset)")
+    return _("Published stationmap dataset")
+
+
+# --- the data a page shows -----------------------------------------------------------------------
+
+
+def load_published_data() -> Dataset:
+    """The published dataset in ``config.data_dir()``, whatever this session shows."""
     return _load_dataset(*_data_key())
+
+
+def load_app_data() -> Dataset:
+    """The session's uploaded dataset if it chose to use it; otherwise the dataset in
+    ``config.data_dir()``, loaded once per version of its files."""
+    if using_uploaded_data():
+        return uploaded_data().dataset
+    return load_published_data()
 
 
 def site_view(on: date | None = None) -> pd.DataFrame:
     """Every site's row with its status on a date (default today); see views.build_site_view."""
+    if using_uploaded_data():
+        # Not cached: st.cache_data is shared by every session. Statuses and counts are
+        # derived once per dataset (Dataset.derived), so a view of an upload is quick.
+        return build_site_view(uploaded_data().dataset, on=on or date.today())
     return _site_view(*_data_key(), on or date.today())
 
 
@@ -382,8 +470,29 @@ def _filter_summary(view: pd.DataFrame, filtered: pd.DataFrame) -> str:
     return f"{sites} · {countries.format(n=shown['countries'])}"
 
 
+def render_upload_banner() -> None:
+    """While the session shows uploaded data, say so at the top of every page, with a way back."""
+    if not using_uploaded_data():
+        return
+    with st.container(border=True, key=ui_state.UPLOAD_BANNER):
+        st.info(
+            _(
+                "Showing your uploaded data (this browser session only) — switch back to the "
+                "published dataset"
+            ),
+            icon=":material/upload_file:",
+        )
+        st.button(
+            _("Switch back to the published dataset"),
+            key=ui_state.SWITCH_TO_PUBLISHED,
+            on_click=use_published_data,
+            icon=":material/undo:",
+        )
+
+
 def render_chrome() -> AppView:
     """Load the data, show its problems, draw the sidebar filters; return what pages show."""
+    render_upload_banner()
     dataset = load_app_data()
     render_data_problems(dataset)
     # Made before the filters, so the count sits above them where a presenter's audience sees it.
@@ -420,6 +529,8 @@ def render_footer(dataset: Dataset) -> None:
         if latest
         else _("No dated events")
     )
+    if using_uploaded_data():
+        version = _("Your uploaded data, this browser session only") + " · " + version
     st.caption(f"{version} · {counts}")
     st.page_link(SOURCES_PAGE, label=_("All sources"), icon=":material/menu_book:")
     st.caption(

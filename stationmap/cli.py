@@ -114,9 +114,14 @@ def run_export(args: argparse.Namespace, data_dir: Path, out: TextIO) -> int:
     elif args.format == "geojson":
         data = exports.sites_geojson_bytes(filtered, dataset)
     else:
-        from stationmap.mapbuilder import standalone_map_html
+        # Imported here: folium is only needed for the map.
+        from stationmap.offline_map import OfflineAssetsMissing, standalone_map_html
 
-        data = standalone_map_html(filtered, dataset, on=on)
+        try:
+            data = standalone_map_html(filtered, dataset, on=on, state=state)
+        except OfflineAssetsMissing as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     if str(args.out) == "-":
         sys.stdout.buffer.write(data)
     else:

@@ -10,11 +10,14 @@ import csv
 import io
 import json
 import re
+from collections.abc import Mapping
 from datetime import date
 
 import pandas as pd
 
+from stationmap import i18n
 from stationmap.filters import FilterState
+from stationmap.i18n import _
 from stationmap.loader import Dataset
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets
@@ -201,3 +204,32 @@ def export_filename(kind: str, extension: str, state: FilterState, on: date) -> 
     if state.text.strip():
         parts.append("text-" + _slug(state.text)[:30])
     return "-".join(parts) + "." + extension
+
+
+def describe_filters(state: FilterState, country_names: Mapping[str, str] | None = None) -> str:
+    """The filters in words, for the note on an export: 'Status: Reported closed; Region: Europe'.
+
+    `country_names` maps ISO codes to names (codes are shown where it has none). The as-of date
+    is not included: exports state it on its own.
+    """
+    country_names = country_names or {}
+    parts = []
+    for label, values, name in (
+        (_("Status"), state.statuses, i18n.status_label),
+        (
+            _("Country"),
+            state.countries,
+            lambda code: i18n.country_label(code, country_names.get(code, code)),
+        ),
+        (_("Region"), state.regions, i18n.region_label),
+        (_("Operating bureau"), state.bureaus, i18n.bureau_label),
+    ):
+        if values:
+            parts.append(f"{label}: {', '.join(name(value) for value in values)}")
+    if state.reported_from or state.reported_to:
+        start = i18n.day_label(state.reported_from) if state.reported_from else "…"
+        end = i18n.day_label(state.reported_to) if state.reported_to else "…"
+        parts.append(_("First reported: {start} to {end}").format(start=start, end=end))
+    if state.text.strip():
+        parts.append(_("Search: “{text}”").format(text=state.text.strip()))
+    return "; ".join(parts) if parts else _("none (every reported site)")

@@ -27,6 +27,10 @@ TEXT = "q"
 AS_OF = "as_of"
 # The interface language (shown only once a second catalogue exists); absent means English.
 LANGUAGE = "lang"
+# The site the map should centre on and open: "Show on map" on the sites page opens
+# /?site=<site_id> (with the filters in force). Not a widget: the map page reads
+# st.query_params[FOCUS_SITE].
+FOCUS_SITE = "site"
 
 # The filter widgets, in the order the sidebar shows them; "Reset filters" resets all of them.
 FILTER_KEYS = (TEXT, STATUS, AS_OF, COUNTRY, REGION, BUREAU, REPORTED)
@@ -40,3 +44,44 @@ SITE_MAP = "site_map"
 SITE_DETAILS = "site_details"
 # The FilterState the sidebar produced in this run, read by chrome.current_view() on every page.
 CURRENT_FILTERS = "current_filters"
+# The sites page's table; its key also carries a digest of the rows shown (tables.selection_key),
+# so a selected row is forgotten when the filters change the rows.
+SITES_TABLE = "sites_table"
+# The sites page's "Show on map" button, the site it asked the map to centre on (until the
+# page switches), and its export buttons.
+SHOW_ON_MAP = "show_on_map"
+FOCUS_REQUEST = "focus_request"
+DOWNLOAD_SITES_CSV = "download_sites_csv"
+DOWNLOAD_SITES_GEOJSON = "download_sites_geojson"
+DOWNLOAD_EVENTS_CSV = "download_events_csv"
+DOWNLOAD_MAP_HTML = "download_map_html"
+# The "Your data" page's template downloads (one per file: "template_download-sites.csv").
+TEMPLATE_DOWNLOAD = "template_download"
+# The "Your data" page's three file uploaders.
+UPLOAD_SITES = "upload_sites"
+UPLOAD_EVENTS = "upload_events"
+UPLOAD_SOURCES = "upload_sources"
+# The box holding the table of problems found in the uploaded files.
+UPLOAD_PROBLEMS = "upload_problems"
+# The validated upload of this session (an upload.UploadResult, in memory only), the files it
+# came from (so the same files are validated once), and whether the pages show it. Never in
+# the URL: a link cannot carry someone's files.
+UPLOADED_DATA = "uploaded_data"
+UPLOAD_CHECKED = "upload_checked"
+USE_UPLOADED_DATA = "use_uploaded_data"
+# The buttons that switch to the uploaded data, back to the published data, or forget the upload.
+USE_MY_DATA = "use_my_data"
+SWITCH_TO_PUBLISHED = "switch_to_published"
+FORGET_UPLOAD = "forget_upload"
+# The container of the banner every page shows while uploaded data is in use.
+UPLOAD_BANNER = "upload_banner"
+# The box the sources page shows the data's changelog in.
+CHANGELOG = "changelog"
+# The timeline page's event-group filter, bound to the URL like the sidebar filters: its
+# chosen groups as their displayed names (?group=Police+visits+and+investigations).
+EVENT_GROUP = "group"
+# The timeline page's two charts; a click on an event in either selects it.
+TIMELINE_CHART = "timeline_chart"
+LANE_CHART = "lane_chart"
+# The box under the timeline's charts that shows the events clicked on them.
+SELECTED_EVENTS = "selected_events"

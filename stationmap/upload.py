@@ -3,22 +3,38 @@
 Nothing here writes to disk or touches the network: uploaded bytes become a `Dataset` for one
 browser session. Sites without coordinates are placed with the offline gazetteer; those it
 cannot place are listed and still shown in tables.
+
+Where the bytes live before they reach this module (checked in the Streamlit 1.67 source):
+``streamlit run`` serves uploads with ``MemoryUploadedFileManager``
+(``streamlit/web/server/server.py``), a dict in the server's memory per session, dropped when
+the session ends. The upload route (``web/server/starlette/starlette_routes.py``) parses the
+request with Starlette's multipart parser, which holds each file in a ``SpooledTemporaryFile``
+that stays in memory up to 1 MiB (``MultiPartParser.spool_max_size``) and only past that rolls
+over to an (unlinked) temporary file. Hence the 1 MiB limit below, which
+``.streamlit/config.toml`` (``server.maxUploadSize = 1``) and the upload widgets share: an
+accepted upload never touches the server's disk.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+import pandas as pd
 
 from stationmap import schema
 from stationmap.geocoding import geocode_site, get_gazetteer
 from stationmap.loader import WHOLE_FILE, Dataset, Problem, build_dataset, problem_order
 
-# Far above any real list of sites (the curated files are ~100 kB together), far below what
-# would stall a shared server when parsed.
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Streamlit counts upload limits in whole "megabytes" of 2**20 bytes.
+BYTES_PER_MB = 1024 * 1024
+# Ten times the curated files (about 100 kB together: ~3,000 sites fit), far below what would
+# stall a shared server, and no more than Starlette keeps in memory while parsing an upload
+# (see the module docstring): above it, the file would pass through a temporary file on disk.
+MAX_UPLOAD_MB = 1
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * BYTES_PER_MB
 
 # What an upload field accepts; the content is checked too, whatever the name says.
 ACCEPTED_EXTENSIONS = ("csv",)
@@ -31,6 +47,8 @@ class UploadResult:
     dataset: Dataset
     placed: list[str] = field(default_factory=list)  # "site_id: how it was placed"
     unplaced: list[str] = field(default_factory=list)  # "site_id: why not"
+    # The name each schema file was uploaded under ({"sites.csv": "our-sites.csv"}).
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def check_upload(file: str, name: str, data: bytes) -> Problem | None:
@@ -131,9 +149,74 @@ def dataset_from_uploads(uploads: Mapping[str, tuple[str, bytes] | None]) -> Upl
             ],
             key=problem_order,
         )
-    return UploadResult(dataset=dataset, placed=placed, unplaced=unplaced)
+    names = {file: upload[0] for file, upload in uploads.items() if upload is not None}
+    return UploadResult(dataset=dataset, placed=placed, unplaced=unplaced, names=names)
 
 
 def template_csv(file: str) -> bytes:
     """An empty file with exactly the columns a dataset file needs, and one comment-free header."""
     return (",".join(schema.column_names(file)) + "\n").encode("utf-8")
+
+
+# --- what the upload page shows ------------------------------------------------------------------
+
+PROBLEM_TABLE_COLUMNS = ["file", "row", "column", "problem"]
+
+
+def read_uploaded_files(files: Mapping[str, object | None]) -> dict[str, tuple[str, bytes] | None]:
+    """Uploaded files (Streamlit's ``UploadedFile``: ``.name``, ``.getvalue()``) as (name, bytes).
+
+    Keyed by schema file name; a file not uploaded stays None.
+    """
+    return {
+        file: None if upload is None else (str(upload.name), bytes(upload.getvalue()))
+        for file, upload in files.items()
+    }
+
+
+def upload_signature(files: Mapping[str, object | None]) -> tuple:
+    """What identifies a set of uploaded files, so the same files are validated only once."""
+    return tuple(
+        (
+            file,
+            getattr(upload, "file_id", None),
+            getattr(upload, "name", None),
+            getattr(upload, "size", None),
+        )
+        if upload is not None
+        else (file, None, None, None)
+        for file, upload in sorted(files.items())
+    )
+
+
+def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:
+    """Every problem as a row: file, row (empty for the whole file), column, what is wrong."""
+    rows = [
+        {
+            "file": problem.file,
+            "row": None if problem.row == WHOLE_FILE else problem.row,
+            "column": problem.column,
+            "problem": problem.message,
+        }
+        for problem in problems
+    ]
+    table = pd.DataFrame(rows, columns=PROBLEM_TABLE_COLUMNS)
+    table["row"] = table["row"].astype("Int64")
+    return table
+
+
+def unplaced_table(result: UploadResult) -> pd.DataFrame:
+    """The sites the offline gazetteer could not place: site id and why."""
+    rows = [line.partition(": ")[::2] for line in result.unplaced]
+    return pd.DataFrame(rows, columns=["site_id", "reason"])
+
+
+def column_guide(file: str) -> pd.DataFrame:
+    """One row per column of a dataset file: its name, whether it is required, what it holds."""
+    return pd.DataFrame(
+        [
+            {"column": column.name, "required": column.required, "meaning": column.doc}
+            for column in schema.COLUMNS_BY_FILE[file]
+        ],
+        columns=["column", "required", "meaning"],
+    )

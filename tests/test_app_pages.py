@@ -6,14 +6,16 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap import chrome, config, i18n, ui_state
+from stationmap import chrome, config, i18n, schema, tables, ui_state, upload
 from stationmap.filters import FilterState, apply_filters, count_headlines
 from stationmap.loader import load_dataset
 from stationmap.summary import summarize
 from stationmap.views import build_site_view
+from tests.conftest import small_files, small_rows
 
 DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
 # The first run imports pandas, folium and the gazetteer; a cold CI machine needs a while.
@@ -26,6 +28,7 @@ PAGES = [
     ("pages/sites.py", "Sites"),
     ("pages/briefing.py", "Briefing"),
     ("pages/sources.py", "Sources"),
+    ("pages/upload.py", "Your data"),
 ]
 
 
@@ -300,3 +303,311 @@ def test_changing_language_rewrites_the_filter_labels_in_the_url(german_catalogu
     assert_ran_cleanly(app)
     assert app.sidebar.multiselect(key=ui_state.STATUS).value == ["reported_closed"]
     assert app.query_params[ui_state.STATUS] == "Als geschlossen gemeldet"
+
+
+# --- the sites page ------------------------------------------------------------------------------
+
+
+def expected_site_ids(state: FilterState) -> list[str]:
+    view = build_site_view(load_dataset(config.DEFAULT_DATA_DIR), on=state.as_of or date.today())
+    return list(apply_filters(view, state).index)
+
+
+def sites_table(app: AppTest):
+    (table,) = [
+        frame for frame in app.dataframe if (frame.key or "").startswith(ui_state.SITES_TABLE)
+    ]
+    return table
+
+
+@pytest.mark.parametrize(
+    ("query", "state"),
+    [
+        ({}, FilterState()),
+        (
+            {ui_state.STATUS: "Reported closed", ui_state.REGION: "Europe"},
+            FilterState(statuses=("reported_closed",), regions=("Europe",)),
+        ),
+        ({ui_state.TEXT: "Glasgow"}, FilterState(text="Glasgow")),
+        ({ui_state.AS_OF: "2022-12-31"}, FilterState(as_of=date(2022, 12, 31))),
+    ],
+    ids=["everything", "reported closed in Europe", "Glasgow", "as of end of 2022"],
+)
+def test_the_sites_table_has_one_row_per_site_the_filters_allow(query, state):
+    app = run_page("pages/sites.py", query)
+
+    assert_ran_cleanly(app)
+    table = sites_table(app).value
+    expected = expected_site_ids(state)
+    assert len(table) == len(expected) > 0
+    assert list(table.index) == expected
+    assert metric(app, "Sites selected") == str(len(expected))
+
+
+def test_the_sites_table_follows_a_filter_chosen_in_the_sidebar():
+    app = run_page("pages/sites.py")
+    everything = len(sites_table(app).value)
+
+    app.sidebar.multiselect(key=ui_state.STATUS).set_value(["reported_closed"]).run()
+
+    assert_ran_cleanly(app)
+    closed = sites_table(app).value
+    assert 0 < len(closed) < everything
+    assert set(closed["status"]) == {"Reported closed"}
+
+
+def test_the_country_summary_adds_up_to_the_sites_shown():
+    app = run_page("pages/sites.py", {ui_state.REGION: "Europe"})
+    summary = next(frame.value for frame in app.dataframe if "latest_event" in frame.value.columns)
+    assert summary["sites"].sum() == len(expected_site_ids(FilterState(regions=("Europe",))))
+
+
+def select_site(app: AppTest, site_ids: list[str], site_id: str) -> AppTest:
+    """Select a row of the sites table as a click would (AppTest sets the selection state)."""
+    key = tables.selection_key(ui_state.SITES_TABLE, site_ids)
+    app.session_state[key] = {"selection": {"rows": [site_ids.index(site_id)], "columns": []}}
+    return app.run()
+
+
+def test_selecting_a_row_shows_the_sites_story_and_show_on_map_opens_the_map_on_it():
+    app = run_page("pages/sites.py", {ui_state.COUNTRY: "Ireland"})
+    ids = expected_site_ids(FilterState(countries=("IE",)))
+    assert not [b for b in app.button if b.key == ui_state.SHOW_ON_MAP]
+
+    select_site(app, ids, "ie-dublin")
+
+    assert_ran_cleanly(app)
+    details = " ".join(block.proto.body for block in app.get("html"))
+    assert "Status history" in details and "Dublin" in details
+    assert 'href="https://' in details and 'rel="noopener noreferrer"' in details
+
+    app.button(key=ui_state.SHOW_ON_MAP).click().run()
+
+    assert_ran_cleanly(app)
+    assert [title.value for title in app.main.title] == ["Map"]
+    assert app.query_params[ui_state.FOCUS_SITE] == "ie-dublin"
+    # The filters in force travel with it.
+    assert app.sidebar.multiselect(key=ui_state.COUNTRY).value == ["IE"]
+
+
+def test_search_words_from_a_link_are_shown_as_plain_text_never_as_markdown():
+    words = "[click](https://evil.example) **now**"
+    app = run_page("pages/sites.py", {ui_state.TEXT: words})
+
+    assert_ran_cleanly(app)
+    assert f"Filters: Search: “{words}”" in [text.value for text in app.text]
+    assert not any("evil.example" in block.value for block in [*app.markdown, *app.caption])
+    assert [info.value for info in app.main.info] == ["No sites match these filters."]
+
+
+def test_the_sites_page_offers_the_four_downloads():
+    app = run_page("pages/sites.py")
+    buttons = {button.proto.label: button.proto for button in app.get("download_button")}
+    assert set(buttons) == {
+        "Sites (CSV)",
+        "Sites (GeoJSON)",
+        "Events (CSV)",
+        "Map (HTML, offline)",
+    }
+    assert not buttons["Map (HTML, offline)"].disabled
+
+
+def test_without_the_map_files_the_offline_map_download_is_disabled_and_explained(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(config, "VENDOR_DIR", tmp_path / "no-vendor")
+    app = run_page("pages/sites.py")
+
+    assert_ran_cleanly(app)
+    (button,) = [b.proto for b in app.get("download_button") if b.proto.label.startswith("Map")]
+    assert button.disabled
+    assert "make setup" in button.help
+
+
+# --- the sources page ----------------------------------------------------------------------------
+
+
+def test_the_sources_page_says_what_each_source_supports_and_how_statuses_are_derived():
+    app = run_page("pages/sources.py")
+
+    assert_ran_cleanly(app)
+    table = app.dataframe[0].value
+    assert {"publisher", "title", "date", "kind", "sites", "events", "url"} <= set(table.columns)
+    assert (table["sites"] + table["events"] > 0).all()
+    text = " ".join(block.value for block in app.markdown)
+    assert "latest status-bearing event on or before that date" in text
+    assert "never a building" in text
+    assert "About 16 of those countries are not identified" in text
+    assert "18 of the 80 published rows are country-level" in text
+    assert "Data version:** 17 December 2025" in text
+    assert "2026-11-27 — first release" in text
+    definitions = " ".join(block.proto.body for block in app.get("html"))
+    assert "Named by an NGO or the media" in definitions
+
+
+# --- your own data -------------------------------------------------------------------------------
+
+UPLOAD_KEYS = {
+    schema.SITES_FILE: ui_state.UPLOAD_SITES,
+    schema.EVENTS_FILE: ui_state.UPLOAD_EVENTS,
+    schema.SOURCES_FILE: ui_state.UPLOAD_SOURCES,
+}
+
+
+def upload_files(app: AppTest, files: dict[str, bytes | tuple[str, bytes]]) -> AppTest:
+    """Put files into the "Your data" page's uploaders, as a person choosing them would."""
+    for file, content in files.items():
+        name, data = content if isinstance(content, tuple) else (file, content)
+        app.file_uploader(key=UPLOAD_KEYS[file]).set_value((name, data, "text/csv"))
+    return app.run()
+
+
+def problem_rows(app: AppTest) -> list[str]:
+    # Identified by its columns: AppTest gives no key for a table without selection.
+    table = next(frame.value for frame in app.dataframe if "problem" in frame.value.columns)
+    return [
+        f"{row.file}:{'-' if pd.isna(row.row) else int(row.row)}: {row.column}: {row.problem}"
+        for row in table.itertuples(index=False)
+    ]
+
+
+def banner(app: AppTest) -> list[str]:
+    return [info.value for info in app.main.info if info.value.startswith("Showing your upload")]
+
+
+def test_good_files_are_shown_on_every_page_of_this_session_until_switching_back():
+    app = upload_files(run_page("pages/upload.py"), small_files())
+
+    assert_ran_cleanly(app)
+    assert metric(app, "Sites loaded") == "3"
+    assert metric(app, "Problems") == "0"
+    assert not banner(app)
+
+    app.button(key=ui_state.USE_MY_DATA).click().run()
+
+    assert_ran_cleanly(app)
+    assert filter_summary(app) == "Showing 3 of 3 sites · 2 countries"
+    for page, _heading in PAGES:
+        app.switch_page(page).run()
+        assert_ran_cleanly(app)
+        assert banner(app) == [
+            "Showing your uploaded data (this browser session only) — switch back to the "
+            "published dataset"
+        ], page
+        assert filter_summary(app) == "Showing 3 of 3 sites · 2 countries"
+        assert "Your uploaded data, this browser session only" in footer(app)
+    app.switch_page("pages/sites.py").run()
+    assert set(sites_table(app).value["name"]) == {
+        "London: Croydon",
+        "Glasgow",
+        "France (location not reported)",
+    }
+
+    app.button(key=ui_state.SWITCH_TO_PUBLISHED).click().run()
+
+    assert_ran_cleanly(app)
+    assert not banner(app)
+    assert filter_summary(app) == summary_for(expected_counts(FilterState()))
+    assert len(sites_table(app).value) == len(expected_site_ids(FilterState()))
+
+
+def test_an_upload_is_seen_only_by_the_session_that_made_it():
+    uploader = upload_files(run_page("pages/upload.py"), small_files())
+    uploader.button(key=ui_state.USE_MY_DATA).click().run()
+    assert filter_summary(uploader) == "Showing 3 of 3 sites · 2 countries"
+
+    someone_else = run_page("pages/sites.py")
+
+    assert not banner(someone_else)
+    assert filter_summary(someone_else) == summary_for(expected_counts(FilterState()))
+
+
+def test_broken_files_get_every_problem_listed_and_the_good_rows_still_load():
+    rows = small_rows()
+    rows[schema.SITES_FILE][1]["precision"] = "street"
+    rows[schema.EVENTS_FILE][1]["date"] = "2023-13-01"
+    app = upload_files(run_page("pages/upload.py"), small_files(rows))
+
+    assert_ran_cleanly(app)
+    problems = problem_rows(app)
+    assert "sites.csv:3: precision: unknown value 'street' (allowed: country, city, locality)" in (
+        problems
+    )
+    assert any(
+        p.startswith("events.csv:3: date: '2023-13-01' is not a real date") for p in problems
+    )
+    assert metric(app, "Sites loaded") == "2"
+
+    app.button(key=ui_state.USE_MY_DATA).click().run()
+    app.switch_page("pages/sites.py").run()
+
+    assert_ran_cleanly(app)
+    assert list(sites_table(app).value.index) == ["uk-croydon", "fr-unspecified"]
+    # The chrome lists the same problems on every page.
+    assert "sites.csv:3: precision: unknown value 'street'" in app.main.code[0].value
+
+
+@pytest.mark.parametrize(
+    ("content", "expected", "sites_left"),
+    [
+        (
+            ("sites.csv", b"PK\x03\x04rest-of-an-xlsx"),
+            "sites.csv:-: : 'sites.csv' is a spreadsheet, not CSV: save it as CSV (UTF-8)",
+            0,
+        ),
+        (
+            ("sites.csv", b"site_id,name\n" + b"x" * upload.MAX_UPLOAD_BYTES),
+            "sites.csv:-: : 'sites.csv' is 1,048,589 bytes; the limit is 1,048,576",
+            0,
+        ),
+        (
+            # The quote swallows the rest of the file into one cell: one bad row, not a crash.
+            ("sites.csv", small_files()[schema.SITES_FILE] + b'uk-x,"an unclosed quote\n'),
+            "sites.csv:5: country: required value is empty",
+            3,
+        ),
+        (
+            ("sites.csv", "site_id\n".encode("utf-16")),
+            "sites.csv:-: : file is encoded as UTF-16; save it as UTF-8",
+            0,
+        ),
+    ],
+    ids=["spreadsheet", "too large", "malformed", "utf-16"],
+)
+def test_a_wrong_file_gets_a_clear_message_and_never_a_traceback(content, expected, sites_left):
+    files: dict = dict(small_files())
+    files[schema.SITES_FILE] = content
+    app = upload_files(run_page("pages/upload.py"), files)
+
+    assert_ran_cleanly(app)
+    assert any(row.startswith(expected) for row in problem_rows(app)), problem_rows(app)
+    assert metric(app, "Sites loaded") == str(sites_left)
+    # With no site left there is nothing to show on the map, and the button says why.
+    assert app.button(key=ui_state.USE_MY_DATA).disabled == (sites_left == 0)
+
+
+def test_sites_without_coordinates_are_placed_and_those_that_cannot_be_are_listed():
+    rows = small_rows()
+    for site in rows[schema.SITES_FILE]:
+        site.update(latitude="", longitude="", coord_source="")
+    rows[schema.SITES_FILE][1]["city"] = "Atlantis Under The Sea"
+    app = upload_files(run_page("pages/upload.py"), small_files(rows))
+
+    assert_ran_cleanly(app)
+    unplaced = next(frame.value for frame in app.dataframe if "reason" in frame.value.columns)
+    assert list(unplaced["site_id"]) == ["uk-glasgow"]
+    assert any("could not be placed on the map" in warning.value for warning in app.warning)
+    assert "placed with the offline gazetteer" in app.expander[-1].label
+
+
+def test_the_templates_and_the_column_guide_are_offered():
+    app = run_page("pages/upload.py")
+
+    assert_ran_cleanly(app)
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert labels == [f"Template: {file}" for file in schema.DATA_FILES]
+    guides = [frame.value for frame in app.dataframe if "meaning" in frame.value.columns]
+    assert [tuple(guide["column"]) for guide in guides] == [
+        schema.column_names(file) for file in schema.DATA_FILES
+    ]
+    assert any("save each sheet as csv" in caption.value.casefold() for caption in app.caption)

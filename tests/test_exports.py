@@ -7,10 +7,12 @@ import io
 import json
 from datetime import date
 
+import jsonschema
 import pytest
 
 from stationmap.exports import (
     SITE_EXPORT_COLUMNS,
+    describe_filters,
     events_csv,
     export_filename,
     neutralise_cell,
@@ -23,6 +25,7 @@ from stationmap.loader import build_dataset
 from stationmap.timeline import scope_for, select_events
 from stationmap.views import build_site_view
 from tests.conftest import TEST_TODAY, small_files, small_rows
+from tests.geojson_schema import validate_geojson
 
 REPORTED_CLOSED_IN_EUROPE = FilterState(statuses=("reported_closed",), regions=("Europe",))
 
@@ -126,4 +129,70 @@ def test_export_filename_names_date_and_filters():
     assert (
         export_filename("events", "csv", busy, date(2026, 11, 27))
         == "stationmap-events-2026-11-27-country-4-values-text-capel-st.csv"
+    )
+
+
+def test_geojson_validates_against_rfc7946_schema(shipped_dataset, europe_closed):
+    validate_geojson(json.loads(sites_geojson_bytes(europe_closed, shipped_dataset)))
+    everything = build_site_view(shipped_dataset, TEST_TODAY)
+    validate_geojson(json.loads(sites_geojson_bytes(everything, shipped_dataset)))
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"type": "FeatureCollection", "features": [], "crs": {"type": "name"}},
+        {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}}]},
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [51.5, -181.0]},
+                    "properties": {},
+                }
+            ],
+        },
+    ],
+    ids=["crs member", "no geometry member", "latitude first"],
+)
+def test_the_geojson_check_refuses_what_rfc7946_forbids(broken):
+    with pytest.raises(jsonschema.ValidationError):
+        validate_geojson(broken)
+
+
+def test_a_site_without_coordinates_is_an_unlocated_feature():
+    rows = small_rows()
+    rows["sites.csv"][1].update(latitude="", longitude="", coord_source="")
+    dataset = build_dataset(small_files(rows), today=TEST_TODAY)
+    document = sites_geojson(build_site_view(dataset, TEST_TODAY), dataset)
+    validate_geojson(document)
+    glasgow = next(f for f in document["features"] if f["id"] == "uk-glasgow")
+    assert glasgow["geometry"] is None
+    assert glasgow["properties"]["name"] == "Glasgow"
+
+
+def test_csv_and_geojson_carry_the_same_sites_in_the_same_order(shipped_dataset, europe_closed):
+    csv_ids = [row["site_id"] for row in read_csv(sites_csv(europe_closed, shipped_dataset))]
+    document = json.loads(sites_geojson_bytes(europe_closed, shipped_dataset))
+    assert csv_ids == [feature["id"] for feature in document["features"]]
+    assert csv_ids == list(europe_closed.index) and len(csv_ids) > 0
+
+
+def test_filters_are_described_in_words():
+    names = {"GB": "United Kingdom"}
+    assert describe_filters(FilterState()) == "none (every reported site)"
+    assert (
+        describe_filters(REPORTED_CLOSED_IN_EUROPE, names)
+        == "Status: Reported closed; Region: Europe"
+    )
+    busy = FilterState(
+        countries=("GB", "XX"),
+        bureaus=("Not reported",),
+        reported_from=date(2022, 9, 1),
+        text=" Glasgow ",
+    )
+    assert describe_filters(busy, names) == (
+        "Country: United Kingdom, XX; Operating bureau: Not reported; "
+        "First reported: 1 September 2022 to …; Search: “Glasgow”"
     )

@@ -4,9 +4,27 @@ from __future__ import annotations
 
 import csv
 import io
+import tomllib
+from types import SimpleNamespace
 
-from stationmap import schema
-from stationmap.upload import MAX_UPLOAD_BYTES, dataset_from_uploads, template_csv
+import pandas as pd
+import pytest
+from starlette.formparsers import MultiPartParser
+
+from stationmap import config, schema
+from stationmap.loader import Problem
+from stationmap.upload import (
+    BYTES_PER_MB,
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_MB,
+    column_guide,
+    dataset_from_uploads,
+    problems_table,
+    read_uploaded_files,
+    template_csv,
+    unplaced_table,
+    upload_signature,
+)
 from tests.conftest import small_files, small_rows
 
 SITES, EVENTS, SOURCES = schema.SITES_FILE, schema.EVENTS_FILE, schema.SOURCES_FILE
@@ -38,7 +56,7 @@ def test_sites_without_coordinates_are_placed_with_the_gazetteer():
     result = dataset_from_uploads(as_uploads(small_files(rows)))
     sites = result.dataset.sites
     assert result.dataset.problems == []
-    assert sites.loc["uk-glasgow", "latitude"] == __import__("pytest").approx(55.865, abs=0.05)
+    assert sites.loc["uk-glasgow", "latitude"] == pytest.approx(55.865, abs=0.05)
     assert sites.loc["uk-glasgow", "coord_source"] == "gazetteer:city"
     assert sites.loc["fr-unspecified", "coord_source"] == "gazetteer:capital"
     assert [line.split(":")[0] for line in result.unplaced] == ["xx-nowhere"]
@@ -66,7 +84,7 @@ def test_oversized_upload_is_refused_with_a_clear_message():
     uploads[SITES] = ("big.csv", b"a" * (MAX_UPLOAD_BYTES + 1))
     result = dataset_from_uploads(uploads)
     first = str(result.dataset.problems[0])
-    assert first.startswith("sites.csv:-: -: 'big.csv' is 5,242,881 bytes; the limit is")
+    assert first == "sites.csv:-: -: 'big.csv' is 1,048,577 bytes; the limit is 1,048,576"
     assert "file is missing" not in " ".join(map(str, result.dataset.problems))
 
 
@@ -93,3 +111,85 @@ def test_template_has_exact_columns():
     for file in schema.DATA_FILES:
         header = next(csv.reader(io.StringIO(template_csv(file).decode())))
         assert tuple(header) == schema.column_names(file)
+
+
+# --- the limits the server and the widgets share ------------------------------------------------
+
+
+def test_the_server_upload_limit_is_the_validators_limit():
+    settings = tomllib.loads((config.PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
+    assert settings["server"]["maxUploadSize"] == MAX_UPLOAD_MB
+    assert MAX_UPLOAD_MB * BYTES_PER_MB == MAX_UPLOAD_BYTES
+
+
+def test_an_accepted_upload_never_leaves_memory_while_it_is_parsed():
+    # Starlette holds an uploaded file in a SpooledTemporaryFile that rolls over to a file on
+    # disk only past this size; Streamlit then keeps the bytes in MemoryUploadedFileManager.
+    assert MAX_UPLOAD_BYTES <= MultiPartParser.spool_max_size
+
+
+# --- what the page shows ------------------------------------------------------------------------
+
+
+def test_the_problems_table_names_file_row_column_and_what_is_wrong():
+    rows = small_rows()
+    rows[SITES][1]["precision"] = "street"
+    uploads = as_uploads(small_files(rows))
+    uploads[EVENTS] = None
+    table = problems_table(dataset_from_uploads(uploads).dataset.problems)
+    assert list(table.columns) == ["file", "row", "column", "problem"]
+    whole_file = table[table["file"] == EVENTS].iloc[0]
+    assert pd.isna(whole_file["row"]) and whole_file["problem"] == "file is missing"
+    street = table[table["column"] == "precision"].iloc[0]
+    assert (street["file"], int(street["row"])) == (SITES, 3)
+    assert street["problem"].startswith("unknown value 'street'")
+
+
+def test_an_empty_problem_list_gives_an_empty_table():
+    table = problems_table([])
+    assert table.empty and list(table.columns) == ["file", "row", "column", "problem"]
+
+
+def test_the_problems_table_keeps_text_as_text():
+    hostile = Problem(SITES, 2, "name", "<script>alert(1)</script>")
+    assert problems_table([hostile]).iloc[0]["problem"] == "<script>alert(1)</script>"
+
+
+def test_unplaced_sites_are_listed_with_the_reason():
+    rows = small_rows()
+    rows[SITES][1].update(latitude="", longitude="", coord_source="", city="Atlantis Under The Sea")
+    table = unplaced_table(dataset_from_uploads(as_uploads(small_files(rows))))
+    assert list(table["site_id"]) == ["uk-glasgow"]
+    assert table.iloc[0]["reason"]
+
+
+def test_the_column_guide_documents_every_column():
+    for file in schema.DATA_FILES:
+        guide = column_guide(file)
+        assert tuple(guide["column"]) == schema.column_names(file)
+        assert guide["meaning"].str.len().min() > 0
+    sites = column_guide(SITES).set_index("column")
+    assert bool(sites.at["site_id", "required"]) and not bool(sites.at["latitude", "required"])
+
+
+def fake_upload(name: str, data: bytes, file_id: str = "id-1"):
+    """What Streamlit's UploadedFile offers the page: a name, bytes, an id and a size."""
+    return SimpleNamespace(name=name, getvalue=lambda: data, file_id=file_id, size=len(data))
+
+
+def test_uploaded_files_are_read_into_names_and_bytes():
+    files = {SITES: fake_upload("our sites.csv", b"a,b\n"), EVENTS: None}
+    assert read_uploaded_files(files) == {SITES: ("our sites.csv", b"a,b\n"), EVENTS: None}
+
+
+def test_the_same_files_have_the_same_signature_and_new_ones_another():
+    first = {SITES: fake_upload("s.csv", b"x"), EVENTS: None}
+    again = {EVENTS: None, SITES: fake_upload("s.csv", b"x")}
+    replaced = {SITES: fake_upload("s.csv", b"x", file_id="id-2"), EVENTS: None}
+    assert upload_signature(first) == upload_signature(again)
+    assert upload_signature(first) != upload_signature(replaced)
+
+
+def test_the_result_remembers_the_names_files_were_uploaded_under():
+    uploads = {file: (f"ngo-{file}", data) for file, data in small_files().items()}
+    assert dataset_from_uploads(uploads).names == {file: f"ngo-{file}" for file in uploads}

@@ -1,0 +1,95 @@
+"""What the sources-and-method page states about the data: status definitions, version, changelog.
+
+Pure: no Streamlit. The definitions follow the research notes' own (shared/research/NOTES.md, §1),
+in neutral words; the page shows them beside the status colours.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from stationmap import i18n, schema
+from stationmap.dates import PartialDate
+from stationmap.i18n import N_
+from stationmap.loader import Dataset
+from stationmap.status import count_by_status, statuses_on
+
+# Kept beside the data files, so a data release and its entry travel together.
+CHANGELOG_FILE = "CHANGELOG.md"
+
+# One neutral line per status: what has to have been reported for a site to have it.
+STATUS_DEFINITIONS = {
+    "alleged": N_(
+        "Named by an NGO or the media as a station; no official outcome has been reported."
+    ),
+    "under_investigation": N_(
+        "An authority of the host country said it was checking or investigating the site."
+    ),
+    "no_evidence_found": N_(
+        "The host country's police or authorities said they found no evidence of illegal or "
+        "criminal activity there."
+    ),
+    "ordered_closed": N_(
+        "The host government told China or the operators to close it; no later confirmation "
+        "that it closed has been found."
+    ),
+    "reported_closed": N_(
+        "An authority, or the operators, said it had closed or stopped; often this rests on the "
+        "Chinese side's word alone."
+    ),
+    "charges_filed": N_("Prosecutors filed criminal charges in connection with the site."),
+    "convicted": N_("A court accepted a guilty plea, or gave a guilty verdict, in the case."),
+}
+if set(STATUS_DEFINITIONS) != set(schema.STATUSES):
+    raise RuntimeError("every status needs a definition")
+
+
+def status_definitions() -> pd.DataFrame:
+    """Every status in the vocabulary's order: its key, its label and its definition, translated."""
+    language = i18n.current_language()
+    return pd.DataFrame(
+        [
+            {
+                "status": status,
+                "label": i18n.status_label(status),
+                "definition": i18n.gettext(STATUS_DEFINITIONS[status], language),
+            }
+            for status in schema.STATUSES
+        ],
+        columns=["status", "label", "definition"],
+    )
+
+
+def data_version(dataset: Dataset, on: date | None = None) -> dict:
+    """The data's version and size: the latest event's date, the counts, sites per status.
+
+    Counts sites reported by `on` (default today), as the footer does.
+    """
+    statuses = statuses_on(dataset, on or date.today())
+    reported = dataset.sites.loc[statuses.index[statuses["reported"].astype(bool)]]
+    dated = dataset.events["date"].dropna()
+    latest: PartialDate | None = max(dated, default=None)
+    return {
+        "latest_event": latest,
+        "sites": len(reported),
+        "countries": int(reported["iso2"].nunique()),
+        "country_level": int((reported["precision"] == "country").sum()),
+        "events": len(dataset.events),
+        "undated_events": int(dataset.events["date"].isna().sum()),
+        "sources": len(dataset.sources),
+        "by_status": count_by_status(statuses),
+    }
+
+
+def read_changelog(data_dir: Path | None) -> str | None:
+    """The text of the data folder's CHANGELOG.md, or None if there is none."""
+    if data_dir is None:
+        return None
+    path = Path(data_dir) / CHANGELOG_FILE
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

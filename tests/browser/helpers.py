@@ -1,0 +1,89 @@
+"""Small helpers the sites, upload and offline-export browser tests share."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from datetime import date
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Frame, Locator, Page, expect
+
+from stationmap import config, mapbuilder
+from stationmap.filters import FilterState, apply_filters
+from stationmap.loader import load_dataset
+from stationmap.views import build_site_view
+
+# Covers the first script run, which imports pandas and folium on a cold 2-core machine.
+FIRST_RUN_TIMEOUT_MS = 30_000
+# A rerun after a widget change reads cached data; generous for a loaded CI machine.
+RERUN_TIMEOUT_MS = 15_000
+POLL_MS = 100
+
+# Opened at /sites, Streamlit's front end first looks for its server at /sites/_stcore/...
+# (in case the app is served under a path prefix), is answered 404, then uses /_stcore/.
+BASE_PATH_PROBE = re.compile(
+    r"status of 404 \(Not Found\) \(\{'url': 'http://127\.0\.0\.1:\d+/[a-z]+/_stcore/"
+    r"(health|host-config)'"
+)
+
+# Markers on screen plus the counts inside cluster icons: the sites a map shows.
+SITES_DRAWN_JS = """() => {
+    const markers = document.querySelectorAll('.leaflet-marker-pane .sm-marker').length;
+    let clustered = 0;
+    document.querySelectorAll('.leaflet-marker-pane .marker-cluster span')
+        .forEach((span) => { clustered += parseInt(span.textContent, 10); });
+    return markers + clustered;
+}"""
+
+
+def wait_for_script(page: Page, timeout: float = FIRST_RUN_TIMEOUT_MS) -> None:
+    """Wait until the app is connected and its script has run to the end."""
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
+
+
+def open_app(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_for_script(page)
+
+
+def sidebar_summary(page: Page) -> Locator:
+    return page.get_by_test_id("stSidebar").get_by_text(re.compile(r"^Showing \d+ of \d+ site"))
+
+
+def published_view(state: FilterState):
+    dataset = load_dataset(config.DEFAULT_DATA_DIR)
+    return dataset, apply_filters(build_site_view(dataset, on=state.as_of or date.today()), state)
+
+
+def drawable_count(filtered) -> int:
+    return len(mapbuilder.placed_sites(filtered))
+
+
+def sites_drawn(frame: Frame) -> int:
+    return frame.evaluate(SITES_DRAWN_JS)
+
+
+def poll(page: Page, read: Callable[[], object], wanted: object, what: str) -> None:
+    """Poll `read()` until it returns `wanted` (maps redraw asynchronously), or fail."""
+    deadline = time.monotonic() + RERUN_TIMEOUT_MS / 1000
+    last: object = None
+    while time.monotonic() < deadline:
+        try:
+            last = read()
+        except (PlaywrightError, AssertionError) as error:
+            # A rerun replaced the map's frame mid-read: read again.
+            last = error
+        if last == wanted:
+            return
+        page.wait_for_timeout(POLL_MS)
+    raise AssertionError(f"{what}: wanted {wanted!r}, last read {last!r}")
+
+
+def assert_clean(page: Page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert [error for error in page.errors_seen if not BASE_PATH_PROBE.search(error)] == []
+    assert page.third_party_requests == []

@@ -1,0 +1,135 @@
+"""The sites and sources pages' tables: one row per filtered site, readable sortable dates,
+the map's status colours, per-country summaries and what each source supports."""
+
+from __future__ import annotations
+
+import pytest
+
+from stationmap import palette, tables
+from stationmap.dates import parse_partial_date
+from stationmap.filters import FilterState, apply_filters
+from stationmap.loader import build_dataset
+from stationmap.views import build_site_view
+from tests.conftest import TEST_TODAY, small_files, small_rows
+
+REPORTED_CLOSED_IN_EUROPE = FilterState(statuses=("reported_closed",), regions=("Europe",))
+
+
+@pytest.fixture
+def small_view(small_dataset):
+    return apply_filters(build_site_view(small_dataset, TEST_TODAY), FilterState())
+
+
+def test_one_row_per_filtered_site_in_the_views_order(shipped_dataset):
+    view = build_site_view(shipped_dataset, TEST_TODAY)
+    filtered = apply_filters(view, REPORTED_CLOSED_IN_EUROPE)
+    table = tables.site_table(filtered, shipped_dataset)
+    assert list(table.index) == list(filtered.index)
+    assert list(table.columns) == tables.SITE_TABLE_COLUMNS
+    assert set(table["status"]) == {"Reported closed"}
+
+
+def test_a_row_gives_place_status_dates_counts_and_the_status_source(small_dataset, small_view):
+    croydon = tables.site_table(small_view, small_dataset).loc["uk-croydon"]
+    assert croydon["name"] == "London: Croydon"
+    assert croydon["precision"] == "District or street"
+    assert croydon["status"] == "No evidence found (police)"
+    # Dates as written, so they sort in date order; shown in words by the Styler.
+    assert croydon["status_since"] == "2023-06-06"
+    assert croydon["first_reported"] == "2022-09-12"
+    assert (croydon["event_count"], croydon["source_count"]) == (3, 2)
+    # E3 set the status; its source is S1.
+    assert croydon["status_source"] == "https://hansard.parliament.uk/example"
+
+
+def test_country_rows_say_no_city_and_unknown_bureaus_say_so(small_dataset, small_view):
+    france = tables.site_table(small_view, small_dataset).loc["fr-unspecified"]
+    assert france["city"] == "City not reported"
+    assert france["operating_bureau"] == "Not reported"
+    assert france["precision"] == "Country only (city not reported)"
+
+
+def test_a_status_source_is_never_a_link_that_is_not_http():
+    rows = small_rows()
+    rows["sources.csv"][0]["url"] = "https://hansard.parliament.uk/example"
+    dataset = build_dataset(small_files(rows), today=TEST_TODAY)
+    dataset.sources.loc["S1", "url"] = "javascript:alert(1)"
+    view = build_site_view(dataset, TEST_TODAY)
+    table = tables.site_table(apply_filters(view, FilterState()), dataset)
+    # Croydon's status came from E3 (S1 only): no followable link there, so the site's own.
+    assert table.at["uk-croydon", "status_source"] == "https://safeguarddefenders.com/en/example"
+    assert not table["status_source"].dropna().str.startswith("javascript").any()
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [("2023-06-06", "6 June 2023"), ("2023-06", "June 2023"), ("2023", "2023"), (None, "")],
+)
+def test_dates_are_shown_at_their_own_precision(written, shown):
+    assert tables.date_display(written) == shown
+
+
+def test_iso_dates_sort_in_date_order():
+    written = ["2023-06-06", "2022", "2023-06", "2022-09-12", "2023"]
+    assert sorted(written) == ["2022", "2022-09-12", "2023", "2023-06", "2023-06-06"]
+
+
+def test_the_styler_colours_statuses_like_the_map_and_shows_dates_in_words(
+    small_dataset, small_view
+):
+    table = tables.site_table(small_view, small_dataset)
+    styled = tables.style_table(
+        table, date_columns=("status_since", "first_reported"), status_column="status"
+    )
+    page = styled.to_html()
+    assert palette.STATUS_COLORS["no_evidence_found"].lower() in page.lower()
+    assert palette.STATUS_COLORS["alleged"].lower() in page.lower()
+    assert "6 June 2023" in page and "12 September 2022" in page
+    # The values underneath are unchanged.
+    assert styled.data.equals(table)
+
+
+def test_the_country_summary_counts_sites_per_status_and_the_latest_event(
+    small_dataset, small_view
+):
+    summary = tables.country_summary(small_view, small_dataset)
+    assert list(summary.index) == ["GB", "FR"]
+    britain = summary.loc["GB"]
+    assert (britain["sites"], britain["alleged"], britain["no_evidence_found"]) == (2, 1, 1)
+    assert britain["latest_event"] == "2023-06-06"
+    assert summary.loc["FR", "latest_event"] == "2022-12-05"
+    assert list(summary.columns) == tables.COUNTRY_SUMMARY_COLUMNS
+
+
+def test_the_country_summary_follows_the_filters(shipped_dataset):
+    view = build_site_view(shipped_dataset, TEST_TODAY)
+    filtered = apply_filters(view, REPORTED_CLOSED_IN_EUROPE)
+    summary = tables.country_summary(filtered, shipped_dataset)
+    assert summary["sites"].sum() == len(filtered)
+    assert summary["reported_closed"].sum() == len(filtered)
+    assert set(summary.index) == set(filtered["iso2"])
+
+
+def test_source_usage_counts_sites_through_their_events(small_dataset):
+    usage = tables.source_usage(small_dataset)
+    # S2 is cited by all three sites and by E1 and E4; S1 by Croydon and Glasgow (their own
+    # rows) and E2, E3 and E5.
+    assert usage.loc["S2"].to_dict() == {"sites": 3, "events": 2}
+    assert usage.loc["S1"].to_dict() == {"sites": 2, "events": 3}
+
+
+def test_the_source_table_lists_every_source_newest_first(shipped_dataset):
+    table = tables.source_table(shipped_dataset)
+    assert len(table) == len(shipped_dataset.sources)
+    assert list(table.columns) == tables.SOURCE_TABLE_COLUMNS
+    starts = [parse_partial_date(d).start for d in table["date"] if isinstance(d, str)]
+    assert starts == sorted(starts, reverse=True)
+    assert table["url"].dropna().str.match(r"^https?://").all()
+    assert (table["sites"] + table["events"] > 0).all()
+
+
+def test_a_selection_key_changes_with_the_rows():
+    first = tables.selection_key("sites_table", ["a", "b"])
+    assert first == tables.selection_key("sites_table", ["a", "b"])
+    assert first != tables.selection_key("sites_table", ["a"])
+    assert first.startswith("sites_table-")
