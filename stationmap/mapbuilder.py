@@ -11,14 +11,22 @@ value is escaped. The JSON is embedded so that nothing in it can end the <script
 Sites that share a point (three in Madrid, every country-level row of one country at its
 capital) are spread on a small ring around that point by `spread_shared_points`, so each one
 can be seen and clicked; the page maps a clicked position back to its site with `site_at`.
+
+Given a `Play`, the map also gets a play control: each record carries the site's status
+history as a few `[day, status]` pairs, and the control steps through the months in the
+browser, recolouring markers, hiding sites not yet reported and recounting the legend, with no
+round trip to the server.
 """
 
 from __future__ import annotations
 
+import calendar
+import dataclasses
 import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import folium
@@ -29,8 +37,11 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from stationmap import assets as map_assets
-from stationmap import palette, popups, schema
+from stationmap import i18n, palette, popups, schema
+from stationmap.dates import PartialDate
+from stationmap.filters import FilterState, apply_filters
 from stationmap.i18n import _
+from stationmap.status import StatusChange
 
 # --- spreading sites that share a point ------------------------------------------------------
 
@@ -53,6 +64,8 @@ WORLD_CENTER = (25.0, 10.0)
 WORLD_ZOOM = 2
 # Fitting to one site (or one city) must not zoom to street level.
 FIT_MAX_ZOOM = 7
+# A site asked for by name ("Show on map") is shown at city zoom, its neighbours around it.
+FOCUS_ZOOM = 10
 FIT_PADDING_PX = (30, 30)
 # Without a tile layer Leaflet has no maxZoom, and MarkerCluster refuses to draw without one.
 MAX_ZOOM = 18
@@ -122,6 +135,29 @@ def site_at(
 
 # --- the records the browser draws -----------------------------------------------------------
 
+# Day numbers count from this day, so a site's history is a few numbers of three or four digits;
+# an earlier date gets a negative number, which works just the same.
+DAY_ZERO = date(2020, 1, 1)
+# How long the play control shows each month: long enough to read the month and see the
+# markers change, short enough that three years play in under a minute.
+PLAY_STEP_MS = 900
+# The status vocabulary by position: a history names a status by its index, one digit.
+STATUS_INDEX = {status: index for index, status in enumerate(schema.STATUSES)}
+
+
+def day_number(day: date) -> int:
+    """A date as the number of days since DAY_ZERO: how the map's play data write dates."""
+    return (day - DAY_ZERO).days
+
+
+def history_pairs(history: Sequence[StatusChange]) -> list[list[int]]:
+    """A site's status history as `[day number, status index]` pairs, first report first.
+
+    A change known only to the month or the year takes effect on the first day of its period,
+    as everywhere else (see `stationmap.status`).
+    """
+    return [[day_number(change.date.start), STATUS_INDEX[change.status]] for change in history]
+
 
 def _marker_style(status: str) -> tuple[str, str, str]:
     """A status's fill colour, text colour and symbol, checked: the browser makes HTML of them."""
@@ -133,12 +169,43 @@ def _marker_style(status: str) -> tuple[str, str, str]:
     return color, text_color, symbol
 
 
-def placed_sites(sites: pd.DataFrame) -> pd.DataFrame:
-    """The sites that can be drawn: reported, with a status and coordinates; spread apart."""
-    reported = sites[sites["reported"].astype(bool)] if "reported" in sites else sites
-    spread = spread_shared_points(reported)
+def status_styles(texts: popups.Texts | None = None) -> list[dict]:
+    """Each status's key, colour, text colour, symbol and label, in the vocabulary's order.
+
+    Sent once per map rather than once per site: records name their status, the browser draws
+    it from this table.
+    """
+    texts = texts or popups.current_texts()
+    styles = []
+    for status in schema.STATUSES:
+        color, text_color, symbol = _marker_style(status)
+        styles.append(
+            {
+                "key": status,
+                "color": color,
+                "textColor": text_color,
+                "symbol": symbol,
+                "label": texts.status_label(status),
+            }
+        )
+    return styles
+
+
+def placed_sites(sites: pd.DataFrame, *, reported_only: bool = True) -> pd.DataFrame:
+    """The sites that can be drawn: with coordinates and (by default) reported with a status.
+
+    With `reported_only=False`, sites not yet reported on the view's date are kept too: the
+    play control shows them from their first report on. Shared points are spread apart among
+    the sites kept.
+    """
+    kept = sites
+    if reported_only and "reported" in sites:
+        kept = sites[sites["reported"].astype(bool)]
+    spread = spread_shared_points(kept)
     has_point = spread["display_lat"].notna() & spread["display_lon"].notna()
-    return spread[has_point & spread["status"].isin(schema.STATUSES)]
+    if reported_only:
+        has_point &= spread["status"].isin(schema.STATUSES)
+    return spread[has_point]
 
 
 # The site-view columns the records are made from.
@@ -166,40 +233,151 @@ def build_site_records(
     sources: pd.DataFrame,
     as_of: date | None = None,
     texts: popups.Texts | None = None,
+    histories: Mapping[str, Sequence[StatusChange]] | None = None,
 ) -> list[dict]:
-    """One record per drawable site: display position, status style, tooltip and popup HTML.
+    """One record per drawable site: display position, name, status, shape and popup HTML.
 
-    `sites` are rows of the site view (`views.build_site_view`, usually filtered); sites not
-    reported, or without coordinates, get no record. Events after `as_of` are left out of the
-    popups. This is the costly part of a map; callers may cache it and pass it to `build_map`.
+    `sites` are rows of the site view (`views.build_site_view`, usually filtered) for the date
+    `as_of`. Without `histories`, sites not reported by then get no record and events after it
+    are left out of the popups. With `histories` (`status.status_histories`), for a map with a
+    play control: every site with coordinates gets a record (`status` None until its first
+    report), carrying its history as `h` (see `history_pairs`); its popup holds all its events,
+    each marked with its day so the control can hide later ones, and the status each set.
+    Sites without coordinates never get a record. This is the costly part of a map; callers may
+    cache it and pass it to `build_map`.
     """
     texts = texts or popups.current_texts()
-    drawable = placed_sites(sites)
+    playing = histories is not None
+    drawable = placed_sites(sites, reported_only=not playing)
     sources_by_id = sources.to_dict("index")
     event_rows = events.to_dict("records")
     events_by_id = {event["event_id"]: event for event in event_rows}
-    site_events = popups.events_by_site(event_rows, drawable.index, as_of)
+    site_events = popups.events_by_site(event_rows, drawable.index, None if playing else as_of)
     records = []
     for site in drawable[_RECORD_COLUMNS].to_dict("records"):
         site_id = site["site_id"]
-        color, text_color, symbol = _marker_style(site["status"])
-        popup = popups.popup_html(site, site_events[site_id], sources_by_id, events_by_id, texts)
-        records.append(
-            {
-                "id": site_id,
-                "lat": site["display_lat"],
-                "lng": site["display_lon"],
-                "status": site["status"],
-                "color": color,
-                "textColor": text_color,
-                "symbol": symbol,
-                "countryLevel": popups.is_country_level(site),
-                "label": popups.tooltip_text(site, texts),
-                "tooltip": popups.tooltip_html(site, texts),
-                "popup": popup,
-            }
+        status = site["status"] if site["status"] in STATUS_INDEX else None
+        history = histories.get(site_id, ()) if playing else None
+        popup = popups.popup_html(
+            site,
+            site_events[site_id],
+            sources_by_id,
+            events_by_id,
+            texts,
+            history=history,
+            day_of=day_number if playing else None,
         )
+        record = {
+            "id": site_id,
+            "lat": site["display_lat"],
+            "lng": site["display_lon"],
+            # Plain text: the browser sets it as text (tooltip, screen-reader label), never HTML.
+            "name": popups.text_of(site["name"]),
+            "status": status,
+            "countryLevel": popups.is_country_level(site),
+            "popup": popup,
+        }
+        if playing:
+            record["h"] = history_pairs(history)
+        records.append(record)
     return records
+
+
+def is_shown(record: Mapping, statuses: Iterable[str] = ()) -> bool:
+    """True if a record's site is on the map on its date: reported, and its status chosen."""
+    statuses = tuple(statuses)
+    return record["status"] is not None and (not statuses or record["status"] in statuses)
+
+
+# --- playing through time ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Play:
+    """What the map's play control steps through, and what it needs to redraw each step.
+
+    `histories` are every site's status changes (`status.status_histories`); the slider runs
+    from the month of `first` (the first report) to `last` (today). `statuses` is the status
+    filter: a site is shown only while its status is one of them (empty: any status).
+    """
+
+    histories: Mapping[str, Sequence[StatusChange]]
+    first: date
+    last: date
+    statuses: tuple[str, ...] = ()
+
+
+def play_steps(first: date, last: date, as_of: date | None = None) -> list[date]:
+    """The dates the play control shows: the last day of each month from `first`'s month on.
+
+    The last month ends at `last` (today), and the as-of date is a step of its own, so the
+    control starts on exactly the picture the rest of the page shows.
+    """
+    steps = set()
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        steps.add(min(date(year, month, calendar.monthrange(year, month)[1]), last))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if as_of is not None and as_of <= last:
+        steps.add(as_of)
+    return sorted(steps)
+
+
+def sites_in_play(view: pd.DataFrame, state: FilterState) -> pd.DataFrame:
+    """The rows of a site view that a map with a play control holds.
+
+    Every site the filters allow on some date: the filters that do not depend on the date
+    (country, region, bureau, first report, text) apply; the status filter and "reported by
+    the view's date" are left to the control, which applies them month by month.
+    """
+    timeless = dataclasses.replace(state, statuses=(), as_of=None)
+    allowed = apply_filters(view.assign(reported=True), timeless).index
+    return view.loc[allowed]
+
+
+def _play_payload(
+    play: Play,
+    sites: pd.DataFrame,
+    records: Sequence[Mapping],
+    as_of: date | None,
+    texts: popups.Texts,
+) -> dict | None:
+    """The play control's part of the payload; None when there is nothing to step through."""
+    steps = play_steps(play.first, play.last, as_of)
+    if not steps or not records:
+        return None
+    start = steps.index(as_of if as_of is not None and as_of in steps else steps[-1])
+    placed = {record["id"] for record in records}
+    # Sites without coordinates are never drawn, but the legend counts them on each date.
+    unplaced = [
+        history_pairs(play.histories.get(site_id, ()))
+        for site_id in sites.index
+        if site_id not in placed
+        and (pd.isna(sites.at[site_id, "latitude"]) or pd.isna(sites.at[site_id, "longitude"]))
+    ]
+    return {
+        "steps": [
+            [
+                day_number(step),
+                i18n.date_label(PartialDate(step.replace(day=1), "month")),
+                _("Statuses on {date}").format(date=i18n.day_label(step)),
+            ]
+            for step in steps
+        ],
+        "start": start,
+        "filter": [STATUS_INDEX[status] for status in play.statuses if status in STATUS_INDEX],
+        "unplaced": unplaced,
+        "stepMs": PLAY_STEP_MS,
+        "texts": {
+            "title": _("Statuses over time"),
+            "play": _("Play"),
+            "pause": _("Pause"),
+            "slider": _("Month shown"),
+            "since": texts.since,
+            "unplaced": texts.legend_unplaced,
+            "emptyThen": _("No sites match these filters on this date."),
+        },
+    }
 
 
 # Characters escaped inside the embedded JSON: `<`, `>` and `&` (no `</script>` or `<!--` can
@@ -255,6 +433,24 @@ MAP_CSS = """
   position: absolute; top: 40%; left: 50%; transform: translate(-50%, -50%); z-index: 1000;
   background: #ffffff; color: #1b1f24; border: 1px solid #8a949e; border-radius: 4px;
   padding: 10px 16px; font: 15px/1.4 sans-serif; pointer-events: none;
+}
+.sm-empty[hidden], .sm-popup [hidden] { display: none; }
+.sm-play {
+  background: rgba(255, 255, 255, 0.95); color: #1b1f24; padding: 8px 12px;
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0, 0, 0, 0.35); font: 13px/1.4 sans-serif;
+  width: 280px;
+}
+.sm-play-title { margin: 0; font-weight: 700; color: #4a5560; }
+.sm-play-month { margin: 0; font: 700 30px/1.15 sans-serif; }
+.sm-play-day { margin: 0 0 6px; color: #4a5560; }
+.sm-play-row { display: flex; align-items: center; gap: 8px; }
+.sm-play-button {
+  flex: none; padding: 5px 10px; border: 1px solid #1d4e89; border-radius: 4px;
+  background: #1d4e89; color: #ffffff; font: 700 13px/1.2 sans-serif; cursor: pointer;
+}
+.sm-play-slider { flex: 1; min-width: 0; accent-color: #1d4e89; }
+.sm-play-button:focus-visible, .sm-play-slider:focus-visible {
+  outline: 3px solid #1d4e89; outline-offset: 2px;
 }
 """
 
@@ -345,43 +541,248 @@ var {{ this.get_name() }} = (function (map) {
             });
         }
     });
-    var markers = [];
-    payload.records.forEach(function (record) {
-        var shape = record.countryLevel ? "sm-marker-country" : "sm-marker-point";
-        var icon = L.divIcon({
-            className: "sm-marker " + shape,
-            html: "<span style=\\"background:" + record.color + ";color:" + record.textColor
-                + "\\">" + record.symbol + "</span>",
-            iconSize: [24, 24],
-            iconAnchor: [12, 12],
-            popupAnchor: [0, -12],
-            tooltipAnchor: [12, 0]
+    // Every text below comes from the payload and is set as text (textContent, setAttribute,
+    // text nodes); the only HTML made here is from the status table, which Python checked is
+    // colours and single letters, and the popups, which Python escaped.
+    var statuses = payload.statuses;
+    var statusIndex = {};
+    statuses.forEach(function (style, index) { statusIndex[style.key] = index; });
+    var play = payload.play;
+    var icons = {};
+    function iconFor(status, countryLevel) {
+        var key = status + (countryLevel ? "c" : "p");
+        if (!icons[key]) {
+            var style = statuses[status];
+            icons[key] = L.divIcon({
+                className: "sm-marker " + (countryLevel ? "sm-marker-country" : "sm-marker-point"),
+                html: '<span style="background:' + style.color + ";color:" + style.textColor
+                    + '">' + style.symbol + "</span>",
+                iconSize: [24, 24],
+                iconAnchor: [12, 12],
+                popupAnchor: [0, -12],
+                tooltipAnchor: [12, 0]
+            });
+        }
+        return icons[key];
+    }
+    function labelFor(site) {
+        var parts = [site.record.name, statuses[site.status].label];
+        if (site.record.countryLevel) { parts.push(payload.cityNotReported); }
+        return parts.join(" \\u2014 ");
+    }
+    function tooltipFor(site) {
+        var box = document.createElement("div");
+        var name = document.createElement("strong");
+        name.textContent = site.record.name;
+        box.appendChild(name);
+        box.appendChild(document.createElement("br"));
+        box.appendChild(document.createTextNode(statuses[site.status].label));
+        if (site.record.countryLevel) {
+            var note = document.createElement("em");
+            note.textContent = payload.cityNotReported;
+            box.appendChild(document.createElement("br"));
+            box.appendChild(note);
+        }
+        return box;
+    }
+    function labelIcon(site) {
+        // setAttribute takes text, never HTML.
+        if (site.marker._icon) { site.marker._icon.setAttribute("aria-label", labelFor(site)); }
+    }
+    // A site's status on a day (a status index), or -1 before its first report.
+    function statusOn(history, day) {
+        for (var i = history.length - 1; i >= 0; i--) {
+            if (history[i][0] <= day) { return history[i][1]; }
+        }
+        return -1;
+    }
+    function allowed(status) {
+        return status >= 0 && (!play || !play.filter.length || play.filter.indexOf(status) >= 0);
+    }
+    var startDay = play ? play.steps[play.start][0] : null;
+    var currentDay = startDay;
+    var sites = payload.records.map(function (record) {
+        var status = play ? statusOn(record.h, startDay) : statusIndex[record.status];
+        var site = {record: record, status: status, shown: allowed(status)};
+        var marker = L.marker([record.lat, record.lng], {
+            icon: iconFor(Math.max(status, 0), record.countryLevel),
+            riseOnHover: true
         });
-        var marker = L.marker([record.lat, record.lng], {icon: icon, riseOnHover: true});
-        marker.bindTooltip(record.tooltip, {direction: "right"});
+        marker.bindTooltip(function () { return tooltipFor(site); }, {direction: "right"});
         marker.bindPopup(record.popup, {maxWidth: 380, minWidth: 240, maxHeight: 320});
-        marker.on("add", function () {
-            // setAttribute takes text, never HTML.
-            if (marker._icon) { marker._icon.setAttribute("aria-label", record.label); }
-        });
-        markers.push(marker);
+        marker.on("add", function () { labelIcon(site); });
+        site.marker = marker;
+        return site;
     });
-    cluster.addLayers(markers);
+    cluster.addLayers(sites.filter(function (site) { return site.shown; })
+        .map(function (site) { return site.marker; }));
     map.addLayer(cluster);
+    var legendBox = null;
     var legend = L.control({position: "bottomleft"});
     legend.onAdd = function () {
-        var box = L.DomUtil.create("div", "sm-legend-control");
-        box.innerHTML = payload.legend;
-        L.DomEvent.disableClickPropagation(box);
-        L.DomEvent.disableScrollPropagation(box);
-        return box;
+        legendBox = L.DomUtil.create("div", "sm-legend-control");
+        legendBox.innerHTML = payload.legend;
+        L.DomEvent.disableClickPropagation(legendBox);
+        L.DomEvent.disableScrollPropagation(legendBox);
+        return legendBox;
     };
     legend.addTo(map);
-    if (payload.emptyMessage) {
-        var empty = L.DomUtil.create("div", "sm-empty", map.getContainer());
-        empty.setAttribute("role", "status");
-        empty.textContent = payload.emptyMessage;
+    var empty = L.DomUtil.create("div", "sm-empty", map.getContainer());
+    empty.setAttribute("role", "status");
+    empty.textContent = payload.emptyMessage;
+    empty.hidden = sites.some(function (site) { return site.shown; });
+    sites.forEach(function (site) {
+        if (site.shown && site.record.id === payload.focus) {
+            // The site a reader asked for stands out of any cluster; its story is under the map.
+            cluster.zoomToShowLayer(site.marker);
+        }
+    });
+    if (!play) {
+        return cluster;
     }
+
+    // --- the play control: everything below runs in the browser, with no server round trip.
+    function updateLegend() {
+        var counts = statuses.map(function () { return 0; });
+        var countryLevel = 0, shown = 0;
+        sites.forEach(function (site) {
+            if (!site.shown) { return; }
+            counts[site.status] += 1;
+            shown += 1;
+            if (site.record.countryLevel) { countryLevel += 1; }
+        });
+        statuses.forEach(function (style, index) {
+            var cell = legendBox.querySelector(
+                'li[data-status="' + style.key + '"] .sm-legend-count');
+            if (cell) { cell.textContent = String(counts[index]); }
+        });
+        var levelCell = legendBox.querySelector(
+            'li[data-status="country-level"] .sm-legend-count');
+        if (levelCell) { levelCell.textContent = String(countryLevel); }
+        var unplaced = play.unplaced.filter(function (history) {
+            return allowed(statusOn(history, currentDay));
+        }).length;
+        var note = legendBox.querySelector(".sm-legend-note");
+        if (!note && unplaced) {
+            note = L.DomUtil.create("p", "sm-legend-note", legendBox.querySelector(".sm-legend"));
+        }
+        if (note) {
+            note.textContent = play.texts.unplaced.replace("{count}", String(unplaced));
+            note.hidden = !unplaced;
+        }
+        empty.textContent = play.texts.emptyThen;
+        empty.hidden = shown > 0;
+    }
+    var openPopup = null;
+    // An open popup shows what was known on the day shown: later events and the sources only
+    // they cite are hidden, and the status line follows the last change shown.
+    function syncPopup(refresh) {
+        if (!openPopup || !openPopup.isOpen()) { return; }
+        if (refresh) { openPopup.setContent(openPopup.getContent()); }
+        var root = openPopup.getElement();
+        var lastChange = null;
+        root.querySelectorAll("[data-d]").forEach(function (item) {
+            item.hidden = Number(item.getAttribute("data-d")) > currentDay;
+            if (!item.hidden && item.querySelector(".sm-to")) { lastChange = item; }
+        });
+        var now = root.querySelector(".sm-now");
+        if (now && lastChange && currentDay !== startDay) {
+            var when = lastChange.querySelector(".sm-date");
+            now.replaceChildren(
+                lastChange.querySelector(".sm-to").cloneNode(true),
+                document.createTextNode(
+                    play.texts.since.replace("{date}", when ? when.textContent : ""))
+            );
+        }
+    }
+    map.on("popupopen", function (event) { openPopup = event.popup; syncPopup(false); });
+    map.on("popupclose", function (event) {
+        if (openPopup === event.popup) { openPopup = null; }
+    });
+    function showDay(day) {
+        currentDay = day;
+        var add = [], remove = [];
+        sites.forEach(function (site) {
+            var status = statusOn(site.record.h, day);
+            var visible = allowed(status);
+            if (visible && status !== site.status) {
+                site.status = status;
+                site.marker.setIcon(iconFor(status, site.record.countryLevel));
+                labelIcon(site);
+            }
+            if (visible !== site.shown) {
+                (visible ? add : remove).push(site.marker);
+                site.shown = visible;
+            }
+        });
+        if (remove.length) { cluster.removeLayers(remove); }
+        if (add.length) { cluster.addLayers(add); }
+        updateLegend();
+        syncPopup(true);
+    }
+    var steps = play.steps, index = play.start, timer = null;
+    var button, slider, monthLabel, dayLabel;
+    function render() {
+        monthLabel.textContent = steps[index][1];
+        dayLabel.textContent = steps[index][2];
+        slider.value = String(index);
+        slider.setAttribute("aria-valuetext", steps[index][2]);
+    }
+    function goTo(next) {
+        index = next;
+        showDay(steps[index][0]);
+        render();
+    }
+    function setPlaying(playing) {
+        button.textContent = (playing ? "\\u275a\\u275a " : "\\u25b6 ")
+            + (playing ? play.texts.pause : play.texts.play);
+        button.setAttribute("aria-pressed", playing ? "true" : "false");
+    }
+    function pause() {
+        if (timer !== null) { clearInterval(timer); }
+        timer = null;
+        setPlaying(false);
+    }
+    function start() {
+        if (index >= steps.length - 1) { goTo(0); }
+        timer = setInterval(function () {
+            if (index >= steps.length - 1) { pause(); } else { goTo(index + 1); }
+        }, play.stepMs);
+        setPlaying(true);
+    }
+    var control = L.control({position: "topright"});
+    control.onAdd = function () {
+        var box = L.DomUtil.create("div", "sm-play");
+        box.setAttribute("role", "group");
+        box.setAttribute("aria-label", play.texts.title);
+        L.DomUtil.create("p", "sm-play-title", box).textContent = play.texts.title;
+        monthLabel = L.DomUtil.create("p", "sm-play-month", box);
+        monthLabel.setAttribute("aria-live", "polite");
+        dayLabel = L.DomUtil.create("p", "sm-play-day", box);
+        var row = L.DomUtil.create("div", "sm-play-row", box);
+        button = L.DomUtil.create("button", "sm-play-button", row);
+        button.type = "button";
+        slider = L.DomUtil.create("input", "sm-play-slider", row);
+        slider.type = "range";
+        slider.min = "0";
+        slider.max = String(steps.length - 1);
+        slider.step = "1";
+        slider.setAttribute("aria-label", play.texts.slider);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        L.DomEvent.on(button, "click", function () {
+            if (timer !== null) { pause(); } else { start(); }
+        });
+        L.DomEvent.on(slider, "input", function () {
+            pause();
+            goTo(Number(slider.value));
+        });
+        return box;
+    };
+    control.addTo(map);
+    setPlaying(false);
+    render();
+    updateLegend();
     return cluster;
 })({{ this._parent.get_name() }});
 {% endmacro %}
@@ -406,8 +807,9 @@ class _Verbatim(Element):
 class SiteLayer(JSCSSMixin):
     """Every site as a marker in one cluster group, from one embedded JSON payload.
 
-    Also draws the country outlines (when there are no tiles), the legend and, when there are
-    no sites, a message over the map. Its script and style links come from `assets`.
+    Also draws the country outlines (when there are no tiles), the legend, a message over the
+    map when no site is shown and, given `play` (see `_play_payload`), the play control. Its
+    script and style links come from `assets`.
     """
 
     _template = Template(_LAYER_TEMPLATE)
@@ -420,20 +822,28 @@ class SiteLayer(JSCSSMixin):
         assets: map_assets.MapAssets,
         outlines: bool,
         empty_message: str = "",
+        play: Mapping | None = None,
+        texts: popups.Texts | None = None,
+        focus: str | None = None,
     ):
         super().__init__()
         self._name = "SiteLayer"
+        texts = texts or popups.current_texts()
         # Per instance, from the one place that decides local or CDN.
         self.default_js = list(assets.layer_js)
         self.default_css = list(assets.layer_css)
         self.css = MAP_CSS + popups.POPUP_CSS
         self.payload = {
             "records": list(records),
+            "statuses": status_styles(texts),
+            "cityNotReported": texts.city_not_reported,
             "legend": legend,
             "iconImagePath": assets.icon_image_path,
             "outlinesUrl": assets.outlines_url if outlines else None,
             "outlinesAttribution": _("Country outlines: Natural Earth"),
-            "emptyMessage": empty_message,
+            "emptyMessage": empty_message or _("No sites match these filters."),
+            "play": play,
+            "focus": focus,
         }
         self.payload_json = script_safe_json(self.payload)
 
@@ -453,10 +863,11 @@ class SiteLayer(JSCSSMixin):
 
 
 def status_counts(records: Iterable[Mapping]) -> dict[str, int]:
-    """How many drawn sites have each status, every status listed."""
+    """How many of these records have each status, every status listed (unreported skipped)."""
     counts = dict.fromkeys(schema.STATUSES, 0)
     for record in records:
-        counts[record["status"]] += 1
+        if record["status"] is not None:
+            counts[record["status"]] += 1
     return counts
 
 
@@ -477,22 +888,39 @@ def build_map(
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     records: Sequence[Mapping] | None = None,
+    play: Play | None = None,
+    focus: str | None = None,
 ) -> folium.Map:
     """The map of `sites` (rows of the site view): one marker layer, legend, background.
 
     - `tiles`: `assets.NO_TILES` draws Natural Earth outlines from the app's own host; any
       other choice adds that tile layer with its attribution.
     - `assets`: where scripts come from (default: `assets.detect_assets()`).
-    - `as_of`: popups leave out events after this date.
+    - `as_of`: the date of the picture: `sites` are the site view for it (default: today).
     - `center` / `zoom`: a fixed view (the briefing sets one per slide); otherwise the map fits
-      the shown sites, or shows the world when there are none.
+      the sites, or shows the world when there are none.
     - `records`: `build_site_records(sites, ...)` computed earlier (e.g. cached), to skip that.
+    - `play`: adds the play control, which steps through the months in the browser. `sites`
+      are then every site it may show (`sites_in_play`), whatever their status on `as_of`;
+      those not reported then, or outside `play.statuses`, start hidden, and the map fits all
+      of them, so the view holds still while the months play.
+    - `focus`: the id of a site to centre on, at FOCUS_ZOOM, out of any cluster (if it is
+      drawn and shown on `as_of`).
     """
     assets = assets or map_assets.detect_assets()
     map_assets.install(assets)
+    texts = popups.current_texts()
     if records is None:
-        records = build_site_records(sites, events=events, sources=sources, as_of=as_of)
+        histories = play.histories if play else None
+        records = build_site_records(
+            sites, events=events, sources=sources, as_of=as_of, texts=texts, histories=histories
+        )
     records = list(records)
+    statuses = play.statuses if play else ()
+    shown = [record for record in records if is_shown(record, statuses)]
+    focused = next((record for record in shown if record["id"] == focus), None)
+    if focused is not None and center is None:
+        center, zoom = (focused["lat"], focused["lng"]), FOCUS_ZOOM
 
     fixed_view = center is not None or zoom is not None
     if center is None:
@@ -520,18 +948,22 @@ def build_map(
             subdomains=tiles.subdomains,
         ).add_to(m)
 
-    counts = status_counts(records)
-    country_level = sum(1 for record in records if record["countryLevel"])
-    reported = sites[sites["reported"].astype(bool)] if "reported" in sites else sites
+    counts = status_counts(shown)
+    country_level = sum(1 for record in shown if record["countryLevel"])
+    on_date = sites[sites["reported"].astype(bool)] if "reported" in sites else sites
+    if statuses:
+        on_date = on_date[on_date["status"].isin(statuses)]
     unplaced = int(
-        (reported["latitude"].isna() | reported["longitude"].isna()).sum() if len(reported) else 0
+        (on_date["latitude"].isna() | on_date["longitude"].isna()).sum() if len(on_date) else 0
     )
     SiteLayer(
         records,
         legend=popups.legend_html(counts, country_level=country_level, unplaced=unplaced),
         assets=assets,
         outlines=not tiles.has_tiles,
-        empty_message="" if records else _("No sites match these filters."),
+        play=_play_payload(play, sites, records, as_of, texts) if play else None,
+        texts=texts,
+        focus=focused["id"] if focused is not None else None,
     ).add_to(m)
 
     if records and not fixed_view:

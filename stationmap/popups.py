@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -65,7 +65,31 @@ POPUP_CSS = """
 .sm-counts {
   list-style: none; display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 0; padding: 0;
 }
+.sm-to { font-weight: 700; white-space: nowrap; }
+.sm-to::before {
+  display: inline-flex; align-items: center; justify-content: center; box-sizing: border-box;
+  width: 18px; height: 18px; margin-right: 4px; border-radius: 50%; vertical-align: -3px;
+  box-shadow: 0 0 0 1px rgba(0, 0, 0, 0.5); font: 700 11px/1 sans-serif;
+}
 """
+
+
+def _status_change_css() -> str:
+    # A status change in a popup is marked by a chip drawn in CSS, not by markup: a popup
+    # travels once per site in the map's data, a style rule once per status. The letter's
+    # empty alternative text keeps screen readers to the status's name, which follows it.
+    rules = []
+    for status in schema.STATUSES:
+        symbol = palette.STATUS_SYMBOLS[status]
+        rules.append(
+            f'.sm-to-{status}::before {{ content: "{symbol}"; content: "{symbol}" / ""; '
+            f"background: {palette.STATUS_COLORS[status]}; "
+            f"color: {palette.STATUS_TEXT_COLORS[status]}; }}"
+        )
+    return "\n".join(rules) + "\n"
+
+
+POPUP_CSS += _status_change_css()
 
 # The characters `esc` turns into references beyond html.escape's five: a backtick could open
 # a JavaScript template literal, and braces a Jinja expression if folium ever re-reads the HTML
@@ -90,6 +114,7 @@ class Texts:
     bureau: str
     status: str
     events: str
+    events_and_changes: str
     sources: str
     status_history: str
     not_reported: str
@@ -142,6 +167,7 @@ def _texts_for(language: str) -> Texts:
         bureau=tr(N_("Operating bureau (as reported)")),
         status=tr(N_("Status")),
         events=tr(N_("Events")),
+        events_and_changes=tr(N_("Events (→ status they set)")),
         sources=tr(N_("Sources")),
         status_history=tr(N_("Status history")),
         not_reported=tr(N_("not reported")),
@@ -278,14 +304,29 @@ def source_html(source: Mapping, texts: Texts | None = None) -> str:
 
 
 def source_list_html(
-    source_ids: Iterable[str], sources: Mapping[str, Mapping], texts: Texts | None = None
+    source_ids: Iterable[str],
+    sources: Mapping[str, Mapping],
+    texts: Texts | None = None,
+    *,
+    days: Mapping[str, int] | None = None,
 ) -> str:
-    """Sources as a list, in date order; ids with no loaded source are skipped."""
+    """Sources as a list, in date order; ids with no loaded source are skipped.
+
+    `days` gives some sources the day number from which they are cited (see `day_attribute`),
+    so the map's play control can hide them before it.
+    """
     texts = texts or current_texts()
-    found = sorted((sources[i] for i in source_ids if i in sources), key=source_sort_key)
+    found = sorted(
+        ((i, sources[i]) for i in dict.fromkeys(source_ids) if i in sources),
+        key=lambda item: source_sort_key(item[1]),
+    )
     if not found:
         return f'<p class="sm-none">{esc(texts.no_sources)}</p>'
-    items = "".join(f"<li>{source_html(source, texts)}</li>" for source in found)
+    days = days or {}
+    items = "".join(
+        f"<li{day_attribute(days.get(source_id))}>{source_html(source, texts)}</li>"
+        for source_id, source in found
+    )
     return f'<ul class="sm-sources">{items}</ul>'
 
 
@@ -313,17 +354,48 @@ def event_html(event: Mapping, sources: Mapping[str, Mapping], texts: Texts | No
     )
 
 
-def event_list_html(
-    events: Iterable[Mapping], sources: Mapping[str, Mapping], texts: Texts | None = None
-) -> str:
-    """Events in date order as an ordered list."""
+def day_attribute(day: int | None) -> str:
+    """` data-d="N"`: the day number from which an item of a popup is part of the picture.
+
+    The map's play control hides items whose day is after the date it shows; an item without
+    one (an undated event, a source of unknown date cited by no dated event) is always shown.
+    """
+    return "" if day is None else f' data-d="{int(day)}"'
+
+
+def status_change_html(status: str, texts: Texts | None = None) -> str:
+    """' → (chip) Under investigation': the status an event set, after the event."""
     texts = texts or current_texts()
-    items = "".join(
-        f"<li>{event_html(event, sources, texts)}</li>" for event in ordered_events(events)
-    )
+    label = esc(texts.status_label(status))
+    return f' → <span class="sm-to sm-to-{esc(status)}">{label}</span>'
+
+
+def event_list_html(
+    events: Iterable[Mapping],
+    sources: Mapping[str, Mapping],
+    texts: Texts | None = None,
+    *,
+    changes: Mapping[str, str] | None = None,
+    day_of: Callable[[date], int] | None = None,
+) -> str:
+    """Events in date order as an ordered list.
+
+    `changes` maps the ids of the events that changed the site's status to the status each set
+    (its first report included): the list then doubles as the site's status history. With
+    `day_of`, each dated event carries its day number (see `day_attribute`).
+    """
+    texts = texts or current_texts()
+    changes = changes or {}
+    items = []
+    for event in ordered_events(events):
+        when = event.get("date")
+        day = day_of(when.start) if day_of is not None and isinstance(when, PartialDate) else None
+        status = changes.get(text_of(event.get("event_id")))
+        change = status_change_html(status, texts) if status else ""
+        items.append(f"<li{day_attribute(day)}>{event_html(event, sources, texts)}{change}</li>")
     if not items:
         return f'<p class="sm-none">{esc(texts.no_events)}</p>'
-    return f'<ol class="sm-events">{items}</ol>'
+    return f'<ol class="sm-events">{"".join(items)}</ol>'
 
 
 # --- the site ----------------------------------------------------------------------------------
@@ -356,6 +428,9 @@ def status_line_html(
     """'Alleged, since June 2023 (NGO report, Safeguard Defenders)', after the status chip."""
     texts = texts or current_texts()
     status = text_of(site.get("status"))
+    if status not in schema.STATUSES:
+        # Not reported by the date shown: the site has no status yet.
+        return esc(texts.no_status)
     text = esc(texts.status_label(status))
     since = site.get("status_since")
     if isinstance(since, PartialDate):
@@ -368,10 +443,20 @@ def status_line_html(
 
 
 def facts_html(
-    site: Mapping, events_by_id: Mapping[str, Mapping], texts: Texts | None = None
+    site: Mapping,
+    events_by_id: Mapping[str, Mapping],
+    texts: Texts | None = None,
+    *,
+    status_class: str = "",
 ) -> str:
-    """The site's place, precision, bureau and status as a definition list."""
+    """The site's place, precision, bureau and status as a definition list.
+
+    `status_class` wraps the status in a span of that class (the play control rewrites it).
+    """
     texts = texts or current_texts()
+    status = status_line_html(site, events_by_id, texts)
+    if status_class:
+        status = f'<span class="{esc(status_class)}">{status}</span>'
     not_reported = esc(texts.not_reported)
     city = esc(site.get("city")) or (
         esc(texts.city_not_reported) if is_country_level(site) else not_reported
@@ -382,7 +467,7 @@ def facts_html(
         (texts.locality, esc(site.get("locality")) or not_reported),
         (texts.precision, esc(texts.precision_label(text_of(site.get("precision"))))),
         (texts.bureau, esc(site.get("operating_bureau")) or not_reported),
-        (texts.status, status_line_html(site, events_by_id, texts)),
+        (texts.status, status),
     )
     items = "".join(f"<dt>{esc(label)}</dt><dd>{value}</dd>" for label, value in rows)
     return f'<dl class="sm-facts">{items}</dl>'
@@ -394,30 +479,77 @@ def popup_html(
     sources: Mapping[str, Mapping],
     events_by_id: Mapping[str, Mapping] | None = None,
     texts: Texts | None = None,
+    *,
+    history: Sequence | None = None,
+    day_of: Callable[[date], int] | None = None,
 ) -> str:
     """A marker's popup: facts, the site's events in date order and all its sources.
 
     `events` are the events naming the site (any order); `sources` maps source ids to source
     rows; `events_by_id` finds the event that set the status (default: among `events`).
+    `history` (the site's `StatusChange`s) marks each event that changed the status with the
+    status it set, so the event list is also the status history: each change with its date,
+    its event and that event's sources. `day_of` (a date's day number) tags every dated item,
+    for the map's play control (see `day_attribute`).
     """
     texts = texts or current_texts()
     events_by_id = events_by_id if events_by_id is not None else {e["event_id"]: e for e in events}
+    changes = {change.event_id: change.status for change in history or ()}
+    source_days = _source_days(site, events, sources, day_of) if day_of is not None else None
+    heading = texts.events_and_changes if history else texts.events
     return (
         '<div class="sm-popup">'
         f'<h4 class="sm-name">{esc(site.get("name"))}</h4>'
-        f"{facts_html(site, events_by_id, texts)}"
-        f'<h5 class="sm-heading">{esc(texts.events)}</h5>'
-        f"{event_list_html(events, sources, texts)}"
+        f"{facts_html(site, events_by_id, texts, status_class='sm-now' if day_of else '')}"
+        f'<h5 class="sm-heading">{esc(heading)}</h5>'
+        f"{event_list_html(events, sources, texts, changes=changes, day_of=day_of)}"
         f'<h5 class="sm-heading">{esc(texts.sources)}</h5>'
-        f"{source_list_html(site_source_ids(site, events), sources, texts)}"
+        f"{source_list_html(site_source_ids(site, events), sources, texts, days=source_days)}"
         "</div>"
     )
 
 
+def _source_days(
+    site: Mapping,
+    events: Iterable[Mapping],
+    sources: Mapping[str, Mapping],
+    day_of: Callable[[date], int],
+) -> dict[str, int]:
+    """The day from which each of a site's sources belongs to the picture.
+
+    A source an event cites counts from that event's day (the earliest, if several); one that
+    only the site itself or an undated event cites counts from its own publication date, and
+    from the start if that is not known.
+    """
+    days: dict[str, int] = {}
+    others: list[str] = list(site.get("source_ids", ()))
+    for event in events:
+        when = event.get("date")
+        ids = event.get("source_ids", ())
+        if not isinstance(when, PartialDate):
+            others.extend(ids)
+            continue
+        day = day_of(when.start)
+        for source_id in ids:
+            days[source_id] = min(day, days.get(source_id, day))
+    for source_id in others:
+        published = (sources.get(source_id) or {}).get("date")
+        if source_id not in days and isinstance(published, PartialDate):
+            days[source_id] = day_of(published.start)
+    return days
+
+
 def status_history_html(
-    history: Sequence, events_by_id: Mapping[str, Mapping], texts: Texts | None = None
+    history: Sequence,
+    events_by_id: Mapping[str, Mapping],
+    texts: Texts | None = None,
+    sources: Mapping[str, Mapping] | None = None,
 ) -> str:
-    """A site's status changes (`StatusChange`s) in date order, with the event behind each."""
+    """A site's status changes (`StatusChange`s) in date order, with the event behind each.
+
+    Each change reads: its date at the precision the sources give, the status, the kind of
+    event and who acted, and (given `sources`) that event's sources as links.
+    """
     texts = texts or current_texts()
     if not history:
         return f'<p class="sm-none">{esc(texts.no_status)}</p>'
@@ -428,6 +560,8 @@ def status_history_html(
         if event is not None:
             kind = texts.event_type_label(text_of(event.get("event_type")))
             setter = f" — {esc(kind)}, {esc(event.get('actor'))}"
+            if sources is not None:
+                setter += citation_links_html(event.get("source_ids", ()), sources)
         label = esc(texts.status_label(change.status))
         items.append(
             f'<li><span class="sm-date">{esc(texts.date(change.date))}</span> '
@@ -455,7 +589,7 @@ def details_html(
         f"{facts_html(site, events_by_id, texts)}"
         f"{notes_html}"
         f'<h4 class="sm-heading">{esc(texts.status_history)}</h4>'
-        f"{status_history_html(history, events_by_id, texts)}"
+        f"{status_history_html(history, events_by_id, texts, sources)}"
         f'<h4 class="sm-heading">{esc(texts.events)}</h4>'
         f"{event_list_html(events, sources, texts)}"
         f'<h4 class="sm-heading">{esc(texts.sources)}</h4>'

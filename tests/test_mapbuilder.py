@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from datetime import date
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -13,6 +14,7 @@ import pytest
 from stationmap import assets, mapbuilder, palette, schema
 from stationmap.filters import FilterState, apply_filters
 from stationmap.loader import build_dataset
+from stationmap.status import status_histories, statuses_on
 from stationmap.views import build_site_view
 from tests.conftest import TEST_TODAY, small_files, small_rows
 
@@ -118,17 +120,28 @@ def hostile_dataset():
 # --- records -----------------------------------------------------------------------------------
 
 
-def test_one_record_per_site_in_its_status_colour(shipped_dataset, shipped_html):
+def test_one_record_per_site_with_its_status(shipped_dataset, shipped_html):
     view = site_view(shipped_dataset)
     records = payload_of(shipped_html)["records"]
     assert len(records) == len(view) == 80
     assert {record["id"] for record in records} == set(view.index)
     for record in records:
-        status = view.at[record["id"], "status"]
-        assert record["status"] == status
-        assert record["color"] == palette.STATUS_COLORS[status]
-        assert record["textColor"] == palette.STATUS_TEXT_COLORS[status]
-        assert record["symbol"] == palette.STATUS_SYMBOLS[status]
+        assert record["status"] == view.at[record["id"], "status"]
+        assert record["name"] == view.at[record["id"], "name"]
+
+
+def test_each_status_colour_symbol_and_label_travel_once_per_map(shipped_html):
+    styles = payload_of(shipped_html)["statuses"]
+    assert [style["key"] for style in styles] == list(schema.STATUSES)
+    for style in styles:
+        status = style["key"]
+        assert style["color"] == palette.STATUS_COLORS[status]
+        assert style["textColor"] == palette.STATUS_TEXT_COLORS[status]
+        assert style["symbol"] == palette.STATUS_SYMBOLS[status]
+    assert styles[1]["label"] == "Under investigation"
+    # Nothing per site repeats them.
+    for record in payload_of(shipped_html)["records"]:
+        assert not {"color", "textColor", "symbol", "tooltip", "label"} & set(record)
 
 
 def test_only_the_sites_passed_are_drawn(shipped_dataset):
@@ -179,10 +192,19 @@ def test_country_level_rows_get_their_own_shape_and_say_no_city(shipped_dataset,
     for record in payload_of(shipped_html)["records"]:
         country_level = view.at[record["id"], "precision"] == "country"
         assert record["countryLevel"] is country_level
-        assert ("City not reported" in record["tooltip"]) is country_level
-    # The shape is drawn from that flag.
+    # The shape and the tooltip's "City not reported" are drawn from that flag.
+    assert payload_of(shipped_html)["cityNotReported"] == "City not reported"
+    assert "record.countryLevel" in shipped_html and "payload.cityNotReported" in shipped_html
     assert '"sm-marker-country"' in shipped_html
     assert ".sm-marker.sm-marker-country span" in shipped_html
+
+
+def test_tooltips_and_labels_are_built_as_text_never_as_html(shipped_html):
+    # The browser makes the tooltip from the name with textContent and text nodes, and the
+    # screen-reader label with setAttribute: neither parses the name as HTML.
+    assert "name.textContent = site.record.name" in shipped_html
+    assert 'setAttribute("aria-label", labelFor(site))' in shipped_html
+    assert "innerHTML = site" not in shipped_html
 
 
 def test_no_sites_shows_the_world_and_says_nothing_matches(shipped_dataset):
@@ -227,17 +249,17 @@ def test_hostile_names_never_appear_unescaped(hostile_dataset):
         assert name not in html
     for fragment in ("<img", "<script>alert", "`", "${alert", "{{ 7", "{%"):
         assert fragment not in html
-    # The data arrives intact: decoded from JSON, the plain-text labels hold the names as written.
-    labels = [record["label"] for record in payload_of(html)["records"]]
+    # The data arrives intact: decoded from JSON, the plain-text names are as written.
+    names = [record["name"] for record in payload_of(html)["records"]]
     for name in HOSTILE_NAMES[:3]:
-        assert any(label.startswith(name) for label in labels)
+        assert name in names
 
 
 def test_jinja_syntax_in_data_is_never_evaluated(hostile_dataset):
     html = render(build(hostile_dataset))
-    labels = [record["label"] for record in payload_of(html)["records"]]
-    assert any(label.startswith("`${alert(1)}`") for label in labels)
-    assert not any(label.startswith("49") for label in labels)
+    names = [record["name"] for record in payload_of(html)["records"]]
+    assert "`${alert(1)}`" in names
+    assert not any(name.startswith("49") for name in names)
 
 
 def test_no_data_can_break_out_of_the_script_blocks(hostile_dataset):
@@ -415,3 +437,251 @@ def test_a_custom_template_shows_its_attribution_as_text(shipped_dataset):
     assert "https://tiles.example.org/{z}/{x}/{y}.png" in html
     assert tile_attribution(html) == "&lt;b&gt;Example&lt;/b&gt; &#123;&#123; 7 * 7 &#125;&#125;"
     assert "<b>Example" not in html
+
+
+# --- playing through time ----------------------------------------------------------------------
+
+UK = FilterState(countries=("GB",))
+
+
+def playing_map(dataset, state: FilterState | None = None, as_of: date | None = None, **options):
+    """The map page's map: every site the filters allow on some date, with the play control."""
+    state = state or FilterState()
+    view = build_site_view(dataset, on=as_of or TEST_TODAY)
+    return mapbuilder.build_map(
+        mapbuilder.sites_in_play(view, state),
+        events=dataset.events,
+        sources=dataset.sources,
+        assets=assets.LOCAL_ASSETS,
+        as_of=as_of,
+        play=mapbuilder.Play(
+            histories=status_histories(dataset),
+            first=date(2022, 9, 12),
+            last=TEST_TODAY,
+            statuses=state.statuses,
+        ),
+        **options,
+    )
+
+
+def status_index_on(pairs: list[list[int]], on: date) -> int:
+    """What the control's `statusOn` computes: the last pair on or before a day, or -1."""
+    day = mapbuilder.day_number(on)
+    found = [status for first, status in pairs if first <= day]
+    return found[-1] if found else -1
+
+
+def test_each_record_carries_its_status_history_as_day_and_status_pairs(shipped_dataset):
+    records = payload_of(render(playing_map(shipped_dataset)))["records"]
+    histories = status_histories(shipped_dataset)
+    assert {record["id"] for record in records} == set(histories)
+    for record in records:
+        history = histories[record["id"]]
+        assert record["h"] == [
+            [(change.date.start - mapbuilder.DAY_ZERO).days, schema.STATUSES.index(change.status)]
+            for change in history
+        ]
+    glasgow = next(record for record in records if record["id"] == "uk-glasgow")
+    # Reported 12 Sep 2022, under investigation from October 2022 (a month: its first day),
+    # confirmed by the minister on 1 Nov 2022, no evidence found on 6 June 2023.
+    assert glasgow["h"] == [[985, 0], [1004, 1], [1035, 1], [1252, 2]]
+    assert mapbuilder.day_number(date(2023, 6, 6)) == 1252
+
+
+@pytest.mark.parametrize(
+    ("site_id", "on"),
+    [
+        (site_id, on)
+        for site_id in ("uk-croydon", "uk-hendon", "uk-glasgow", "uk-belfast")
+        for on in (
+            date(2022, 9, 11),
+            date(2022, 9, 12),
+            date(2022, 10, 1),
+            date(2023, 3, 31),
+            date(2023, 4, 1),
+            date(2023, 5, 31),
+            date(2023, 6, 5),
+            date(2023, 6, 6),
+            date(2023, 6, 7),
+            TEST_TODAY,
+        )
+    ],
+)
+def test_the_play_data_give_the_status_the_site_view_gives_on_any_day(shipped_dataset, site_id, on):
+    records = mapbuilder.build_site_records(
+        build_site_view(shipped_dataset, on=on).loc[[site_id]],
+        events=shipped_dataset.events,
+        sources=shipped_dataset.sources,
+        as_of=on,
+        histories=status_histories(shipped_dataset),
+    )
+    (record,) = records
+    expected = statuses_on(shipped_dataset, on).loc[site_id, "status"]
+    index = status_index_on(record["h"], on)
+    if pd.isna(expected):
+        assert index == -1
+        assert record["status"] is None
+    else:
+        assert schema.STATUSES[index] == expected == record["status"]
+
+
+def test_the_per_site_play_data_stay_a_few_dozen_bytes(shipped_dataset):
+    records = payload_of(render(playing_map(shipped_dataset)))["records"]
+    sizes = [len(mapbuilder.script_safe_json(record["h"])) + len(',"h":') for record in records]
+    assert sum(sizes) / len(sizes) < 40
+    assert max(sizes) < 60
+
+
+def test_sites_not_yet_reported_start_hidden_and_are_left_out_of_the_counts(shipped_dataset):
+    as_of = date(2022, 10, 1)
+    html = render(playing_map(shipped_dataset, UK, as_of=as_of))
+    payload = payload_of(html)
+    records = {record["id"]: record for record in payload["records"]}
+    # Belfast is first named in April 2023: drawn (the control shows it from then on), but
+    # with no status on the date shown, and not counted.
+    assert set(records) == {"uk-croydon", "uk-hendon", "uk-glasgow", "uk-belfast"}
+    assert records["uk-belfast"]["status"] is None
+    assert status_index_on(records["uk-belfast"]["h"], as_of) == -1
+    assert records["uk-glasgow"]["status"] == "under_investigation"
+    legend = payload["legend"]
+    assert re.search(r'data-status="alleged">.*?<span class="sm-legend-count">2</span>', legend)
+    assert re.search(
+        r'data-status="under_investigation">.*?<span class="sm-legend-count">1</span>', legend
+    )
+    # The browser starts hidden what was not reported on the date: the same test, on `h`.
+    assert "shown: allowed(status)" in html
+
+
+def test_the_status_filter_is_applied_by_the_control_month_by_month(shipped_dataset):
+    state = FilterState(statuses=("no_evidence_found",), countries=("GB",))
+    as_of = date(2023, 6, 5)
+    payload = payload_of(render(playing_map(shipped_dataset, state, as_of=as_of)))
+    records = {record["id"]: record for record in payload["records"]}
+    # Glasgow (under investigation until 6 June 2023) is in the map, to appear on that day.
+    assert "uk-glasgow" in records
+    assert payload["play"]["filter"] == [schema.STATUSES.index("no_evidence_found")]
+    shown = [r for r in records.values() if mapbuilder.is_shown(r, state.statuses)]
+    view = build_site_view(shipped_dataset, on=as_of)
+    assert sorted(r["id"] for r in shown) == sorted(apply_filters(view, state).index)
+
+
+def test_sites_in_play_keep_the_filters_that_do_not_depend_on_the_date(shipped_dataset):
+    view = build_site_view(shipped_dataset, on=date(2022, 10, 1))
+    state = FilterState(statuses=("reported_closed",), countries=("GB",), as_of=date(2022, 10, 1))
+    assert sorted(mapbuilder.sites_in_play(view, state).index) == [
+        "uk-belfast",
+        "uk-croydon",
+        "uk-glasgow",
+        "uk-hendon",
+    ]
+    glasgow = mapbuilder.sites_in_play(view, FilterState(text="Glasgow"))
+    assert list(glasgow.index) == ["uk-glasgow"]
+
+
+def test_the_steps_run_month_by_month_from_the_first_report_and_include_the_as_of_date():
+    steps = mapbuilder.play_steps(date(2022, 9, 12), date(2023, 7, 14), date(2023, 6, 5))
+    assert steps[:2] == [date(2022, 9, 30), date(2022, 10, 31)]
+    assert date(2023, 6, 5) in steps and date(2023, 6, 30) in steps
+    assert steps[-1] == date(2023, 7, 14)
+    assert steps == sorted(set(steps))
+    assert len(steps) == 11 + 1
+    assert mapbuilder.play_steps(date(2022, 9, 12), date(2022, 9, 20)) == [date(2022, 9, 20)]
+
+
+def test_the_control_starts_at_the_as_of_date_with_every_month_labelled(shipped_dataset):
+    play = payload_of(render(playing_map(shipped_dataset, UK, as_of=date(2023, 6, 5))))["play"]
+    day, month, caption = play["steps"][play["start"]]
+    assert day == mapbuilder.day_number(date(2023, 6, 5))
+    assert (month, caption) == ("June 2023", "Statuses on 5 June 2023")
+    assert play["steps"][0][1:] == ["September 2022", "Statuses on 30 September 2022"]
+    assert play["steps"][-1][1:] == ["November 2026", "Statuses on 27 November 2026"]
+    assert play["stepMs"] == mapbuilder.PLAY_STEP_MS
+    # Without an as-of date the control starts at today, the last step.
+    today = payload_of(render(playing_map(shipped_dataset, UK)))["play"]
+    assert today["start"] == len(today["steps"]) - 1
+
+
+def test_the_play_control_is_drawn_in_the_map_and_redraws_there(shipped_dataset):
+    html = render(playing_map(shipped_dataset, UK))
+    for piece in (
+        'L.control({position: "topright"})',
+        '"sm-play-slider"',
+        'slider.type = "range"',
+        "function showDay(day)",
+        "cluster.removeLayers(remove)",
+        "cluster.addLayers(add)",
+        "site.marker.setIcon(",
+        "function updateLegend()",
+        "setInterval(",
+    ):
+        assert piece in html, piece
+    # Without a Play, the map has no control (the offline export, the briefing).
+    plain = render(build(shipped_dataset))
+    assert payload_of(plain)["play"] is None
+    assert payload_of(html)["play"] is not None
+
+
+def test_popups_in_a_playing_map_mark_each_day_and_each_status_change(shipped_dataset):
+    records = payload_of(render(playing_map(shipped_dataset, UK)))["records"]
+    glasgow = next(record for record in records if record["id"] == "uk-glasgow")["popup"]
+    events = glasgow.split('<ol class="sm-events">', 1)[1].split("</ol>", 1)[0]
+    days = [int(day) for day in re.findall(r'<li data-d="(-?\d+)">', events)]
+    assert days and days == sorted(days)
+    assert days[0] == mapbuilder.day_number(date(2022, 9, 12))
+    changes = re.findall(r'<span class="sm-to sm-to-([a-z_]+)">', events)
+    assert changes == ["alleged", "under_investigation", "under_investigation", "no_evidence_found"]
+    assert '<span class="sm-now">' in glasgow
+    # Each source carries the day it is first cited from, so the control hides later ones.
+    listed = glasgow.split('<ul class="sm-sources">', 1)[1]
+    assert re.findall(r'<li data-d="(-?\d+)">', listed)
+
+
+def test_sites_without_coordinates_are_counted_by_date_in_the_legend(small_dataset):
+    view = build_site_view(small_dataset, on=TEST_TODAY)
+    view.loc["uk-glasgow", ["latitude", "longitude"]] = float("nan")
+    site_map = mapbuilder.build_map(
+        view,
+        events=small_dataset.events,
+        sources=small_dataset.sources,
+        assets=assets.LOCAL_ASSETS,
+        play=mapbuilder.Play(
+            histories=status_histories(small_dataset), first=date(2022, 9, 1), last=TEST_TODAY
+        ),
+    )
+    payload = payload_of(render(site_map))
+    assert [record["id"] for record in payload["records"]] == ["uk-croydon", "fr-unspecified"]
+    assert payload["play"]["unplaced"] == [
+        mapbuilder.history_pairs(status_histories(small_dataset)["uk-glasgow"])
+    ]
+    assert "Not on the map (no coordinates): 1" in payload["legend"]
+
+
+def test_hostile_strings_stay_escaped_in_a_playing_map(hostile_dataset):
+    events = hostile_dataset.events
+    events.at["E2", "actor"] = HOSTILE_NAMES[3]
+    events.at["E3", "summary"] = HOSTILE_NAMES[4]
+    html = render(playing_map(hostile_dataset))
+    for name in HOSTILE_NAMES:
+        assert name not in html
+    for fragment in ("<img", "<script>alert", "`", "${alert", "{{ 7", "{%", "\u2028"):
+        assert fragment not in html
+    parser = Scripts()
+    parser.feed(html)
+    assert html.lower().count("</script") == len(parser.scripts)
+    payload = payload_of(html)
+    popups_html = " ".join(record["popup"] for record in payload["records"])
+    assert "&#123;&#123; 7 * 7 &#125;&#125;" in popups_html
+    for href in re.findall(r'href="([^"]*)"', popups_html):
+        assert href.startswith(("https://", "http://")), href
+
+
+def test_a_focused_site_is_centred_at_city_zoom(shipped_dataset):
+    site_map = playing_map(shipped_dataset, focus="uk-glasgow")
+    payload = payload_of(render(site_map))
+    glasgow = next(record for record in payload["records"] if record["id"] == "uk-glasgow")
+    assert site_map.location == [glasgow["lat"], glasgow["lng"]]
+    assert payload["focus"] == "uk-glasgow"
+    assert "FitBounds" not in [type(c).__name__ for c in site_map._children.values()]
+    # An id that is not on the map changes nothing.
+    other = playing_map(shipped_dataset, focus="no-such-site")
+    assert payload_of(render(other))["focus"] is None

@@ -260,3 +260,84 @@ def test_site_details_stop_at_the_as_of_date(shipped_dataset):
     assert history.count("<li>") == len(changes)
     assert "Under investigation" in text_of_html(history)
     assert "No evidence found" not in text_of_html(history)
+
+
+def test_status_history_gives_each_change_its_event_and_sources(shipped_dataset):
+    history = status_histories(shipped_dataset)["uk-glasgow"]
+    events_by_id = shipped_dataset.events.to_dict("index")
+    sources = shipped_dataset.sources.to_dict("index")
+    html = popups.status_history_html(history, events_by_id, sources=sources)
+    items = html.split("<li>")[1:]
+    assert len(items) == len(history)
+    for change, item in zip(history, items, strict=True):
+        event = events_by_id[change.event_id]
+        hrefs = {link["href"] for link in links_in(item)}
+        assert hrefs == {sources[i]["url"] for i in event["source_ids"]}
+        assert f'<span class="sm-date">{popups.current_texts().date(change.date)}</span>' in item
+    # October 2022 is known only to the month: it reads as the month.
+    assert '<span class="sm-date">October 2022</span>' in items[1]
+    assert "Police Scotland" in text_of_html(items[1])
+
+
+def test_the_details_panel_gives_each_status_change_its_sources(shipped_dataset):
+    view = build_site_view(shipped_dataset, on=TEST_TODAY)
+    html = popups.site_details(shipped_dataset, view.loc["uk-glasgow"])
+    history = html.split('<ol class="sm-history">', 1)[1].split("</ol>", 1)[0]
+    links = links_in(history)
+    assert links
+    for link in links:
+        assert link["href"].startswith("https://")
+        assert set(link["rel"].split()) == {"noopener", "noreferrer"}
+
+
+def test_a_popup_given_the_history_marks_the_status_each_event_set(shipped_dataset, croydon):
+    site, events, sources = croydon
+    history = status_histories(shipped_dataset)["uk-croydon"]
+    html = popups.popup_html(site, events, sources, history=history)
+    items = html.split('<ol class="sm-events">', 1)[1].split("</ol>", 1)[0].split("</li>")[:-1]
+    setters = {change.event_id: change.status for change in history}
+    ordered = popups.ordered_events(events)
+    assert len(items) == len(ordered)
+    for event, item in zip(ordered, items, strict=True):
+        status = setters.get(event["event_id"])
+        if status:
+            label = popups.current_texts().status_label(status)
+            assert f'→ <span class="sm-to sm-to-{status}">{label}</span>' in item
+        else:
+            assert "sm-to" not in item
+    assert "Events (→ status they set)" in html
+    # The chip is a style rule per status, not markup per change.
+    for status in schema.STATUSES:
+        assert f".sm-to-{status}::before" in popups.POPUP_CSS
+        assert palette.STATUS_COLORS[status] in popups.POPUP_CSS
+
+
+def test_a_popup_for_the_play_control_marks_the_day_of_each_dated_item(croydon):
+    site, events, sources = croydon
+
+    def day_of(day: date) -> int:
+        return (day - date(2020, 1, 1)).days
+
+    html = popups.popup_html(site, events, sources, day_of=day_of)
+    assert '<span class="sm-now">' in html
+    events_part = html.split('<ol class="sm-events">', 1)[1].split("</ol>", 1)[0]
+    dated = [event for event in popups.ordered_events(events) if event["date"] is not None]
+    days = [int(day) for day in re.findall(r'<li data-d="(-?\d+)">', events_part)]
+    assert days == [day_of(event["date"].start) for event in dated]
+    # Each source from the first event citing it; a month counts from its first day.
+    listed = html.split('<ul class="sm-sources">', 1)[1]
+    first_cited = {}
+    for event in dated:
+        for source_id in event["source_ids"]:
+            first_cited.setdefault(source_id, day_of(event["date"].start))
+    for source_id, day in first_cited.items():
+        title = popups.esc(sources[source_id]["title"])
+        item = next(part for part in listed.split("</li>") if title in part)
+        assert f'data-d="{day}"' in item
+
+
+def test_a_site_not_yet_reported_has_no_status_line(shipped_dataset):
+    view = build_site_view(shipped_dataset, on=date(2022, 10, 1))
+    belfast = view.loc["uk-belfast"]
+    assert not belfast["reported"]
+    assert popups.status_line_html(belfast, {}) == "No status recorded."

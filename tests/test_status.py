@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -98,3 +98,63 @@ def test_new_york_case(shipped_dataset):
     assert status(date(2023, 4, 16)) == "under_investigation"
     assert status(date(2023, 4, 17)) == "charges_filed"
     assert status(date(2024, 12, 18)) == "convicted"
+
+
+def uk_status_changes(dataset):
+    """(site, change, status before it, first day of the next change) for each UK change."""
+    found = []
+    for site_id, history in status_histories(dataset).items():
+        if not site_id.startswith("uk-"):
+            continue
+        for i, change in enumerate(history):
+            previous = history[i - 1].status if i else None
+            following = history[i + 1].date.start if i + 1 < len(history) else None
+            found.append((site_id, change, previous, following))
+    return found
+
+
+def test_every_uk_change_holds_from_its_first_day_and_not_the_day_before(shipped_dataset):
+    changes = uk_status_changes(shipped_dataset)
+    assert len(changes) >= 10
+    for site_id, change, previous, following in changes:
+        first_day = change.date.start  # a month or a year takes effect on its first day
+        before = statuses_on(shipped_dataset, first_day - timedelta(days=1)).loc[site_id]
+        on = statuses_on(shipped_dataset, first_day).loc[site_id]
+        after = statuses_on(shipped_dataset, first_day + timedelta(days=1)).loc[site_id]
+        if previous is None:
+            assert not before["reported"], (site_id, change)
+        else:
+            assert before["status"] == previous, (site_id, change)
+        if following != first_day:  # two changes on one day: the later in the file wins
+            assert on["status"] == change.status, (site_id, change)
+        if following is None or following > first_day + timedelta(days=1):
+            assert after["status"] == change.status, (site_id, change)
+
+
+@pytest.mark.parametrize(
+    ("on", "expected"),
+    [
+        (
+            date(2023, 6, 5),
+            {
+                "uk-croydon": "no_evidence_found",
+                "uk-hendon": "no_evidence_found",
+                "uk-glasgow": "under_investigation",
+                "uk-belfast": "alleged",
+            },
+        ),
+        (
+            date(2023, 6, 7),
+            {
+                "uk-croydon": "no_evidence_found",
+                "uk-hendon": "no_evidence_found",
+                "uk-glasgow": "no_evidence_found",
+                "uk-belfast": "reported_closed",
+            },
+        ),
+    ],
+    ids=["the day before the 6 June 2023 statement", "the day after it"],
+)
+def test_uk_sites_around_the_6_june_2023_statement(shipped_dataset, on, expected):
+    statuses = statuses_on(shipped_dataset, on)
+    assert statuses.loc[list(expected), "status"].to_dict() == expected

@@ -168,3 +168,146 @@ def test_when_nothing_matches_the_map_says_so(page, app_server, map_frame):
     expect(frame.locator(".sm-empty")).to_have_text("No sites match these filters.")
     assert sites_drawn(frame) == 0
     assert_clean(page)
+
+
+# --- the map as of a date, and its play control ---------------------------------------------------
+
+UK_QUERY = f"{ui_state.COUNTRY}={quote_plus('United Kingdom')}"
+# Records every state the script passes through, and every reload of the map's frame, from the
+# moment it is installed: a step of the play control must cause neither.
+WATCH_RERUNS_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.smStates = [];
+    new MutationObserver(() => {
+        window.smStates.push(app.getAttribute('data-test-script-state'));
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def marker_symbol(frame: Frame, name: str) -> str | None:
+    """The letter drawn in a site's marker, found by its screen-reader label, or None."""
+    return frame.evaluate(
+        """(name) => {
+            const marker = [...document.querySelectorAll('.sm-marker')].find(
+                (m) => (m.getAttribute('aria-label') || '').startsWith(name + ' \u2014 '));
+            return marker ? marker.textContent : null;
+        }""",
+        name,
+    )
+
+
+def legend_count(frame: Frame, status: str) -> str:
+    return frame.locator(f'.sm-legend li[data-status="{status}"] .sm-legend-count').inner_text()
+
+
+def watch_websocket(page: Page) -> list[str]:
+    """The messages the page sends to Streamlit's server from now on (a rerun request is one)."""
+    sent: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
+    return sent
+
+
+@pytest.mark.parametrize(
+    ("as_of", "symbol"),
+    [("2023-06-05", "I"), ("2023-06-07", "N")],
+    ids=["the day before the statement", "the day after it"],
+)
+def test_a_link_with_as_of_shows_each_sites_status_on_that_day(
+    page, app_server, map_frame, as_of, symbol
+):
+    open_map(page, f"{app_server.base_url}/?{UK_QUERY}&{ui_state.AS_OF}={as_of}")
+
+    poll(page, lambda: marker_symbol(map_frame(page), "Glasgow"), symbol, "Glasgow's marker")
+    frame = map_frame(page)
+    expect(frame.locator(".sm-play-month")).to_have_text("June 2023")
+    expect(frame.locator(".sm-play-day")).to_contain_text(f"{int(as_of[-2:])} June 2023")
+    assert_clean(page)
+
+
+def test_sites_not_yet_reported_on_the_as_of_date_are_hidden(page, app_server, map_frame):
+    state = FilterState(countries=("GB",), as_of=date(2022, 10, 1))
+    open_map(page, f"{app_server.base_url}/?{UK_QUERY}&{ui_state.AS_OF}=2022-10-01")
+
+    # Croydon, Hendon and Glasgow; Belfast is first named in April 2023.
+    map_shows(page, map_frame, len(drawable_sites(state)))
+    assert len(drawable_sites(state)) == 3
+    assert marker_symbol(map_frame(page), "Belfast") is None
+    assert_clean(page)
+
+
+def test_moving_the_slider_recolours_the_map_without_a_rerun(page, app_server, map_frame):
+    open_map(page, f"{app_server.base_url}/?{UK_QUERY}&{ui_state.AS_OF}=2023-06-05")
+    poll(page, lambda: marker_symbol(map_frame(page), "Glasgow"), "I", "Glasgow's marker")
+    frame = map_frame(page)
+    frame.evaluate("() => { window.smNotReloaded = true; }")
+    page.evaluate(WATCH_RERUNS_JS)
+    sent = watch_websocket(page)
+
+    slider = frame.locator(".sm-play-slider")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+
+    poll(page, lambda: marker_symbol(frame, "Glasgow"), "N", "Glasgow's marker after a step")
+    expect(frame.locator(".sm-play-day")).to_have_text("Statuses on 30 June 2023")
+    assert marker_symbol(frame, "Belfast") == "C"
+    expect(
+        frame.locator('.sm-legend li[data-status="no_evidence_found"] .sm-legend-count')
+    ).to_have_text("3")
+
+    # Back to the first month: the sites reported since disappear.
+    page.keyboard.press("Home")
+    expect(frame.locator(".sm-play-month")).to_have_text("September 2022")
+    poll(page, lambda: marker_symbol(frame, "Belfast"), None, "Belfast before its first report")
+    assert marker_symbol(frame, "Glasgow") == "A"
+    assert legend_count(frame, "alleged") == "3"
+
+    # Nothing of that went to the server: same frame, no script run, no message.
+    assert frame.evaluate("() => window.smNotReloaded === true")
+    assert page.evaluate("() => window.smStates") == []
+    assert sent == []
+    # The headline above the map stays at the sidebar's date.
+    headline = page.get_by_test_id("stMetric").filter(has_text="Sites")
+    expect(headline.get_by_test_id("stMetricValue")).to_have_text("4")
+    assert_clean(page)
+
+
+def test_pressing_play_steps_through_the_months(page, app_server, map_frame):
+    open_map(page, f"{app_server.base_url}/?{UK_QUERY}&{ui_state.AS_OF}=2022-10-01")
+    frame = map_frame(page)
+    expect(frame.locator(".sm-play-month")).to_have_text("October 2022")
+    assert legend_count(frame, "under_investigation") == "1"  # Glasgow
+    frame.evaluate("() => { window.smNotReloaded = true; }")
+    page.evaluate(WATCH_RERUNS_JS)
+
+    button = frame.get_by_role("button", name=re.compile("Play"))
+    button.click()
+
+    # By 30 November 2022 the Security Minister had told the Commons the police were
+    # investigating the London sites too.
+    poll(page, lambda: legend_count(frame, "under_investigation"), "3", "sites under investigation")
+    frame.get_by_role("button", name=re.compile("Pause")).click()
+    expect(frame.get_by_role("button", name=re.compile("Play"))).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    assert frame.evaluate("() => window.smNotReloaded === true")
+    assert page.evaluate("() => window.smStates") == []
+    assert_clean(page)
+
+
+def test_a_popup_shows_the_picture_of_the_month_the_slider_shows(page, app_server, map_frame):
+    open_map(page, f"{app_server.base_url}/?{ui_state.TEXT}=Glasgow")
+    map_shows(page, map_frame, 1)
+    frame = map_frame(page)
+    frame.locator(".sm-play-slider").focus()
+    page.keyboard.press("Home")
+    poll(page, lambda: marker_symbol(frame, "Glasgow"), "A", "Glasgow in September 2022")
+
+    frame.locator(".sm-marker").click()
+
+    popup = map_frame(page).locator(".leaflet-popup .sm-popup")
+    expect(popup.locator(".sm-now")).to_have_text("Alleged, since 12 September 2022")
+    visible = popup.locator(".sm-events > li:visible")
+    expect(visible).to_have_count(1)
+    expect(visible.first).to_contain_text("12 September 2022")
+    expect(popup.locator(".sm-events > li .sm-to").first).to_have_text("Alleged")
+    assert_clean(page)

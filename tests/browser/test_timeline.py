@@ -1,0 +1,137 @@
+"""The timeline page in a real browser: Vega draws the charts, a click shows sources, offline."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import quote_plus
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from stationmap import config, timeline, ui_state
+from stationmap.filters import FilterState, apply_filters
+from stationmap.loader import load_dataset
+from stationmap.views import build_site_view
+
+pytestmark = pytest.mark.browser
+
+# Covers the first script run, which imports pandas and Altair on a cold 2-core machine.
+FIRST_RUN_TIMEOUT_MS = 30_000
+# A rerun after a click or a widget change reads cached data; generous for a loaded machine.
+RERUN_TIMEOUT_MS = 15_000
+# Opened at /timeline, Streamlit's front end first looks for its server at /timeline/_stcore/
+# (in case the app is served under a path prefix) and is answered 404: its own probe, on this
+# machine. Every other console error counts.
+BASE_PATH_PROBE = re.compile(
+    r"status of 404 \(Not Found\) \(\{'url': 'http://127\.0\.0\.1:\d+/[a-z]+/_stcore/"
+    r"(health|host-config)'"
+)
+UK_QUERY = f"{ui_state.COUNTRY}={quote_plus('United Kingdom')}"
+
+
+def open_timeline(page: Page, url: str) -> None:
+    """Load a timeline URL and wait until its script has run to the end."""
+    page.goto(url)
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
+    expect(app).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=FIRST_RUN_TIMEOUT_MS
+    )
+
+
+def chart(page: Page, key: str) -> Locator:
+    """The Vega chart Streamlit drew for a chart key."""
+    return page.locator(f".st-key-{key}")
+
+
+def events_metric(page: Page) -> Locator:
+    return page.get_by_test_id("stMetric").filter(has_text="Events").get_by_test_id("stMetricValue")
+
+
+def expected_count(state: FilterState, groups=()) -> int:
+    dataset = load_dataset(config.DEFAULT_DATA_DIR)
+    view = build_site_view(dataset, on=state.as_of or date.today())
+    sites = apply_filters(view, state)
+    scope = timeline.scope_for(sites, include_global=not sites.empty)
+    return len(timeline.select_events(dataset, scope, groups, until=state.as_of))
+
+
+def assert_clean(page: Page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert [error for error in page.errors_seen if not BASE_PATH_PROBE.search(error)] == []
+    assert page.third_party_requests == []
+
+
+def test_the_timeline_charts_are_drawn_by_streamlits_own_vega_with_nothing_from_a_cdn(
+    page, app_server
+):
+    open_timeline(page, f"{app_server.base_url}/timeline?{UK_QUERY}")
+
+    for key in (ui_state.LANE_CHART, ui_state.TIMELINE_CHART):
+        marks = chart(page, key).locator("svg.marks, canvas")
+        expect(marks.first).to_be_visible(timeout=RERUN_TIMEOUT_MS)
+    # A dot per event known to the day, a bar per event known to the month or year.
+    lanes = chart(page, ui_state.LANE_CHART)
+    expect(lanes.locator(".mark-symbol path").first).to_be_visible()
+    expect(lanes.locator(".mark-rect path").first).to_be_visible()
+    expect(lanes).to_contain_text("Police visits and investigations")
+    expect(lanes).to_contain_text("Embassy responses")
+    expect(events_metric(page)).to_have_text(str(expected_count(FilterState(countries=("GB",)))))
+    # Vega came with Streamlit's own bundle, from this server.
+    assert not [url for url in page.requests_seen if re.search(r"jsdelivr|unpkg|vega\.github", url)]
+    assert_clean(page)
+
+
+def test_clicking_an_event_shows_its_sources_as_safe_links(page, app_server):
+    open_timeline(page, f"{app_server.base_url}/timeline?{UK_QUERY}")
+    selected = page.locator(f".st-key-{ui_state.SELECTED_EVENTS}")
+    expect(selected).to_have_count(0)
+    # The bar of Alicia Kearns's statement in the Commons (April 2023), on Belfast's row: bars
+    # stand for events known only to the month.
+    bar = chart(page, ui_state.TIMELINE_CHART).locator(
+        ".mark-rect path[aria-label*='row_label: Belfast'][aria-label*='April 2023']"
+    )
+
+    bar.click()
+
+    expect(selected).to_be_visible(timeout=RERUN_TIMEOUT_MS)
+    expect(selected).to_contain_text("April 2023")
+    expect(selected).to_contain_text("Alicia Kearns")
+    link = selected.locator("a").first
+    expect(link).to_have_attribute("href", re.compile(r"^https?://"))
+    expect(link).to_have_attribute("target", "_blank")
+    expect(link).to_have_attribute("rel", re.compile(r"\bnoopener\b"))
+    assert_clean(page)
+
+
+def test_picking_a_kind_of_event_narrows_the_timeline_and_the_link(page, app_server):
+    open_timeline(page, f"{app_server.base_url}/timeline?{UK_QUERY}")
+    expect(events_metric(page)).to_have_text(str(expected_count(FilterState(countries=("GB",)))))
+
+    page.get_by_test_id("stButtonGroup").get_by_role(
+        "button", name="Police visits and investigations"
+    ).click()
+
+    police = expected_count(FilterState(countries=("GB",)), [timeline.GROUP_POLICE])
+    expect(events_metric(page)).to_have_text(str(police), timeout=RERUN_TIMEOUT_MS)
+    expect(page).to_have_url(
+        re.compile(rf"[?&]{ui_state.EVENT_GROUP}=Police\+visits\+and\+investigations(&|$)")
+    )
+    assert_clean(page)
+
+
+def test_the_as_of_date_ends_the_timeline(page, app_server):
+    open_timeline(page, f"{app_server.base_url}/timeline?{UK_QUERY}&{ui_state.AS_OF}=2023-06-05")
+
+    state = FilterState(countries=("GB",), as_of=date(2023, 6, 5))
+    expect(events_metric(page)).to_have_text(str(expected_count(state)))
+    listed = page.locator(".sm-timeline li[data-event]")
+    expect(listed).to_have_count(expected_count(state))
+    expect(page.locator('.sm-timeline li[data-event="E070"]')).to_have_count(0)
+    # The time axis ends with the month of the as-of date.
+    labels = chart(page, ui_state.LANE_CHART).locator(".role-axis-label text")
+    expect(labels.filter(has_text="Jun 2023")).to_have_count(1)
+    assert not [text for text in labels.all_text_contents() if text.startswith("Jul 2023")]
+    assert "Sep 2022" in labels.all_text_contents()
+    assert_clean(page)

@@ -1,0 +1,136 @@
+"""The timeline page under Streamlit's AppTest: events the filters allow, by kind, up to a date."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from stationmap import config, timeline, ui_state
+from stationmap.filters import FilterState, apply_filters
+from stationmap.loader import load_dataset
+from stationmap.views import build_site_view
+
+DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
+# The first run imports pandas, folium and the gazetteer; a cold CI machine needs a while.
+RUN_TIMEOUT_S = 60
+PAGE = "pages/timeline.py"
+UK = "United Kingdom"
+
+
+def run_timeline(query: dict | None = None) -> AppTest:
+    app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
+    app.query_params.update(query or {})
+    return app.run().switch_page(PAGE).run()
+
+
+def assert_ran_cleanly(app: AppTest) -> None:
+    assert not app.exception, [exception.value for exception in app.exception]
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(item.value for item in app.metric if item.label == label)
+
+
+def listed_event_ids(app: AppTest) -> list[str]:
+    """The events in the page's month-by-month list, in order."""
+    bodies = [block.value for block in app.get("html") if 'class="sm-month"' in block.value]
+    assert len(bodies) == 1
+    return re.findall(r'data-event="([^"]+)"', bodies[0])
+
+
+def expected_events(state: FilterState, groups=()) -> list[str]:
+    """The events the page should list, worked out with the package's pure functions."""
+    dataset = load_dataset(config.DEFAULT_DATA_DIR)
+    view = build_site_view(dataset, on=state.as_of or date.today())
+    sites = apply_filters(view, state)
+    scope = timeline.scope_for(sites, include_global=not sites.empty)
+    events = timeline.select_events(dataset, scope, groups, until=state.as_of)
+    return list(events["event_id"])
+
+
+def test_the_uk_timeline_shows_every_uk_event_with_its_lanes_counted():
+    app = run_timeline({ui_state.COUNTRY: UK})
+
+    assert_ran_cleanly(app)
+    expected = expected_events(FilterState(countries=("GB",)))
+    assert metric(app, "Events") == str(len(expected))
+    assert listed_event_ids(app) == expected
+    assert "E070" in expected  # the statement of 6 June 2023
+    assert int(metric(app, "Police visits and investigations")) >= 4
+    assert int(metric(app, "Embassy responses")) >= 2
+    # Two charts: the lanes, and one row per UK site.
+    assert [s.value for s in app.subheader][:2] == [
+        "Police visits and government responses",
+        "By site",
+    ]
+
+
+def test_choosing_a_kind_of_event_keeps_only_that_kind():
+    app = run_timeline({ui_state.COUNTRY: UK})
+    everything = int(metric(app, "Events"))
+
+    app.button_group(key=ui_state.EVENT_GROUP).set_value([timeline.GROUP_POLICE]).run()
+
+    assert_ran_cleanly(app)
+    police = expected_events(FilterState(countries=("GB",)), [timeline.GROUP_POLICE])
+    assert 0 < len(police) < everything
+    assert metric(app, "Events") == str(len(police))
+    assert listed_event_ids(app) == police
+
+
+def test_a_link_with_kinds_of_event_opens_with_them_chosen():
+    app = run_timeline(
+        {ui_state.COUNTRY: UK, ui_state.EVENT_GROUP: ["Embassy responses", "Legal steps"]}
+    )
+
+    assert_ran_cleanly(app)
+    groups = [timeline.GROUP_EMBASSY, timeline.GROUP_LEGAL]
+    assert app.button_group(key=ui_state.EVENT_GROUP).value == groups
+    expected = expected_events(FilterState(countries=("GB",)), groups)
+    assert listed_event_ids(app) == expected
+
+
+def test_the_as_of_date_leaves_out_later_events():
+    app = run_timeline({ui_state.COUNTRY: UK, ui_state.AS_OF: "2023-06-05"})
+
+    assert_ran_cleanly(app)
+    expected = expected_events(FilterState(countries=("GB",), as_of=date(2023, 6, 5)))
+    assert listed_event_ids(app) == expected
+    assert "E070" not in expected
+    assert int(metric(app, "Events")) < len(expected_events(FilterState(countries=("GB",))))
+    assert any("to 5 June 2023" in caption.value for caption in app.caption)
+
+
+def test_many_countries_get_a_row_each():
+    app = run_timeline()
+
+    assert_ran_cleanly(app)
+    assert metric(app, "Events") == str(len(expected_events(FilterState())))
+    assert "By country" in [s.value for s in app.subheader]
+
+
+def test_when_no_site_matches_there_are_no_events_not_even_worldwide_ones():
+    app = run_timeline({ui_state.TEXT: "no-such-place-anywhere"})
+
+    assert_ran_cleanly(app)
+    assert metric(app, "Events") == "0"
+    assert "No events match these filters." in [info.value for info in app.info]
+    assert not app.get("arrow_vega_lite_chart") and not app.get("vega_lite_chart")
+
+
+@pytest.mark.parametrize("selection", ["event", "event_period"])
+def test_an_event_clicked_on_a_chart_is_shown_with_its_sources(selection):
+    app = run_timeline({ui_state.COUNTRY: UK})
+    event_id = "E070" if selection == "event" else "E068"
+    # What the browser sends when an event is clicked (AppTest cannot click a chart).
+    app.session_state[ui_state.LANE_CHART] = {"selection": {selection: [{"event_id": event_id}]}}
+    app.run()
+
+    assert_ran_cleanly(app)
+    boxes = [b.value for b in app.get("html") if 'class="sm-month"' not in b.value]
+    (box,) = [body for body in boxes if f'data-event="{event_id}"' in body]
+    assert 'target="_blank" rel="noopener noreferrer"' in box
+    assert "**Selected on the charts**" in [m.value for m in app.markdown]
