@@ -1,4 +1,4 @@
-# make setup | make run | make test | make clean
+# make setup | make run | make test | make bench | make clean
 #
 # Each install step leaves a stamp and reruns only when its inputs change, so a repeat
 # `make test` goes straight to the checks. Nothing here reads stdin: CI runs it with CI=true
@@ -14,6 +14,8 @@ VENV := .venv
 VENV_PY := $(VENV)/bin/python
 # The browser tests drive Debian's build; Playwright cannot download its own here.
 CHROMIUM := /usr/bin/chromium
+# Debian's fonts-noto-cjk: the browser tests check Chinese is drawn with it (SC and TC cuts).
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 # Extra flags for `make run`, e.g. STREAMLIT_ARGS="--server.port 8502".
 STREAMLIT_ARGS ?=
 
@@ -25,7 +27,7 @@ ASSETS_STAMP := static/vendor/manifest.json
 
 NPM := $(shell command -v npm 2>/dev/null)
 
-.PHONY: setup run test chromium no-npm-warning clean
+.PHONY: setup run test bench chromium no-npm-warning clean
 
 ifdef NPM
 setup: $(RUNTIME_STAMP) $(ASSETS_STAMP)
@@ -40,6 +42,14 @@ test: setup $(DEV_STAMP) chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV_PY) -m pytest
+
+# Speed at scale beside a floor measured in the same run, in headless Chromium against servers
+# on 127.0.0.1 (scripts/bench.py; about 15 minutes). Not part of `make test`. Markdown goes to
+# stdout and /tmp/stationmap-bench.md. BENCH_ARGS e.g. "--sizes 100,1000 --runs 3", or
+# "--load 25" for the load test's figures.
+BENCH_ARGS ?=
+bench: setup $(DEV_STAMP) chromium
+	$(VENV_PY) scripts/bench.py $(BENCH_ARGS)
 
 $(VENV_PY):
 	$(PYTHON) -m venv $(VENV)
@@ -66,19 +76,19 @@ no-npm-warning:
 # Phony, not a file target: make must never treat a system binary as something it may
 # rebuild or delete.
 chromium:
-	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	@if [ -x "$(CHROMIUM)" ] && [ -f "$(CJK_FONT)" ]; then exit 0; fi; \
 	if [ "$$(id -u)" -ne 0 ]; then \
-	  echo "ERROR: $(CHROMIUM) not found; the browser tests need Debian's Chromium." >&2; \
-	  echo "ERROR: Install it as root: apt-get install chromium fonts-noto-cjk" >&2; \
+	  echo "ERROR: $(CHROMIUM) or $(CJK_FONT) not found; the browser tests need Debian's" >&2; \
+	  echo "ERROR: Chromium and CJK fonts. Install them as root: apt-get install chromium fonts-noto-cjk" >&2; \
 	  echo "ERROR: (not 'playwright install': its browser download is not reachable here)." >&2; \
 	  exit 1; \
 	fi; \
-	echo "Installing Debian's chromium for the browser tests"; \
+	echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
 	export DEBIAN_FRONTEND=noninteractive; \
 	apt-get -o DPkg::Lock::Timeout=120 update -q; \
 	apt-get -o DPkg::Lock::Timeout=120 install -y -q chromium fonts-noto-cjk; \
-	if [ ! -x "$(CHROMIUM)" ]; then \
-	  echo "ERROR: apt-get installed chromium but $(CHROMIUM) is still missing." >&2; \
+	if [ ! -x "$(CHROMIUM)" ] || [ ! -f "$(CJK_FONT)" ]; then \
+	  echo "ERROR: apt-get installed chromium fonts-noto-cjk but $(CHROMIUM) or $(CJK_FONT) is still missing." >&2; \
 	  exit 1; \
 	fi
 

@@ -1,15 +1,21 @@
 """Rewrite the message catalogues from the ``_()``, ``n_()`` and ``N_()`` calls in the code.
 
-    .venv/bin/python scripts/extract_messages.py
+    .venv/bin/python scripts/extract_messages.py               # update every catalogue
+    .venv/bin/python scripts/extract_messages.py --init fr     # add a language, then update
 
 The English catalogue (the source language) is written afresh: every message id, with empty
 translations, so tests/test_i18n.py can tell when a new text is missing. Every other language's
 catalogue is updated in place: new ids are added untranslated, translations of ids that are
 gone are kept as obsolete entries for the translator, and translations already made are kept.
+It prints how many messages each catalogue has and lists the ones still untranslated.
+
+A comment on the line(s) just above a call that starts with ``Translators:`` is copied into the
+catalogue beside the message, for the translator.
 """
 
 from __future__ import annotations
 
+import argparse
 import ast
 import sys
 from collections.abc import Iterator
@@ -25,6 +31,7 @@ from stationmap import i18n  # noqa: E402 - after the path is set
 
 # The gettext names stationmap.i18n defines, and how many leading arguments are message ids.
 KEYWORDS = {"_": 1, "N_": 1, "n_": 2}
+TRANSLATOR_TAG = "Translators:"
 
 
 def source_files() -> list[Path]:
@@ -33,6 +40,18 @@ def source_files() -> list[Path]:
     for folder in ("pages", "stationmap"):
         files.extend(sorted((REPO_ROOT / folder).rglob("*.py")))
     return files
+
+
+def translator_comment(lines: list[str], lineno: int) -> str | None:
+    """The ``# Translators: ...`` comment on the lines just above line `lineno` (1-based)."""
+    comment: list[str] = []
+    index = lineno - 2
+    while index >= 0 and lines[index].strip().startswith("#"):
+        comment.insert(0, lines[index].strip().lstrip("#").strip())
+        if comment[0].startswith(TRANSLATOR_TAG):
+            return " ".join(comment)
+        index -= 1
+    return None
 
 
 def extract_messages(source: str) -> Iterator[tuple[int, str | tuple[str, str]]]:
@@ -59,9 +78,13 @@ def build_template() -> Catalog:
     template = Catalog(locale=i18n.SOURCE_LANGUAGE, domain=i18n.DOMAIN, project="stationmap")
     for path in source_files():
         relative = path.relative_to(REPO_ROOT).as_posix()
-        found = sorted(extract_messages(path.read_text(encoding="utf-8")), key=lambda f: f[0])
-        for lineno, message in found:
-            template.add(message, locations=[(relative, lineno)])
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for lineno, message in sorted(extract_messages(source), key=lambda f: f[0]):
+            comment = translator_comment(lines, lineno)
+            template.add(
+                message, locations=[(relative, lineno)], auto_comments=[comment] if comment else []
+            )
     return template
 
 
@@ -72,7 +95,33 @@ def write_catalogue(catalogue: Catalog, path: Path) -> None:
         write_po(po_file, catalogue, width=100, include_lineno=False, sort_output=True)
 
 
-def main() -> int:
+def babel_locale(language: str) -> str:
+    """A catalogue folder's tag as Babel's locale identifier ('zh-Hans' is 'zh_Hans')."""
+    return language.replace("-", "_")
+
+
+def is_translated(message) -> bool:
+    """True if every form of a message has a non-empty translation."""
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(strings)
+
+
+def init_catalogue(language: str) -> None:
+    """Create an empty catalogue for a new language (its plural rule from Babel's data)."""
+    path = i18n.catalogue_path(language)
+    if path.exists():
+        raise SystemExit(f"{path} exists already")
+    catalogue = Catalog(locale=babel_locale(language), domain=i18n.DOMAIN, project="stationmap")
+    write_catalogue(catalogue, path)
+    i18n._languages_in.cache_clear()  # the new folder must be seen in this run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--init", metavar="LANG", help="add a catalogue for LANG (e.g. zh-Hans)")
+    arguments = parser.parse_args(argv)
+    if arguments.init:
+        init_catalogue(arguments.init)
     template = build_template()
     write_catalogue(template, i18n.catalogue_path(i18n.SOURCE_LANGUAGE))
     print(f"{i18n.SOURCE_LANGUAGE}: {len(template)} messages")
@@ -81,11 +130,15 @@ def main() -> int:
             continue
         path = i18n.catalogue_path(language)
         with path.open("rb") as po_file:
-            catalogue = read_po(po_file, locale=language.replace("-", "_"), domain=i18n.DOMAIN)
+            catalogue = read_po(po_file, locale=babel_locale(language), domain=i18n.DOMAIN)
         catalogue.update(template, no_fuzzy_matching=True)
         write_catalogue(catalogue, path)
-        untranslated = sum(1 for message in catalogue if message.id and not message.string)
-        print(f"{language}: {len(catalogue)} messages, {untranslated} untranslated")
+        untranslated = [
+            message.id for message in catalogue if message.id and not is_translated(message)
+        ]
+        print(f"{language}: {len(catalogue)} messages, {len(untranslated)} untranslated")
+        for message_id in untranslated:
+            print(f"  untranslated: {message_id!r}")
     return 0
 
 

@@ -8,10 +8,17 @@ gettext-style, with English as the source language::
     st.caption(n_("{n} site", "{n} sites", count).format(n=count))
 
 Catalogues are plain ``.po`` files, ``locales/<lang>/LC_MESSAGES/stationmap.po``, read with
-Babel when first needed; no compiled ``.mo`` is kept in the repository. The English catalogue
-lists every message id with an empty translation, so a test can tell when a new ``_("...")``
-is missing from it (``python scripts/extract_messages.py`` rewrites it). Adding a language means
-adding its folder and catalogue; nothing in the code changes.
+Babel when first needed; no compiled ``.mo`` is kept in the repository. ``<lang>`` is the
+language's BCP 47 tag, exactly as the ``lang`` URL parameter and the HTML ``lang`` attribute
+write it: ``en``, ``zh-Hans`` (Simplified Chinese), ``zh-Hant`` (Traditional Chinese). Babel
+reads the same tags (``Locale.parse("zh-Hans", sep="-")``) for dates, country and region names.
+The English catalogue lists every message id with an empty translation, so a test can tell
+when a new ``_("...")`` is missing from it (``python scripts/extract_messages.py`` rewrites it
+and updates every other catalogue). Adding a language means adding its folder and catalogue
+(``python scripts/extract_messages.py --init <lang>``); nothing in the code changes.
+
+Chinese has one plural form: ``n_()`` still takes the English singular and plural, and the
+Chinese catalogues give one ``msgstr[0]``.
 
 Text whose id is chosen at run time (a status, a region) is marked where it is written with
 ``N_()`` and translated by the ``*_label`` functions below, so the extractor still sees it.
@@ -21,12 +28,13 @@ from __future__ import annotations
 
 import gettext as gettext_module
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -73,13 +81,74 @@ def _languages_in(locales_dir: Path) -> tuple[str, ...]:
     return (SOURCE_LANGUAGE, *(language for language in found if language != SOURCE_LANGUAGE))
 
 
-def normalize_language(value: object, languages: tuple[str, ...] | None = None) -> str:
-    """The available language a tag names ('zh_hans' finds 'zh-Hans'); English otherwise."""
+def match_language(value: object, languages: tuple[str, ...] | None = None) -> str | None:
+    """The available language a tag or picker label names ('zh_hans' finds 'zh-Hans',
+    as does '简体中文'); None if it names none."""
     languages = available_languages() if languages is None else languages
     if isinstance(value, str):
         wanted = value.strip().replace("_", "-").casefold()
         for language in languages:
-            if language.casefold() == wanted:
+            if wanted in (language.casefold(), language_label(language).casefold()):
+                return language
+    return None
+
+
+def normalize_language(value: object, languages: tuple[str, ...] | None = None) -> str:
+    """The available language a tag names ('zh_hans' finds 'zh-Hans'); English otherwise."""
+    return match_language(value, languages) or SOURCE_LANGUAGE
+
+
+def _script_locale(tag: str) -> Locale | None:
+    """A language tag as a Babel locale with its script filled in ('zh-TW' is zh_Hant_TW,
+    'zh' is zh_Hans); None if Babel does not know it."""
+    try:
+        locale = Locale.parse(tag.strip().replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    if locale.script is None:
+        # Babel fills the script in from the region (zh-TW, zh-HK), not for a bare 'zh'.
+        likely = get_global("likely_subtags").get(locale.language)
+        if likely:
+            locale = Locale(locale.language, locale.territory, script=Locale.parse(likely).script)
+    return locale
+
+
+def accepted_languages(header: str | None) -> list[str]:
+    """The tags of an Accept-Language header, most preferred first ('*' and q=0 left out)."""
+    ranked = []
+    for position, part in enumerate((header or "").split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _eq, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag and tag != "*" and quality > 0:
+            ranked.append((-quality, position, tag))
+    return [tag for _quality, _position, tag in sorted(ranked)]
+
+
+def preferred_language(tags: Iterable[str | None], languages: tuple[str, ...] | None = None) -> str:
+    """The first available language among a browser's preferred tags; English if none is.
+
+    Chinese tags go by script: zh-CN, zh-SG and zh-Hans read Simplified, zh-TW, zh-HK, zh-MO
+    and zh-Hant Traditional, and a bare 'zh' Simplified (Babel's likely subtags).
+    """
+    languages = available_languages() if languages is None else languages
+    offered = [(language, _script_locale(language)) for language in languages]
+    for tag in tags:
+        wanted = _script_locale(tag) if isinstance(tag, str) else None
+        if wanted is None:
+            continue
+        for language, locale in offered:
+            if (
+                locale is not None
+                and locale.language == wanted.language
+                and (locale.script is None or locale.script == wanted.script)
+            ):
                 return language
     return SOURCE_LANGUAGE
 
@@ -189,17 +258,21 @@ SOURCE_KIND_LABELS = {
     "court": N_("Court"),
 }
 
-# Keyed by the region names stationmap.views gives (which are also the filter's values).
-REGION_LABELS = {
-    "Africa": N_("Africa"),
-    "Asia": N_("Asia"),
-    "Europe": N_("Europe"),
-    "North America": N_("North America"),
-    "Oceania": N_("Oceania"),
-    "South America": N_("South America"),
-    "Antarctica": N_("Antarctica"),
-    "Other": N_("Other"),
+# The region names stationmap.views gives (which are also the filter's values) as territory
+# codes (UN M49 for continents; AQ for Antarctica), whose names Babel's CLDR data has in every
+# language. 003 is North America with Central America and the Caribbean, as the continent
+# codes views uses count it (021 would be Northern America only).
+REGION_TERRITORIES = {
+    "Africa": "002",
+    "Asia": "142",
+    "Europe": "150",
+    "North America": "003",
+    "Oceania": "009",
+    "South America": "005",
+    "Antarctica": "AQ",
 }
+# Regions with no territory code: countries views cannot place on a continent.
+REGION_LABELS = {"Other": N_("Other")}
 
 # Keyed by stationmap.filters.UNKNOWN_BUREAU; real bureau names are data and stay as written.
 BUREAU_LABELS = {"Not reported": N_("Not reported")}
@@ -234,8 +307,11 @@ def source_kind_label(kind: str) -> str:
 
 
 def region_label(region: str) -> str:
-    """A continent name in the reader's language."""
-    return _label(REGION_LABELS, region)
+    """A continent name in the reader's language, from Babel's territory names."""
+    code = REGION_TERRITORIES.get(region)
+    if code is None:
+        return _label(REGION_LABELS, region)
+    return format_locale().territories.get(code, region)
 
 
 def bureau_label(bureau: str) -> str:
@@ -243,16 +319,24 @@ def bureau_label(bureau: str) -> str:
     return _label(BUREAU_LABELS, bureau)
 
 
-def country_label(iso2: str, name: str) -> str:
-    """A country's name: the curated English name, or the locale's own name for the code."""
-    language = current_language()
+def country_label(iso2: str, name: str, language: str | None = None) -> str:
+    """A country's name in a language (default: the reader's): the curated English name, or
+    Babel's name for the ISO code (the curated name where Babel has none)."""
+    language = language or current_language()
     if language == SOURCE_LANGUAGE:
         return name
     return format_locale(language).territories.get(iso2.upper(), name)
 
 
+# How a language names itself in the picker where Babel's name ('中文 (简体)') is not what
+# Chinese-language sites write on their own language switches.
+LANGUAGE_NAMES = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文"}
+
+
 def language_label(language: str) -> str:
-    """A language named in itself ('English', '中文 (简体)'), for the language picker."""
+    """A language named in itself ('English', '简体中文'), for the language picker."""
+    if language in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[language]
     try:
         locale = Locale.parse(language, sep="-" if "-" in language else "_")
     except (UnknownLocaleError, ValueError):
@@ -260,8 +344,58 @@ def language_label(language: str) -> str:
     return locale.get_display_name(locale) or language
 
 
+# --- fonts ------------------------------------------------------------------------------------
+
+# Fonts with Chinese glyphs, per script: Noto Sans CJK (Debian's fonts-noto-cjk), the same
+# design as Source Han Sans, then macOS's and Windows's own. The SC and TC cuts draw some
+# characters differently; naming the cut for the script keeps a browser from taking whichever
+# CJK font it finds first (often the Japanese one).
+CJK_FONTS = {
+    "zh-Hans": ("Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"),
+    "zh-Hant": ("Noto Sans CJK TC", "Source Han Sans TC", "PingFang TC", "Microsoft JhengHei"),
+}
+
+# The elements of the map and of the HTML blocks that set their own font (a `font:` shorthand
+# names sans-serif): in a Chinese interface they take the stack for its script, picked by the
+# element's language (the map's container and the page carry `lang`).
+FONT_SELECTORS = (
+    ".leaflet-container",
+    ".sm-popup",
+    ".sm-legend-control",
+    ".sm-empty",
+    ".sm-play",
+    ".sm-play-month",
+    ".sm-play-button",
+    ".sm-offline-note",
+)
+
+
+def font_family(language: str | None = None) -> str | None:
+    """The CSS font-family stack for a language that needs CJK fonts (default: the reader's);
+    None for one that does not, which keeps the app's own font."""
+    fonts = CJK_FONTS.get(language or current_language())
+    if not fonts:
+        return None
+    return ", ".join([*(f'"{font}"' for font in fonts), "sans-serif"])
+
+
+def font_css() -> str:
+    """CSS giving FONT_SELECTORS the CJK stack of each script, by the ``:lang()`` they are in."""
+    selectors = ", ".join(FONT_SELECTORS)
+    return "".join(
+        f":is({selectors}):lang({language}) {{ font-family: {font_family(language)}; }}\n"
+        for language in CJK_FONTS
+    )
+
+
+def html_lang(language: str | None = None) -> str:
+    """The value of an HTML ``lang`` attribute for a language (default: the reader's)."""
+    return language or current_language()
+
+
 def date_label(value: PartialDate | None) -> str:
-    """A date at its own precision in the reader's language: '6 June 2023', 'June 2023', '2023'.
+    """A date at its own precision in the reader's language: '6 June 2023', 'June 2023', '2023'
+    ('2023年6月6日', '2023年6月', '2023年' in Chinese), by Babel's patterns for the locale.
 
     An unknown date reads 'Date not reported'.
     """

@@ -213,6 +213,7 @@ _RECORD_COLUMNS = [
     "site_id",
     "name",
     "country",
+    "iso2",
     "city",
     "locality",
     "operating_bureau",
@@ -461,6 +462,8 @@ _LAYER_TEMPLATE = """
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = (function (map) {
     var payload = {{ this.payload_json }};
+    // Chinese text gets the fonts and glyph forms of its script (see i18n.font_css).
+    map.getContainer().setAttribute("lang", payload.lang);
     if (payload.iconImagePath) {
         L.Icon.Default.imagePath = payload.iconImagePath;
     }
@@ -844,6 +847,7 @@ class SiteLayer(JSCSSMixin):
             "emptyMessage": empty_message or _("No sites match these filters."),
             "play": play,
             "focus": focus,
+            "lang": i18n.html_lang(texts.language),
         }
         self.payload_json = script_safe_json(self.payload)
 
@@ -890,6 +894,7 @@ def build_map(
     records: Sequence[Mapping] | None = None,
     play: Play | None = None,
     focus: str | None = None,
+    compact_legend: bool = False,
 ) -> folium.Map:
     """The map of `sites` (rows of the site view): one marker layer, legend, background.
 
@@ -906,6 +911,7 @@ def build_map(
       of them, so the view holds still while the months play.
     - `focus`: the id of a site to centre on, at FOCUS_ZOOM, out of any cluster (if it is
       drawn and shown on `as_of`).
+    - `compact_legend`: the legend lists only the statuses on the map (a briefing slide's).
     """
     assets = assets or map_assets.detect_assets()
     map_assets.install(assets)
@@ -958,7 +964,9 @@ def build_map(
     )
     SiteLayer(
         records,
-        legend=popups.legend_html(counts, country_level=country_level, unplaced=unplaced),
+        legend=popups.legend_html(
+            counts, country_level=country_level, unplaced=unplaced, compact=compact_legend
+        ),
         assets=assets,
         outlines=not tiles.has_tiles,
         play=_play_payload(play, sites, records, as_of, texts) if play else None,

@@ -223,6 +223,9 @@ def standalone_map_html(
     )
     page = inline_vendor_links(site_map.get_root().render(), vendor_dir)
     title = html.escape(_("stationmap — alleged overseas police stations"), quote=True)
+    # The page's language, so a browser picks the fonts and glyph forms of its script.
+    language = html.escape(i18n.html_lang(), quote=True)
+    page = page.replace("<html>", f'<html lang="{language}">', 1)
     page = page.replace("<head>", f"<head>\n<title>{title}</title>", 1)
     note = note_html(filtered, dataset, on=on, state=state, data_label=data_label)
     page = page.replace("</body>", f"<style>{NOTE_CSS}</style>\n{note}\n</body>", 1)

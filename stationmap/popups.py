@@ -90,6 +90,8 @@ def _status_change_css() -> str:
 
 
 POPUP_CSS += _status_change_css()
+# Chinese text in the popups, legend and details takes the CJK fonts of its script.
+POPUP_CSS += i18n.font_css()
 
 # The characters `esc` turns into references beyond html.escape's five: a backtick could open
 # a JavaScript template literal, and braces a Jinja expression if folium ever re-reads the HTML
@@ -442,6 +444,13 @@ def status_line_html(
     return status_chip_html(status, text)
 
 
+def country_name(site: Mapping, texts: Texts | None = None) -> str:
+    """A site's country in the reader's language (Babel's name for its ISO code)."""
+    texts = texts or current_texts()
+    iso2, name = text_of(site.get("iso2")), text_of(site.get("country"))
+    return i18n.country_label(iso2, name, texts.language) if iso2 else name
+
+
 def facts_html(
     site: Mapping,
     events_by_id: Mapping[str, Mapping],
@@ -462,7 +471,7 @@ def facts_html(
         esc(texts.city_not_reported) if is_country_level(site) else not_reported
     )
     rows = (
-        (texts.country, esc(site.get("country"))),
+        (texts.country, esc(country_name(site, texts))),
         (texts.city, city),
         (texts.locality, esc(site.get("locality")) or not_reported),
         (texts.precision, esc(texts.precision_label(text_of(site.get("precision"))))),
@@ -635,21 +644,28 @@ def legend_html(
     country_level: int,
     unplaced: int = 0,
     texts: Texts | None = None,
+    compact: bool = False,
 ) -> str:
-    """The map legend: every status with colour, symbol and count, and the country-row shape."""
+    """The map legend: every status with colour, symbol and count, and the country-row shape.
+
+    `compact` lists only the statuses (and the country-row shape) that are on the map, for a
+    briefing slide, whose legend must not outweigh its few markers.
+    """
     texts = texts or current_texts()
     rows = [
         f'<li data-status="{esc(status)}">{status_chip_html(status)} '
         f"{esc(texts.status_label(status))} "
         f'<span class="sm-legend-count">{int(by_status.get(status, 0))}</span></li>'
         for status in schema.STATUSES
+        if not compact or by_status.get(status, 0)
     ]
-    rows.append(
-        '<li data-status="country-level">'
-        '<span class="sm-chip sm-chip-country" aria-hidden="true"></span> '
-        f"{esc(texts.legend_country_level)} "
-        f'<span class="sm-legend-count">{int(country_level)}</span></li>'
-    )
+    if not compact or country_level:
+        rows.append(
+            '<li data-status="country-level">'
+            '<span class="sm-chip sm-chip-country" aria-hidden="true"></span> '
+            f"{esc(texts.legend_country_level)} "
+            f'<span class="sm-legend-count">{int(country_level)}</span></li>'
+        )
     note = ""
     if unplaced:
         text = texts.legend_unplaced.format(count=int(unplaced))

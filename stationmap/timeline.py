@@ -221,7 +221,9 @@ def select_events(
                 "month_heading": month_heading(when),
                 "country": event.country,
                 "iso2": event.iso2,
-                "row_label": event.country if event.iso2 else _(GLOBAL_ROW),
+                "row_label": (
+                    i18n.country_label(event.iso2, event.country) if event.iso2 else _(GLOBAL_ROW)
+                ),
                 "event_type": event.event_type,
                 "type_label": i18n.event_type_label(event.event_type),
                 "group": group,
@@ -287,9 +289,10 @@ def chart_rows(
         if site_id:
             label, rank = site_names.get(site_id, site_id), 0
         elif per_site and iso2 in countries:
-            label, rank = _("{country}: all sites").format(country=country), 1
+            name = i18n.country_label(iso2, country)
+            label, rank = _("{country}: all sites").format(country=name), 1
         elif iso2:
-            label, rank = country, 2
+            label, rank = i18n.country_label(iso2, country), 2
         else:
             label, rank = worldwide, 3
         labels.append(label)
@@ -352,6 +355,8 @@ def build_timeline_chart(
                 pd.Timestamp(end + timedelta(days=1)).isoformat(),
             ]
         )
+    # Chinese needs fonts with its glyphs, named for its script (Vega draws text itself).
+    font = i18n.font_family() or alt.Undefined
     # Drag or scroll to zoom the time axis (double-click resets): the days around 6 June 2023
     # are crowded. Bound to the scales, it selects nothing and never reruns the page.
     zoom = alt.selection_interval(name=f"{name}_zoom", bind="scales", encodings=["x"])
@@ -365,13 +370,20 @@ def build_timeline_chart(
             "start:T",
             title=None,
             scale=x_scale,
-            axis=alt.Axis(format="%b %Y", tickCount="month", labelOverlap="greedy"),
+            axis=alt.Axis(
+                # Translators: a d3 time format for the month ticks: "%b %Y" is "Jun 2023";
+                # "%Y年%-m月" is "2023年6月".
+                format=_("%b %Y"),
+                tickCount="month",
+                labelOverlap="greedy",
+                labelFont=font,
+            ),
         ),
         y=alt.Y(
             f"{row_field}:N",
             title=row_title,
             sort=row_order if row_order is not None else None,
-            axis=alt.Axis(labelLimit=260),
+            axis=alt.Axis(labelLimit=260, labelFont=font, titleFont=font),
         ),
         color=alt.Color(
             "group_label:N",
@@ -380,7 +392,7 @@ def build_timeline_chart(
                 domain=[group_label(g) for g in EVENT_GROUPS],
                 range=[GROUP_COLORS[g] for g in EVENT_GROUPS],
             ),
-            legend=alt.Legend(orient="top", columns=3, labelLimit=320),
+            legend=alt.Legend(orient="top", columns=3, labelLimit=320, labelFont=font),
         ),
         tooltip=[
             alt.Tooltip("date_label:N", title=_("Date")),

@@ -25,7 +25,8 @@ REPORTED = "reported"
 TEXT = "q"
 # The date statuses are derived for; absent means today.
 AS_OF = "as_of"
-# The interface language (shown only once a second catalogue exists); absent means English.
+# The interface language as its tag (?lang=zh-Hans; see stationmap.i18n), also the language
+# picker's key. Absent: English for a link with filters, else the browser's preferred language.
 LANGUAGE = "lang"
 # The site the map should centre on and open: "Show on map" on the sites page opens
 # /?site=<site_id> (with the filters in force). Not a widget: the map page reads
@@ -80,8 +81,49 @@ CHANGELOG = "changelog"
 # The timeline page's event-group filter, bound to the URL like the sidebar filters: its
 # chosen groups as their displayed names (?group=Police+visits+and+investigations).
 EVENT_GROUP = "group"
+# The URL parameters that carry labels in the interface language (the bound multiselects and
+# pills): a link carrying them must open in the language they were written in.
+LABELLED_KEYS = (STATUS, COUNTRY, REGION, BUREAU, EVENT_GROUP)
 # The timeline page's two charts; a click on an event in either selects it.
 TIMELINE_CHART = "timeline_chart"
 LANE_CHART = "lane_chart"
 # The box under the timeline's charts that shows the events clicked on them.
 SELECTED_EVENTS = "selected_events"
+
+# --- the briefing page (pages/briefing.py; see stationmap.briefing_view) ----------------------
+
+# Its URL parameters: /briefing?story=uk&slide=3, /briefing?present=1 (plus the shared filters),
+# &print=1 (every slide of the story, one per printed page) and &contrast=high. Read and written
+# through st.query_params, not bound widgets: a bound widget writes its displayed label into the
+# URL, and a link must carry the story's id, which neither translation nor a retitling changes.
+STORY = "story"
+SLIDE = "slide"
+PRESENT = "present"
+PRINT = "print"
+CONTRAST = "contrast"
+# The map page's "Present this view" button.
+PRESENT_VIEW = "present_view"
+# The briefing's buttons. Next and Previous answer the arrow keys; Page Down and Page Up, which
+# presentation clickers send, have a button each of their own (one shortcut per button), hidden.
+BRIEFING_PREVIOUS = "briefing_previous"
+BRIEFING_NEXT = "briefing_next"
+BRIEFING_PAGE_UP = "briefing_page_up"
+BRIEFING_PAGE_DOWN = "briefing_page_down"
+BRIEFING_CONTRAST = "briefing_contrast"
+BRIEFING_PRINT = "briefing_print"
+BRIEFING_BACK = "briefing_back"
+# "Start" on the list of stories, one per story: "briefing_start-uk".
+BRIEFING_START = "briefing_start"
+# Containers the briefing's style sheet addresses: the control bar, the hidden key buttons, the
+# whole presentation, each slide ("briefing_slide-3"), and a slide's parts.
+BRIEFING_BAR = "briefing_bar"
+BRIEFING_KEYS = "briefing_keys"
+BRIEFING_SHOW = "briefing_show"
+BRIEFING_SLIDE = "briefing_slide"
+BRIEFING_TITLE = "briefing_title"
+BRIEFING_FACTS = "briefing_facts"
+BRIEFING_CAPTION = "briefing_caption"
+BRIEFING_MAP = "briefing_map"
+BRIEFING_TIMELINE = "briefing_timeline"
+BRIEFING_SOURCES = "briefing_sources"
+BRIEFING_PROBLEMS = "briefing_problems"

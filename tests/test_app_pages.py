@@ -281,7 +281,12 @@ def german_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
 
 
-def test_with_one_language_there_is_no_language_picker():
+def test_with_one_language_there_is_no_language_picker(tmp_path, monkeypatch):
+    english = i18n.catalogue_path(i18n.SOURCE_LANGUAGE, tmp_path)
+    english.parent.mkdir(parents=True)
+    english.write_bytes(i18n.catalogue_path(i18n.SOURCE_LANGUAGE).read_bytes())
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+
     assert not run_app().sidebar.selectbox
 
 

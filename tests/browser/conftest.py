@@ -233,9 +233,14 @@ def is_local_url(url: str) -> bool:
 
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A page in a fresh context that records requests and errors and blocks third parties."""
+    """A page in a fresh context that records requests and errors and blocks third parties.
+
+    The browser prefers English unless a test asks for another language, indirectly:
+    ``@pytest.mark.parametrize("page", ["zh-TW"], indirect=True)``.
+    """
+    locale = getattr(request, "param", "en-US")
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="en-US", timezone_id="UTC"
+        viewport={"width": 1280, "height": 900}, locale=locale, timezone_id="UTC"
     )
     page = context.new_page()
     page.requests_seen = []
