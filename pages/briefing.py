@@ -1,17 +1,396 @@
-"""Briefing page: a view to present on a shared screen (its own issue fills it)."""
+"""Briefing: prepared stories of maps and timelines, slide by slide, for a presenter sharing a
+screen; and "Present this view", the map's current filters as one clean slide.
+
+What to show comes from the URL (stationmap.briefing_view.read_request); each slide's view,
+map, chart, sources and the slides' style sheet come from stationmap.briefing_view. The stories
+are data/briefings.toml, checked against the data (stationmap.briefings); their problems are
+listed on the list of stories, never raised.
+"""
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
 
 import streamlit as st
 
-from stationmap import chrome
-from stationmap.i18n import _
+from stationmap import assets, briefing_view, chrome, config, i18n, timeline, ui_state
+from stationmap.briefings import BRIEFINGS_FILE, Briefings, load_briefings
+from stationmap.exports import describe_filters
+from stationmap.filters import count_headlines
+from stationmap.i18n import _, n_
+from stationmap.popups import esc
 
-dataset, view, filtered, state = chrome.current_view()
+MAP_PAGE = "pages/map.py"
+# One entry per version of the stories file, per day (a date in the future is refused).
+BRIEFINGS_CACHE_ENTRIES = 4
+# The map's iframe height before the style sheet sizes it to the screen (and for a browser
+# that ignores it).
+MAP_FALLBACK_HEIGHT_PX = 520
 
-st.title(_("Briefing"))
-st.info(
-    _(
-        "This page will hold a view for presenting on a shared screen: large type, the headline "
-        "figures for the filters in force, and a link that reopens exactly this view.",
-    ),
-    icon=":material/co_present:",
-)
+
+@st.cache_data(show_spinner=False, max_entries=BRIEFINGS_CACHE_ENTRIES)
+def cached_briefings(
+    path: str, fingerprint: tuple, countries: tuple, regions: tuple, today: date
+) -> Briefings:
+    """The stories file, checked against the data's countries and regions, once per version."""
+    # fingerprint only keys the cache: an edited file is read afresh.
+    return load_briefings(Path(path), known_countries=countries, known_regions=regions, today=today)
+
+
+def load_stories() -> Briefings | None:
+    """The stories in the data folder; None when it has no stories file."""
+    path = config.data_dir() / BRIEFINGS_FILE
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    published = chrome.site_view()
+    return cached_briefings(
+        str(path),
+        (stat.st_mtime_ns, stat.st_size),
+        tuple(sorted(set(published["iso2"]))),
+        tuple(sorted(set(published["region"]))),
+        date.today(),
+    )
+
+
+def go(request: briefing_view.Request | None) -> None:
+    """Show another slide, story or mode (a button callback): the URL says which."""
+    if request is None:
+        return
+    params = briefing_view.request_params(request)
+    for key in (*briefing_view.BRIEFING_PARAMS, ui_state.CONTRAST):
+        if key in params:
+            st.query_params[key] = params[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def show_problems(briefings: Briefings) -> None:
+    """Every problem in the stories file, as the data's problems are shown."""
+    lines = [str(problem) for problem in briefings.problems]
+    st.warning(
+        n_(
+            "The stories file has {n} problem. A story with a problem is left out; the others "
+            "can be presented.",
+            "The stories file has {n} problems. A story with a problem is left out; the others "
+            "can be presented.",
+            len(lines),
+        ).format(n=len(lines)),
+        icon=":material/warning:",
+    )
+    with st.container(key=ui_state.BRIEFING_PROBLEMS):
+        # A code block, not Markdown: the lines quote the file.
+        st.code("\n".join(lines), language=None, wrap_lines=True)
+
+
+def show_slide(
+    slide_view: briefing_view.SlideView,
+    suffix: str,
+    *,
+    data,
+    start: date | None,
+    high_contrast: bool,
+    facts: str | None = None,
+) -> None:
+    """One slide: title, facts, caption and sources beside its map and/or timeline.
+
+    `facts` is the line under the title (default: the slide's counts and date).
+    """
+    slide = slide_view.slide
+    with st.container(key=f"{ui_state.BRIEFING_SLIDE}-{suffix}"):
+        long_title = len(slide.title) > briefing_view.LONG_TITLE_CHARS
+        title_key = ui_state.BRIEFING_TITLE + ("_long" if long_title else "")
+        with st.container(key=f"{title_key}-{suffix}"):
+            st.title(slide.title, anchor=False)
+        if facts is None:
+            facts = briefing_view.facts_line(slide_view.counts, slide_view.on)
+        with st.container(key=f"{ui_state.BRIEFING_FACTS}-{suffix}"):
+            # Escaped: a presented view's facts quote the search words from the link.
+            st.html(f"<p>{esc(facts)}</p>")
+        long_caption = len(slide_view.caption) > briefing_view.LONG_CAPTION_CHARS
+        words, panel = st.columns([6, 6] if long_caption else [5, 7], gap="medium")
+        with words:
+            with st.container(key=f"{ui_state.BRIEFING_CAPTION}-{suffix}"):
+                # Markdown from the stories file; Streamlit shows any HTML in it as text.
+                st.markdown(slide_view.caption)
+            if not slide_view.caption_translated:
+                st.caption(_("No translation of this caption yet: it is shown in English."))
+            with st.container(key=f"{ui_state.BRIEFING_SOURCES}-{suffix}"):
+                st.html(briefing_view.sources_html(slide_view.sources))
+                st.page_link(
+                    chrome.SOURCES_PAGE, label=_("All sources"), icon=":material/menu_book:"
+                )
+        with panel:
+            if slide.panel in ("map", "both"):
+                key = ui_state.BRIEFING_MAP + ("_above" if slide.panel == "both" else "")
+                with st.container(key=f"{key}-{suffix}"):
+                    st.iframe(
+                        briefing_view.slide_map_html(
+                            slide_view,
+                            data,
+                            tiles=assets.configured_tiles(),
+                            assets=assets.detect_assets(),
+                            high_contrast=high_contrast,
+                        ),
+                        height=MAP_FALLBACK_HEIGHT_PX,
+                        alt=_("Map of the sites this slide shows"),
+                    )
+            if slide.panel in ("timeline", "both"):
+                height = (
+                    briefing_view.TIMELINE_BESIDE_MAP_PX
+                    if slide.panel == "both"
+                    else briefing_view.TIMELINE_ALONE_PX
+                )
+                with st.container(key=f"{ui_state.BRIEFING_TIMELINE}-{suffix}"):
+                    if slide_view.events["start"].notna().any():
+                        st.altair_chart(
+                            briefing_view.slide_chart(
+                                slide_view, start=start, height=height, high_contrast=high_contrast
+                            ),
+                            theme=None,
+                            width="stretch",
+                        )
+                    else:
+                        st.info(_("No dated events for this view."), icon=":material/event_busy:")
+
+
+def story_slide_view(dataset, story, number: int) -> briefing_view.SlideView:
+    """A story's slide `number` (from 1), on its own date, in the reader's language."""
+    slide = story.slides[number - 1]
+    on = slide.filters.as_of or date.today()
+    return briefing_view.build_slide_view(
+        dataset,
+        chrome.site_view(on),
+        slide,
+        on=on,
+        language=i18n.current_language(),
+        since=briefing_view.period_start(story, number),
+    )
+
+
+def show_story_bar(request: briefing_view.Request, stories) -> None:
+    """Previous, the slide number, Next, the story's title, and the presenter's tools."""
+    story = stories[request.story_id]
+    previous = briefing_view.step(stories, story.story_id, request.number, -1)
+    following = briefing_view.step(stories, story.story_id, request.number, +1)
+    if previous is not None:
+        previous = replace(previous, high_contrast=request.high_contrast)
+    if following is not None:
+        following = replace(following, high_contrast=request.high_contrast)
+    next_label = _("Next")
+    if following is not None and following.story_id != story.story_id:
+        next_label = _("Next story")
+    with st.container(
+        key=ui_state.BRIEFING_BAR, horizontal=True, vertical_alignment="center", gap="small"
+    ):
+        st.button(
+            _("Previous"),
+            key=ui_state.BRIEFING_PREVIOUS,
+            icon=":material/arrow_back:",
+            shortcut="Left",
+            disabled=previous is None,
+            on_click=go,
+            args=(previous,),
+        )
+        st.markdown(f"**{request.number} / {len(story.slides)}**")
+        st.button(
+            next_label,
+            key=ui_state.BRIEFING_NEXT,
+            type="primary",
+            icon=":material/arrow_forward:",
+            icon_position="right",
+            shortcut="Right",
+            disabled=following is None,
+            on_click=go,
+            args=(following,),
+        )
+        st.caption(story.title)
+        st.space("stretch")
+        show_tools(request, print_button=True)
+    # Presentation clickers send Page Down and Page Up; a button has one shortcut.
+    with st.container(key=ui_state.BRIEFING_KEYS):
+        st.button(
+            _("Next"),
+            key=ui_state.BRIEFING_PAGE_DOWN,
+            shortcut="PageDown",
+            disabled=following is None,
+            on_click=go,
+            args=(following,),
+        )
+        st.button(
+            _("Previous"),
+            key=ui_state.BRIEFING_PAGE_UP,
+            shortcut="PageUp",
+            disabled=previous is None,
+            on_click=go,
+            args=(previous,),
+        )
+
+
+def show_tools(request: briefing_view.Request, *, print_button: bool) -> None:
+    """High contrast, print, the list of stories and the way out."""
+    st.button(
+        _("High contrast"),
+        key=ui_state.BRIEFING_CONTRAST,
+        icon=":material/contrast:",
+        type="primary" if request.high_contrast else "tertiary",
+        help=_("White on black with thick outlines, for a projector in a bright room"),
+        on_click=go,
+        args=(replace(request, high_contrast=not request.high_contrast),),
+    )
+    if print_button:
+        st.button(
+            _("Print all slides"),
+            key=ui_state.BRIEFING_PRINT,
+            icon=":material/print:",
+            type="tertiary",
+            help=_("Every slide of this story on one page, ready to print or save as PDF"),
+            on_click=go,
+            args=(replace(request, mode=briefing_view.MODE_PRINT),),
+        )
+    st.page_link(MAP_PAGE, label=_("Exit briefing"), icon=":material/close:")
+
+
+def show_list(request, briefings: Briefings | None, *, uploaded: bool) -> None:
+    """The stories to start, every problem in their file, and "Present this view"."""
+    st.title(_("Briefing"))
+    st.markdown(
+        _(
+            "Prepared stories to present on a shared screen: large type, one view per slide, "
+            "each with its sources. Step through them with the arrow keys or a presentation "
+            "clicker (Page Down, Page Up). Each slide has its own address, to open directly or "
+            "send to a colleague."
+        )
+    )
+    if request.unknown_story:
+        # Plain text: the id comes from the link.
+        st.warning(
+            _("There is no story “{story}”. Choose one below.").format(story=request.unknown_story),
+            icon=":material/search_off:",
+        )
+    if uploaded:
+        st.info(
+            _(
+                "The stories are written for the published dataset, so they are not shown while "
+                "this session shows your uploaded data. “Present this view” below still works."
+            ),
+            icon=":material/upload_file:",
+        )
+    elif briefings is None:
+        st.info(
+            _("This data folder has no stories file ({file}).").format(file=BRIEFINGS_FILE),
+            icon=":material/co_present:",
+        )
+    elif briefings.problems:
+        show_problems(briefings)
+    stories = briefings.stories if briefings else {}
+    for index, story in enumerate(stories.values()):
+        with st.container(border=True):
+            st.subheader(story.title, anchor=False)
+            if story.summary:
+                st.markdown(story.summary)
+            st.caption(n_("{n} slide", "{n} slides", len(story.slides)).format(n=len(story.slides)))
+            st.button(
+                _("Start"),
+                key=f"{ui_state.BRIEFING_START}-{story.story_id}",
+                type="primary" if index == 0 else "secondary",
+                icon=":material/co_present:",
+                on_click=go,
+                args=(briefing_view.Request(briefing_view.MODE_STORY, story.story_id, 1),),
+            )
+    st.subheader(_("Present the map as filtered"), anchor=False)
+    st.markdown(
+        _(
+            "The filters in the sidebar, as one slide in large type: the map, how many sites "
+            "and countries, and the date of the statuses."
+        )
+    )
+    st.button(
+        _("Present this view"),
+        key=ui_state.PRESENT_VIEW,
+        icon=":material/fit_screen:",
+        on_click=go,
+        args=(briefing_view.Request(briefing_view.MODE_PRESENT),),
+    )
+
+
+def show_present(request, app_view: chrome.AppView, chart_start: date | None) -> None:
+    """The shared filters' view as one slide: what the map page shows, in large type."""
+    dataset, view, filtered, state = app_view
+    with st.container(key=ui_state.BRIEFING_BAR, horizontal=True, vertical_alignment="center"):
+        st.caption(_("Presenting the map's current filters"))
+        st.space("stretch")
+        show_tools(request, print_button=False)
+    on = state.as_of or date.today()
+    slide = briefing_view.present_slide(state, count_headlines(filtered), on)
+    country_names = dict(zip(view["iso2"], view["country"], strict=True))
+    slide_view = briefing_view.build_slide_view(
+        dataset, view, slide, on=on, language=i18n.current_language(), by_period=False
+    )
+    facts = _("Filters: {filters}").format(filters=describe_filters(state, country_names))
+    show_slide(
+        slide_view,
+        "present",
+        data=dataset,
+        start=chart_start,
+        high_contrast=request.high_contrast,
+        facts=facts,
+    )
+
+
+def show_print(request, story, dataset, chart_start: date | None) -> None:
+    """Every slide of a story one after another: the print style sheet puts each on a page."""
+    with st.container(key=ui_state.BRIEFING_BAR, horizontal=True, vertical_alignment="center"):
+        st.button(
+            _("Back to the slides"),
+            key=ui_state.BRIEFING_BACK,
+            icon=":material/arrow_back:",
+            on_click=go,
+            args=(replace(request, mode=briefing_view.MODE_STORY),),
+        )
+        st.caption(
+            _(
+                "Every slide of “{story}”, one per page: print it or save it as PDF with your "
+                "browser (Ctrl+P, or ⌘P on a Mac)."
+            ).format(story=story.title)
+        )
+        st.space("stretch")
+        show_tools(request, print_button=False)
+    for number in range(1, len(story.slides) + 1):
+        show_slide(
+            story_slide_view(dataset, story, number),
+            str(number),
+            data=dataset,
+            start=chart_start,
+            high_contrast=request.high_contrast,
+        )
+
+
+app_view = chrome.current_view()
+uploaded = chrome.using_uploaded_data()
+briefings = None if uploaded else load_stories()
+stories = briefings.stories if briefings else {}
+request = briefing_view.read_request(st.query_params.to_dict(), stories)
+first_report = timeline.earliest_report(app_view.dataset)
+chart_start = first_report.replace(day=1) if first_report else None
+
+if request.mode == briefing_view.MODE_LIST:
+    show_list(request, briefings, uploaded=uploaded)
+else:
+    st.html(f"<style>{briefing_view.page_css(high_contrast=request.high_contrast)}</style>")
+    # Everything after this box (the page footer) is hidden by the style sheet.
+    with st.container(key=ui_state.BRIEFING_SHOW):
+        if request.mode == briefing_view.MODE_PRESENT:
+            show_present(request, app_view, chart_start)
+        elif request.mode == briefing_view.MODE_STORY:
+            show_story_bar(request, stories)
+            show_slide(
+                story_slide_view(app_view.dataset, stories[request.story_id], request.number),
+                str(request.number),
+                data=app_view.dataset,
+                start=chart_start,
+                high_contrast=request.high_contrast,
+            )
+        else:
+            show_print(request, stories[request.story_id], app_view.dataset, chart_start)

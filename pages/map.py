@@ -21,6 +21,7 @@ from stationmap.status import status_histories
 MAP_HEIGHT_PX = 620
 # One entry per filter combination and date.
 RECORD_CACHE_ENTRIES = 64
+BRIEFING_PAGE = "pages/briefing.py"
 
 
 def build_records(sites: pd.DataFrame, dataset, as_of: date | None) -> list[dict]:
@@ -54,7 +55,21 @@ texts = popups.current_texts()
 map_assets = assets.detect_assets()
 tiles = assets.configured_tiles()
 
-st.title(_("Map"))
+with st.container(horizontal=True, vertical_alignment="center"):
+    st.title(_("Map"))
+    st.space("stretch")
+    present = st.button(
+        _("Present this view"),
+        key=ui_state.PRESENT_VIEW,
+        icon=":material/co_present:",
+        help=_(
+            "These filters and this date as one slide for a shared screen: large type, the map, "
+            "its counts and sources, and nothing else"
+        ),
+    )
+if present:
+    # The filters go along: they live in this session's sidebar widgets, whatever the page.
+    st.switch_page(BRIEFING_PAGE, query_params={ui_state.PRESENT: "1"})
 headline = count_headlines(filtered)
 sites_column, countries_column, statuses_column = st.columns([1, 1, 5], vertical_alignment="center")
 sites_column.metric(_("Sites"), headline["sites"])

@@ -1,7 +1,8 @@
 """Command line: `python -m stationmap validate|geocode|export|synth …`.
 
 Every command loads data through the same loader as the app, so what `validate` accepts is
-exactly what the dashboard shows.
+exactly what the dashboard shows. `validate` also checks the briefing stories
+(`briefings.toml`) in the data folder, when there is one, against that data.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import TextIO
 
 from stationmap import config, exports, schema
+from stationmap.briefings import BRIEFINGS_FILE, Briefings, load_briefings
 from stationmap.filters import FilterState, apply_filters
-from stationmap.loader import load_dataset
+from stationmap.loader import Dataset, load_dataset
 from stationmap.summary import summarize
 from stationmap.timeline import scope_for, select_events
 from stationmap.views import build_site_view
@@ -130,14 +132,38 @@ def run_export(args: argparse.Namespace, data_dir: Path, out: TextIO) -> int:
     return 0
 
 
+def check_briefings(
+    data_dir: Path, dataset: Dataset, today: date | None = None
+) -> Briefings | None:
+    """The stories in a data folder, checked against its dataset's countries and regions.
+
+    None when the folder has no stories file: uploaded or synthetic data need none.
+    """
+    path = Path(data_dir) / BRIEFINGS_FILE
+    if not path.exists():
+        return None
+    view = build_site_view(dataset)
+    return load_briefings(
+        path,
+        known_countries=set(view["iso2"]),
+        known_regions=set(view["region"]),
+        today=today,
+    )
+
+
 def run_validate(data_dir: Path, as_json: bool, out: TextIO) -> int:
     dataset = load_dataset(data_dir)
-    if dataset.problems:
-        for problem in dataset.problems:
+    briefings = check_briefings(data_dir, dataset)
+    problems = [*dataset.problems, *(briefings.problems if briefings else [])]
+    if problems:
+        for problem in problems:
             print(problem, file=out)
-        print(f"{len(dataset.problems)} problem(s) in {data_dir}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {data_dir}", file=sys.stderr)
         return 1
     summary = summarize(dataset)
+    stories = list(briefings.stories.values()) if briefings else []
+    summary["stories"] = len(stories)
+    summary["slides"] = sum(len(story.slides) for story in stories)
     if as_json:
         print(json.dumps(summary, ensure_ascii=False, sort_keys=True), file=out)
         return 0
@@ -146,6 +172,10 @@ def run_validate(data_dir: Path, as_json: bool, out: TextIO) -> int:
     print(f"  countries: {summary['countries']}", file=out)
     print(f"  events:    {summary['events']} (latest {summary['latest_event']})", file=out)
     print(f"  sources:   {summary['sources']}", file=out)
+    if briefings is None:
+        print(f"  stories:   none (no {BRIEFINGS_FILE})", file=out)
+    else:
+        print(f"  stories:   {summary['stories']} ({summary['slides']} slides)", file=out)
     print(f"  status on {summary['as_of']}:", file=out)
     for status, count in summary["status_counts"].items():
         print(f"    {status:<20} {count}", file=out)

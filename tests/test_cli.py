@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
 
@@ -158,3 +159,65 @@ def test_validate_json_on_a_dataset_with_no_valid_site(tmp_path):
 
     summary = summarize(load_dataset(folder))
     assert summary["sites"] == 0 and summary["countries"] == 0
+
+
+# --- briefing stories ------------------------------------------------------------------------
+
+BROKEN_STORY = """\
+[[stories]]
+id = "demo"
+title = "Demo"
+
+[[stories.slides]]
+caption = "First."
+countries = ["GB", "DE"]
+regions = ["Atlantis"]
+"""
+
+
+def test_validate_checks_and_counts_the_shipped_stories():
+    code, output = run(["validate", "--json"])
+    summary = json.loads(output)
+    assert code == 0, output
+    assert (summary["stories"], summary["slides"]) == (2, 12)
+    code, output = run(["validate"])
+    assert code == 0 and "stories:   2 (12 slides)" in output
+
+
+def test_a_data_folder_without_stories_is_valid(small_data_dir):
+    code, output = run(["validate", "--data-dir", str(small_data_dir), "--json"])
+    summary = json.loads(output)
+    assert code == 0
+    assert (summary["stories"], summary["slides"]) == (0, 0)
+    _code, output = run(["validate", "--data-dir", str(small_data_dir)])
+    assert "stories:   none (no briefings.toml)" in output
+
+
+def test_a_broken_stories_file_is_explained_line_by_line_and_exits_1(small_data_dir):
+    # The small dataset has sites in GB and FR, in Europe only.
+    (small_data_dir / "briefings.toml").write_text(BROKEN_STORY, encoding="utf-8")
+    code, output = run(["validate", "--data-dir", str(small_data_dir)])
+    assert code == 1
+    assert output.splitlines() == [
+        "briefings.toml:7: demo[1].countries: unknown country 'DE' (no site in the dataset has "
+        "this ISO code)",
+        "briefings.toml:8: demo[1].regions: unknown region 'Atlantis' (allowed: Europe)",
+    ]
+
+
+def test_a_broken_slide_in_the_shipped_stories_is_found_on_its_line(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(config.DEFAULT_DATA_DIR, folder)
+    stories = folder / "briefings.toml"
+    lines = stories.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if line.startswith('as_of = "2023-04-30"'))
+    lines[row] = 'as_of = "2023-04-31"\n'
+    stories.write_text("".join(lines), encoding="utf-8")
+
+    code, output = run(["validate", "--data-dir", str(folder), "--json"])
+
+    assert code == 1
+    assert output.splitlines() == [
+        f"briefings.toml:{row + 1}: uk[3].as_of: '2023-04-31' is not a real date "
+        "(day is out of range for month)"
+    ]
