@@ -59,7 +59,7 @@ def go(request: briefing_view.Request | None) -> None:
     if request is None:
         return
     params = briefing_view.request_params(request)
-    for key in (*briefing_view.BRIEFING_PARAMS, ui_state.CONTRAST):
+    for key in briefing_view.BRIEFING_PARAMS:
         if key in params:
             st.query_params[key] = params[key]
         elif key in st.query_params:

@@ -45,7 +45,13 @@ MODE_PRINT = "print"
 HIGH_CONTRAST = "high"
 YES = "1"
 # Every parameter the briefing owns; the shared filters' parameters are left as they are.
-BRIEFING_PARAMS = (ui_state.STORY, ui_state.SLIDE, ui_state.PRESENT, ui_state.PRINT)
+BRIEFING_PARAMS = (
+    ui_state.STORY,
+    ui_state.SLIDE,
+    ui_state.PRESENT,
+    ui_state.PRINT,
+    ui_state.CONTRAST,
+)
 
 # A slide names a few sources and points to the Sources page for the rest: a line, not a list.
 SOURCES_SHOWN = 3
