@@ -1,0 +1,154 @@
+"""What the map must show for a dataset and a filter, worked out with the package itself.
+
+The bench waits until the map in the browser shows exactly these counts, so a figure is the
+time until the right map is on screen, not until anything is. Everything here is computed
+before the server starts, so it never competes with the server for the 2 cores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from benchmarks.stats import add_months, median
+from stationmap import i18n, mapbuilder, schema
+from stationmap.filters import FilterState, apply_filters
+from stationmap.loader import Dataset, load_dataset
+from stationmap.views import build_site_view
+
+# How many months, back from today, to look through for steps of one month that change the map.
+MAX_AS_OF_CANDIDATES = 72
+
+
+@dataclass(frozen=True)
+class MapExpectation:
+    """Sites the map draws, in total and per status (what its legend counts)."""
+
+    total: int
+    by_status: dict[str, int]
+
+    def as_js(self) -> dict:
+        return {"total": self.total, "byStatus": self.by_status}
+
+
+@dataclass(frozen=True)
+class StatusChoice:
+    """A status to pick in the sidebar, its label there, and the map that must follow."""
+
+    status: str
+    label: str
+    expected: MapExpectation
+
+
+@dataclass(frozen=True)
+class AsOfStep:
+    """A page opened at ``start`` (via the URL), then stepped one month on in the sidebar."""
+
+    start: date
+    end: date
+    at_start: MapExpectation
+    at_end: MapExpectation
+
+
+@dataclass(frozen=True)
+class DatasetPlan:
+    """Everything a bench run on one dataset needs to know in advance."""
+
+    data_dir: Path
+    default: MapExpectation
+    statuses: list[StatusChoice]  # one per run, cycling
+    as_of_steps: list[AsOfStep]  # one per run, every date distinct
+    points: list[tuple[float, float, str]]  # for the static floor page
+
+
+def expect_map(dataset: Dataset, state: FilterState, today: date) -> MapExpectation:
+    view = build_site_view(dataset, on=state.as_of or today)
+    drawn = mapbuilder.placed_sites(apply_filters(view, state))
+    counts = drawn["status"].value_counts()
+    return MapExpectation(
+        total=len(drawn),
+        by_status={status: int(counts.get(status, 0)) for status in schema.STATUSES},
+    )
+
+
+def choose_statuses(default: MapExpectation, runs: int) -> list[str]:
+    """One status per run: ones that change the map, the most alike in size first.
+
+    Each run picks a different status where it can, so each is a cache miss on the server, as
+    a person's first pick is; alike sizes keep the runs comparable.
+    """
+    candidates = [s for s, n in default.by_status.items() if 0 < n < default.total]
+    if not candidates:
+        return []
+    middle = median([default.by_status[s] for s in candidates])
+    candidates.sort(key=lambda s: (abs(default.by_status[s] - middle), s))
+    return [candidates[i % len(candidates)] for i in range(runs)]
+
+
+def choose_as_of_steps(dataset: Dataset, runs: int, today: date, first_day: date) -> list[AsOfStep]:
+    """`runs` month steps (first of a month to the next) that change the map, latest first.
+
+    Latest first, because the map is then nearly as full as today's. A step whose total
+    changes is preferred to one where only statuses change. Each step's end is a date no
+    earlier step asked for, so each is the server's first time at that date, as a person's
+    step is. Starts are never in December (the sidebar's month field does not carry into the
+    next year), and ends are before today (the sidebar's latest date).
+    """
+    earliest = date(first_day.year, first_day.month, 1)
+    start = add_months(date(today.year, today.month, 1), -1)
+    maps: dict[date, MapExpectation] = {}
+
+    def map_on(day: date) -> MapExpectation:
+        if day not in maps:
+            maps[day] = expect_map(dataset, FilterState(as_of=day), today)
+        return maps[day]
+
+    changing: list[AsOfStep] = []
+    recoloured: list[AsOfStep] = []
+    for _ in range(MAX_AS_OF_CANDIDATES):
+        # Twice as many as needed: every other one may share a date with its neighbour.
+        if start < earliest or len(changing) >= 2 * runs:
+            break
+        end = add_months(start, 1)
+        if start.month != 12 and end < today:
+            step = AsOfStep(start, end, map_on(start), map_on(end))
+            if step.at_end.total > 0 and step.at_start.total != step.at_end.total:
+                changing.append(step)
+            elif step.at_start.by_status != step.at_end.by_status:
+                recoloured.append(step)
+        start = add_months(start, -1)
+    chosen: list[AsOfStep] = []
+    asked: set[date] = set()
+    for step in changing + recoloured:
+        if len(chosen) == runs:
+            break
+        if step.end not in asked:
+            chosen.append(step)
+            asked |= {step.start, step.end}
+    return chosen
+
+
+def plan_dataset(data_dir: Path, runs: int, today: date | None = None) -> DatasetPlan:
+    today = today or date.today()
+    dataset = load_dataset(Path(data_dir), today=today)
+    default = expect_map(dataset, FilterState(), today)
+    statuses = [
+        StatusChoice(
+            status,
+            i18n.status_label(status),
+            expect_map(dataset, FilterState(statuses=(status,)), today),
+        )
+        for status in choose_statuses(default, runs)
+    ]
+    view = build_site_view(dataset, on=today)
+    firsts = [d.start for d in view["first_reported"] if d is not None]
+    as_of_steps = choose_as_of_steps(dataset, runs, today, min(firsts)) if firsts else []
+    drawn = mapbuilder.placed_sites(view)
+    points = [
+        (float(lat), float(lng), str(name))
+        for lat, lng, name in zip(
+            drawn["display_lat"], drawn["display_lon"], drawn["name"], strict=True
+        )
+    ]
+    return DatasetPlan(Path(data_dir), default, statuses, as_of_steps, points)

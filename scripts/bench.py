@@ -1,0 +1,417 @@
+"""Measure the dashboard's speed at scale against a floor measured in the same run.
+
+    .venv/bin/python scripts/bench.py [--sizes 100,1000,10000] [--runs 3] [--real | --no-real]
+                                      [--out /tmp/stationmap-bench.md] [--no-profile]
+    .venv/bin/python scripts/bench.py --load 25      # the load test, with figures
+
+For each dataset (synthetic ones of the given sizes, and the shipped data with --real), in
+headless Chromium, each a median of --runs runs with a fresh browser context per run:
+
+1. map first paint: opening ``/`` until the map shows every site and the script has finished;
+2. status filter change: picking a status in the sidebar until the map shows that status's
+   sites (a different status each run, so each is the server's first time, as a person's is);
+3. as-of step: on a page opened at the first of a month (a different one each run), stepping
+   the sidebar date's month up by one until the map shows that date; then, on that page, one
+   step of the map's own time slider (client-side), if the map has one;
+4. the timeline page's first render: opening ``/timeline`` until a Vega chart is drawn;
+5. the peak RSS of the server's process tree during all of that.
+
+Beside them, the floor: a bare Streamlit page with a one-marker st_folium map
+(``benchmarks/floor_app.py``), plus the same sites as one static folium page with one Marker
+each, minus that page with one site (see shared/guides/map-offline.md). Servers run one at a
+time, on 127.0.0.1 only. A step that fails is recorded with its reason and the bench goes on.
+The Markdown goes to stdout and to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _app_root(argv: list[str]) -> Path:
+    """--app-root, read before the imports below: they must import that checkout's package."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--app-root", type=Path, default=REPO_ROOT)
+    return parser.parse_known_args(argv)[0].app_root.resolve()
+
+
+# The measured checkout's stationmap (what the map must show is worked out with its own
+# package), then this checkout's benchmarks.
+sys.path[:0] = list(dict.fromkeys([str(_app_root(sys.argv[1:])), str(REPO_ROOT)]))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from benchmarks import browser as bench_browser  # noqa: E402
+from benchmarks import expectations, profile_map, static_pages  # noqa: E402
+from benchmarks.procmem import RssSampler  # noqa: E402
+from benchmarks.server import ServerError, StreamlitServer, floor_app_folder  # noqa: E402
+from benchmarks.stats import (  # noqa: E402
+    AS_OF_STEP_TARGET_S,
+    FILTER_CHANGE_TARGET_S,
+    FIRST_PAINT_MAX_RATIO,
+    STEPS,
+    DatasetResult,
+    FloorParts,
+    Sample,
+    failed,
+    raw_table,
+    summary_table,
+)
+from stationmap import config  # noqa: E402
+
+DEFAULT_SIZES = "100,1000,10000"
+# Three runs of every step on four datasets take some 10-15 minutes on the 2-core machines
+# (a 10,000-site run alone takes about two); use --runs 5 for steadier medians.
+DEFAULT_RUNS = 3
+DEFAULT_OUT = Path(tempfile.gettempdir()) / "stationmap-bench.md"
+DEFAULT_DATA_ROOT = Path(tempfile.gettempdir()) / "stationmap-bench-data"
+DEFAULT_LOAD_SESSIONS = 25
+# The sidebar's labels (English: the bench's browser asks for en-US).
+STATUS_LABEL = "Status"
+AS_OF_LABEL = "Statuses as of"
+# The one site of the floor's one-site static page: any city will do.
+ONE_SITE = [(51.5072, -0.1276, "London")]
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def synthetic_dir(root: Path, sites: int) -> Path:
+    """A synthetic dataset of `sites` sites (deterministic: written once, then reused)."""
+    folder = root / str(sites)
+    stamp = folder / ".complete"
+    if not stamp.is_file():
+        subprocess.run(  # noqa: S603 -- our own interpreter and module
+            [sys.executable, "-m", "stationmap", "synth", "--sites", str(sites), "--out", folder],
+            cwd=REPO_ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        stamp.write_text("synth\n")
+    return folder
+
+
+def measure_shell(browser, runs: int, app_root: Path, log_dir: Path) -> FloorParts:
+    """The floor's shell: a bare st_folium page, on its own server."""
+    floor = FloorParts()
+    script = floor_app_folder(log_dir, app_root / "static")
+    try:
+        with StreamlitServer(script, app_root=app_root, log_dir=log_dir) as server:
+            with bench_browser.fresh_page(browser) as page:  # warm-up: imports, first run
+                bench_browser.time_first_paint(page, server.base_url + "/")
+            for run in range(runs):
+                with bench_browser.fresh_page(browser) as page:
+                    sample = bench_browser.time_first_paint(page, server.base_url + "/")
+                floor.bare_page.append(sample)
+                log(f"shell run {run + 1}: {floor.bare_page[-1]}")
+    except ServerError as error:
+        floor.bare_page.append(failed(f"floor server: {str(error).splitlines()[0]}"))
+    return floor
+
+
+def measure_dataset(
+    browser, name: str, plan: expectations.DatasetPlan, runs: int, app_root: Path, log_dir: Path
+) -> DatasetResult:
+    """Every step of the app on one dataset, with the static floor pages, on one server."""
+    result = DatasetResult(name=name, sites=plan.default.total)
+    for step, _label in STEPS:
+        result.steps[step] = []
+    static_dir = app_root / "static" / "bench"
+    static_n_url = static_pages.write_static_page(f"sites-{name}", plan.points, static_dir)
+    static_1_url = static_pages.write_static_page("sites-1", ONE_SITE, static_dir)
+    env = {config.DATA_DIR_ENV: str(plan.data_dir), config.TILES_ENV: "none"}
+    try:
+        server = StreamlitServer(app_root=app_root, extra_env=env, log_dir=log_dir).start()
+    except ServerError as error:
+        reason = f"server did not start: {str(error).splitlines()[0]}"
+        for samples in result.steps.values():
+            samples.append(failed(reason))
+        return result
+    base = server.base_url
+    default = plan.default.as_js()
+    try:
+        with RssSampler(server.pid) as sampler:
+            with bench_browser.fresh_page(browser) as page:
+                result.cold_first_paint = bench_browser.time_first_paint(page, base + "/", default)
+            log(f"{name}: cold first paint {result.cold_first_paint}")
+            for run in range(runs):
+                _one_run(browser, base, plan, run, result, static_1_url, static_n_url)
+                log(f"{name}: run {run + 1} done")
+        result.peak_rss = sampler.peak
+    finally:
+        server.stop()
+    return result
+
+
+def _guarded(targets: list[list[Sample]], action) -> None:
+    """Run `action`; if it raises, each target list it did not fill gets the failure."""
+    lengths = [len(target) for target in targets]
+    try:
+        action()
+    except Exception as error:  # noqa: BLE001 -- a failed step is a finding; the bench goes on
+        text = str(error).strip().splitlines()
+        reason = f"{type(error).__name__}: {text[0][:200] if text else ''}"
+        for target, length in zip(targets, lengths, strict=True):
+            if len(target) == length:
+                target.append(failed(reason))
+
+
+def _one_run(browser, base, plan, run, result, static_1_url, static_n_url) -> None:
+    steps = result.steps
+
+    def static_pages_() -> None:
+        with bench_browser.fresh_page(browser) as page:
+            result.static_1.append(bench_browser.time_first_paint(page, base + static_1_url))
+        with bench_browser.fresh_page(browser) as page:
+            result.static_n.append(bench_browser.time_first_paint(page, base + static_n_url))
+
+    def paint_and_filter() -> None:
+        with bench_browser.fresh_page(browser) as page:
+            paint = bench_browser.time_first_paint(page, base + "/", plan.default.as_js())
+            steps["first_paint"].append(paint)
+            if not paint.ok:
+                steps["filter_change"].append(failed("no map to filter (first paint failed)"))
+            elif not plan.statuses:
+                steps["filter_change"].append(failed("no status changes the map on this dataset"))
+            else:
+                choice = plan.statuses[run % len(plan.statuses)]
+                sample = bench_browser.time_multiselect_pick(
+                    page, STATUS_LABEL, choice.label, choice.expected.as_js()
+                )
+                sample.detail["status"] = choice.status
+                steps["filter_change"].append(sample)
+
+    def as_of_and_slider() -> None:
+        with bench_browser.fresh_page(browser) as page:
+            if run < len(plan.as_of_steps):
+                step = plan.as_of_steps[run]
+                page.goto(f"{base}/?as_of={step.start.isoformat()}")
+                problem = bench_browser.wait_for_map(page, step.at_start.as_js())
+                if problem:
+                    steps["as_of_step"].append(failed(f"page at {step.start}: {problem}"))
+                else:
+                    sample = bench_browser.time_month_step(page, AS_OF_LABEL, step.at_end.as_js())
+                    sample.detail["dates"] = f"{step.start}→{step.end}"
+                    steps["as_of_step"].append(sample)
+            else:
+                steps["as_of_step"].append(failed("no month step changes the map on this data"))
+                page.goto(base + "/")
+                bench_browser.wait_for_map(page, plan.default.as_js())
+            # The map's own slider, on the whole map at a date where the months are eventful.
+            steps["play_step"].append(bench_browser.time_play_step(page))
+
+    def timeline() -> None:
+        with bench_browser.fresh_page(browser) as page:
+            steps["timeline"].append(bench_browser.time_chart(page, base + "/timeline"))
+
+    _guarded([result.static_1, result.static_n], static_pages_)
+    _guarded([steps["first_paint"], steps["filter_change"]], paint_and_filter)
+    _guarded([steps["as_of_step"], steps["play_step"]], as_of_and_slider)
+    _guarded([steps["timeline"]], timeline)
+
+
+def describe_setup(args, started: float) -> str:
+    commit = subprocess.run(  # noqa: S603 -- fixed git command
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        cwd=args.app_root,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    dirty = subprocess.run(  # noqa: S603
+        ["git", "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
+        cwd=args.app_root,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    elapsed = time.monotonic() - started
+    return (
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {args.app_root} at commit "
+        f"{commit or '?'}{' (with uncommitted changes)' if dirty else ''}, {args.runs} runs "
+        f"per figure (median; fresh browser context per run), headless Debian Chromium, "
+        f"{platform.machine()} with {os.cpu_count()} cores; whole bench {elapsed:.0f} s."
+    )
+
+
+def explain() -> str:
+    return (
+        "Floor = bare st_folium page (one marker) + static folium page of the same sites "
+        "(one Marker each, MarkerCluster) − that page with one site; all with the same local "
+        "assets, served by the same Streamlit. Targets: map first paint ≤ "
+        f"{FIRST_PAINT_MAX_RATIO:.1f}× floor at every size; filter change ≤ "
+        f"{FILTER_CHANGE_TARGET_S:g} s at 10,000 sites; as-of step ≤ {AS_OF_STEP_TARGET_S:g} s. "
+        "A figure is the time until the map shows exactly the expected sites (its markers, "
+        "cluster counts and legend) and the app has finished running. The raw runs give, for "
+        "the filter and as-of steps, when the server's run ended and when the map showed the "
+        "result, counted from the action."
+    )
+
+
+def run_speed(args) -> str:
+    started = time.monotonic()
+    runs = args.runs
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    datasets: list[tuple[str, Path]] = [
+        (str(size), synthetic_dir(args.data_root, size)) for size in sizes
+    ]
+    if args.real:
+        datasets.append(("real", config.DEFAULT_DATA_DIR))
+    plans = {}
+    for name, folder in datasets:
+        log(f"planning {name} ({folder})")
+        plans[name] = expectations.plan_dataset(folder, runs)
+    profiles = []
+    if args.profile:
+        for name, _folder in datasets:
+            plan = plans[name]
+            log(f"profiling {name}")
+            try:
+                profiles.append(
+                    profile_map.profile_markdown(
+                        name,
+                        plan.data_dir,
+                        plan.statuses[0].status if plan.statuses else None,
+                        plan.as_of_steps[0].end if plan.as_of_steps else None,
+                    )
+                )
+            except Exception as error:  # noqa: BLE001 -- a profile must never stop the bench
+                profiles.append(f"#### {name}: profile failed: {error}")
+
+    log_dir = Path(tempfile.mkdtemp(prefix="stationmap-bench-"))
+    results = []
+    with sync_playwright() as playwright:
+        browser = bench_browser.launch(playwright)
+        try:
+            log("floor shell")
+            floor = measure_shell(browser, runs, args.app_root, log_dir)
+            for name, _folder in datasets:
+                log(f"dataset {name}")
+                results.append(
+                    measure_dataset(browser, name, plans[name], runs, args.app_root, log_dir)
+                )
+        finally:
+            browser.close()
+
+    parts = [
+        "### Speed at scale",
+        "",
+        describe_setup(args, started),
+        "",
+        summary_table(results, floor),
+        "",
+        explain(),
+        "",
+        "#### Raw runs (seconds)",
+        "",
+        raw_table(results, floor, runs),
+    ]
+    notes = _notes(results, plans)
+    if notes:
+        parts += ["", *notes]
+    if profiles:
+        parts += ["", "### Profile", "", *("\n\n".join(profiles),)]
+    parts += ["", f"Server logs: {log_dir}"]
+    return "\n".join(parts) + "\n"
+
+
+def _notes(results, plans) -> list[str]:
+    notes = []
+    for result in results:
+        plan = plans[result.name]
+        picks = [s.detail.get("status") for s in result.steps.get("filter_change", [])]
+        dates = [s.detail.get("dates") for s in result.steps.get("as_of_step", [])]
+        notes.append(
+            f"- {result.name}: statuses picked per run {picks}; as-of steps {dates}; "
+            f"{plan.default.total} sites drawn by default."
+        )
+    return notes
+
+
+def run_load(args) -> str:
+    from benchmarks import load
+
+    log(f"load test: {args.load} sessions against 127.0.0.1")
+    log_dir = Path(tempfile.mkdtemp(prefix="stationmap-load-"))
+    report = load.run_load_test(
+        sessions=args.load, waves=args.load_waves, app_root=args.app_root, log_dir=log_dir
+    )
+    return "### Load\n\n" + report.markdown() + "\n"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=DEFAULT_SIZES, help="synthetic sizes, comma-separated")
+    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help="runs per figure")
+    parser.add_argument(
+        "--real",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure the shipped dataset (data/)",
+    )
+    parser.add_argument(
+        "--profile",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time the map rerun's stages in-process, per dataset",
+    )
+    parser.add_argument(
+        "--data-root", type=Path, default=DEFAULT_DATA_ROOT, help="where synthetic data goes"
+    )
+    parser.add_argument(
+        "--app-root",
+        type=Path,
+        default=REPO_ROOT,
+        help="the checkout whose dashboard is measured (default: this one)",
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the Markdown goes")
+    parser.add_argument(
+        "--load",
+        type=int,
+        nargs="?",
+        const=DEFAULT_LOAD_SESSIONS,
+        default=None,
+        metavar="SESSIONS",
+        help=f"run the load test instead (default {DEFAULT_LOAD_SESSIONS} sessions)",
+    )
+    parser.add_argument(
+        "--load-waves", type=int, default=2, help="waves of sessions in the load test"
+    )
+    args = parser.parse_args(argv)
+    args.app_root = args.app_root.resolve()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    return args
+
+
+def _exit_on_sigterm(signum, _frame) -> None:
+    # Raised as SystemExit, so every `finally` runs and stops the server's process group
+    # (a `timeout` or a closed terminal would otherwise leave it running).
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    args = parse_args(argv)
+    markdown = run_load(args) if args.load else run_speed(args)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(markdown, encoding="utf-8")
+    print(markdown)
+    log(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
