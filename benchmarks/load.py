@@ -242,6 +242,8 @@ async def _wait_for_map(page, expected: MapExpectation) -> None:
             timeout=STEP_TIMEOUT_MS,
         )
     ).json_value()
+    if outcome == "no map":
+        raise AssertionError(f"no map drawn within {STEP_TIMEOUT_MS / 1000:.0f} s")
     if outcome != "ok":
         raise AssertionError(f"map: {outcome}")
 

@@ -44,21 +44,45 @@ def stage_timings(data_dir: Path, as_of: date | None = None) -> tuple[list, dict
         "build_site_view (cached per date)",
         lambda: build_site_view(dataset, on=as_of or date.today()),
     )
-    filtered = _timed(
-        stages, "apply_filters", lambda: apply_filters(view, FilterState(as_of=as_of))
-    )
+    state = FilterState(as_of=as_of)
+    # As pages/map.py does: with the in-map play control, the map holds every site the
+    # filters allow on any date, with each site's status history (older code: the filtered).
+    playing = hasattr(mapbuilder, "sites_in_play") and hasattr(mapbuilder, "Play")
+    extra: dict = {}
+    if playing:
+        from stationmap import timeline
+        from stationmap.status import status_histories
+
+        sites = _timed(
+            stages, "sites_in_play (filters)", lambda: mapbuilder.sites_in_play(view, state)
+        )
+        histories = _timed(stages, "status_histories", lambda: status_histories(dataset))
+        first = timeline.earliest_report(dataset)
+        if first is not None:
+            extra["play"] = mapbuilder.Play(
+                histories=histories, first=first, last=date.today(), statuses=()
+            )
+        record_args = {"histories": histories}
+    else:
+        sites = _timed(stages, "apply_filters", lambda: apply_filters(view, state))
+        record_args = {}
     records = _timed(
         stages,
         "build_site_records (cached per filter+date)",
         lambda: mapbuilder.build_site_records(
-            filtered, events=dataset.events, sources=dataset.sources, as_of=as_of
+            sites, events=dataset.events, sources=dataset.sources, as_of=as_of, **record_args
         ),
     )
     site_map = _timed(
         stages,
         "build_map (incl. script_safe_json), every rerun",
         lambda: mapbuilder.build_map(
-            filtered, events=dataset.events, sources=dataset.sources, as_of=as_of, records=records
+            sites,
+            events=dataset.events,
+            sources=dataset.sources,
+            as_of=as_of,
+            records=records,
+            **extra,
         ),
     )
     # What st_folium does with the map on every rerun (streamlit_folium 0.27.4).
@@ -81,7 +105,7 @@ def stage_timings(data_dir: Path, as_of: date | None = None) -> tuple[list, dict
     )
     _timed(stages, "component args json.dumps", lambda: json.dumps({"script": script}))
     payload = mapbuilder.script_safe_json(records)
-    lean = [{k: v for k, v in r.items() if k not in ("popup",)} for r in records]
+    lean = [{k: v for k, v in r.items() if k != "popup"} for r in records]
     lean_payload = mapbuilder.script_safe_json(lean)
     sites = max(len(records), 1)
     sizes = {
@@ -89,7 +113,9 @@ def stage_timings(data_dir: Path, as_of: date | None = None) -> tuple[list, dict
         "script sent to the browser (bytes)": len(script),
         "records JSON (bytes)": len(payload),
         "records JSON per site (bytes)": round(len(payload) / sites),
-        "popup HTML per site (bytes)": round(sum(len(r["popup"]) for r in records) / sites),
+        "popup HTML per site (bytes)": round(
+            sum(len(r.get("popup") or "") for r in records) / sites
+        ),
         "records JSON per site without popups (bytes)": round(len(lean_payload) / sites),
     }
     return stages, sizes

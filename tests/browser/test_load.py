@@ -14,7 +14,9 @@ import pytest
 
 from benchmarks import load
 
-pytestmark = pytest.mark.browser
+# The whole load runs in the module's fixture, inside the first test's time limit: two waves of
+# 25 sessions take about five minutes on a loaded 2-core machine, more than the default 300 s.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
 SESSIONS_ENV = "STATIONMAP_LOAD_SESSIONS"
 # 25 people at once is the figure; on CI's 2 cores, which also run every browser,
