@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote_plus
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Page, expect
 
 from stationmap import config, mapbuilder, ui_state
 from stationmap.filters import FilterState, apply_filters
 from stationmap.loader import load_dataset
 from stationmap.views import build_site_view
+from tests.browser.helpers import FIRST_RUN_TIMEOUT_MS, RERUN_TIMEOUT_MS, poll, sites_drawn
 
 pytestmark = pytest.mark.browser
 
-# Covers the first script run, which imports pandas and folium on a cold 2-core machine.
-FIRST_RUN_TIMEOUT_MS = 30_000
-# A rerun after a widget change or a click reads cached data; generous for a loaded CI machine.
-RERUN_TIMEOUT_MS = 15_000
-POLL_MS = 100
 # The 1:110m Natural Earth file has 177 countries; each is one SVG path.
 MIN_COUNTRY_PATHS = 100
 
@@ -43,35 +36,6 @@ def open_map(page: Page, url: str) -> None:
     expect(app).to_have_attribute(
         "data-test-script-state", "notRunning", timeout=FIRST_RUN_TIMEOUT_MS
     )
-
-
-def sites_drawn(frame: Frame) -> int:
-    """Markers on screen plus the counts inside cluster icons: the sites the map shows."""
-    return frame.evaluate(
-        """() => {
-            const markers = document.querySelectorAll('.leaflet-marker-pane .sm-marker').length;
-            let clustered = 0;
-            document.querySelectorAll('.leaflet-marker-pane .marker-cluster span')
-                .forEach((span) => { clustered += parseInt(span.textContent, 10); });
-            return markers + clustered;
-        }"""
-    )
-
-
-def poll(page: Page, read: Callable[[], object], wanted: object, what: str) -> None:
-    """Poll `read()` until it returns `wanted` (the map redraws asynchronously), or fail."""
-    deadline = time.monotonic() + RERUN_TIMEOUT_MS / 1000
-    last: object = None
-    while time.monotonic() < deadline:
-        try:
-            last = read()
-        except (PlaywrightError, AssertionError) as error:
-            # The map's frame was replaced mid-read (a rerun remounts it): read again.
-            last = error
-        if last == wanted:
-            return
-        page.wait_for_timeout(POLL_MS)
-    raise AssertionError(f"{what}: wanted {wanted!r}, last read {last!r}")
 
 
 def map_shows(page: Page, map_frame, count: int) -> None:
