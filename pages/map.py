@@ -1,17 +1,18 @@
 """Map page: every site the filters allow, coloured by status; click a marker for its story.
 
-The map is drawn by stationmap.mapbuilder; this page lays it out, caches what does not change
-between reruns, and shows the clicked site's details, status history, events and sources.
-Its play control steps through the months inside the map, in the browser, without a rerun.
+The map is drawn by stationmap.mapbuilder as a live map: its sites are built once per dataset
+and language and kept by the browser; each run sends only the view (the filters and the date),
+which the map applies to the markers it has. Its play control steps through the months inside
+the map, in the browser, without a rerun. Under the map: the clicked site's details, status
+history, events and sources.
 """
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from stationmap import assets, chrome, i18n, mapbuilder, popups, timeline, ui_state
+from stationmap import assets, chrome, i18n, mapbuilder, popups, static_cache, timeline, ui_state
 from stationmap.filters import count_headlines
 from stationmap.i18n import _
 from stationmap.status import status_histories
@@ -19,35 +20,38 @@ from stationmap.status import status_histories
 # Tall enough for Europe's clusters, the legend and the play control on a laptop screen shared
 # in a meeting.
 MAP_HEIGHT_PX = 620
-# One entry per filter combination and date.
-RECORD_CACHE_ENTRIES = 64
 BRIEFING_PAGE = "pages/briefing.py"
 
 
-def build_records(sites: pd.DataFrame, dataset, as_of: date | None) -> list[dict]:
-    """The map's marker records for these sites, with each site's status history for playing."""
-    return mapbuilder.build_site_records(
-        sites,
-        events=dataset.events,
-        sources=dataset.sources,
-        as_of=as_of,
-        histories=status_histories(dataset),
-    )
+def live_layer(dataset, texts: popups.Texts) -> tuple[mapbuilder.LiveLayer, dict]:
+    """The map's sites and popups, built once per dataset and language, and where they are.
 
-
-@st.cache_data(show_spinner=False, max_entries=RECORD_CACHE_ENTRIES)
-def cached_records(
-    data_key: tuple,
-    site_ids: tuple[str, ...],
-    as_of: date | None,
-    language: str,
-    _sites: pd.DataFrame,
-    _dataset,
-) -> list[dict]:
-    """`build_records`, kept per data version, sites, date and language."""
-    # The leading underscores keep the tables out of the cache key: the arguments before them
-    # say everything the records depend on, and hash far faster than the tables.
-    return build_records(_sites, _dataset, as_of)
+    Kept with the dataset (its `derived` tables), so an upload's stays in its own session.
+    The published data's are files the browser fetches once (`static_cache`); an upload's,
+    or any data when static/ cannot be written, go inline in the map.
+    """
+    key = ("live_layer", texts.language)
+    if key not in dataset.derived:
+        layer = mapbuilder.build_live_layer(
+            chrome.site_view(),
+            events=dataset.events,
+            sources=dataset.sources,
+            histories=status_histories(dataset),
+            texts=texts,
+        )
+        source = {"records": layer.records, "popups": layer.popups}
+        if chrome.shared_cache_key() is not None:
+            try:
+                source = {
+                    "dataUrl": static_cache.publish_json(layer.records, prefix="sites"),
+                    "popupsUrl": static_cache.publish_json(
+                        layer.popups, prefix=f"popups-{texts.language}"
+                    ),
+                }
+            except OSError:
+                pass  # a read-only install: inline, as for an upload
+        dataset.derived[key] = (layer, source)
+    return dataset.derived[key]
 
 
 dataset, view, filtered, state = chrome.current_view()
@@ -89,48 +93,30 @@ if not map_assets.local:
 if tiles.error:
     st.error(tiles.error, icon=":material/map:")
 
-# The map holds every site the filters allow on any date; the play control shows each only
-# from its first report, and only while its status is one the filters choose.
-in_play = mapbuilder.sites_in_play(view, state)
-first_report = timeline.earliest_report(dataset)
-play = None
-if first_report is not None:
-    play = mapbuilder.Play(
-        histories=status_histories(dataset),
-        first=first_report,
-        last=date.today(),
-        statuses=state.statuses,
-    )
-data_key = chrome.shared_cache_key()
-if data_key is None:
-    # This session's uploaded data: never in a cache other sessions share.
-    records = build_records(in_play, dataset, state.as_of)
-else:
-    records = cached_records(
-        data_key, tuple(in_play.index), state.as_of, texts.language, in_play, dataset
-    )
+# The map holds every site once; each run sends it only this view: the sites the filters allow
+# on any date, the status filter and the date, which the map and its play control apply.
+layer, source = live_layer(dataset, texts)
 # "Show on map" on the sites page opens this page with ?site=<id>.
 focus = st.query_params.get(ui_state.FOCUS_SITE)
-site_map = mapbuilder.build_map(
-    in_play,
-    events=dataset.events,
-    sources=dataset.sources,
-    tiles=tiles,
-    assets=map_assets,
+site_view = mapbuilder.live_view(
+    layer,
+    mapbuilder.sites_in_play(view, state).index,
     as_of=state.as_of,
-    records=records,
-    play=play,
+    statuses=state.statuses,
+    first=timeline.earliest_report(dataset),
+    last=date.today(),
     focus=focus,
 )
 # Only a click on a marker reruns the page; panning, zooming and playing stay in the browser.
 clicked = st_folium(
-    site_map,
+    mapbuilder.build_live_map(source, tiles=tiles, assets=map_assets),
     key=ui_state.SITE_MAP,
     height=MAP_HEIGHT_PX,
     use_container_width=True,
     returned_objects=["last_object_clicked"],
+    feature_group_to_add=mapbuilder.view_layer(site_view),
 )
-if play is not None and records:
+if site_view["steps"]:
     st.caption(
         _(
             "Press Play on the map, or move its slider, to see the statuses month by month "
@@ -138,7 +124,7 @@ if play is not None and records:
         )
     )
 
-site_id = mapbuilder.site_at(records, (clicked or {}).get("last_object_clicked"))
+site_id = mapbuilder.site_at(layer.placed, (clicked or {}).get("last_object_clicked"))
 if site_id is None and focus in filtered.index:
     site_id = focus
 if site_id is None:

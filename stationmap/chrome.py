@@ -181,10 +181,13 @@ def sources_table(dataset: Dataset) -> pd.DataFrame:
 # --- data, cached at the edge -------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False, max_entries=DATASET_CACHE_ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=DATASET_CACHE_ENTRIES)
 def _load_dataset(data_dir: str, fingerprint: tuple, today: date) -> Dataset:
     # fingerprint and today only key the cache: an edited file, or a new day (dates after
-    # "today" are refused by the loader), loads afresh.
+    # "today" are refused by the loader), loads afresh. One shared object, not a copy per
+    # run (st.cache_data would unpickle megabytes each time): the pages only read it, and
+    # what is derived from it once (Dataset.derived: status histories, the map's layer)
+    # stays with it.
     return load_dataset(Path(data_dir), today=today)
 
 

@@ -16,6 +16,10 @@ DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 # at /app/static/ because .streamlit/config.toml sets enableStaticServing.
 VENDOR_DIR = PROJECT_ROOT / "static" / "vendor"
 VENDOR_URL_PREFIX = "/app/static/vendor/"
+# The map page's sites and popups for the published data, written as JSON files by the app
+# (stationmap/static_cache.py) and served beside the vendored files.
+STATIC_CACHE_DIR = PROJECT_ROOT / "static" / "cache"
+STATIC_CACHE_URL_PREFIX = "/app/static/cache/"
 
 # Environment variables, named once here.
 DATA_DIR_ENV = "STATIONMAP_DATA_DIR"

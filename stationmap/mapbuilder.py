@@ -20,8 +20,10 @@ round trip to the server.
 
 from __future__ import annotations
 
+import base64
 import calendar
 import dataclasses
+import hashlib
 import json
 import math
 import re
@@ -32,7 +34,7 @@ from datetime import date
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import CssLink, Element, JavascriptLink
+from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
@@ -234,53 +236,37 @@ def build_site_records(
     sources: pd.DataFrame,
     as_of: date | None = None,
     texts: popups.Texts | None = None,
-    histories: Mapping[str, Sequence[StatusChange]] | None = None,
 ) -> list[dict]:
     """One record per drawable site: display position, name, status, shape and popup HTML.
 
     `sites` are rows of the site view (`views.build_site_view`, usually filtered) for the date
-    `as_of`. Without `histories`, sites not reported by then get no record and events after it
-    are left out of the popups. With `histories` (`status.status_histories`), for a map with a
-    play control: every site with coordinates gets a record (`status` None until its first
-    report), carrying its history as `h` (see `history_pairs`); its popup holds all its events,
-    each marked with its day so the control can hide later ones, and the status each set.
-    Sites without coordinates never get a record. This is the costly part of a map; callers may
-    cache it and pass it to `build_map`.
+    `as_of`: sites not reported by then, and those without coordinates, get no record, and
+    events after it are left out of the popups. For a static map (a briefing slide, the
+    offline export); the map page's live map gets `build_live_layer` instead.
     """
     texts = texts or popups.current_texts()
-    playing = histories is not None
-    drawable = placed_sites(sites, reported_only=not playing)
+    drawable = placed_sites(sites)
     sources_by_id = sources.to_dict("index")
     event_rows = events.to_dict("records")
     events_by_id = {event["event_id"]: event for event in event_rows}
-    site_events = popups.events_by_site(event_rows, drawable.index, None if playing else as_of)
+    site_events = popups.events_by_site(event_rows, drawable.index, as_of)
     records = []
     for site in drawable[_RECORD_COLUMNS].to_dict("records"):
         site_id = site["site_id"]
-        status = site["status"] if site["status"] in STATUS_INDEX else None
-        history = histories.get(site_id, ()) if playing else None
-        popup = popups.popup_html(
-            site,
-            site_events[site_id],
-            sources_by_id,
-            events_by_id,
-            texts,
-            history=history,
-            day_of=day_number if playing else None,
+        records.append(
+            {
+                "id": site_id,
+                "lat": site["display_lat"],
+                "lng": site["display_lon"],
+                # Plain text: the browser sets it as text (tooltip, screen-reader label).
+                "name": popups.text_of(site["name"]),
+                "status": site["status"],
+                "countryLevel": popups.is_country_level(site),
+                "popup": popups.popup_html(
+                    site, site_events[site_id], sources_by_id, events_by_id, texts
+                ),
+            }
         )
-        record = {
-            "id": site_id,
-            "lat": site["display_lat"],
-            "lng": site["display_lon"],
-            # Plain text: the browser sets it as text (tooltip, screen-reader label), never HTML.
-            "name": popups.text_of(site["name"]),
-            "status": status,
-            "countryLevel": popups.is_country_level(site),
-            "popup": popup,
-        }
-        if playing:
-            record["h"] = history_pairs(history)
-        records.append(record)
     return records
 
 
@@ -291,21 +277,6 @@ def is_shown(record: Mapping, statuses: Iterable[str] = ()) -> bool:
 
 
 # --- playing through time ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Play:
-    """What the map's play control steps through, and what it needs to redraw each step.
-
-    `histories` are every site's status changes (`status.status_histories`); the slider runs
-    from the month of `first` (the first report) to `last` (today). `statuses` is the status
-    filter: a site is shown only while its status is one of them (empty: any status).
-    """
-
-    histories: Mapping[str, Sequence[StatusChange]]
-    first: date
-    last: date
-    statuses: tuple[str, ...] = ()
 
 
 def play_steps(first: date, last: date, as_of: date | None = None) -> list[date]:
@@ -336,27 +307,124 @@ def sites_in_play(view: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     return view.loc[allowed]
 
 
-def _play_payload(
-    play: Play,
+# --- the live map: sites once, then views ------------------------------------------------------
+
+# The page's map is "live": its sites, with each one's status history and popup, are built once
+# per version of the data and language, and the browser keeps them; each rerun sends only a
+# view (which sites the filters allow, the status filter, the date), which the browser applies
+# to the markers it has, as the play control does for each month. A view is a few hundred
+# bytes at any number of sites, so a filter change or a new date costs no new map.
+
+# The site-view columns a live record and its popup are made from.
+_LIVE_COLUMNS = [*_RECORD_COLUMNS, "latitude", "longitude"]
+
+
+@dataclass(frozen=True)
+class LiveLayer:
+    """What a live map draws that depends only on the data and the language.
+
+    `records` hold every site of the dataset, in `site_ids` order: id, display position (None
+    for a site without coordinates, which the legend still counts), name, country-level shape
+    and status history `h` (see `history_pairs`). `popups` are aligned with them (None where
+    there is no marker): each popup holds all the site's events, each marked with its day,
+    and a status line for each day (see `popups.status_lines_html`). `placed` are the records
+    with a position, for `site_at`.
+    """
+
+    records: list[dict]
+    popups: list[str | None]
+    site_ids: pd.Index
+    placed: list[dict]
+
+
+def build_live_layer(
     sites: pd.DataFrame,
-    records: Sequence[Mapping],
+    *,
+    events: pd.DataFrame,
+    sources: pd.DataFrame,
+    histories: Mapping[str, Sequence[StatusChange]],
+    texts: popups.Texts | None = None,
+) -> LiveLayer:
+    """The live layer of `sites`: every row of a site view (`views.build_site_view`).
+
+    Shared points are spread among all the sites with coordinates, so a marker stays in one
+    place whatever the filters. The costly part of the map page: build once per version of
+    the data and language, and keep (see pages/map.py).
+    """
+    texts = texts or popups.current_texts()
+    spread = placed_sites(sites, reported_only=False)
+    rows = sites.assign(
+        display_lat=spread["display_lat"].reindex(sites.index),
+        display_lon=spread["display_lon"].reindex(sites.index),
+    )
+    sources_by_id = sources.to_dict("index")
+    event_rows = events.to_dict("records")
+    events_by_id = {event["event_id"]: event for event in event_rows}
+    site_events = popups.events_by_site(event_rows, spread.index)
+    records, popup_list = [], []
+    for site in rows[_LIVE_COLUMNS].to_dict("records"):
+        site_id = site["site_id"]
+        history = histories.get(site_id, ())
+        placed = site_id in site_events
+        records.append(
+            {
+                "id": site_id,
+                "lat": site["display_lat"] if placed else None,
+                "lng": site["display_lon"] if placed else None,
+                # Plain text: the browser sets it as text (tooltip, screen-reader label).
+                "name": popups.text_of(site["name"]),
+                "countryLevel": popups.is_country_level(site),
+                "h": history_pairs(history),
+            }
+        )
+        popup_list.append(
+            popups.popup_html(
+                site,
+                site_events[site_id],
+                sources_by_id,
+                events_by_id,
+                texts,
+                history=history,
+                day_of=day_number,
+            )
+            if placed
+            else None
+        )
+    placed_records = [record for record in records if record["lat"] is not None]
+    return LiveLayer(records, popup_list, pd.Index(sites.index), placed_records)
+
+
+def live_view(
+    layer: LiveLayer,
+    allowed_ids: Iterable[str],
+    *,
     as_of: date | None,
-    texts: popups.Texts,
-) -> dict | None:
-    """The play control's part of the payload; None when there is nothing to step through."""
-    steps = play_steps(play.first, play.last, as_of)
-    if not steps or not records:
-        return None
-    start = steps.index(as_of if as_of is not None and as_of in steps else steps[-1])
-    placed = {record["id"] for record in records}
-    # Sites without coordinates are never drawn, but the legend counts them on each date.
-    unplaced = [
-        history_pairs(play.histories.get(site_id, ()))
-        for site_id in sites.index
-        if site_id not in placed
-        and (pd.isna(sites.at[site_id, "latitude"]) or pd.isna(sites.at[site_id, "longitude"]))
-    ]
-    return {
+    statuses: Iterable[str],
+    first: date | None,
+    last: date,
+    focus: str | None = None,
+) -> dict:
+    """What one rerun of the map page sends its live map: a few hundred bytes at any size.
+
+    - `allowed_ids`: the sites the filters that do not depend on the date allow
+      (`sites_in_play`), sent as one bit per record, base64 (`visible`);
+    - `statuses`: the status filter, as status indices (`filter`), applied day by day;
+    - `as_of` (None: `last`, today): the day shown, and the play control's steps from the
+      month of `first` (the first report; None: no control) to `last`, as `[day number,
+      month label, caption]`, starting at that day;
+    - `focus`: a site to centre on, as its record's index, if it has a marker.
+    The map refits to the allowed sites when they change, and not when only the day does.
+    """
+    mask = np.zeros(len(layer.site_ids), dtype=bool)
+    found = layer.site_ids.get_indexer(pd.Index(list(allowed_ids), dtype=object))
+    mask[found[found >= 0]] = True
+    steps = play_steps(first, last, as_of) if first is not None else []
+    shown_day = as_of or last
+    focus_index = layer.site_ids.get_indexer([focus])[0] if focus is not None else -1
+    view = {
+        "visible": base64.b64encode(np.packbits(mask, bitorder="little").tobytes()).decode(),
+        "filter": [STATUS_INDEX[status] for status in statuses if status in STATUS_INDEX],
+        "day": day_number(shown_day),
         "steps": [
             [
                 day_number(step),
@@ -365,18 +433,30 @@ def _play_payload(
             ]
             for step in steps
         ],
-        "start": start,
-        "filter": [STATUS_INDEX[status] for status in play.statuses if status in STATUS_INDEX],
-        "unplaced": unplaced,
+        "start": steps.index(shown_day) if shown_day in steps else max(len(steps) - 1, 0),
+        "focus": int(focus_index)
+        if focus_index >= 0 and layer.records[focus_index]["lat"] is not None
+        else None,
+    }
+    # Names the view on the map's element once it is shown (data-sm-view), for tests.
+    view["key"] = hashlib.sha256(script_safe_json(view).encode()).hexdigest()[:16]
+    return view
+
+
+def live_texts(texts: popups.Texts | None = None) -> dict:
+    """The live map's own words: its play control, legend note and messages."""
+    texts = texts or popups.current_texts()
+    return {
         "stepMs": PLAY_STEP_MS,
         "texts": {
             "title": _("Statuses over time"),
             "play": _("Play"),
             "pause": _("Pause"),
             "slider": _("Month shown"),
-            "since": texts.since,
             "unplaced": texts.legend_unplaced,
             "emptyThen": _("No sites match these filters on this date."),
+            "loading": _("Loading this site's events and sources…"),
+            "notLoaded": _("The sites could not be loaded. Reload the page to try again."),
         },
     }
 
@@ -544,13 +624,17 @@ var {{ this.get_name() }} = (function (map) {
             });
         }
     });
+    map.addLayer(cluster);
     // Every text below comes from the payload and is set as text (textContent, setAttribute,
     // text nodes); the only HTML made here is from the status table, which Python checked is
     // colours and single letters, and the popups, which Python escaped.
     var statuses = payload.statuses;
     var statusIndex = {};
     statuses.forEach(function (style, index) { statusIndex[style.key] = index; });
-    var play = payload.play;
+    // A live map (the map page) gets its sites once, then views (filters, date) one by one;
+    // a static map (a briefing slide, the offline export) has its sites and view in the payload.
+    var live = payload.live;
+    var play = live ? payload.play : null;
     var icons = {};
     function iconFor(status, countryLevel) {
         var key = status + (countryLevel ? "c" : "p");
@@ -599,27 +683,58 @@ var {{ this.get_name() }} = (function (map) {
         }
         return -1;
     }
+    // The view's status filter (status indices; empty: any status).
+    var filter = [];
     function allowed(status) {
-        return status >= 0 && (!play || !play.filter.length || play.filter.indexOf(status) >= 0);
+        return status >= 0 && (!filter.length || filter.indexOf(status) >= 0);
     }
-    var startDay = play ? play.steps[play.start][0] : null;
-    var currentDay = startDay;
-    var sites = payload.records.map(function (record) {
-        var status = play ? statusOn(record.h, startDay) : statusIndex[record.status];
-        var site = {record: record, status: status, shown: allowed(status)};
+    function fetchJson(url) {
+        return fetch(url).then(function (response) {
+            if (!response.ok) { throw new Error("HTTP " + response.status + " for " + url); }
+            return response.json();
+        });
+    }
+    var popupHtml = live ? (live.popups || null) : null;
+    var popupsLoading = null;
+    // The popups of a live map are most of its bytes, and most are never opened: they come
+    // with the first one opened.
+    function loadPopups() {
+        if (popupHtml || popupsLoading) { return popupsLoading; }
+        popupsLoading = fetchJson(live.popupsUrl).then(function (list) {
+            popupHtml = list;
+            popupsLoading = null;
+            if (openPopup && openPopup.isOpen()) { openPopup.update(); syncPopup(); }
+        }).catch(function (error) {
+            popupsLoading = null;
+            console.warn("stationmap: popups not loaded:", error);
+        });
+        return popupsLoading;
+    }
+    function popupFor(site) {
+        if (popupHtml) { return popupHtml[site.index] || ""; }
+        loadPopups();
+        var waiting = document.createElement("p");
+        waiting.className = "sm-loading";
+        waiting.textContent = play.texts.loading;
+        return waiting;
+    }
+    function makeSite(record, index) {
+        var status = live ? -1 : statusIndex[record.status];
+        var site = {record: record, index: index, status: status, shown: false, inView: !live,
+                    marker: null};
+        if (record.lat === null || record.lng === null) { return site; }
         var marker = L.marker([record.lat, record.lng], {
             icon: iconFor(Math.max(status, 0), record.countryLevel),
             riseOnHover: true
         });
         marker.bindTooltip(function () { return tooltipFor(site); }, {direction: "right"});
-        marker.bindPopup(record.popup, {maxWidth: 380, minWidth: 240, maxHeight: 320});
+        marker.bindPopup(live ? function () { return popupFor(site); } : record.popup,
+                         {maxWidth: 380, minWidth: 240, maxHeight: 320});
         marker.on("add", function () { labelIcon(site); });
         site.marker = marker;
         return site;
-    });
-    cluster.addLayers(sites.filter(function (site) { return site.shown; })
-        .map(function (site) { return site.marker; }));
-    map.addLayer(cluster);
+    }
+    var sites = [];
     var legendBox = null;
     var legend = L.control({position: "bottomleft"});
     legend.onAdd = function () {
@@ -633,26 +748,41 @@ var {{ this.get_name() }} = (function (map) {
     var empty = L.DomUtil.create("div", "sm-empty", map.getContainer());
     empty.setAttribute("role", "status");
     empty.textContent = payload.emptyMessage;
-    empty.hidden = sites.some(function (site) { return site.shown; });
-    sites.forEach(function (site) {
-        if (site.shown && site.record.id === payload.focus) {
-            // The site a reader asked for stands out of any cluster; its story is under the map.
-            cluster.zoomToShowLayer(site.marker);
-        }
-    });
-    if (!play) {
+    empty.hidden = true;
+    function focusOn(site) {
+        // The site a reader asked for stands out of any cluster; its story is under the map.
+        if (live) { map.setView([site.record.lat, site.record.lng], payload.focusZoom); }
+        cluster.zoomToShowLayer(site.marker);
+    }
+    if (!live) {
+        sites = payload.records.map(makeSite);
+        sites.forEach(function (site) {
+            site.shown = site.marker !== null && allowed(site.status);
+        });
+        cluster.addLayers(sites.filter(function (site) { return site.shown; })
+            .map(function (site) { return site.marker; }));
+        empty.hidden = sites.some(function (site) { return site.shown; });
+        sites.forEach(function (site) {
+            if (site.shown && site.record.id === payload.focus) { focusOn(site); }
+        });
         return cluster;
     }
 
-    // --- the play control: everything below runs in the browser, with no server round trip.
+    // --- a live map: views and the play control. Everything below runs in the browser; only
+    // a new view (another filter or sidebar date) comes from the server, as a few hundred bytes.
+    var currentDay = null;
     function updateLegend() {
         var counts = statuses.map(function () { return 0; });
-        var countryLevel = 0, shown = 0;
+        var countryLevel = 0, shown = 0, unplaced = 0;
         sites.forEach(function (site) {
-            if (!site.shown) { return; }
-            counts[site.status] += 1;
-            shown += 1;
-            if (site.record.countryLevel) { countryLevel += 1; }
+            if (site.shown) {
+                counts[site.status] += 1;
+                shown += 1;
+                if (site.record.countryLevel) { countryLevel += 1; }
+            } else if (!site.marker && site.inView) {
+                // Sites without coordinates are never drawn, but the legend counts them.
+                if (allowed(statusOn(site.record.h, currentDay))) { unplaced += 1; }
+            }
         });
         statuses.forEach(function (style, index) {
             var cell = legendBox.querySelector(
@@ -662,9 +792,6 @@ var {{ this.get_name() }} = (function (map) {
         var levelCell = legendBox.querySelector(
             'li[data-status="country-level"] .sm-legend-count');
         if (levelCell) { levelCell.textContent = String(countryLevel); }
-        var unplaced = play.unplaced.filter(function (history) {
-            return allowed(statusOn(history, currentDay));
-        }).length;
         var note = legendBox.querySelector(".sm-legend-note");
         if (!note && unplaced) {
             note = L.DomUtil.create("p", "sm-legend-note", legendBox.querySelector(".sm-legend"));
@@ -673,32 +800,27 @@ var {{ this.get_name() }} = (function (map) {
             note.textContent = play.texts.unplaced.replace("{count}", String(unplaced));
             note.hidden = !unplaced;
         }
-        empty.textContent = play.texts.emptyThen;
+        // Nothing the filters allow, on any date; or nothing on the day shown.
+        empty.textContent = anyInView ? play.texts.emptyThen : payload.emptyMessage;
         empty.hidden = shown > 0;
     }
     var openPopup = null;
     // An open popup shows what was known on the day shown: later events and the sources only
-    // they cite are hidden, and the status line follows the last change shown.
-    function syncPopup(refresh) {
+    // they cite are hidden, and of its status lines (one per change) the one of that day.
+    function syncPopup() {
         if (!openPopup || !openPopup.isOpen()) { return; }
-        if (refresh) { openPopup.setContent(openPopup.getContent()); }
         var root = openPopup.getElement();
-        var lastChange = null;
+        if (!root) { return; }
         root.querySelectorAll("[data-d]").forEach(function (item) {
             item.hidden = Number(item.getAttribute("data-d")) > currentDay;
-            if (!item.hidden && item.querySelector(".sm-to")) { lastChange = item; }
         });
-        var now = root.querySelector(".sm-now");
-        if (now && lastChange && currentDay !== startDay) {
-            var when = lastChange.querySelector(".sm-date");
-            now.replaceChildren(
-                lastChange.querySelector(".sm-to").cloneNode(true),
-                document.createTextNode(
-                    play.texts.since.replace("{date}", when ? when.textContent : ""))
-            );
-        }
+        var lines = root.querySelectorAll(".sm-now [data-from]"), current = null;
+        lines.forEach(function (line) {
+            if (Number(line.getAttribute("data-from")) <= currentDay) { current = line; }
+        });
+        lines.forEach(function (line) { line.hidden = line !== current; });
     }
-    map.on("popupopen", function (event) { openPopup = event.popup; syncPopup(false); });
+    map.on("popupopen", function (event) { openPopup = event.popup; syncPopup(); });
     map.on("popupclose", function (event) {
         if (openPopup === event.popup) { openPopup = null; }
     });
@@ -706,8 +828,9 @@ var {{ this.get_name() }} = (function (map) {
         currentDay = day;
         var add = [], remove = [];
         sites.forEach(function (site) {
+            if (!site.marker) { return; }
             var status = statusOn(site.record.h, day);
-            var visible = allowed(status);
+            var visible = site.inView && allowed(status);
             if (visible && status !== site.status) {
                 site.status = status;
                 site.marker.setIcon(iconFor(status, site.record.countryLevel));
@@ -721,13 +844,16 @@ var {{ this.get_name() }} = (function (map) {
         if (remove.length) { cluster.removeLayers(remove); }
         if (add.length) { cluster.addLayers(add); }
         updateLegend();
-        syncPopup(true);
+        syncPopup();
     }
-    var steps = play.steps, index = play.start, timer = null;
-    var button, slider, monthLabel, dayLabel;
+    var steps = [], index = 0, timer = null;
+    var box, button, slider, monthLabel, dayLabel;
     function render() {
+        box.hidden = !steps.length;
+        if (!steps.length) { return; }
         monthLabel.textContent = steps[index][1];
         dayLabel.textContent = steps[index][2];
+        slider.max = String(steps.length - 1);
         slider.value = String(index);
         slider.setAttribute("aria-valuetext", steps[index][2]);
     }
@@ -755,7 +881,7 @@ var {{ this.get_name() }} = (function (map) {
     }
     var control = L.control({position: "topright"});
     control.onAdd = function () {
-        var box = L.DomUtil.create("div", "sm-play");
+        box = L.DomUtil.create("div", "sm-play");
         box.setAttribute("role", "group");
         box.setAttribute("aria-label", play.texts.title);
         L.DomUtil.create("p", "sm-play-title", box).textContent = play.texts.title;
@@ -768,7 +894,6 @@ var {{ this.get_name() }} = (function (map) {
         slider = L.DomUtil.create("input", "sm-play-slider", row);
         slider.type = "range";
         slider.min = "0";
-        slider.max = String(steps.length - 1);
         slider.step = "1";
         slider.setAttribute("aria-label", play.texts.slider);
         L.DomEvent.disableClickPropagation(box);
@@ -785,7 +910,62 @@ var {{ this.get_name() }} = (function (map) {
     control.addTo(map);
     setPlaying(false);
     render();
-    updateLegend();
+
+    // The sites allowed by the filters that do not depend on the date: one bit per site, in
+    // the order of the records, base64.
+    var visibleBits = null, anyInView = false;
+    function fitToView() {
+        var points = [];
+        sites.forEach(function (site) {
+            if (site.marker && site.inView) { points.push([site.record.lat, site.record.lng]); }
+        });
+        if (points.length) {
+            map.fitBounds(points, {padding: payload.fitPadding, maxZoom: payload.fitMaxZoom});
+        } else {
+            map.setView(payload.worldCenter, payload.worldZoom);
+        }
+    }
+    var loaded = false, pendingView = null;
+    function applyView(view) {
+        if (!loaded) { pendingView = view; return; }
+        pause();
+        filter = view.filter;
+        var refit = view.visible !== visibleBits;
+        if (refit) {
+            visibleBits = view.visible;
+            var bits = atob(view.visible);
+            sites.forEach(function (site) {
+                site.inView = ((bits.charCodeAt(site.index >> 3) >> (site.index & 7)) & 1) === 1;
+            });
+            anyInView = sites.some(function (site) { return site.inView; });
+        }
+        steps = view.steps;
+        index = view.start;
+        showDay(steps.length ? steps[index][0] : view.day);
+        render();
+        var focused = view.focus === null ? null : sites[view.focus];
+        if (focused && focused.shown) {
+            focusOn(focused);
+        } else if (refit) {
+            fitToView();
+        }
+        // For tests and the bench: the view this map shows, once it shows it.
+        map.getContainer().setAttribute("data-sm-view", view.key);
+    }
+    // The server's views arrive through streamlit-folium's feature group (see view_layer);
+    // one may arrive before this map exists, or before its sites.
+    window.smApplyView = applyView;
+    if (window.smPendingView) { applyView(window.smPendingView); window.smPendingView = null; }
+    var records = live.records ? Promise.resolve(live.records) : fetchJson(live.dataUrl);
+    records.then(function (list) {
+        sites = list.map(makeSite);
+        loaded = true;
+        if (pendingView) { applyView(pendingView); pendingView = null; }
+    }).catch(function (error) {
+        console.error("stationmap: sites not loaded:", error);
+        empty.textContent = play.texts.notLoaded;
+        empty.hidden = false;
+    });
     return cluster;
 })({{ this._parent.get_name() }});
 {% endmacro %}
@@ -810,8 +990,12 @@ class _Verbatim(Element):
 class SiteLayer(JSCSSMixin):
     """Every site as a marker in one cluster group, from one embedded JSON payload.
 
-    Also draws the country outlines (when there are no tiles), the legend, a message over the
-    map when no site is shown and, given `play` (see `_play_payload`), the play control. Its
+    Also draws the country outlines (when there are no tiles), the legend and a message over
+    the map when no site is shown. Static (a briefing slide, the offline export): `records`
+    (`build_site_records`) are drawn as they are. Live (the map page): `live` says where the
+    sites and popups are, inline (`{"records": ..., "popups": ...}`, see `LiveLayer`) or as
+    URLs the browser fetches (`{"dataUrl": ..., "popupsUrl": ...}`), and `play` holds the play
+    control's words (`live_texts`); the sites are shown as views arrive (`view_layer`). Its
     script and style links come from `assets`.
     """
 
@@ -825,6 +1009,7 @@ class SiteLayer(JSCSSMixin):
         assets: map_assets.MapAssets,
         outlines: bool,
         empty_message: str = "",
+        live: Mapping | None = None,
         play: Mapping | None = None,
         texts: popups.Texts | None = None,
         focus: str | None = None,
@@ -838,6 +1023,8 @@ class SiteLayer(JSCSSMixin):
         self.css = MAP_CSS + popups.POPUP_CSS
         self.payload = {
             "records": list(records),
+            "live": live,
+            "play": play,
             "statuses": status_styles(texts),
             "cityNotReported": texts.city_not_reported,
             "legend": legend,
@@ -845,8 +1032,12 @@ class SiteLayer(JSCSSMixin):
             "outlinesUrl": assets.outlines_url if outlines else None,
             "outlinesAttribution": _("Country outlines: Natural Earth"),
             "emptyMessage": empty_message or _("No sites match these filters."),
-            "play": play,
             "focus": focus,
+            "focusZoom": FOCUS_ZOOM,
+            "fitPadding": list(FIT_PADDING_PX),
+            "fitMaxZoom": FIT_MAX_ZOOM,
+            "worldCenter": list(WORLD_CENTER),
+            "worldZoom": WORLD_ZOOM,
             "lang": i18n.html_lang(texts.language),
         }
         self.payload_json = script_safe_json(self.payload)
@@ -881,65 +1072,10 @@ def _bounds(records: Sequence[Mapping]) -> list[list[float]]:
     return [[min(lats), min(lngs)], [max(lats), max(lngs)]]
 
 
-def build_map(
-    sites: pd.DataFrame,
-    *,
-    events: pd.DataFrame,
-    sources: pd.DataFrame,
-    tiles: map_assets.TileChoice = map_assets.NO_TILES,
-    assets: map_assets.MapAssets | None = None,
-    as_of: date | None = None,
-    center: tuple[float, float] | None = None,
-    zoom: int | None = None,
-    records: Sequence[Mapping] | None = None,
-    play: Play | None = None,
-    focus: str | None = None,
-    compact_legend: bool = False,
-) -> folium.Map:
-    """The map of `sites` (rows of the site view): one marker layer, legend, background.
-
-    - `tiles`: `assets.NO_TILES` draws Natural Earth outlines from the app's own host; any
-      other choice adds that tile layer with its attribution.
-    - `assets`: where scripts come from (default: `assets.detect_assets()`).
-    - `as_of`: the date of the picture: `sites` are the site view for it (default: today).
-    - `center` / `zoom`: a fixed view (the briefing sets one per slide); otherwise the map fits
-      the sites, or shows the world when there are none.
-    - `records`: `build_site_records(sites, ...)` computed earlier (e.g. cached), to skip that.
-    - `play`: adds the play control, which steps through the months in the browser. `sites`
-      are then every site it may show (`sites_in_play`), whatever their status on `as_of`;
-      those not reported then, or outside `play.statuses`, start hidden, and the map fits all
-      of them, so the view holds still while the months play.
-    - `focus`: the id of a site to centre on, at FOCUS_ZOOM, out of any cluster (if it is
-      drawn and shown on `as_of`).
-    - `compact_legend`: the legend lists only the statuses on the map (a briefing slide's).
-    """
-    assets = assets or map_assets.detect_assets()
-    map_assets.install(assets)
-    texts = popups.current_texts()
-    if records is None:
-        histories = play.histories if play else None
-        records = build_site_records(
-            sites, events=events, sources=sources, as_of=as_of, texts=texts, histories=histories
-        )
-    records = list(records)
-    statuses = play.statuses if play else ()
-    shown = [record for record in records if is_shown(record, statuses)]
-    focused = next((record for record in shown if record["id"] == focus), None)
-    if focused is not None and center is None:
-        center, zoom = (focused["lat"], focused["lng"]), FOCUS_ZOOM
-
-    fixed_view = center is not None or zoom is not None
-    if center is None:
-        center = WORLD_CENTER
-        if records and fixed_view:
-            (south, west), (north, east) = _bounds(records)
-            center = ((south + north) / 2, (west + east) / 2)
+def _base_map(center: Sequence[float], zoom: int, tiles: map_assets.TileChoice) -> folium.Map:
+    """An empty map with the app's zoom limits and, if chosen, a tile layer."""
     m = folium.Map(
-        location=list(center),
-        zoom_start=zoom if zoom is not None else WORLD_ZOOM,
-        tiles=None,
-        control_scale=True,
-        min_zoom=MIN_ZOOM,
+        location=list(center), zoom_start=zoom, tiles=None, control_scale=True, min_zoom=MIN_ZOOM
     )
     m.options["maxZoom"] = MAX_ZOOM
     m.options["minZoom"] = MIN_ZOOM
@@ -953,12 +1089,60 @@ def build_map(
             max_native_zoom=min(tiles.max_zoom, MAX_ZOOM),
             subdomains=tiles.subdomains,
         ).add_to(m)
+    return m
 
-    counts = status_counts(shown)
-    country_level = sum(1 for record in shown if record["countryLevel"])
+
+def build_map(
+    sites: pd.DataFrame,
+    *,
+    events: pd.DataFrame,
+    sources: pd.DataFrame,
+    tiles: map_assets.TileChoice = map_assets.NO_TILES,
+    assets: map_assets.MapAssets | None = None,
+    as_of: date | None = None,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    records: Sequence[Mapping] | None = None,
+    focus: str | None = None,
+    compact_legend: bool = False,
+) -> folium.Map:
+    """A static map of `sites` (rows of the site view): one marker layer, legend, background.
+
+    For a briefing slide and the offline export; the map page draws `build_live_map`.
+
+    - `tiles`: `assets.NO_TILES` draws Natural Earth outlines from the app's own host; any
+      other choice adds that tile layer with its attribution.
+    - `assets`: where scripts come from (default: `assets.detect_assets()`).
+    - `as_of`: the date of the picture: `sites` are the site view for it (default: today).
+    - `center` / `zoom`: a fixed view (the briefing sets one per slide); otherwise the map fits
+      the sites, or shows the world when there are none.
+    - `records`: `build_site_records(sites, ...)` computed earlier (e.g. cached), to skip that.
+    - `focus`: the id of a site to centre on, at FOCUS_ZOOM, out of any cluster (if drawn).
+    - `compact_legend`: the legend lists only the statuses on the map (a briefing slide's).
+    """
+    assets = assets or map_assets.detect_assets()
+    map_assets.install(assets)
+    texts = popups.current_texts()
+    if records is None:
+        records = build_site_records(
+            sites, events=events, sources=sources, as_of=as_of, texts=texts
+        )
+    records = list(records)
+    focused = next((record for record in records if record["id"] == focus), None)
+    if focused is not None and center is None:
+        center, zoom = (focused["lat"], focused["lng"]), FOCUS_ZOOM
+
+    fixed_view = center is not None or zoom is not None
+    if center is None:
+        center = WORLD_CENTER
+        if records and fixed_view:
+            (south, west), (north, east) = _bounds(records)
+            center = ((south + north) / 2, (west + east) / 2)
+    m = _base_map(center, zoom if zoom is not None else WORLD_ZOOM, tiles)
+
+    counts = status_counts(records)
+    country_level = sum(1 for record in records if record["countryLevel"])
     on_date = sites[sites["reported"].astype(bool)] if "reported" in sites else sites
-    if statuses:
-        on_date = on_date[on_date["status"].isin(statuses)]
     unplaced = int(
         (on_date["latitude"].isna() | on_date["longitude"].isna()).sum() if len(on_date) else 0
     )
@@ -969,7 +1153,6 @@ def build_map(
         ),
         assets=assets,
         outlines=not tiles.has_tiles,
-        play=_play_payload(play, sites, records, as_of, texts) if play else None,
         texts=texts,
         focus=focused["id"] if focused is not None else None,
     ).add_to(m)
@@ -977,3 +1160,64 @@ def build_map(
     if records and not fixed_view:
         m.fit_bounds(_bounds(records), padding=FIT_PADDING_PX, max_zoom=FIT_MAX_ZOOM)
     return m
+
+
+def build_live_map(
+    source: Mapping,
+    *,
+    tiles: map_assets.TileChoice = map_assets.NO_TILES,
+    assets: map_assets.MapAssets | None = None,
+) -> folium.Map:
+    """The map page's live map: its sites from `source`, shown as views arrive.
+
+    `source` is `SiteLayer`'s `live`: the `LiveLayer`'s records and popups inline, or the URLs
+    they were published at. Nothing here depends on the filters or the date, so the map's
+    script stays the same from rerun to rerun and streamlit-folium keeps the map it has; each
+    rerun passes its view as `view_layer(live_view(...))`.
+    """
+    assets = assets or map_assets.detect_assets()
+    map_assets.install(assets)
+    texts = popups.current_texts()
+    m = _base_map(WORLD_CENTER, WORLD_ZOOM, tiles)
+    SiteLayer(
+        [],
+        # Every status, each counted in the browser for the view and day shown.
+        legend=popups.legend_html(dict.fromkeys(schema.STATUSES, 0), country_level=0),
+        assets=assets,
+        outlines=not tiles.has_tiles,
+        live=source,
+        play=live_texts(texts),
+        texts=texts,
+    ).add_to(m)
+    return m
+
+
+_VIEW_TEMPLATE = """
+{% macro script(this, kwargs) %}
+(function (view) {
+    if (window.smApplyView) { window.smApplyView(view); } else { window.smPendingView = view; }
+})({{ this.view_json }});
+{% endmacro %}
+"""
+
+
+class _ViewScript(MacroElement):
+    """Hands a view (`live_view`) to the live map in the same document."""
+
+    _template = Template(_VIEW_TEMPLATE)
+
+    def __init__(self, view: Mapping):
+        super().__init__()
+        self._name = "SiteView"
+        self.view_json = script_safe_json(view)
+
+
+def view_layer(view: Mapping) -> folium.FeatureGroup:
+    """A view for a live map, as streamlit-folium's `feature_group_to_add`.
+
+    streamlit-folium runs a changed feature group's script in the map it already has, instead
+    of drawing a new map; this group draws nothing and only passes the view on.
+    """
+    group = folium.FeatureGroup(name="view", control=False)
+    group.add_child(_ViewScript(view))
+    return group

@@ -451,21 +451,56 @@ def country_name(site: Mapping, texts: Texts | None = None) -> str:
     return i18n.country_label(iso2, name, texts.language) if iso2 else name
 
 
+# The day number of the status line a site has before its first report: before any real day.
+BEFORE_FIRST_REPORT = -(10**6)
+
+
+def status_lines_html(
+    site: Mapping,
+    history: Sequence,
+    events_by_id: Mapping[str, Mapping],
+    day_of: Callable[[date], int],
+    texts: Texts | None = None,
+) -> str:
+    """The site's status line on every day at once: one line per status change, for the map.
+
+    Each line carries `data-from`, the day number it holds from; the map shows the one of the
+    day it shows and hides the others. Without a script, the latest line shows. A line reads
+    as `status_line_html` would on that day; the first says the site was not reported yet.
+    """
+    texts = texts or current_texts()
+    lines = [(BEFORE_FIRST_REPORT, status_line_html({**site, "status": None}, events_by_id, texts))]
+    for change in history:
+        then = {
+            **site,
+            "status": change.status,
+            "status_since": change.date,
+            "status_event_id": change.event_id,
+        }
+        lines.append((day_of(change.date.start), status_line_html(then, events_by_id, texts)))
+    latest = len(lines) - 1
+    return "".join(
+        f'<span data-from="{int(day)}"{"" if number == latest else " hidden"}>{line}</span>'
+        for number, (day, line) in enumerate(lines)
+    )
+
+
 def facts_html(
     site: Mapping,
     events_by_id: Mapping[str, Mapping],
     texts: Texts | None = None,
     *,
-    status_class: str = "",
+    status_html: str | None = None,
 ) -> str:
     """The site's place, precision, bureau and status as a definition list.
 
-    `status_class` wraps the status in a span of that class (the play control rewrites it).
+    `status_html` replaces the site's status line (the map's popups give every day's, see
+    `status_lines_html`), in a span of class `sm-now`.
     """
     texts = texts or current_texts()
     status = status_line_html(site, events_by_id, texts)
-    if status_class:
-        status = f'<span class="{esc(status_class)}">{status}</span>'
+    if status_html is not None:
+        status = f'<span class="sm-now">{status_html}</span>'
     not_reported = esc(texts.not_reported)
     city = esc(site.get("city")) or (
         esc(texts.city_not_reported) if is_country_level(site) else not_reported
@@ -506,10 +541,13 @@ def popup_html(
     changes = {change.event_id: change.status for change in history or ()}
     source_days = _source_days(site, events, sources, day_of) if day_of is not None else None
     heading = texts.events_and_changes if history else texts.events
+    status_lines = None
+    if day_of is not None and history is not None:
+        status_lines = status_lines_html(site, history, events_by_id, day_of, texts)
     return (
         '<div class="sm-popup">'
         f'<h4 class="sm-name">{esc(site.get("name"))}</h4>'
-        f"{facts_html(site, events_by_id, texts, status_class='sm-now' if day_of else '')}"
+        f"{facts_html(site, events_by_id, texts, status_html=status_lines)}"
         f'<h5 class="sm-heading">{esc(heading)}</h5>'
         f"{event_list_html(events, sources, texts, changes=changes, day_of=day_of)}"
         f'<h5 class="sm-heading">{esc(texts.sources)}</h5>'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
@@ -10,11 +11,12 @@ from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
+import streamlit_folium
 
 from stationmap import assets, mapbuilder, palette, schema
 from stationmap.filters import FilterState, apply_filters
 from stationmap.loader import build_dataset
-from stationmap.status import status_histories, statuses_on
+from stationmap.status import status_histories
 from stationmap.views import build_site_view
 from tests.conftest import TEST_TODAY, small_files, small_rows
 
@@ -235,7 +237,7 @@ def test_the_map_fits_the_sites_shown(shipped_dataset):
 def test_a_centre_and_zoom_override_the_fit(shipped_dataset):
     site_map = build(shipped_dataset, center=(48.0, 10.0), zoom=5)
     html = render(site_map)
-    assert ".fitBounds(" not in html
+    assert "FitBounds" not in [type(child).__name__ for child in site_map._children.values()]
     assert site_map.location == [48.0, 10.0]
     assert '"zoom": 5' in html
 
@@ -439,130 +441,144 @@ def test_a_custom_template_shows_its_attribution_as_text(shipped_dataset):
     assert "<b>Example" not in html
 
 
-# --- playing through time ----------------------------------------------------------------------
+# --- the live map: sites once, then views -------------------------------------------------------
 
 UK = FilterState(countries=("GB",))
+FIRST_REPORT = date(2022, 9, 12)
 
 
-def playing_map(dataset, state: FilterState | None = None, as_of: date | None = None, **options):
-    """The map page's map: every site the filters allow on some date, with the play control."""
-    state = state or FilterState()
-    view = build_site_view(dataset, on=as_of or TEST_TODAY)
-    return mapbuilder.build_map(
-        mapbuilder.sites_in_play(view, state),
+def live_layer(dataset, **options) -> mapbuilder.LiveLayer:
+    return mapbuilder.build_live_layer(
+        build_site_view(dataset, on=TEST_TODAY),
         events=dataset.events,
         sources=dataset.sources,
-        assets=assets.LOCAL_ASSETS,
-        as_of=as_of,
-        play=mapbuilder.Play(
-            histories=status_histories(dataset),
-            first=date(2022, 9, 12),
-            last=TEST_TODAY,
-            statuses=state.statuses,
-        ),
+        histories=status_histories(dataset),
         **options,
     )
 
 
+@pytest.fixture(scope="module")
+def shipped_layer(shipped_dataset) -> mapbuilder.LiveLayer:
+    return live_layer(shipped_dataset)
+
+
+def view_of(dataset, layer, state: FilterState | None = None, **options) -> dict:
+    """The map page's view for these filters: what one rerun sends the live map."""
+    state = state or FilterState()
+    view = build_site_view(dataset, on=state.as_of or TEST_TODAY)
+    return mapbuilder.live_view(
+        layer,
+        mapbuilder.sites_in_play(view, state).index,
+        as_of=state.as_of,
+        statuses=state.statuses,
+        first=options.pop("first", FIRST_REPORT),
+        last=TEST_TODAY,
+        **options,
+    )
+
+
+def visible_ids(layer: mapbuilder.LiveLayer, view: dict) -> list[str]:
+    """What the browser decodes from a view's `visible` bits: the ids of the sites in view."""
+    bits = base64.b64decode(view["visible"])
+    return [
+        site_id
+        for index, site_id in enumerate(layer.site_ids)
+        if bits[index >> 3] >> (index & 7) & 1
+    ]
+
+
 def status_index_on(pairs: list[list[int]], on: date) -> int:
-    """What the control's `statusOn` computes: the last pair on or before a day, or -1."""
+    """What the map's `statusOn` computes: the last pair on or before a day, or -1."""
     day = mapbuilder.day_number(on)
     found = [status for first, status in pairs if first <= day]
     return found[-1] if found else -1
 
 
-def test_each_record_carries_its_status_history_as_day_and_status_pairs(shipped_dataset):
-    records = payload_of(render(playing_map(shipped_dataset)))["records"]
+def shown_on(layer: mapbuilder.LiveLayer, view: dict, on: date) -> list[str]:
+    """What the map's `showDay` shows: placed sites in view whose status on `on` is allowed."""
+    shown = []
+    for site_id, record in zip(layer.site_ids, layer.records, strict=True):
+        status = status_index_on(record["h"], on)
+        allowed = status >= 0 and (not view["filter"] or status in view["filter"])
+        if record["lat"] is not None and site_id in visible_ids(layer, view) and allowed:
+            shown.append(site_id)
+    return shown
+
+
+def test_the_live_layer_holds_every_site_once_with_its_status_history(
+    shipped_dataset, shipped_layer
+):
     histories = status_histories(shipped_dataset)
-    assert {record["id"] for record in records} == set(histories)
-    for record in records:
-        history = histories[record["id"]]
+    assert list(shipped_layer.site_ids) == list(shipped_dataset.sites.index)
+    assert [record["id"] for record in shipped_layer.records] == list(shipped_layer.site_ids)
+    for record in shipped_layer.records:
         assert record["h"] == [
             [(change.date.start - mapbuilder.DAY_ZERO).days, schema.STATUSES.index(change.status)]
-            for change in history
+            for change in histories[record["id"]]
         ]
-    glasgow = next(record for record in records if record["id"] == "uk-glasgow")
+    glasgow = next(record for record in shipped_layer.records if record["id"] == "uk-glasgow")
     # Reported 12 Sep 2022, under investigation from October 2022 (a month: its first day),
     # confirmed by the minister on 1 Nov 2022, no evidence found on 6 June 2023.
     assert glasgow["h"] == [[985, 0], [1004, 1], [1035, 1], [1252, 2]]
     assert mapbuilder.day_number(date(2023, 6, 6)) == 1252
+    # Nothing in a record depends on the date or the language: the browser keeps them.
+    assert set(glasgow) == {"id", "lat", "lng", "name", "countryLevel", "h"}
 
 
 @pytest.mark.parametrize(
-    ("site_id", "on"),
+    "on",
     [
-        (site_id, on)
-        for site_id in ("uk-croydon", "uk-hendon", "uk-glasgow", "uk-belfast")
-        for on in (
-            date(2022, 9, 11),
-            date(2022, 9, 12),
-            date(2022, 10, 1),
-            date(2023, 3, 31),
-            date(2023, 4, 1),
-            date(2023, 5, 31),
-            date(2023, 6, 5),
-            date(2023, 6, 6),
-            date(2023, 6, 7),
-            TEST_TODAY,
-        )
+        date(2022, 9, 11),
+        date(2022, 9, 12),
+        date(2022, 10, 1),
+        date(2023, 3, 31),
+        date(2023, 4, 1),
+        date(2023, 6, 5),
+        date(2023, 6, 6),
+        date(2023, 6, 7),
+        TEST_TODAY,
     ],
 )
-def test_the_play_data_give_the_status_the_site_view_gives_on_any_day(shipped_dataset, site_id, on):
-    records = mapbuilder.build_site_records(
-        build_site_view(shipped_dataset, on=on).loc[[site_id]],
-        events=shipped_dataset.events,
-        sources=shipped_dataset.sources,
-        as_of=on,
-        histories=status_histories(shipped_dataset),
-    )
-    (record,) = records
-    expected = statuses_on(shipped_dataset, on).loc[site_id, "status"]
-    index = status_index_on(record["h"], on)
-    if pd.isna(expected):
-        assert index == -1
-        assert record["status"] is None
-    else:
-        assert schema.STATUSES[index] == expected == record["status"]
+def test_the_map_shows_on_any_day_what_the_filtered_site_view_gives(
+    shipped_dataset, shipped_layer, on
+):
+    for state in (
+        FilterState(as_of=on),
+        FilterState(as_of=on, statuses=("no_evidence_found", "reported_closed")),
+        FilterState(as_of=on, countries=("GB", "NL"), statuses=("alleged",)),
+        FilterState(as_of=on, text="Glasgow"),
+    ):
+        view = view_of(shipped_dataset, shipped_layer, state)
+        expected = mapbuilder.placed_sites(
+            apply_filters(build_site_view(shipped_dataset, on=on), state)
+        )
+        assert sorted(shown_on(shipped_layer, view, on)) == sorted(expected.index), state
 
 
-def test_the_per_site_play_data_stay_a_few_dozen_bytes(shipped_dataset):
-    records = payload_of(render(playing_map(shipped_dataset)))["records"]
-    sizes = [len(mapbuilder.script_safe_json(record["h"])) + len(',"h":') for record in records]
-    assert sum(sizes) / len(sizes) < 40
-    assert max(sizes) < 60
+def test_a_view_stays_a_few_hundred_bytes_at_any_size(shipped_dataset, shipped_layer):
+    view = view_of(shipped_dataset, shipped_layer, UK)
+    steps = len(mapbuilder.script_safe_json(view["steps"]))
+    # One bit per site: 80 sites are 14 characters of base64, 10,000 would be 1,336.
+    assert len(view["visible"]) == 4 * math.ceil(math.ceil(len(shipped_layer.records) / 8) / 3)
+    assert len(mapbuilder.script_safe_json(view)) - steps < 250
+    assert sorted(visible_ids(shipped_layer, view)) == [
+        "uk-belfast",
+        "uk-croydon",
+        "uk-glasgow",
+        "uk-hendon",
+    ]
 
 
-def test_sites_not_yet_reported_start_hidden_and_are_left_out_of_the_counts(shipped_dataset):
-    as_of = date(2022, 10, 1)
-    html = render(playing_map(shipped_dataset, UK, as_of=as_of))
-    payload = payload_of(html)
-    records = {record["id"]: record for record in payload["records"]}
-    # Belfast is first named in April 2023: drawn (the control shows it from then on), but
-    # with no status on the date shown, and not counted.
-    assert set(records) == {"uk-croydon", "uk-hendon", "uk-glasgow", "uk-belfast"}
-    assert records["uk-belfast"]["status"] is None
-    assert status_index_on(records["uk-belfast"]["h"], as_of) == -1
-    assert records["uk-glasgow"]["status"] == "under_investigation"
-    legend = payload["legend"]
-    assert re.search(r'data-status="alleged">.*?<span class="sm-legend-count">2</span>', legend)
-    assert re.search(
-        r'data-status="under_investigation">.*?<span class="sm-legend-count">1</span>', legend
-    )
-    # The browser starts hidden what was not reported on the date: the same test, on `h`.
-    assert "shown: allowed(status)" in html
-
-
-def test_the_status_filter_is_applied_by_the_control_month_by_month(shipped_dataset):
-    state = FilterState(statuses=("no_evidence_found",), countries=("GB",))
-    as_of = date(2023, 6, 5)
-    payload = payload_of(render(playing_map(shipped_dataset, state, as_of=as_of)))
-    records = {record["id"]: record for record in payload["records"]}
-    # Glasgow (under investigation until 6 June 2023) is in the map, to appear on that day.
-    assert "uk-glasgow" in records
-    assert payload["play"]["filter"] == [schema.STATUSES.index("no_evidence_found")]
-    shown = [r for r in records.values() if mapbuilder.is_shown(r, state.statuses)]
-    view = build_site_view(shipped_dataset, on=as_of)
-    assert sorted(r["id"] for r in shown) == sorted(apply_filters(view, state).index)
+def test_the_view_names_itself_and_changes_with_filters_and_date(shipped_dataset, shipped_layer):
+    today = view_of(shipped_dataset, shipped_layer)
+    again = view_of(shipped_dataset, shipped_layer)
+    closed = view_of(shipped_dataset, shipped_layer, FilterState(statuses=("reported_closed",)))
+    then = view_of(shipped_dataset, shipped_layer, FilterState(as_of=date(2023, 1, 1)))
+    assert today == again
+    assert len({today["key"], closed["key"], then["key"]}) == 3
+    # Only the filters that do not depend on the date change the sites in view (and refit).
+    assert today["visible"] == closed["visible"] == then["visible"]
+    assert closed["filter"] == [schema.STATUSES.index("reported_closed")]
 
 
 def test_sites_in_play_keep_the_filters_that_do_not_depend_on_the_date(shipped_dataset):
@@ -588,79 +604,121 @@ def test_the_steps_run_month_by_month_from_the_first_report_and_include_the_as_o
     assert mapbuilder.play_steps(date(2022, 9, 12), date(2022, 9, 20)) == [date(2022, 9, 20)]
 
 
-def test_the_control_starts_at_the_as_of_date_with_every_month_labelled(shipped_dataset):
-    play = payload_of(render(playing_map(shipped_dataset, UK, as_of=date(2023, 6, 5))))["play"]
-    day, month, caption = play["steps"][play["start"]]
-    assert day == mapbuilder.day_number(date(2023, 6, 5))
+def test_the_control_starts_at_the_as_of_date_with_every_month_labelled(
+    shipped_dataset, shipped_layer
+):
+    view = view_of(shipped_dataset, shipped_layer, FilterState(as_of=date(2023, 6, 5)))
+    day, month, caption = view["steps"][view["start"]]
+    assert day == view["day"] == mapbuilder.day_number(date(2023, 6, 5))
     assert (month, caption) == ("June 2023", "Statuses on 5 June 2023")
-    assert play["steps"][0][1:] == ["September 2022", "Statuses on 30 September 2022"]
-    assert play["steps"][-1][1:] == ["November 2026", "Statuses on 27 November 2026"]
-    assert play["stepMs"] == mapbuilder.PLAY_STEP_MS
+    assert view["steps"][0][1:] == ["September 2022", "Statuses on 30 September 2022"]
+    assert view["steps"][-1][1:] == ["November 2026", "Statuses on 27 November 2026"]
     # Without an as-of date the control starts at today, the last step.
-    today = payload_of(render(playing_map(shipped_dataset, UK)))["play"]
+    today = view_of(shipped_dataset, shipped_layer)
     assert today["start"] == len(today["steps"]) - 1
+    assert today["day"] == mapbuilder.day_number(TEST_TODAY)
+    # With no report at all there is nothing to step through: the control hides.
+    assert view_of(shipped_dataset, shipped_layer, first=None)["steps"] == []
 
 
-def test_the_play_control_is_drawn_in_the_map_and_redraws_there(shipped_dataset):
-    html = render(playing_map(shipped_dataset, UK))
+def live_html(dataset, layer, **options) -> str:
+    source = {"records": layer.records, "popups": layer.popups}
+    return render(mapbuilder.build_live_map(source, assets=assets.LOCAL_ASSETS, **options))
+
+
+def test_the_live_map_is_the_same_whatever_the_filters(shipped_dataset, shipped_layer):
+    html = live_html(shipped_dataset, shipped_layer)
+    payload = payload_of(html)
+    assert payload["live"]["records"] == shipped_layer.records
+    assert payload["records"] == []
+    assert payload["play"]["stepMs"] == mapbuilder.PLAY_STEP_MS
     for piece in (
         'L.control({position: "topright"})',
         '"sm-play-slider"',
-        'slider.type = "range"',
         "function showDay(day)",
         "cluster.removeLayers(remove)",
         "cluster.addLayers(add)",
         "site.marker.setIcon(",
         "function updateLegend()",
-        "setInterval(",
+        "function applyView(view)",
+        "window.smApplyView = applyView;",
     ):
         assert piece in html, piece
-    # Without a Play, the map has no control (the offline export, the briefing).
-    plain = render(build(shipped_dataset))
-    assert payload_of(plain)["play"] is None
-    assert payload_of(html)["play"] is not None
+    # Built twice, the script is the same to streamlit-folium, so it keeps the map it has.
+    source = {"records": shipped_layer.records, "popups": shipped_layer.popups}
+    scripts = [
+        streamlit_folium.generate_js_hash(
+            streamlit_folium._get_map_string(
+                mapbuilder.build_live_map(source, assets=assets.LOCAL_ASSETS)
+            ),
+            "map",
+        )
+        for _ in range(2)
+    ]
+    assert scripts[0] == scripts[1]
+    # The legend lists every status; the browser counts them for the view shown.
+    assert payload["legend"].count("data-status=") == len(schema.STATUSES) + 1
 
 
-def test_popups_in_a_playing_map_mark_each_day_and_each_status_change(shipped_dataset):
-    records = payload_of(render(playing_map(shipped_dataset, UK)))["records"]
-    glasgow = next(record for record in records if record["id"] == "uk-glasgow")["popup"]
-    events = glasgow.split('<ol class="sm-events">', 1)[1].split("</ol>", 1)[0]
+def test_published_sites_are_fetched_not_embedded(shipped_dataset, shipped_layer):
+    source = {"dataUrl": "/app/static/cache/sites-1.json", "popupsUrl": "/app/static/cache/p.json"}
+    html = render(mapbuilder.build_live_map(source, assets=assets.LOCAL_ASSETS))
+    assert payload_of(html)["live"] == source
+    assert "uk-glasgow" not in html
+    assert len(html) < 60_000
+
+
+def test_a_view_is_handed_to_the_map_as_a_feature_group(shipped_dataset, shipped_layer):
+    view = view_of(shipped_dataset, shipped_layer, UK)
+    group = mapbuilder.view_layer(view)
+    site_map = mapbuilder.build_live_map({"records": [], "popups": []}, assets=assets.LOCAL_ASSETS)
+    group.add_to(site_map)
+    html = render(site_map)
+    (line,) = re.findall(r"^\}\)\((\{.*\})\);$", html, re.MULTILINE)
+    assert json.loads(line) == view
+    assert "window.smApplyView(view)" in html
+
+
+def test_popups_in_a_live_map_mark_each_day_and_each_status_change(shipped_layer):
+    popup = shipped_layer.popups[list(shipped_layer.site_ids).index("uk-glasgow")]
+    events = popup.split('<ol class="sm-events">', 1)[1].split("</ol>", 1)[0]
     days = [int(day) for day in re.findall(r'<li data-d="(-?\d+)">', events)]
     assert days and days == sorted(days)
-    assert days[0] == mapbuilder.day_number(date(2022, 9, 12))
+    assert days[0] == mapbuilder.day_number(FIRST_REPORT)
     changes = re.findall(r'<span class="sm-to sm-to-([a-z_]+)">', events)
     assert changes == ["alleged", "under_investigation", "under_investigation", "no_evidence_found"]
-    assert '<span class="sm-now">' in glasgow
+    # One status line per change, plus one for before the first report.
+    now = popup.split('<span class="sm-now">', 1)[1]
+    assert now.count("<span data-from=") == len(changes) + 1
     # Each source carries the day it is first cited from, so the control hides later ones.
-    listed = glasgow.split('<ul class="sm-sources">', 1)[1]
+    listed = popup.split('<ul class="sm-sources">', 1)[1]
     assert re.findall(r'<li data-d="(-?\d+)">', listed)
 
 
-def test_sites_without_coordinates_are_counted_by_date_in_the_legend(small_dataset):
+def test_sites_without_coordinates_are_in_the_layer_for_the_legend(small_dataset):
     view = build_site_view(small_dataset, on=TEST_TODAY)
     view.loc["uk-glasgow", ["latitude", "longitude"]] = float("nan")
-    site_map = mapbuilder.build_map(
+    layer = mapbuilder.build_live_layer(
         view,
         events=small_dataset.events,
         sources=small_dataset.sources,
-        assets=assets.LOCAL_ASSETS,
-        play=mapbuilder.Play(
-            histories=status_histories(small_dataset), first=date(2022, 9, 1), last=TEST_TODAY
-        ),
+        histories=status_histories(small_dataset),
     )
-    payload = payload_of(render(site_map))
-    assert [record["id"] for record in payload["records"]] == ["uk-croydon", "fr-unspecified"]
-    assert payload["play"]["unplaced"] == [
-        mapbuilder.history_pairs(status_histories(small_dataset)["uk-glasgow"])
-    ]
-    assert "Not on the map (no coordinates): 1" in payload["legend"]
+    glasgow = list(layer.site_ids).index("uk-glasgow")
+    assert layer.records[glasgow]["lat"] is None and layer.records[glasgow]["lng"] is None
+    assert layer.popups[glasgow] is None
+    assert layer.records[glasgow]["h"] == mapbuilder.history_pairs(
+        status_histories(small_dataset)["uk-glasgow"]
+    )
+    assert [record["id"] for record in layer.placed] == ["uk-croydon", "fr-unspecified"]
 
 
-def test_hostile_strings_stay_escaped_in_a_playing_map(hostile_dataset):
+def test_hostile_strings_stay_escaped_in_a_live_map(hostile_dataset):
     events = hostile_dataset.events
     events.at["E2", "actor"] = HOSTILE_NAMES[3]
     events.at["E3", "summary"] = HOSTILE_NAMES[4]
-    html = render(playing_map(hostile_dataset))
+    layer = live_layer(hostile_dataset)
+    html = live_html(hostile_dataset, layer)
     for name in HOSTILE_NAMES:
         assert name not in html
     for fragment in ("<img", "<script>alert", "`", "${alert", "{{ 7", "{%", "\u2028"):
@@ -668,20 +726,16 @@ def test_hostile_strings_stay_escaped_in_a_playing_map(hostile_dataset):
     parser = Scripts()
     parser.feed(html)
     assert html.lower().count("</script") == len(parser.scripts)
-    payload = payload_of(html)
-    popups_html = " ".join(record["popup"] for record in payload["records"])
+    popups_html = " ".join(popup for popup in layer.popups if popup)
     assert "&#123;&#123; 7 * 7 &#125;&#125;" in popups_html
     for href in re.findall(r'href="([^"]*)"', popups_html):
         assert href.startswith(("https://", "http://")), href
+    # Names go to the browser as plain text, which it sets as text, never as HTML.
+    assert {record["name"] for record in layer.records} >= set(HOSTILE_NAMES[:3])
 
 
-def test_a_focused_site_is_centred_at_city_zoom(shipped_dataset):
-    site_map = playing_map(shipped_dataset, focus="uk-glasgow")
-    payload = payload_of(render(site_map))
-    glasgow = next(record for record in payload["records"] if record["id"] == "uk-glasgow")
-    assert site_map.location == [glasgow["lat"], glasgow["lng"]]
-    assert payload["focus"] == "uk-glasgow"
-    assert "FitBounds" not in [type(c).__name__ for c in site_map._children.values()]
+def test_a_focused_site_is_named_by_its_index_if_it_has_a_marker(shipped_dataset, shipped_layer):
+    view = view_of(shipped_dataset, shipped_layer, focus="uk-glasgow")
+    assert shipped_layer.records[view["focus"]]["id"] == "uk-glasgow"
     # An id that is not on the map changes nothing.
-    other = playing_map(shipped_dataset, focus="no-such-site")
-    assert payload_of(render(other))["focus"] is None
+    assert view_of(shipped_dataset, shipped_layer, focus="no-such-site")["focus"] is None

@@ -142,12 +142,18 @@ def test_the_page_loads_no_resource_but_data_urls(europe_closed_map):
 def test_fetch_only_ever_reads_the_inlined_outlines(europe_closed_map):
     page, _ = europe_closed_map
     own = "\n".join(resources_of(without_libraries(page)).scripts)
-    # Our own code calls fetch once, for the country outlines, which are a data: URL, and loads
-    # nothing any other way. (The libraries fetch only when code asks them to.)
-    assert [line.strip() for line in own.splitlines() if "fetch(" in line] == [
-        "fetch(payload.outlinesUrl)"
+    # Our own code calls fetch for the country outlines, which are a data: URL, and (in a live
+    # map only, which this is not) for the sites and popups; it loads nothing any other way.
+    # (The libraries fetch only when code asks them to.)
+    assert [line.strip() for line in own.splitlines() if "fetch" in line and "(" in line] == [
+        "fetch(payload.outlinesUrl)",
+        "function fetchJson(url) {",
+        "return fetch(url).then(function (response) {",
+        "popupsLoading = fetchJson(live.popupsUrl).then(function (list) {",
+        "var records = live.records ? Promise.resolve(live.records) : fetchJson(live.dataUrl);",
     ]
     assert payload_of(page)["outlinesUrl"].startswith("data:application/json;base64,")
+    assert payload_of(page)["live"] is None
     assert OTHER_LOADERS.findall(own) == []
 
 

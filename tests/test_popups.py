@@ -312,14 +312,24 @@ def test_a_popup_given_the_history_marks_the_status_each_event_set(shipped_datas
         assert palette.STATUS_COLORS[status] in popups.POPUP_CSS
 
 
-def test_a_popup_for_the_play_control_marks_the_day_of_each_dated_item(croydon):
+def test_a_popup_for_the_play_control_marks_the_day_of_each_dated_item(croydon, shipped_dataset):
     site, events, sources = croydon
 
     def day_of(day: date) -> int:
         return (day - date(2020, 1, 1)).days
 
-    html = popups.popup_html(site, events, sources, day_of=day_of)
-    assert '<span class="sm-now">' in html
+    history = status_histories(shipped_dataset)["uk-croydon"]
+    html = popups.popup_html(site, events, sources, history=history, day_of=day_of)
+    # One status line per day a status began, and one for before the first report; the latest
+    # shows without a script.
+    now = html.split('<span class="sm-now">', 1)[1]
+    starts = [int(day) for day in re.findall(r'<span data-from="(-?\d+)"', now)]
+    assert starts == [popups.BEFORE_FIRST_REPORT] + [day_of(c.date.start) for c in history]
+    assert now.count('<span data-from="') - now.count(" hidden>") == 1
+    latest = now.split(f'<span data-from="{starts[-1]}">', 1)[1].split("</span></span>", 1)[0]
+    assert "No evidence found (police), since 6 June 2023" in text_of_html(latest)
+    before = now.split(f'<span data-from="{starts[0]}" hidden>', 1)[1]
+    assert text_of_html(before).startswith("No status recorded.")
     events_part = html.split('<ol class="sm-events">', 1)[1].split("</ol>", 1)[0]
     dated = [event for event in popups.ordered_events(events) if event["date"] is not None]
     days = [int(day) for day in re.findall(r'<li data-d="(-?\d+)">', events_part)]

@@ -76,6 +76,9 @@ def test_with_no_tiles_nothing_leaves_this_machine_and_countries_are_outlined(
 def test_choosing_a_status_in_the_sidebar_changes_the_map(page, app_server, map_frame):
     open_map(page, app_server.base_url)
     map_shows(page, map_frame, len(drawable_sites(FilterState())))
+    # The map applies the new view to the markers it has: its document is not loaded again.
+    first_view = map_frame(page).locator(".leaflet-container").get_attribute("data-sm-view")
+    map_frame(page).evaluate("() => { window.smNotReloaded = true; }")
 
     status = page.get_by_test_id("stMultiSelect").filter(
         has=page.get_by_test_id("stWidgetLabel").get_by_text("Status", exact=True)
@@ -89,6 +92,9 @@ def test_choosing_a_status_in_the_sidebar_changes_the_map(page, app_server, map_
     map_shows(page, map_frame, len(closed))
     legend = map_frame(page).locator('.sm-legend li[data-status="reported_closed"]')
     expect(legend.locator(".sm-legend-count")).to_have_text(str(len(closed)))
+    assert map_frame(page).evaluate("() => window.smNotReloaded === true")
+    new_view = map_frame(page).locator(".leaflet-container").get_attribute("data-sm-view")
+    assert first_view and new_view and new_view != first_view
     assert_clean(page)
 
 
@@ -269,9 +275,19 @@ def test_a_popup_shows_the_picture_of_the_month_the_slider_shows(page, app_serve
     frame.locator(".sm-marker").click()
 
     popup = map_frame(page).locator(".leaflet-popup .sm-popup")
-    expect(popup.locator(".sm-now")).to_have_text("Alleged, since 12 September 2022")
+    # The popup's status line is the one of the month shown, with the event that set it.
+    status_line = popup.locator(".sm-now [data-from]:visible")
+    expect(status_line).to_contain_text(
+        "Alleged, since 12 September 2022 (NGO report, Safeguard Defenders)"
+    )
     visible = popup.locator(".sm-events > li:visible")
     expect(visible).to_have_count(1)
     expect(visible.first).to_contain_text("12 September 2022")
     expect(popup.locator(".sm-events > li .sm-to").first).to_have_text("Alleged")
+
+    # Moving on to today, the open popup follows.
+    frame.locator(".sm-play-slider").press("End")
+    expect(status_line).to_have_count(1)
+    expect(status_line).to_contain_text("No evidence found (police), since 6 June 2023")
+    expect(visible).to_have_count(popup.locator(".sm-events > li").count())
     assert_clean(page)

@@ -1,0 +1,65 @@
+"""JSON files the browser fetches from this app: written under static/cache/, named by content.
+
+The map page's sites and popups for the published dataset run to megabytes at ten thousand
+sites. Embedded in the map, they would go through Streamlit's websocket and streamlit-folium's
+templating on every rerun; as files, the browser fetches them once and keeps them. A file's
+name is a hash of its bytes, so a name never stands for two contents, and nothing needs
+invalidating: new data is a new file. Only the published data goes here: everything under
+static/ is served to anyone who asks (an upload stays inline in its own session's map).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from pathlib import Path
+
+from stationmap import config
+
+# The most files kept: a few data versions in a few languages. The least recently published
+# go first; a page still showing one fetched it at load.
+KEEP_FILES = 24
+HASH_CHARS = 24
+
+
+def encode(value: object) -> bytes:
+    """Compact UTF-8 JSON; NaN is refused, as browsers' JSON.parse would refuse it."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def publish_json(value: object, *, prefix: str, directory: Path | None = None) -> str:
+    """Write `value` as `<prefix>-<hash>.json` (once) and return the URL it is served at.
+
+    Raises OSError if the folder cannot be written (a read-only install); callers then send
+    the data inline.
+    """
+    directory = Path(directory or config.STATIC_CACHE_DIR)
+    data = encode(value)
+    name = f"{prefix}-{hashlib.sha256(data).hexdigest()[:HASH_CHARS]}.json"
+    path = directory / name
+    if path.is_file():
+        os.utime(path)  # recently used: pruned last
+    else:
+        directory.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed, so a browser never fetches half a file, and two sessions
+        # publishing the same data at once both write whole files.
+        partial = directory / f".{name}.{os.getpid()}.{threading.get_ident()}.part"
+        partial.write_bytes(data)
+        os.replace(partial, path)
+        prune(directory, keep=path)
+    return config.STATIC_CACHE_URL_PREFIX + name
+
+
+def prune(directory: Path, *, keep: Path, limit: int = KEEP_FILES) -> None:
+    """Delete the least recently used files beyond `limit` (never `keep`)."""
+    used = []
+    for path in directory.glob("*.json"):
+        try:
+            used.append((path.stat().st_mtime, path))
+        except FileNotFoundError:  # pruned by another session meanwhile
+            continue
+    for _mtime, old in sorted(used, reverse=True)[limit:]:
+        if old != keep:
+            old.unlink(missing_ok=True)
