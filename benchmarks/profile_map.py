@@ -1,7 +1,8 @@
-"""Where one map rerun spends its time, stage by stage, timed in this process.
+"""Where the map page spends its time, stage by stage, timed in this process.
 
-The stages are those of ``pages/map.py`` and of streamlit-folium's ``st_folium`` on a rerun that
-misses the caches (a new filter or date), in order; then the whole page under
+The stages are those of ``pages/map.py`` and of streamlit-folium's ``st_folium``: what is done
+once per data version, then what a rerun with a new filter or date does, in order; then the
+whole page under
 Streamlit's ``AppTest`` (whole reruns), which include what the stages leave out: the
 chrome, Streamlit's own work on the component's arguments. What no in-process
 figure shows is sending the arguments to the browser and the browser drawing them; the
@@ -10,7 +11,6 @@ bench's "server run ended" and "map shown" marks give those.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable
@@ -32,91 +32,88 @@ def _timed(stages: list, name: str, call: Callable):
 
 
 def stage_timings(data_dir: Path, as_of: date | None = None) -> tuple[list, dict]:
-    """[(stage, seconds)] of one uncached map rerun, and the sizes of what it sends."""
+    """[(stage, seconds)] of the map page's work, and the sizes of what it sends.
+
+    First what is done once per data version and language (the live layer and its files),
+    then what every rerun does: the filters, the view, the map and what st_folium does with
+    them.
+    """
     import streamlit_folium
 
+    from stationmap import static_cache, timeline
+    from stationmap.status import status_histories
+
     stages: list[tuple[str, float]] = []
-    dataset = _timed(
-        stages, "load_dataset (cached per data version)", lambda: load_dataset(data_dir)
+    dataset = _timed(stages, "once: load_dataset", lambda: load_dataset(data_dir))
+    today_view = _timed(
+        stages, "once: build_site_view (today)", lambda: build_site_view(dataset, on=date.today())
     )
+    histories = _timed(stages, "once: status_histories", lambda: status_histories(dataset))
+    layer = _timed(
+        stages,
+        "once: build_live_layer (records and popups)",
+        lambda: mapbuilder.build_live_layer(
+            today_view, events=dataset.events, sources=dataset.sources, histories=histories
+        ),
+    )
+    sites_file = _timed(
+        stages, "once: encode sites JSON", lambda: static_cache.encode(layer.records)
+    )
+    popups_file = _timed(
+        stages, "once: encode popups JSON", lambda: static_cache.encode(layer.popups)
+    )
+    source = {"dataUrl": "/app/static/cache/sites.json", "popupsUrl": "/app/static/cache/p.json"}
+
+    state = FilterState(as_of=as_of)
     view = _timed(
         stages,
-        "build_site_view (cached per date)",
+        "rerun: build_site_view (cached per date)",
         lambda: build_site_view(dataset, on=as_of or date.today()),
     )
-    state = FilterState(as_of=as_of)
-    # As pages/map.py does: with the in-map play control, the map holds every site the
-    # filters allow on any date, with each site's status history (older code: the filtered).
-    playing = hasattr(mapbuilder, "sites_in_play") and hasattr(mapbuilder, "Play")
-    extra: dict = {}
-    if playing:
-        from stationmap import timeline
-        from stationmap.status import status_histories
-
-        sites = _timed(
-            stages, "sites_in_play (filters)", lambda: mapbuilder.sites_in_play(view, state)
-        )
-        histories = _timed(stages, "status_histories", lambda: status_histories(dataset))
-        first = timeline.earliest_report(dataset)
-        if first is not None:
-            extra["play"] = mapbuilder.Play(
-                histories=histories, first=first, last=date.today(), statuses=()
-            )
-        record_args = {"histories": histories}
-    else:
-        sites = _timed(stages, "apply_filters", lambda: apply_filters(view, state))
-        record_args = {}
-    records = _timed(
+    _timed(stages, "rerun: apply_filters (headline counts)", lambda: apply_filters(view, state))
+    allowed = _timed(
+        stages, "rerun: sites_in_play", lambda: mapbuilder.sites_in_play(view, state).index
+    )
+    first = _timed(stages, "rerun: earliest_report", lambda: timeline.earliest_report(dataset))
+    site_view = _timed(
         stages,
-        "build_site_records (cached per filter+date)",
-        lambda: mapbuilder.build_site_records(
-            sites, events=dataset.events, sources=dataset.sources, as_of=as_of, **record_args
+        "rerun: live_view",
+        lambda: mapbuilder.live_view(
+            layer, allowed, as_of=as_of, statuses=(), first=first, last=date.today()
         ),
     )
-    site_map = _timed(
-        stages,
-        "build_map (incl. script_safe_json), every rerun",
-        lambda: mapbuilder.build_map(
-            sites,
-            events=dataset.events,
-            sources=dataset.sources,
-            as_of=as_of,
-            records=records,
-            **extra,
-        ),
-    )
+    site_map = _timed(stages, "rerun: build_live_map", lambda: mapbuilder.build_live_map(source))
+    group = _timed(stages, "rerun: view_layer", lambda: mapbuilder.view_layer(site_view))
     # What st_folium does with the map on every rerun (streamlit_folium 0.27.4).
-    _timed(stages, "st_folium: figure render", lambda: site_map.get_root().render())
-    _timed(stages, "st_folium: map render", site_map.render)
     _timed(
         stages,
-        "st_folium: _get_html/_get_header",
+        "rerun: st_folium _get_html/_get_header",
         lambda: (streamlit_folium._get_html(site_map), streamlit_folium._get_header(site_map)),
     )
     script = _timed(
         stages,
-        "st_folium: _get_map_string (renders again)",
+        "rerun: st_folium _get_map_string",
         lambda: streamlit_folium._get_map_string(site_map),
     )
     _timed(
         stages,
-        "st_folium: generate_js_hash (regex + sha256 over the script)",
+        "rerun: st_folium generate_js_hash",
         lambda: streamlit_folium.generate_js_hash(script, "site_map"),
     )
-    _timed(stages, "component args json.dumps", lambda: json.dumps({"script": script}))
-    payload = mapbuilder.script_safe_json(records)
-    lean = [{k: v for k, v in r.items() if k != "popup"} for r in records]
-    lean_payload = mapbuilder.script_safe_json(lean)
-    sites = max(len(records), 1)
+    group_script = _timed(
+        stages,
+        "rerun: st_folium feature group script",
+        lambda: streamlit_folium._get_feature_group_string(group, site_map),
+    )
+    count = max(len(layer.records), 1)
     sizes = {
-        "sites drawn": len(records),
-        "script sent to the browser (bytes)": len(script),
-        "records JSON (bytes)": len(payload),
-        "records JSON per site (bytes)": round(len(payload) / sites),
-        "popup HTML per site (bytes)": round(
-            sum(len(r.get("popup") or "") for r in records) / sites
-        ),
-        "records JSON per site without popups (bytes)": round(len(lean_payload) / sites),
+        "sites": len(layer.records),
+        "map script sent on every rerun (bytes)": len(script),
+        "view sent on every rerun (bytes)": len(group_script),
+        "sites file, fetched once (bytes)": len(sites_file),
+        "sites file per site (bytes)": round(len(sites_file) / count),
+        "popups file, fetched at the first popup (bytes)": len(popups_file),
+        "popups file per site (bytes)": round(len(popups_file) / count),
     }
     return stages, sizes
 
@@ -167,7 +164,7 @@ def profile_markdown(
 ) -> str:
     stages, sizes = stage_timings(data_dir)
     parts = [
-        f"#### {name}: one uncached map rerun, stage by stage (this process)",
+        f"#### {name}: the map page, stage by stage (this process)",
         "",
         markdown_table(("stage", "seconds"), [(s, f"{t:.3f}") for s, t in stages]),
         "",

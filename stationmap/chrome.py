@@ -46,9 +46,9 @@ UPLOAD_PAGE = "pages/upload.py"
 
 # Old entries are only ever needed again if someone reverts a data edit; a few suffice.
 DATASET_CACHE_ENTRIES = 4
-# One view per as-of date: the timeline's play control steps through dates, so keep plenty
-# (a view of a hundred sites is a few kilobytes).
-VIEW_CACHE_ENTRIES = 256
+# One view per as-of date. A view of 10,000 sites is about 5 MB and is rebuilt in well under
+# a tenth of a second, so a few dozen recent dates are plenty.
+VIEW_CACHE_ENTRIES = 32
 
 
 class AppView(NamedTuple):
@@ -191,7 +191,9 @@ def _load_dataset(data_dir: str, fingerprint: tuple, today: date) -> Dataset:
     return load_dataset(Path(data_dir), today=today)
 
 
-@st.cache_data(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
+# Shared, not copied per run (each copy of a view of 10,000 sites costs tens of milliseconds
+# to unpickle, several times a run): callers must not change a view in place.
+@st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _site_view(data_dir: str, fingerprint: tuple, today: date, on: date) -> pd.DataFrame:
     return build_site_view(_load_dataset(data_dir, fingerprint, today), on=on)
 
