@@ -21,6 +21,9 @@ from stationmap.status import status_histories
 # in a meeting.
 MAP_HEIGHT_PX = 620
 BRIEFING_PAGE = "pages/briefing.py"
+# Up to this size (about 1,500 sites) the sites go inside the map, which is sent again on every
+# run but spares the browser a request before its first marker; larger, they are fetched once.
+INLINE_RECORDS_BYTES = 200_000
 
 
 def live_layer(dataset, texts: popups.Texts) -> tuple[mapbuilder.LiveLayer, dict]:
@@ -43,11 +46,14 @@ def live_layer(dataset, texts: popups.Texts) -> tuple[mapbuilder.LiveLayer, dict
         if chrome.shared_cache_key() is not None:
             try:
                 source = {
-                    "dataUrl": static_cache.publish_json(layer.records, prefix="sites"),
                     "popupsUrl": static_cache.publish_json(
                         layer.popups, prefix=f"popups-{texts.language}"
-                    ),
+                    )
                 }
+                if len(static_cache.encode(layer.records)) <= INLINE_RECORDS_BYTES:
+                    source["records"] = layer.records
+                else:
+                    source["dataUrl"] = static_cache.publish_json(layer.records, prefix="sites")
             except OSError:
                 pass  # a read-only install: inline, as for an upload
         dataset.derived[key] = (layer, source)

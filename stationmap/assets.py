@@ -62,6 +62,7 @@ CDN_PACKAGES = {
 Links = tuple[tuple[str, str], ...]
 # folium's own name for the MarkerCluster script, so a folium plugin and our layer share it.
 MARKERCLUSTER_LINK = "markerclusterjs"
+TOPOJSON_LINK = "topojson_client"
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def _local(prefix: str) -> MapAssets:
         map_css=(("leaflet_css", prefix + LEAFLET_CSS),),
         layer_js=(
             (MARKERCLUSTER_LINK, prefix + MARKERCLUSTER_JS),
-            ("topojson_client", prefix + TOPOJSON_JS),
+            (TOPOJSON_LINK, prefix + TOPOJSON_JS),
         ),
         layer_css=(
             ("markerclustercss", prefix + MARKERCLUSTER_CSS),
@@ -119,7 +120,7 @@ def _cdn() -> MapAssets:
         layer_js=(
             (MARKERCLUSTER_LINK, cluster + "leaflet.markercluster.js"),
             (
-                "topojson_client",
+                TOPOJSON_LINK,
                 CDN_PREFIX + CDN_PACKAGES["topojson-client"] + "topojson-client.min.js",
             ),
         ),

@@ -580,8 +580,18 @@ var {{ this.get_name() }} = (function (map) {
         var outlinePane = map.createPane("smOutlines");
         outlinePane.style.zIndex = 250;
         outlinePane.style.pointerEvents = "none";
-        fetch(payload.outlinesUrl)
-            .then(function (response) {
+        // A live map loads the TopoJSON reader beside the outlines, off the path to its
+        // markers; a static one has it among its scripts (the offline export inlines them).
+        var reader = window.topojson ? Promise.resolve() : new Promise(function (done, fail) {
+            var script = document.createElement("script");
+            script.src = payload.topojsonUrl;
+            script.onload = done;
+            script.onerror = function () { fail(new Error("not loaded: " + script.src)); };
+            document.head.appendChild(script);
+        });
+        Promise.all([fetch(payload.outlinesUrl), reader])
+            .then(function (loaded) {
+                var response = loaded[0];
                 if (!response.ok) { throw new Error("HTTP " + response.status); }
                 return response.json();
             })
@@ -1019,6 +1029,14 @@ class SiteLayer(JSCSSMixin):
         texts = texts or popups.current_texts()
         # Per instance, from the one place that decides local or CDN.
         self.default_js = list(assets.layer_js)
+        topojson_url = None
+        if live is not None:
+            # streamlit-folium loads a map's scripts one after the other before drawing it; the
+            # outlines' reader is not needed for the markers, so the layer loads it itself.
+            topojson_url = dict(self.default_js).get(map_assets.TOPOJSON_LINK)
+            self.default_js = [
+                link for link in self.default_js if link[0] != map_assets.TOPOJSON_LINK
+            ]
         self.default_css = list(assets.layer_css)
         self.css = MAP_CSS + popups.POPUP_CSS
         self.payload = {
@@ -1030,6 +1048,7 @@ class SiteLayer(JSCSSMixin):
             "legend": legend,
             "iconImagePath": assets.icon_image_path,
             "outlinesUrl": assets.outlines_url if outlines else None,
+            "topojsonUrl": topojson_url,
             "outlinesAttribution": _("Country outlines: Natural Earth"),
             "emptyMessage": empty_message or _("No sites match these filters."),
             "focus": focus,
