@@ -85,11 +85,16 @@ def match_language(value: object, languages: tuple[str, ...] | None = None) -> s
     """The available language a tag or picker label names ('zh_hans' finds 'zh-Hans',
     as does '简体中文'); None if it names none."""
     languages = available_languages() if languages is None else languages
-    if isinstance(value, str):
-        wanted = value.strip().replace("_", "-").casefold()
-        for language in languages:
-            if wanted in (language.casefold(), language_label(language).casefold()):
-                return language
+    return _match_language_text(value, languages) if isinstance(value, str) else None
+
+
+# Asked for by every translated message, a few hundred times a run: worth remembering.
+@lru_cache(maxsize=256)
+def _match_language_text(value: str, languages: tuple[str, ...]) -> str | None:
+    wanted = value.strip().replace("_", "-").casefold()
+    for language in languages:
+        if wanted in (language.casefold(), language_label(language).casefold()):
+            return language
     return None
 
 
