@@ -6,10 +6,12 @@ selection means "no restriction", so a fresh link shows everything.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from stationmap import schema
@@ -35,11 +37,23 @@ class FilterState:
 # Shown in the bureau filter for sites whose bureau no source names.
 UNKNOWN_BUREAU = "Not reported"
 
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
 
 def fold(text: str) -> str:
     """Lower-case text without accents, so 'kobanya' finds 'Kőbánya'."""
+    if text.isascii():
+        # The common case, and a quick one: ASCII has nothing to decompose or strip, and it
+        # casefolds as it lowercases.
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    # Accents are never ASCII: only the other characters need a look.
+    return _NOT_ASCII.sub(_unless_combining, decomposed)
+
+
+def _unless_combining(match: re.Match) -> str:
+    char = match.group()
+    return "" if unicodedata.combining(char) else char
 
 
 def apply_filters(view: pd.DataFrame, state: FilterState) -> pd.DataFrame:
@@ -62,14 +76,19 @@ def apply_filters(view: pd.DataFrame, state: FilterState) -> pd.DataFrame:
             keep &= first.map(lambda d: d is not None and d <= state.reported_to)
     if state.text.strip():
         needle = fold(state.text.strip())
-        haystack = view[list(SEARCHABLE_COLUMNS)].astype(str).agg(" ".join, axis=1).map(fold)
-        keep &= haystack.str.contains(needle, regex=False)
+        # Each site's searchable text as one string, joined in plain Python: pandas' own string
+        # joins convert every cell of every column, and this runs on each rerun with a search.
+        columns = (view[column].astype(str).tolist() for column in SEARCHABLE_COLUMNS)
+        haystacks = (" ".join(texts) for texts in zip(*columns, strict=True))
+        keep &= np.array([needle in fold(haystack) for haystack in haystacks], dtype=bool)
     return view[keep.astype(bool)]
 
 
 def filter_options(view: pd.DataFrame) -> dict[str, list]:
     """The choices each filter offers, from the data itself, sorted for people."""
-    bureaus = sorted({b for b in view["operating_bureau"] if b})
+    # Distinct values first: the sidebar asks on every rerun, and iterating every site's text
+    # one by one is what costs.
+    bureaus = sorted(b for b in view["operating_bureau"].unique() if b)
     if (view["operating_bureau"] == "").any():
         bureaus.append(UNKNOWN_BUREAU)
     countries = (
@@ -81,7 +100,7 @@ def filter_options(view: pd.DataFrame) -> dict[str, list]:
     return {
         "statuses": list(schema.STATUSES),
         "countries": list(countries.itertuples(index=False, name=None)),
-        "regions": sorted(set(view["region"])),
+        "regions": sorted(view["region"].unique()),
         "bureaus": bureaus,
         "first_reported_range": (min(firsts), max(firsts)) if firsts else None,
     }

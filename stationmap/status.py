@@ -5,19 +5,27 @@ A site appears on the date of the first dated event that names it (its first rep
 the one set by its latest status-bearing event on or before that date. An event known only to
 the month or year takes effect on the first day of its period; two events on the same date
 apply in the order they stand in the events file.
+
+The changes are worked out once per dataset into one table sorted by site and day
+(`status_change_table`), so the statuses on any date are a single vectorised lookup: the as-of date
+a person picks changes on every rerun, the dataset does not.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from stationmap import schema
 from stationmap.dates import PartialDate
 from stationmap.loader import Dataset
+
+# Site and day fold into one sortable number, site * DAYS_PER_SITE + day, so that one
+# searchsorted finds every site's change in force on a date at once. No day ordinal reaches it.
+DAYS_PER_SITE = date.max.toordinal() + 1
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,100 @@ class StatusChange:
     event_id: str
 
 
+@dataclass(frozen=True, eq=False)
+class StatusChangeTable:
+    """Every site's status changes as flat arrays, sorted by site, then as its history is.
+
+    `site_ids` are the dataset's sites in its order. Change i belongs to the site at position
+    `keys[i] // DAYS_PER_SITE` and takes effect on the day whose ordinal is
+    `keys[i] % DAYS_PER_SITE`. `status`, `since` and `event_id` end with one extra None, so
+    that position -1 reads as "no change" in the same take as every other position.
+    """
+
+    site_ids: np.ndarray
+    keys: np.ndarray
+    status: np.ndarray
+    since: np.ndarray
+    event_id: np.ndarray
+    # Per site: the position of its first change (its first report), or -1 if it has none.
+    first: np.ndarray
+
+    def in_force_on(self, on: date) -> np.ndarray:
+        """Per site, the position of the change in force on a date; -1 before its first report."""
+        site_positions = np.arange(len(self.site_ids), dtype=np.int64)
+        wanted = site_positions * DAYS_PER_SITE + on.toordinal()
+        latest = np.searchsorted(self.keys, wanted, side="right") - 1
+        # The latest change at or before (site, day) may be an earlier site's: this site then
+        # had not been reported by that day.
+        reported = (self.first >= 0) & (latest >= self.first)
+        return np.where(reported, latest, -1)
+
+
+def status_change_table(dataset: Dataset) -> StatusChangeTable:
+    """The dataset's status changes as one sorted table, computed once per dataset."""
+    if "status_change_table" not in dataset.derived:
+        dataset.derived["status_change_table"] = _compute_change_table(dataset)
+    return dataset.derived["status_change_table"]
+
+
+def _compute_change_table(dataset: Dataset) -> StatusChangeTable:
+    sites, events = dataset.sites, dataset.events
+    site_ids = sites.index.to_numpy(dtype=object)
+    # One naming per (dated event, loaded site it names), as positions; a site named twice by
+    # one event is named twice. Plain lists: exploding the frame would copy every column.
+    site_lists = events["site_ids"].tolist()
+    dated_rows = np.flatnonzero(events["date"].notna().to_numpy())
+    event_row = np.array([row for row in dated_rows for _ in site_lists[row]], dtype=np.intp)
+    site_position = sites.index.get_indexer(
+        [site_id for row in dated_rows for site_id in site_lists[row]]
+    )
+    loaded = site_position >= 0
+    event_row, site_position = event_row[loaded], site_position[loaded]
+
+    # Each site's namings in the order of its events sorted by (date, file order). A date sorts
+    # as PartialDate does, by (first day, precision): on one first day 'day' < 'month' < 'year'.
+    dates = events["date"].to_numpy(dtype=object)
+    when = dates[event_row]
+    day = np.array([partial.start.toordinal() for partial in when], dtype=np.int64)
+    _, precision_rank = np.unique([partial.precision for partial in when], return_inverse=True)
+    file_order = events["order"].to_numpy()[event_row]
+    # Stable, so a site named twice by one event keeps the order of its names.
+    chronological = np.lexsort((file_order, precision_rank, day, site_position))
+    event_row, site_position, day = (
+        event_row[chronological],
+        site_position[chronological],
+        day[chronological],
+    )
+
+    # A site's first naming is its first report (alleged unless it sets a status); after that
+    # only the namings that set a status change it.
+    sets_status = events["sets_status"].tolist()
+    status = np.array(
+        [
+            sets_status[row].get(site_ids[position])
+            for row, position in zip(event_row, site_position, strict=True)
+        ],
+        dtype=object,
+    )
+    is_first = np.ones(len(site_position), dtype=bool)
+    is_first[1:] = site_position[1:] != site_position[:-1]
+    sets_a_status = status.astype(bool)
+    status[is_first & ~sets_a_status] = schema.DEFAULT_STATUS
+    kept = np.flatnonzero(is_first | sets_a_status)
+
+    first = np.full(len(site_ids), -1, dtype=np.int64)
+    site_starts = np.flatnonzero(is_first[kept])
+    first[site_position[kept][site_starts]] = site_starts
+    return StatusChangeTable(
+        site_ids=site_ids,
+        keys=site_position[kept] * DAYS_PER_SITE + day[kept],
+        status=np.append(status[kept], None),
+        since=np.append(dates[event_row[kept]], None),
+        event_id=np.append(events["event_id"].to_numpy(dtype=object)[event_row[kept]], None),
+        first=first,
+    )
+
+
 def status_histories(dataset: Dataset) -> dict[str, list[StatusChange]]:
     """Every site's status changes in date order, starting with its first report."""
     if "status_histories" not in dataset.derived:
@@ -38,30 +140,15 @@ def status_histories(dataset: Dataset) -> dict[str, list[StatusChange]]:
 
 
 def _compute_histories(dataset: Dataset) -> dict[str, list[StatusChange]]:
-    dated = dataset.events[dataset.events["date"].notna()]
-    ordered = sorted(dated.itertuples(index=False), key=lambda event: (event.date, event.order))
-    histories: dict[str, list[StatusChange]] = {}
-    for event in ordered:
-        for site_id in event.site_ids:
-            history = histories.setdefault(site_id, [])
-            status = event.sets_status.get(site_id)
-            if not history:
-                first = status or schema.DEFAULT_STATUS
-                history.append(StatusChange(site_id, first, event.date, event.event_id))
-            elif status:
-                history.append(StatusChange(site_id, status, event.date, event.event_id))
-    return {site_id: histories.get(site_id, []) for site_id in dataset.sites.index}
-
-
-def change_on(history: list[StatusChange], on: date) -> StatusChange | None:
-    """The change in force on a date, or None if the site had not been reported by then."""
-    position = bisect_right(history, on, key=lambda change: change.date.start)
-    return history[position - 1] if position else None
-
-
-def first_report(history: list[StatusChange]) -> StatusChange | None:
-    """The change that stands for the site's first report."""
-    return history[0] if history else None
+    changes = status_change_table(dataset)
+    histories: dict[str, list[StatusChange]] = {site_id: [] for site_id in changes.site_ids}
+    owners = changes.site_ids[changes.keys // DAYS_PER_SITE]
+    # [:-1]: without the closing None.
+    for site_id, status, since, event_id in zip(
+        owners, changes.status[:-1], changes.since[:-1], changes.event_id[:-1], strict=True
+    ):
+        histories[site_id].append(StatusChange(site_id, status, since, event_id))
+    return histories
 
 
 def statuses_on(dataset: Dataset, on: date | None = None) -> pd.DataFrame:
@@ -69,32 +156,36 @@ def statuses_on(dataset: Dataset, on: date | None = None) -> pd.DataFrame:
 
     Sites not yet reported on that date have no status (NA) and `reported` False.
     """
-    on = on or date.today()
-    rows = []
-    for site_id, history in status_histories(dataset).items():
-        current = change_on(history, on)
-        first = first_report(history)
-        rows.append(
-            {
-                "site_id": site_id,
-                "status": current.status if current else None,
-                "status_since": current.date if current else None,
-                "status_event_id": current.event_id if current else None,
-                "first_reported": first.date if first else None,
-                "first_report_event_id": first.event_id if first else None,
-                "reported": current is not None,
-            }
-        )
-    columns = [
-        "site_id",
-        "status",
-        "status_since",
-        "status_event_id",
-        "first_reported",
-        "first_report_event_id",
-        "reported",
-    ]
-    return pd.DataFrame(rows, columns=columns).set_index("site_id", drop=False).rename_axis(None)
+    changes = status_change_table(dataset)
+    first_reports = _first_reports(dataset)
+    current = changes.in_force_on(on or date.today())
+    # Python objects, None where a site has no value, typed by inference as rows of Python
+    # values always were: text when any site has a status on that date, object when none has
+    # (and `reported` bool, unless there are no sites at all).
+    columns = {
+        "site_id": first_reports["site_id"],
+        "status": changes.status[current],
+        "status_since": changes.since[current],
+        "status_event_id": changes.event_id[current],
+        "first_reported": first_reports["first_reported"],
+        "first_report_event_id": first_reports["first_report_event_id"],
+        "reported": (current >= 0).astype(object),
+    }
+    return pd.DataFrame(columns, index=first_reports.index).infer_objects()
+
+
+def _first_reports(dataset: Dataset) -> pd.DataFrame:
+    """The columns of `statuses_on` that no date changes, typed once per dataset."""
+    if "first_reports" not in dataset.derived:
+        changes = status_change_table(dataset)
+        columns = {
+            "site_id": changes.site_ids,
+            "first_reported": changes.since[changes.first],
+            "first_report_event_id": changes.event_id[changes.first],
+        }
+        frame = pd.DataFrame(columns).infer_objects()
+        dataset.derived["first_reports"] = frame.set_index("site_id", drop=False).rename_axis(None)
+    return dataset.derived["first_reports"]
 
 
 def count_by_status(statuses: pd.DataFrame) -> dict[str, int]:

@@ -60,36 +60,28 @@ def region_of(iso2: str) -> str:
     return REGION_NAMES.get(_continent_by_country().get(iso2.upper(), ""), UNKNOWN_REGION)
 
 
-def events_by_site(dataset: Dataset) -> dict[str, list[str]]:
-    """Event ids naming each site, in date order (undated events last)."""
-    events = dataset.events
-    keyed = sorted(
-        events.itertuples(index=False),
-        key=lambda e: (e.date is None, e.date.start if e.date else date.max, e.order),
-    )
-    by_site: dict[str, list[str]] = {site_id: [] for site_id in dataset.sites.index}
-    for event in keyed:
-        for site_id in event.site_ids:
-            if site_id in by_site:
-                by_site[site_id].append(event.event_id)
-    return by_site
-
-
 def _site_base(dataset: Dataset) -> pd.DataFrame:
     """The part of the site view that no date or filter changes, computed once per dataset."""
     if "site_base" in dataset.derived:
         return dataset.derived["site_base"]
-    sites = dataset.sites
-    event_ids = events_by_site(dataset)
+    sites, events = dataset.sites, dataset.events
+    position = {site_id: number for number, site_id in enumerate(sites.index.tolist())}
+    # Every event naming a site counts, dated or not, and adds its sources to those the site's
+    # own row cites. One pass over plain lists: exploding the events into frames costs more.
+    event_count = [0] * len(sites)
+    cited = [set(ids) for ids in sites["source_ids"].tolist()]
+    for site_ids, source_ids in zip(
+        events["site_ids"].tolist(), events["source_ids"].tolist(), strict=True
+    ):
+        for site_id in site_ids:
+            if (number := position.get(site_id)) is not None:
+                event_count[number] += 1
+                cited[number].update(source_ids)
+    regions = {code: region_of(code) for code in sites["iso2"].unique()}
     base = sites.drop(columns=["row"])
-    base["region"] = [region_of(code) for code in base["iso2"]]
-    base["event_count"] = [len(event_ids[site_id]) for site_id in base.index]
-    cited: dict[str, set[str]] = {site_id: set(ids) for site_id, ids in sites["source_ids"].items()}
-    for event in dataset.events.itertuples(index=False):
-        for site_id in event.site_ids:
-            if site_id in cited:
-                cited[site_id].update(event.source_ids)
-    base["source_count"] = [len(cited[site_id]) for site_id in base.index]
+    base["region"] = [regions[code] for code in sites["iso2"].tolist()]
+    base["event_count"] = event_count
+    base["source_count"] = [len(sources) for sources in cited]
     dataset.derived["site_base"] = base
     return base
 
