@@ -55,43 +55,76 @@ if events.empty:
 else:
     first = timeline.earliest_report(dataset)
     start = first.replace(day=1) if first else None
-    # Exactly one country: a row per site, so a reader sees which site each event concerns.
-    per_site = filtered["iso2"].nunique() == 1
+    # Exactly one country: a row per site, so a reader sees which site each event concerns
+    # (when there are few enough sites for a row each).
+    per_site = timeline.row_per_site(filtered)
     rows, order = timeline.chart_rows(
         events,
         per_site=per_site,
         site_names=dataset.sites["name"].to_dict(),
         countries=scope.countries,
     )
+    # Each chart draws a mark per event, or, with more events than a reader can tell apart, how
+    # many there were per row and month; a click selects an event or a cell's events.
+    lane_chart = timeline.timeline_chart(
+        events, row_field="lane", start=start, end=until, name="lanes"
+    )
+    row_chart = timeline.timeline_chart(rows, row_order=order, start=start, end=until, name="rows")
 
     st.subheader(_("Police visits and government responses"))
     lanes = st.altair_chart(
-        timeline.build_timeline_chart(
-            events, row_field="lane", start=start, end=until, name="lanes"
-        ),
+        lane_chart.chart,
         on_select="rerun",
-        selection_mode=timeline.SELECTIONS,
+        selection_mode=lane_chart.selections,
         key=ui_state.LANE_CHART,
         width="stretch",
     )
     # Filled in once both charts have been drawn, with what was clicked on either.
     selected_box = st.container()
     st.subheader(_("By site") if per_site else _("By country"))
+    if filtered["iso2"].nunique() == 1 and not per_site:
+        st.caption(
+            n_(
+                "{n} site is too many for a row each: the chart has a row for the country, and "
+                "the list below names each event's sites.",
+                "{n} sites are too many for a row each: the chart has a row for the country, "
+                "and the list below names each event's sites.",
+                len(filtered),
+            ).format(n=len(filtered))
+        )
     by_row = st.altair_chart(
-        timeline.build_timeline_chart(rows, row_order=order, start=start, end=until, name="rows"),
+        row_chart.chart,
         on_select="rerun",
-        selection_mode=timeline.SELECTIONS,
+        selection_mode=row_chart.selections,
         key=ui_state.TIMELINE_CHART,
         width="stretch",
     )
     undated = int(events["start"].isna().sum())
-    notes = [
-        _(
-            "A dot is an event known to the day; a bar spans the month or year the sources "
-            "give. Hover over one for its date, actor and summary; click it for its sources. "
-            "Drag or scroll on a chart to zoom in on a period; double-click to zoom out."
+    notes = []
+    if not (lane_chart.counts and row_chart.counts):
+        notes.append(
+            _(
+                "A dot is an event known to the day; a bar spans the month or year the sources "
+                "give. Hover over one for its date, actor and summary; click it for its sources. "
+                "Drag or scroll on a chart to zoom in on a period; double-click to zoom out."
+            )
         )
-    ]
+    if lane_chart.counts or row_chart.counts:
+        notes.append(
+            n_(
+                "With more than {n} event, a chart shows how many events each row has per "
+                "month: the darker the cell, the more events. A thin strip under a row counts "
+                "the events known only to the year. Hover over a cell for its counts by kind; "
+                "click it to list its events with their sources. Drag or scroll on a chart to "
+                "zoom in on a period; double-click to zoom out.",
+                "With more than {n} events, a chart shows how many events each row has per "
+                "month: the darker the cell, the more events. A thin strip under a row counts "
+                "the events known only to the year. Hover over a cell for its counts by kind; "
+                "click it to list its events with their sources. Drag or scroll on a chart to "
+                "zoom in on a period; double-click to zoom out.",
+                timeline.MAX_EVENT_MARKS,
+            ).format(n=timeline.MAX_EVENT_MARKS)
+        )
     if undated:
         notes.append(
             n_(
@@ -103,7 +136,7 @@ else:
     st.caption(" ".join(notes))
 
     selected = list(
-        dict.fromkeys(timeline.selected_event_ids(lanes) + timeline.selected_event_ids(by_row))
+        dict.fromkeys(lane_chart.clicked_event_ids(lanes) + row_chart.clicked_event_ids(by_row))
     )
     chosen = events[events["event_id"].isin(selected)]
     if not chosen.empty:
@@ -112,4 +145,28 @@ else:
             st.html(styles + timeline.event_list_html(chosen, sources))
 
     st.subheader(_("Every event, by month"))
-    st.html(styles + timeline.months_html(events, sources))
+    if len(events) <= timeline.MAX_LISTED_EVENTS:
+        st.html(styles + timeline.months_html(events, sources))
+    else:
+        # Too many to lay out at once: the reader picks a month, and sees its events in full.
+        months = dict(timeline.by_month(events))
+        headings = list(months)
+        heading = st.selectbox(
+            _("Month"),
+            headings,
+            index=timeline.latest_month(headings),
+            key=ui_state.TIMELINE_MONTH,
+            format_func=lambda heading: n_(
+                "{month}: {n} event", "{month}: {n} events", len(months[heading])
+            ).format(month=heading, n=len(months[heading])),
+        )
+        st.caption(
+            n_(
+                "{n} event is too many to list at once: pick a month to list its events with "
+                "their sources.",
+                "{n} events are too many to list at once: pick a month to list its events with "
+                "their sources.",
+                len(events),
+            ).format(n=len(events))
+        )
+        st.html(styles + timeline.months_html(months[heading], sources))

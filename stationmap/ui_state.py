@@ -89,6 +89,8 @@ TIMELINE_CHART = "timeline_chart"
 LANE_CHART = "lane_chart"
 # The box under the timeline's charts that shows the events clicked on them.
 SELECTED_EVENTS = "selected_events"
+# With too many events to list at once, the month whose events the list shows.
+TIMELINE_MONTH = "timeline_month"
 
 # --- the briefing page (pages/briefing.py; see stationmap.briefing_view) ----------------------
 

@@ -2,38 +2,61 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 from datetime import date
 
+import altair as alt
 import pandas as pd
+import pycountry
 import pytest
 
-from stationmap import popups, schema
+from stationmap import i18n, popups, schema
 from stationmap.dates import parse_partial_date
 from stationmap.filters import FilterState, apply_filters
+from stationmap.loader import build_dataset
+from stationmap.synth import synthetic_rows
 from stationmap.timeline import (
+    COUNT,
+    COUNT_SELECTIONS,
     EVENT_GROUPS,
     LANE_EMBASSY,
     LANE_GOVERNMENT,
     LANE_POLICE,
+    LANES,
+    MAX_EVENT_MARKS,
+    MAX_LISTED_EVENTS,
+    MAX_SITE_ROWS,
+    PERIOD,
     SELECTION,
+    SELECTION_MONTH_CELL,
     SELECTION_PERIOD,
+    SELECTION_YEAR_CELL,
     SELECTIONS,
     build_timeline_chart,
     by_month,
     chart_rows,
+    clicked_cells,
     count_by_group,
+    count_cells,
     earliest_report,
     event_item_html,
+    events_in_cells,
+    group_count_column,
     group_of,
+    latest_month,
     month_heading,
     months_html,
+    row_per_site,
     scope_for,
     select_events,
     selected_event_ids,
+    timeline_chart,
+    wants_counts,
 )
 from stationmap.views import build_site_view
-from tests.conftest import TEST_TODAY
+from tests.conftest import TEST_TODAY, csv_bytes
 
 
 @pytest.mark.parametrize(
@@ -343,3 +366,270 @@ def test_the_list_escapes_every_data_string_and_links_only_http():
         assert raw not in html
     assert re.findall(r'href="([^"]*)"', html) == ["https://example.org/a"]
     assert "javascript:alert(1)" in html  # shown as text, never followed
+
+
+# --- at scale --------------------------------------------------------------------------------
+
+
+def synthetic_files(sites: int, seed: int = 5) -> dict[str, bytes]:
+    """A synthetic dataset with the variety of the real one: events known only to the month or
+    the year, one naming several sites, a country's own events, China answering for every site,
+    a worldwide report, embassy replies and undated events."""
+    rows = synthetic_rows(sites, seed=seed)
+    events = rows[schema.EVENTS_FILE]
+    for number, event in enumerate(events):
+        if number % 5 == 1:
+            event["date"], event["date_precision"] = event["date"][:7], "month"
+        elif number % 7 == 2:
+            event["date"], event["date_precision"] = event["date"][:4], "year"
+        if number % 9 == 4 and event["event_type"] == "ngo_report":
+            event["event_type"] = "embassy_response"
+    first_sites = rows[schema.SITES_FILE][:5]
+    # A country that hosts no site speaks for all of them, as China's foreign ministry did.
+    hosts = {site["iso2"] for site in rows[schema.SITES_FILE]}
+    outsider = next(c for c in pycountry.countries if c.alpha_2 not in hosts)
+    common = {**events[0], "sets_status": "", "date_precision": "day"}
+    events += [
+        {**common, "event_id": "MANY", "date": "2023-06-06", "event_type": "ngo_report",
+         "site_ids": ";".join(site["site_id"] for site in first_sites),
+         "country": schema.GLOBAL_COUNTRY, "iso2": ""},
+        {**common, "event_id": "HOST", "date": "2023-06", "date_precision": "month",
+         "site_ids": "", "event_type": "legislation"},
+        {**common, "event_id": "OUTSIDER", "date": "2022-10-26", "site_ids": "",
+         "country": outsider.name, "iso2": outsider.alpha_2, "event_type": "government_statement"},
+        {**common, "event_id": "WORLD", "date": "2022", "date_precision": "year",
+         "site_ids": "", "country": schema.GLOBAL_COUNTRY, "iso2": "", "event_type": "ngo_report"},
+        {**common, "event_id": "UNDATED", "date": "", "date_precision": "unknown"},
+    ]  # fmt: skip
+    return {file: csv_bytes(file, file_rows) for file, file_rows in rows.items()}
+
+
+@pytest.fixture(scope="module")
+def big_dataset():
+    """About 2,000 events on 1,000 sites: past the point where the charts draw counts."""
+    dataset = build_dataset(synthetic_files(1000), today=TEST_TODAY)
+    assert not dataset.problems
+    return dataset
+
+
+@pytest.fixture(scope="module")
+def huge_dataset():
+    """About 20,000 events on 10,000 sites, as the speed bench has."""
+    return build_dataset(synthetic_files(10_000), today=TEST_TODAY)
+
+
+def all_events(dataset, **filters):
+    view = build_site_view(dataset, TEST_TODAY)
+    sites = apply_filters(view, FilterState(**filters))
+    return select_events(dataset, scope_for(sites, include_global=not sites.empty)), sites
+
+
+def period_of(when) -> str:
+    """The cell an event is counted in, worked out from its date alone."""
+    return when.iso()[:4] if when.precision == "year" else when.iso()[:7]
+
+
+def test_events_in_scope_follow_the_rule_event_by_event(big_dataset):
+    view = build_site_view(big_dataset, TEST_TODAY)
+    host = big_dataset.sites.iloc[0]["iso2"]
+    hosts = set(big_dataset.sites["iso2"])
+    for sites, include_global in (
+        (view, True),
+        (apply_filters(view, FilterState(countries=(host,))), True),
+        (apply_filters(view, FilterState(countries=(host,))), False),
+    ):
+        scope = scope_for(sites, include_global=include_global)
+
+        def in_scope(event, scope=scope):
+            if event.site_ids:
+                return bool(set(event.site_ids) & scope.site_ids)
+            if event.country == schema.GLOBAL_COUNTRY or event.iso2 not in hosts:
+                return scope.include_global
+            return event.iso2 in scope.countries
+
+        wanted = [e for e in big_dataset.events.itertuples() if in_scope(e)]
+        wanted.sort(key=lambda e: (e.date is None, e.date.start if e.date else None, e.order))
+        events = select_events(big_dataset, scope)
+        assert list(events["event_id"]) == [e.event_id for e in wanted]
+        for row, event in zip(events.itertuples(), wanted, strict=True):
+            assert row.date_label == i18n.date_label(event.date)
+            assert row.month_heading == month_heading(event.date)
+            if event.date is not None:
+                assert row.start == pd.Timestamp(event.date.start)
+                assert row.end == pd.Timestamp(event.date.end) + pd.Timedelta(days=1)
+            assert set(row.site_ids) <= set(event.site_ids)
+    everything = set(select_events(big_dataset, scope_for(view))["event_id"])
+    assert {"MANY", "HOST", "OUTSIDER", "WORLD", "UNDATED"} <= everything
+    # With no site and no worldwide events, nothing is left.
+    assert select_events(big_dataset, scope_for(view.iloc[:0], include_global=False)).empty
+
+
+@pytest.mark.parametrize("row_field", ["lane", "row_label"])
+def test_the_counts_are_the_events_each_row_has_in_each_period(big_dataset, row_field):
+    events, sites = all_events(big_dataset)
+    table = events
+    if row_field == "row_label":
+        table, _order = chart_rows(
+            events, per_site=False, site_names={}, countries=set(sites["iso2"])
+        )
+    cells = count_cells(table, row_field)
+
+    dated = table[table["start"].notna()]
+    rows = dated[row_field]  # the lanes as the chart names them: in English, their own names
+    expected = Counter(zip(rows, map(period_of, dated["date"]), strict=True))
+    counted = dict(
+        zip(zip(cells[row_field], cells[PERIOD], strict=True), cells[COUNT], strict=True)
+    )
+    assert counted == dict(expected)
+    assert cells[COUNT].sum() == len(dated) == events["start"].notna().sum()
+    # Each group's column counts that group's events, and the groups add up to the cell.
+    for group, count in count_by_group(dated).items():
+        column = group_count_column(group)
+        assert (cells[column].sum() if column in cells else 0) == count
+    group_columns = [c for c in cells.columns if c.endswith("_events")]
+    assert (cells[group_columns].sum(axis=1) == cells[COUNT]).all()
+    # A month's cell spans the month; a year's (events known only to the year) the year.
+    months, years = cells[cells["precision"] == "month"], cells[cells["precision"] == "year"]
+    assert not months.empty and not years.empty
+    assert (months["start"].dt.day == 1).all()
+    assert (months["end"] == months["start"] + pd.offsets.MonthBegin(1)).all()
+    assert ((years["start"].dt.month == 1) & (years["start"].dt.day == 1)).all()
+    assert (years["end"] == years["start"] + pd.offsets.YearBegin(1)).all()
+    assert set(years[PERIOD].str.len()) == {4} and set(months[PERIOD].str.len()) == {7}
+    assert "2022 (month not known)" in set(years["period_label"])
+
+
+def test_a_cell_holds_exactly_the_events_it_counts(big_dataset):
+    events, _sites = all_events(big_dataset)
+    cells = count_cells(events, "lane")
+    for cell in cells.itertuples():
+        ids = events_in_cells(events, [(cell.lane, cell.period)], "lane")
+        assert len(ids) == cell.events
+        chosen = events[events["event_id"].isin(ids)]
+        assert set(chosen["lane"]) == {cell.lane}
+        assert set(map(period_of, chosen["date"])) == {cell.period}
+    assert events_in_cells(events, [], "lane") == []
+    assert events_in_cells(events, [("No such row", "2023-06")], "lane") == []
+
+
+def test_past_the_mark_limit_a_chart_draws_counts_and_reads_clicks_as_cells(big_dataset):
+    events, _sites = all_events(big_dataset)
+    assert wants_counts(events) and events["start"].notna().sum() > MAX_EVENT_MARKS
+    chart = timeline_chart(events, row_field="lane", start=date(2022, 9, 1), end=TEST_TODAY)
+    assert chart.counts and chart.selections == COUNT_SELECTIONS
+    spec = chart.chart.to_dict()
+    # A month's cells and a year's strips, each layer with its own click selection.
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "bar"]
+    params = {param["name"]: param for param in spec["params"]}
+    for name in COUNT_SELECTIONS:
+        assert params[name]["select"] == {
+            "type": "point",
+            "fields": ["lane", PERIOD],
+            "on": "click",
+        }
+    assert params["timeline_zoom"]["bind"] == "scales"
+    (data,) = spec["datasets"].values()
+    assert sum(row[COUNT] for row in data) == events["start"].notna().sum()
+    titles = [item["title"] for item in spec["layer"][0]["encoding"]["tooltip"]]
+    assert titles[:3] == ["Date", "Kind of event", "Events"]
+    assert "Police visits and investigations" in titles
+    # The axis runs over the same days as the chart of every event.
+    domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    assert domain == ["2022-09-01T00:00:00", "2026-11-28T00:00:00"]
+
+    cell = next(row for row in data if row["precision"] == "month")
+    clicked = {"selection": {SELECTION_MONTH_CELL: [{"lane": cell["lane"], PERIOD: cell[PERIOD]}]}}
+    ids = chart.clicked_event_ids(clicked)
+    assert len(ids) == cell[COUNT]
+    year = next(row for row in data if row["precision"] == "year")
+    clicked = {"selection": {SELECTION_YEAR_CELL: [{"lane": year["lane"], PERIOD: year[PERIOD]}]}}
+    assert len(chart.clicked_event_ids(clicked)) == year[COUNT]
+    # An event click (from a chart of every event, before the data grew) selects nothing here.
+    assert chart.clicked_event_ids({"selection": {SELECTION: [{"event_id": ids[0]}]}}) == []
+
+
+def test_the_shipped_data_is_still_drawn_event_by_event(shipped_dataset):
+    events = uk_events(shipped_dataset)
+    chart = timeline_chart(events, row_field="lane", start=date(2022, 9, 1), end=TEST_TODAY)
+    assert not chart.counts and chart.selections == SELECTIONS
+    assert (
+        chart.chart.to_dict()
+        == build_timeline_chart(
+            events, row_field="lane", start=date(2022, 9, 1), end=TEST_TODAY
+        ).to_dict()
+    )
+    assert chart.clicked_event_ids({"selection": {SELECTION: [{"event_id": "E070"}]}}) == ["E070"]
+    everything, _sites = all_events(shipped_dataset)
+    assert not wants_counts(everything) and len(everything) <= MAX_LISTED_EVENTS
+
+
+@pytest.mark.parametrize(
+    ("selection", "expected"),
+    [
+        (None, []),
+        ({"selection": {}}, []),
+        ({"selection": {"month_cell": [{"lane": "A", "period": "2023-06"}]}}, [("A", "2023-06")]),
+        ({"selection": {"year_cell": [{"lane": "A", "period": "2022"}]}}, [("A", "2022")]),
+        ({"selection": {"month_cell": [{"lane": "A", "period": 5}, {"x": 1}, "junk"]}}, []),
+        ({"selection": {"event": [{"event_id": "E070"}]}}, []),
+    ],
+)
+def test_the_clicked_cells_are_read_from_either_cell_selection(selection, expected):
+    assert clicked_cells(selection, "lane") == expected
+
+
+def test_at_10000_sites_the_charts_grow_with_rows_and_months_not_events(huge_dataset):
+    events, sites = all_events(huge_dataset)
+    rows, order = chart_rows(events, per_site=False, site_names={}, countries=set(sites["iso2"]))
+    assert len(events) > 19_000
+    # A cell per month from the first report to today, and a strip per year (2022 to 2026).
+    periods = len(pd.period_range("2022-09", "2026-11", freq="M")) + 5
+    with alt.data_transformers.disable_max_rows():
+        lanes = timeline_chart(events, row_field="lane", start=date(2022, 9, 1), end=TEST_TODAY)
+        by_row = timeline_chart(rows, row_order=order, start=date(2022, 9, 1), end=TEST_TODAY)
+        lane_json, row_json = lanes.chart.to_json(), by_row.chart.to_json()
+    assert lanes.counts and by_row.counts
+    (lane_cells,) = lanes.chart.to_dict()["datasets"].values()
+    assert len(lane_cells) <= len(LANES) * periods
+    (row_cells,) = json.loads(row_json)["datasets"].values()
+    assert len(row_cells) <= len(order) * periods
+    # A mark per event made 9.6 MB of JSON for the lanes alone (5 MB in Arrow, as Streamlit
+    # sends it), and as much again for the rows. The counts take a few kilobytes, and,
+    # with a row for each of some 160 countries, about a megabyte.
+    assert len(lane_json) < 100_000
+    assert len(row_json) < 2_000_000
+
+
+def test_one_country_has_a_row_per_site_only_while_they_fit(shipped_dataset, big_dataset):
+    view = build_site_view(shipped_dataset, TEST_TODAY)
+    assert row_per_site(apply_filters(view, FilterState(countries=("GB",))))
+    assert not row_per_site(view)
+    big_view = build_site_view(big_dataset, TEST_TODAY)
+    busiest = big_view["iso2"].value_counts()
+    crowded = apply_filters(big_view, FilterState(countries=(busiest.index[0],)))
+    assert len(crowded) > MAX_SITE_ROWS and not row_per_site(crowded)
+    quiet = busiest[busiest <= MAX_SITE_ROWS].index[0]
+    assert row_per_site(apply_filters(big_view, FilterState(countries=(quiet,))))
+
+
+def test_one_month_at_a_time_opens_at_the_latest_dated_month(big_dataset):
+    events, _sites = all_events(big_dataset)
+    months = by_month(events)
+    headings = [heading for heading, _month in months]
+    assert headings[-1] == "Date not known"
+    latest = latest_month(headings)
+    assert latest == len(headings) - 2
+    assert months[latest][1]["start"].max() == events["start"].max()
+    assert sum(len(month) for _heading, month in months) == len(events) > MAX_LISTED_EVENTS
+    assert latest_month(["June 2023"]) == 0 and latest_month([]) == 0
+
+
+def test_dates_are_labelled_in_the_readers_language_each_time(shipped_dataset, monkeypatch):
+    # The labels are kept per date and language: a reader who switches language must not be
+    # served the labels of the one before.
+    english = uk_events(shipped_dataset).set_index("event_id")
+    monkeypatch.setattr(i18n, "current_language", lambda: "zh-Hans")
+    chinese = uk_events(shipped_dataset).set_index("event_id")
+    assert english.loc["E070", "date_label"] == "6 June 2023"
+    assert chinese.loc["E070", "date_label"] == "2023年6月6日"
+    assert chinese.loc["E068", "month_heading"] == "2023年6月"

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
+from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from stationmap import config, timeline, ui_state
 from stationmap.filters import FilterState, apply_filters
 from stationmap.loader import load_dataset
+from stationmap.synth import write_synthetic_dataset
 from stationmap.views import build_site_view
 
 DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
@@ -134,3 +139,114 @@ def test_an_event_clicked_on_a_chart_is_shown_with_its_sources(selection):
     (box,) = [body for body in boxes if f'data-event="{event_id}"' in body]
     assert 'target="_blank" rel="noopener noreferrer"' in box
     assert "**Selected on the charts**" in [m.value for m in app.markdown]
+
+
+# --- at scale: a synthetic dataset past the charts' and the list's limits ---------------------
+
+
+@pytest.fixture(scope="module")
+def synthetic_dir(tmp_path_factory) -> Path:
+    """About 2,000 events on 1,000 sites, written as the app's data files."""
+    return write_synthetic_dataset(tmp_path_factory.mktemp("synthetic"), 1000)
+
+
+@pytest.fixture
+def at_scale(synthetic_dir, monkeypatch) -> Path:
+    monkeypatch.setenv(config.DATA_DIR_ENV, str(synthetic_dir))
+    return synthetic_dir
+
+
+def synthetic_events(folder: Path):
+    """Every event of the data in `folder`, as the page shows it with no filter."""
+    dataset = load_dataset(folder)
+    sites = build_site_view(dataset, on=date.today())
+    return timeline.select_events(dataset, timeline.scope_for(sites))
+
+
+def chart_specs(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+
+
+def chart_rows_sent(app: AppTest) -> list[pd.DataFrame]:
+    """The rows each chart sends the browser (Streamlit sends them as Arrow, beside the spec)."""
+    tables = []
+    for chart in app.get("vega_lite_chart"):
+        (dataset,) = chart.proto.datasets
+        tables.append(pa.ipc.open_stream(dataset.data.data).read_all().to_pandas())
+    return tables
+
+
+def test_at_scale_the_charts_count_events_per_month(at_scale):
+    app = run_timeline()
+
+    assert_ran_cleanly(app)
+    events = synthetic_events(at_scale)
+    dated = int(events["start"].notna().sum())
+    assert dated > timeline.MAX_EVENT_MARKS
+    assert metric(app, "Events") == str(len(events))
+    specs = chart_specs(app)
+    assert len(specs) == 2
+    for spec in specs:
+        names = {param["name"] for param in spec["params"]}
+        assert set(timeline.COUNT_SELECTIONS) <= names and timeline.SELECTION not in names
+    # Each chart counts every dated event once, in a cell per row and month.
+    lanes, by_country = chart_rows_sent(app)
+    assert lanes[timeline.COUNT].sum() == by_country[timeline.COUNT].sum() == dated
+    assert len(lanes) < 4 * 60 and len(by_country) < dated / 2
+    assert "By country" in [s.value for s in app.subheader]
+    assert any(
+        "a chart shows how many events each row has per month" in c.value for c in app.caption
+    )
+
+
+def test_at_scale_a_clicked_cell_lists_its_events_with_their_sources(at_scale):
+    app = run_timeline()
+    events = synthetic_events(at_scale)
+    police = events[events["lane"] == timeline.LANE_POLICE]
+    period = police["start"].iloc[0].strftime("%Y-%m")
+    expected = timeline.events_in_cells(events, [(timeline.LANE_POLICE, period)], "lane")
+    assert expected
+    # What the browser sends when a cell is clicked (AppTest cannot click a chart).
+    cell = {"lane": timeline.LANE_POLICE, timeline.PERIOD: period}
+    app.session_state[ui_state.LANE_CHART] = {"selection": {timeline.SELECTION_MONTH_CELL: [cell]}}
+    app.run()
+
+    assert_ran_cleanly(app)
+    boxes = [b.value for b in app.get("html") if 'class="sm-month"' not in b.value]
+    (box,) = [body for body in boxes if "data-event=" in body]
+    assert re.findall(r'data-event="([^"]+)"', box) == expected
+    assert 'target="_blank" rel="noopener noreferrer"' in box
+
+
+def test_at_scale_the_list_shows_one_month_at_a_time(at_scale):
+    app = run_timeline()
+    events = synthetic_events(at_scale)
+    assert len(events) > timeline.MAX_LISTED_EVENTS
+    months = dict(timeline.by_month(events))
+    headings = list(months)
+
+    assert_ran_cleanly(app)
+    picker = app.selectbox(key=ui_state.TIMELINE_MONTH)
+    latest = headings[timeline.latest_month(headings)]
+    assert picker.value == latest
+    assert listed_event_ids(app) == list(months[latest]["event_id"])
+    assert any("too many to list at once" in caption.value for caption in app.caption)
+
+    picker.select(headings[0]).run()
+
+    assert_ran_cleanly(app)
+    assert listed_event_ids(app) == list(months[headings[0]]["event_id"])
+    # Every event is in one month or another.
+    assert sum(len(month) for month in months.values()) == len(events)
+
+
+def test_at_scale_a_country_with_too_many_sites_gets_one_row(at_scale):
+    dataset = load_dataset(at_scale)
+    busiest = dataset.sites["country"].value_counts()
+    country = busiest.index[0]
+    assert busiest.iloc[0] > timeline.MAX_SITE_ROWS
+    app = run_timeline({ui_state.COUNTRY: country})
+
+    assert_ran_cleanly(app)
+    assert "By country" in [s.value for s in app.subheader]
+    assert any("too many for a row each" in caption.value for caption in app.caption)
