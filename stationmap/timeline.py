@@ -175,12 +175,15 @@ def earliest_report(dataset: Dataset) -> date | None:
     start the timeline months before anything was reported; the reports are the start. Data
     with no dated report starts at its first site's first appearance.
     """
-    events = dataset.events
-    reports = events[events["event_type"].map(GROUP_OF_EVENT_TYPE.get) == GROUP_REPORTS]
-    days = [when.start for when in reports["date"] if when is not None]
-    if not days:
-        days = [h[0].date.start for h in status_histories(dataset).values() if h]
-    return min(days, default=None)
+    # Asked on every run of the map page: once per dataset is enough.
+    if "earliest_report" not in dataset.derived:
+        events = dataset.events
+        reports = events[events["event_type"].map(GROUP_OF_EVENT_TYPE.get) == GROUP_REPORTS]
+        days = [when.start for when in reports["date"] if when is not None]
+        if not days:
+            days = [h[0].date.start for h in status_histories(dataset).values() if h]
+        dataset.derived["earliest_report"] = min(days, default=None)
+    return dataset.derived["earliest_report"]
 
 
 @functools.lru_cache(maxsize=DATE_TEXTS_CACHE_ENTRIES)
