@@ -48,6 +48,15 @@ navigation = st.navigation(
         ),
     ]
 )
-app_view = chrome.render_chrome()
-navigation.run()
+chrome.render_notices()
+known = chrome.filters_before_sidebar()
+if known is None:
+    # A first visit from a link with filters: the sidebar's widgets read them from the link.
+    app_view = chrome.render_chrome()
+    navigation.run()
+else:
+    # The page first, then the sidebar: the page's map starts loading sooner.
+    chrome.use_filters(known)
+    navigation.run()
+    app_view = chrome.render_chrome()
 chrome.render_footer(app_view.dataset)

@@ -565,15 +565,52 @@ def render_upload_banner() -> None:
         )
 
 
-def render_chrome() -> AppView:
-    """Load the data, show its problems, draw the sidebar filters; return what pages show."""
+def render_notices() -> None:
+    """Above every page: the uploaded-data banner and the data's problems, if any."""
     render_upload_banner()
-    dataset = load_app_data()
-    render_data_problems(dataset)
+    render_data_problems(load_app_data())
+
+
+def filters_before_sidebar() -> FilterState | None:
+    """The filters in force, read without drawing the sidebar; None if only it can tell.
+
+    The sidebar's widgets keep their values in session state from one run to the next, so
+    once they have been drawn, this run's filters are known before they are drawn again; and
+    a session's first run with no filters in its link has the defaults. Only a first run from
+    a link with filters needs the widgets, which read the link when they are made. Knowing the
+    filters first lets a page be drawn before the sidebar: the map then starts loading while
+    the sidebar is still being made.
+    """
+    first_run = ui_state.CURRENT_FILTERS not in st.session_state
+    if first_run and any(key in st.query_params for key in ui_state.FILTER_KEYS):
+        return None
+    options = filter_options(site_view())
+    return filter_state_from_values(
+        {key: st.session_state.get(key) for key in ui_state.FILTER_KEYS},
+        reported_bounds=options["first_reported_range"],
+        today=date.today(),
+    )
+
+
+def use_filters(state: FilterState) -> None:
+    """Make `state` the filters `current_view` applies in this run."""
+    st.session_state[ui_state.CURRENT_FILTERS] = state
+
+
+def render_chrome() -> AppView:
+    """Draw the sidebar filters and the count above them; return what the pages show.
+
+    If a page already ran on filters read before the sidebar (`filters_before_sidebar`) and
+    the sidebar's widgets say otherwise, the script runs again, so no page ever shows filters
+    other than those in the sidebar.
+    """
+    used = st.session_state.get(ui_state.CURRENT_FILTERS)
     # Made before the filters, so the count sits above them where a presenter's audience sees it.
     summary = st.sidebar.container()
     state = render_sidebar(site_view())
-    st.session_state[ui_state.CURRENT_FILTERS] = state
+    use_filters(state)
+    if used is not None and used != state:
+        st.rerun()
     app_view = current_view()
     summary.markdown(f"**{_filter_summary(app_view.view, app_view.filtered)}**")
     if state.as_of is not None:

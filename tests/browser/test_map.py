@@ -79,6 +79,7 @@ def test_choosing_a_status_in_the_sidebar_changes_the_map(page, app_server, map_
     # The map applies the new view to the markers it has: its document is not loaded again.
     first_view = map_frame(page).locator(".leaflet-container").get_attribute("data-sm-view")
     map_frame(page).evaluate("() => { window.smNotReloaded = true; }")
+    page.evaluate(WATCH_RERUNS_JS)
 
     status = page.get_by_test_id("stMultiSelect").filter(
         has=page.get_by_test_id("stWidgetLabel").get_by_text("Status", exact=True)
@@ -95,6 +96,8 @@ def test_choosing_a_status_in_the_sidebar_changes_the_map(page, app_server, map_
     assert map_frame(page).evaluate("() => window.smNotReloaded === true")
     new_view = map_frame(page).locator(".leaflet-container").get_attribute("data-sm-view")
     assert first_view and new_view and new_view != first_view
+    # One run: the page, drawn before the sidebar, used the filters the sidebar then showed.
+    assert page.evaluate("() => window.smStates").count("running") == 1
     assert_clean(page)
 
 
