@@ -10,7 +10,7 @@ from stationmap import chrome
 from stationmap.i18n import _
 
 # First, so the title, the page names and everything after them are in the chosen language.
-chrome.render_language_picker()
+language_picker = chrome.choose_language()
 # An emoji, not a :material: icon: Streamlit fetches a material favicon from a Google host.
 st.set_page_config(
     page_title=_("stationmap — alleged overseas police stations"),
@@ -59,4 +59,5 @@ else:
     chrome.use_filters(known)
     navigation.run()
     app_view = chrome.render_chrome()
+chrome.render_language_picker(language_picker)
 chrome.render_footer(app_view.dataset)

@@ -65,39 +65,12 @@ texts = popups.current_texts()
 map_assets = assets.detect_assets()
 tiles = assets.configured_tiles()
 
-with st.container(horizontal=True, vertical_alignment="center"):
-    st.title(_("Map"))
-    st.space("stretch")
-    present = st.button(
-        _("Present this view"),
-        key=ui_state.PRESENT_VIEW,
-        icon=":material/co_present:",
-        help=_(
-            "These filters and this date as one slide for a shared screen: large type, the map, "
-            "its counts and sources, and nothing else"
-        ),
-    )
-if present:
-    # The filters go along: they live in this session's sidebar widgets, whatever the page.
-    st.switch_page(BRIEFING_PAGE, query_params={ui_state.PRESENT: "1"})
-headline = count_headlines(filtered)
-sites_column, countries_column, statuses_column = st.columns([1, 1, 5], vertical_alignment="center")
-sites_column.metric(_("Sites"), headline["sites"])
-countries_column.metric(_("Countries"), headline["countries"])
-with statuses_column:
-    st.html(f"<style>{popups.POPUP_CSS}</style>{popups.status_counts_html(headline['by_status'])}")
-
-if not map_assets.local:
-    st.warning(
-        _(
-            "Map assets missing: loading from public CDNs. The map needs a network, and those "
-            "CDNs learn who is viewing it. Run `make setup` with npm installed to serve them "
-            "from this app."
-        ),
-        icon=":material/cloud_off:",
-    )
-if tiles.error:
-    st.error(tiles.error, icon=":material/map:")
+# The map is made first and the rows above it after, into places kept for them: the browser
+# then fetches the map's code before the code of the buttons and counts, and the map appears
+# sooner. On screen the order is the usual one.
+title_row = st.container(horizontal=True, vertical_alignment="center")
+headline_row = st.container()
+notices = st.container()
 
 # The map holds every site once; each run sends it only this view: the sites the filters allow
 # on any date, the status filter and the date, which the map and its play control apply.
@@ -129,6 +102,45 @@ if site_view["steps"]:
             "from the first report. The counts above stay at the date in the sidebar."
         )
     )
+
+with title_row:
+    st.title(_("Map"))
+    st.space("stretch")
+    present = st.button(
+        _("Present this view"),
+        key=ui_state.PRESENT_VIEW,
+        icon=":material/co_present:",
+        help=_(
+            "These filters and this date as one slide for a shared screen: large type, the map, "
+            "its counts and sources, and nothing else"
+        ),
+    )
+if present:
+    # The filters go along: they live in this session's sidebar widgets, whatever the page.
+    st.switch_page(BRIEFING_PAGE, query_params={ui_state.PRESENT: "1"})
+headline = count_headlines(filtered)
+with headline_row:
+    sites_column, countries_column, statuses_column = st.columns(
+        [1, 1, 5], vertical_alignment="center"
+    )
+    sites_column.metric(_("Sites"), headline["sites"])
+    countries_column.metric(_("Countries"), headline["countries"])
+    with statuses_column:
+        st.html(
+            f"<style>{popups.POPUP_CSS}</style>{popups.status_counts_html(headline['by_status'])}"
+        )
+with notices:
+    if not map_assets.local:
+        st.warning(
+            _(
+                "Map assets missing: loading from public CDNs. The map needs a network, and "
+                "those CDNs learn who is viewing it. Run `make setup` with npm installed to serve "
+                "them from this app."
+            ),
+            icon=":material/cloud_off:",
+        )
+    if tiles.error:
+        st.error(tiles.error, icon=":material/map:")
 
 site_id = mapbuilder.site_at(layer.placed, (clicked or {}).get("last_object_clicked"))
 if site_id is None and focus in filtered.index:

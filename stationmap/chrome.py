@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from stationmap import config, i18n, schema, ui_state
 from stationmap.filters import FilterState, apply_filters, count_headlines, filter_options
@@ -357,33 +358,43 @@ def _choose_language(languages: tuple[str, ...]) -> str:
     return chosen
 
 
-def render_language_picker() -> str:
-    """Offer the interface languages (only once there is more than one); return the current one.
+def choose_language() -> DeltaGenerator | None:
+    """Settle this run's language and keep the top of the sidebar for its picker.
 
     The language travels in the URL as its tag (``?lang=zh-Hans``), so a shared link opens in
     it; with none, the browser's preferred language decides. The URL leaves ``lang`` out only
     for English in a browser that prefers English. Call before anything shows text, so every
-    ``_()`` in the run uses the chosen language.
+    ``_()`` in the run uses the chosen language; draw the picker with `render_language_picker`
+    into the place returned (None: only one language, no picker), after the page, so the
+    page's own code is fetched first.
     """
     languages = i18n.available_languages()
-    if len(languages) > 1:
-        chosen = _choose_language(languages)
+    if len(languages) < 2:
+        return None
+    chosen = _choose_language(languages)
+    in_url = chosen != i18n.SOURCE_LANGUAGE or _browser_language(languages) != chosen
+    if not in_url:
+        st.query_params.pop(ui_state.LANGUAGE, None)
+    elif st.query_params.get(ui_state.LANGUAGE) != chosen:
+        # A page switch drops parameters no widget is bound to; this puts it back.
+        st.query_params[ui_state.LANGUAGE] = chosen
+    return st.sidebar.container()
+
+
+def render_language_picker(place: DeltaGenerator | None) -> None:
+    """Offer the interface languages in `place` (from `choose_language`), if there are several."""
+    if place is None:
+        return
+    with place:
         # Not bound with bind="query-params": that would put the picker's label in the URL.
-        st.sidebar.selectbox(
+        st.selectbox(
             _("Language"),
-            languages,
+            i18n.available_languages(),
             key=ui_state.LANGUAGE,
             format_func=i18n.language_label,
             on_change=_language_chosen,
         )
-        in_url = chosen != i18n.SOURCE_LANGUAGE or _browser_language(languages) != chosen
-        if not in_url:
-            st.query_params.pop(ui_state.LANGUAGE, None)
-        elif st.query_params.get(ui_state.LANGUAGE) != chosen:
-            # A page switch drops parameters no widget is bound to; this puts it back.
-            st.query_params[ui_state.LANGUAGE] = chosen
-        _render_language_marks(chosen)
-    return i18n.current_language()
+        _render_language_marks(i18n.current_language())
 
 
 def _render_language_marks(language: str) -> None:
@@ -403,7 +414,7 @@ def _render_language_marks(language: str) -> None:
         )
         note = f'<p class="sm-data-language">{note}</p>'
     tag = json.dumps(i18n.html_lang(language))
-    st.sidebar.html(
+    st.html(
         f"<style>{i18n.font_css()}.sm-data-language {{ margin: 0; font-size: 0.875rem; "
         f"color: #4a5560; }}</style>{note}"
         # Our own constant text: the tag is one of the languages with a catalogue.
