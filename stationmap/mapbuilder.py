@@ -745,13 +745,27 @@ var {{ this.get_name() }} = (function (map) {
             icon: iconFor(Math.max(status, 0), record.countryLevel),
             riseOnHover: true
         });
-        marker.bindTooltip(function () { return tooltipFor(site); }, {direction: "right"});
-        marker.bindPopup(live ? function () { return popupFor(site); } : record.popup,
-                         {maxWidth: 380, minWidth: 240, maxHeight: 320});
         marker.on("add", function () { labelIcon(site); });
+        marker.smSite = site;
         site.marker = marker;
         return site;
     }
+    // A marker gets its tooltip and popup the first time it is pointed at or clicked, not up
+    // front: at ten thousand sites, making them all was most of the time to the first marker.
+    function bindOnce(marker) {
+        var site = marker.smSite;
+        if (!site || marker.getPopup()) { return false; }
+        marker.bindTooltip(function () { return tooltipFor(site); }, {direction: "right"});
+        marker.bindPopup(live ? function () { return popupFor(site); } : site.record.popup,
+                         {maxWidth: 380, minWidth: 240, maxHeight: 320});
+        return true;
+    }
+    cluster.on("mouseover", function (event) {
+        if (bindOnce(event.layer)) { event.layer.openTooltip(); }
+    });
+    cluster.on("click", function (event) {
+        if (bindOnce(event.layer)) { event.layer.openPopup(); }
+    });
     var sites = [];
     var legendBox = null;
     var legend = L.control({position: "bottomleft"});
@@ -769,7 +783,6 @@ var {{ this.get_name() }} = (function (map) {
     empty.hidden = true;
     function focusOn(site) {
         // The site a reader asked for stands out of any cluster; its story is under the map.
-        if (live) { map.setView([site.record.lat, site.record.lng], payload.focusZoom); }
         cluster.zoomToShowLayer(site.marker);
     }
     if (!live) {
@@ -938,9 +951,10 @@ var {{ this.get_name() }} = (function (map) {
             if (site.marker && site.inView) { points.push([site.record.lat, site.record.lng]); }
         });
         if (points.length) {
-            map.fitBounds(points, {padding: payload.fitPadding, maxZoom: payload.fitMaxZoom});
+            map.fitBounds(points, {padding: payload.fitPadding, maxZoom: payload.fitMaxZoom,
+                                   animate: false});
         } else {
-            map.setView(payload.worldCenter, payload.worldZoom);
+            map.setView(payload.worldCenter, payload.worldZoom, {animate: false});
         }
     }
     var loaded = false, pendingView = null;
@@ -959,16 +973,24 @@ var {{ this.get_name() }} = (function (map) {
         }
         steps = view.steps;
         index = view.start;
-        showDay(steps.length ? steps[index][0] : view.day);
-        render();
+        var day = steps.length ? steps[index][0] : view.day;
         var focused = view.focus === null ? null : sites[view.focus];
-        if (focused && focused.shown) {
-            focusOn(focused);
+        var focusShown = focused !== null && focused.marker !== null && focused.inView
+            && allowed(statusOn(focused.record.h, day));
+        // The view is set before the markers are added, so they are clustered once, at the
+        // zoom they are shown at; without animation, so they show at once.
+        if (focusShown) {
+            map.setView([focused.record.lat, focused.record.lng], payload.focusZoom,
+                        {animate: false});
         } else if (refit) {
             fitToView();
         }
+        showDay(day);
+        render();
+        if (focusShown) { focusOn(focused); }
         // For tests and the bench: the view this map shows, once it shows it.
         map.getContainer().setAttribute("data-sm-view", view.key);
+        performance.mark("stationmap:view-shown");
     }
     // The server's views arrive through streamlit-folium's feature group (see view_layer);
     // one may arrive before this map exists, or before its sites.
@@ -976,7 +998,10 @@ var {{ this.get_name() }} = (function (map) {
     if (window.smPendingView) { applyView(window.smPendingView); window.smPendingView = null; }
     var records = live.records ? Promise.resolve(live.records) : fetchJson(live.dataUrl);
     records.then(function (list) {
+        // Marks in the frame's performance timeline, for measuring (scripts/bench.py).
+        performance.mark("stationmap:sites-loaded");
         sites = list.map(makeSite);
+        performance.mark("stationmap:markers-made");
         loaded = true;
         if (pendingView) { applyView(pendingView); pendingView = null; }
     }).catch(function (error) {
