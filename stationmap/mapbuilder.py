@@ -584,6 +584,13 @@ var {{ this.get_name() }} = (function (map) {
     }
     if (payload.outlinesUrl) {
         L.DomUtil.addClass(map.getContainer(), "sm-no-tiles");
+    }
+    var outlinesStarted = false;
+    // A live map draws the outlines once its markers show: they are the backdrop, and drawing
+    // two hundred countries would otherwise delay the first markers.
+    function drawOutlines() {
+        if (!payload.outlinesUrl || outlinesStarted) { return; }
+        outlinesStarted = true;
         // Below every other layer, and never in the way of a click.
         var outlinePane = map.createPane("smOutlines");
         outlinePane.style.zIndex = 250;
@@ -627,6 +634,7 @@ var {{ this.get_name() }} = (function (map) {
                 console.warn("stationmap: country outlines not drawn:", error);
             });
     }
+    if (!payload.live) { drawOutlines(); }
     var cluster = L.markerClusterGroup({
         maxClusterRadius: 40,
         showCoverageOnHover: false,
@@ -991,6 +999,7 @@ var {{ this.get_name() }} = (function (map) {
         // For tests and the bench: the view this map shows, once it shows it.
         map.getContainer().setAttribute("data-sm-view", view.key);
         performance.mark("stationmap:view-shown");
+        drawOutlines();
     }
     // The server's views arrive through streamlit-folium's feature group (see view_layer);
     // one may arrive before this map exists, or before its sites.
@@ -1006,6 +1015,7 @@ var {{ this.get_name() }} = (function (map) {
         if (pendingView) { applyView(pendingView); pendingView = null; }
     }).catch(function (error) {
         console.error("stationmap: sites not loaded:", error);
+        drawOutlines();
         empty.textContent = play.texts.notLoaded;
         empty.hidden = false;
     });
