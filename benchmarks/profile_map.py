@@ -59,10 +59,12 @@ def stage_timings(data_dir: Path, as_of: date | None = None) -> tuple[list, dict
     sites_file = _timed(
         stages, "once: encode sites JSON", lambda: static_cache.encode(layer.records)
     )
-    popups_file = _timed(
-        stages, "once: encode popups JSON", lambda: static_cache.encode(layer.popups)
+    popup_files = _timed(
+        stages,
+        "once: encode popups JSON (parts)",
+        lambda: [static_cache.encode(part) for part in mapbuilder.popup_parts(layer)],
     )
-    source = {"dataUrl": "/app/static/cache/sites.json", "popupsUrl": "/app/static/cache/p.json"}
+    source = {"dataUrl": "/app/static/cache/s.json", "popupUrls": [], "popupPart": 256}
 
     state = FilterState(as_of=as_of)
     view = _timed(
@@ -112,8 +114,11 @@ def stage_timings(data_dir: Path, as_of: date | None = None) -> tuple[list, dict
         "view sent on every rerun (bytes)": len(group_script),
         "sites file, fetched once (bytes)": len(sites_file),
         "sites file per site (bytes)": round(len(sites_file) / count),
-        "popups file, fetched at the first popup (bytes)": len(popups_file),
-        "popups file per site (bytes)": round(len(popups_file) / count),
+        "popups, all parts (bytes)": sum(len(part) for part in popup_files),
+        "popups per site (bytes)": round(sum(len(part) for part in popup_files) / count),
+        "largest popup part, fetched at a first popup (bytes)": max(
+            map(len, popup_files), default=0
+        ),
     }
     return stages, sizes
 

@@ -30,8 +30,9 @@ def live_layer(dataset, texts: popups.Texts) -> tuple[mapbuilder.LiveLayer, dict
     """The map's sites and popups, built once per dataset and language, and where they are.
 
     Kept with the dataset (its `derived` tables), so an upload's stays in its own session.
-    The published data's are files the browser fetches once (`static_cache`); an upload's,
-    or any data when static/ cannot be written, go inline in the map.
+    The published data's popups are files the browser fetches a part at a time, when one of
+    its popups is first opened, and so are its sites beyond INLINE_RECORDS_BYTES
+    (`static_cache`); an upload's, or any data when static/ cannot be written, go inline.
     """
     key = ("live_layer", texts.language)
     if key not in dataset.derived:
@@ -46,9 +47,11 @@ def live_layer(dataset, texts: popups.Texts) -> tuple[mapbuilder.LiveLayer, dict
         if chrome.shared_cache_key() is not None:
             try:
                 source = {
-                    "popupsUrl": static_cache.publish_json(
-                        layer.popups, prefix=f"popups-{texts.language}"
-                    )
+                    "popupUrls": [
+                        static_cache.publish_json(part, prefix=f"popups-{texts.language}")
+                        for part in mapbuilder.popup_parts(layer)
+                    ],
+                    "popupPart": mapbuilder.POPUP_PART_SITES,
                 }
                 if len(static_cache.encode(layer.records)) <= INLINE_RECORDS_BYTES:
                     source["records"] = layer.records

@@ -395,6 +395,16 @@ def build_live_layer(
     return LiveLayer(records, popup_list, pd.Index(sites.index), placed_records)
 
 
+# Sites per part of a live map's popups: a first popup costs a fetch of about half a megabyte
+# at most (popups run to about 2 kB a site), whatever the size of the data.
+POPUP_PART_SITES = 256
+
+
+def popup_parts(layer: LiveLayer, size: int = POPUP_PART_SITES) -> list[list[str | None]]:
+    """The layer's popups in parts of `size` sites, in record order, for separate files."""
+    return [layer.popups[start : start + size] for start in range(0, len(layer.popups), size)]
+
+
 def live_view(
     layer: LiveLayer,
     allowed_ids: Iterable[str],
@@ -720,25 +730,27 @@ var {{ this.get_name() }} = (function (map) {
             return response.json();
         });
     }
-    var popupHtml = live ? (live.popups || null) : null;
-    var popupsLoading = null;
-    // The popups of a live map are most of its bytes, and most are never opened: they come
-    // with the first one opened.
-    function loadPopups() {
-        if (popupHtml || popupsLoading) { return popupsLoading; }
-        popupsLoading = fetchJson(live.popupsUrl).then(function (list) {
-            popupHtml = list;
-            popupsLoading = null;
+    // The popups of a live map are most of its bytes, and most are never opened: they come in
+    // parts of popupPart sites, each fetched when one of its popups is first opened. Inline
+    // (an upload), they are one part.
+    var popupPart = live ? (live.popups ? Math.max(live.popups.length, 1) : live.popupPart) : 1;
+    var popupParts = live && live.popups ? [live.popups] : [];
+    var partsLoading = [];
+    function loadPopupPart(part) {
+        if (popupParts[part] || partsLoading[part]) { return; }
+        partsLoading[part] = fetchJson(live.popupUrls[part]).then(function (list) {
+            popupParts[part] = list;
+            partsLoading[part] = null;
             if (openPopup && openPopup.isOpen()) { openPopup.update(); syncPopup(); }
         }).catch(function (error) {
-            popupsLoading = null;
+            partsLoading[part] = null;
             console.warn("stationmap: popups not loaded:", error);
         });
-        return popupsLoading;
     }
     function popupFor(site) {
-        if (popupHtml) { return popupHtml[site.index] || ""; }
-        loadPopups();
+        var part = Math.floor(site.index / popupPart);
+        if (popupParts[part]) { return popupParts[part][site.index % popupPart] || ""; }
+        loadPopupPart(part);
         var waiting = document.createElement("p");
         waiting.className = "sm-loading";
         waiting.textContent = play.texts.loading;
@@ -1047,7 +1059,8 @@ class SiteLayer(JSCSSMixin):
     the map when no site is shown. Static (a briefing slide, the offline export): `records`
     (`build_site_records`) are drawn as they are. Live (the map page): `live` says where the
     sites and popups are, inline (`{"records": ..., "popups": ...}`, see `LiveLayer`) or as
-    URLs the browser fetches (`{"dataUrl": ..., "popupsUrl": ...}`), and `play` holds the play
+    URLs the browser fetches (`{"dataUrl": ..., "popupUrls": [...], "popupPart": n}`: the
+    popups in parts of n sites, see `popup_parts`), and `play` holds the play
     control's words (`live_texts`); the sites are shown as views arrive (`view_layer`). Its
     script and style links come from `assets`.
     """

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from stationmap import config
 
-# The most files kept: a few data versions in a few languages. The least recently published
-# go first; a page still showing one fetched it at load.
-KEEP_FILES = 24
+# The most bytes kept: the sites and popups of several versions of ten thousand sites in
+# every language (about 22 MB each). The least recently published or used go first.
+KEEP_BYTES = 512 * 1024 * 1024
 HASH_CHARS = 24
 
 
@@ -52,14 +52,19 @@ def publish_json(value: object, *, prefix: str, directory: Path | None = None) -
     return config.STATIC_CACHE_URL_PREFIX + name
 
 
-def prune(directory: Path, *, keep: Path, limit: int = KEEP_FILES) -> None:
-    """Delete the least recently used files beyond `limit` (never `keep`)."""
+def prune(directory: Path, *, keep: Path, limit: int | None = None) -> None:
+    """Delete the least recently used files until the rest fit in `limit` bytes (default
+    KEEP_BYTES), never `keep`."""
+    limit = KEEP_BYTES if limit is None else limit
     used = []
     for path in directory.glob("*.json"):
         try:
-            used.append((path.stat().st_mtime, path))
+            stat = path.stat()
         except FileNotFoundError:  # pruned by another session meanwhile
             continue
-    for _mtime, old in sorted(used, reverse=True)[limit:]:
-        if old != keep:
-            old.unlink(missing_ok=True)
+        used.append((stat.st_mtime, stat.st_size, path))
+    total = 0
+    for _mtime, size, path in sorted(used, reverse=True):
+        total += size
+        if total > limit and path != keep:
+            path.unlink(missing_ok=True)

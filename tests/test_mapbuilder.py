@@ -661,11 +661,24 @@ def test_the_live_map_is_the_same_whatever_the_filters(shipped_dataset, shipped_
 
 
 def test_published_sites_are_fetched_not_embedded(shipped_dataset, shipped_layer):
-    source = {"dataUrl": "/app/static/cache/sites-1.json", "popupsUrl": "/app/static/cache/p.json"}
+    source = {
+        "dataUrl": "/app/static/cache/sites-1.json",
+        "popupUrls": ["/app/static/cache/p.json"],
+        "popupPart": mapbuilder.POPUP_PART_SITES,
+    }
     html = render(mapbuilder.build_live_map(source, assets=assets.LOCAL_ASSETS))
     assert payload_of(html)["live"] == source
     assert "uk-glasgow" not in html
     assert len(html) < 60_000
+
+
+def test_popups_are_split_in_parts_in_record_order(shipped_layer):
+    parts = mapbuilder.popup_parts(shipped_layer, size=30)
+    assert [len(part) for part in parts] == [30, 30, 20]
+    assert [popup for part in parts for popup in part] == shipped_layer.popups
+    glasgow = list(shipped_layer.site_ids).index("uk-glasgow")
+    # What the browser's popupFor looks up: part index // size, then index % size.
+    assert parts[glasgow // 30][glasgow % 30] == shipped_layer.popups[glasgow]
 
 
 def test_a_view_is_handed_to_the_map_as_a_feature_group(shipped_dataset, shipped_layer):

@@ -150,7 +150,7 @@ def test_fetch_only_ever_reads_the_inlined_outlines(europe_closed_map):
         "Promise.all([fetch(payload.outlinesUrl), reader])",
         "function fetchJson(url) {",
         "return fetch(url).then(function (response) {",
-        "popupsLoading = fetchJson(live.popupsUrl).then(function (list) {",
+        "partsLoading[part] = fetchJson(live.popupUrls[part]).then(function (list) {",
         "var records = live.records ? Promise.resolve(live.records) : fetchJson(live.dataUrl);",
     ]
     assert payload_of(page)["outlinesUrl"].startswith("data:application/json;base64,")

@@ -33,17 +33,26 @@ def test_text_is_kept_as_utf8_and_nan_is_refused(tmp_path):
         static_cache.publish_json([float("nan")], prefix="p", directory=tmp_path)
 
 
-def test_only_the_most_recently_used_files_are_kept(tmp_path):
+def test_only_the_most_recently_used_files_that_fit_the_budget_are_kept(tmp_path, monkeypatch):
+    one_file = len(static_cache.encode(["x" * 100, 10]))
+    monkeypatch.setattr(static_cache, "KEEP_BYTES", 10 * one_file)
     urls = []
-    for number in range(static_cache.KEEP_FILES + 5):
+    for number in range(15):
         # Each file older than the next, whatever the file system's time resolution.
         for path in tmp_path.glob("*.json"):
             os.utime(path, (path.stat().st_mtime - 10, path.stat().st_mtime - 10))
-        urls.append(static_cache.publish_json([number], prefix="s", directory=tmp_path))
+        urls.append(
+            static_cache.publish_json(["x" * 100, number + 10], prefix="s", directory=tmp_path)
+        )
     names = {path.name for path in tmp_path.glob("*.json")}
-    assert len(names) == static_cache.KEEP_FILES
-    assert urls[-1].rsplit("/", 1)[1] in names
-    assert urls[0].rsplit("/", 1)[1] not in names
+    # The five oldest went; the ten most recent (the latest included) fit and stay.
+    assert {url.rsplit("/", 1)[1] for url in urls[5:]} == names
+
+
+def test_a_file_larger_than_the_budget_is_still_kept_when_just_published(tmp_path, monkeypatch):
+    monkeypatch.setattr(static_cache, "KEEP_BYTES", 10)
+    url = static_cache.publish_json(["x" * 100], prefix="s", directory=tmp_path)
+    assert (tmp_path / url.rsplit("/", 1)[1]).is_file()
 
 
 def test_a_folder_that_cannot_be_written_raises_os_error(tmp_path):
