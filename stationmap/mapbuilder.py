@@ -595,6 +595,17 @@ var {{ this.get_name() }} = (function (map) {
     if (payload.outlinesUrl) {
         L.DomUtil.addClass(map.getContainer(), "sm-no-tiles");
     }
+    // Leaflet focuses the map on a mouse press (for its arrow keys) and then restores the
+    // scroll of its own window only. In a frame, the page around it scrolls the whole map into
+    // view, the press ends off the marker under it and the click is lost (a 1280x800 screen).
+    if (map.keyboard) {
+        var keys = map.keyboard.enabled();
+        map.keyboard.disable();
+        map.keyboard._onMouseDown = function () {
+            if (!this._focused) { this._map.getContainer().focus({preventScroll: true}); }
+        };
+        if (keys) { map.keyboard.enable(); }
+    }
     var outlinesStarted = false;
     // A live map draws the outlines once its markers show: they are the backdrop, and drawing
     // two hundred countries would otherwise delay the first markers.

@@ -134,6 +134,24 @@ def test_clicking_a_marker_shows_its_details_and_sources_under_the_map(page, app
     assert_clean(page)
 
 
+def test_a_click_on_a_marker_works_on_a_laptop_screen_where_the_map_is_cut_off(
+    page, app_server, map_frame
+):
+    # 1280x700: the map's frame runs past the bottom of the window. Leaflet focuses the map on
+    # a mouse press; the page must not scroll then, or the press ends off the marker.
+    page.set_viewport_size({"width": 1280, "height": 700})
+    open_map(page, f"{app_server.base_url}/?{ui_state.TEXT}=Glasgow")
+    map_shows(page, map_frame, 1)
+    main = page.get_by_test_id("stMain")
+    before = main.evaluate("(element) => element.scrollTop")
+
+    map_frame(page).locator(".sm-marker").click()
+
+    expect(map_frame(page).locator(".leaflet-popup .sm-popup")).to_contain_text("Glasgow")
+    assert main.evaluate("(element) => element.scrollTop") == before
+    assert_clean(page)
+
+
 def test_when_nothing_matches_the_map_says_so(page, app_server, map_frame):
     open_map(page, f"{app_server.base_url}/?{ui_state.TEXT}=no-such-place-anywhere")
 
