@@ -28,12 +28,16 @@ from playwright.sync_api import Error as PlaywrightError
 
 from benchmarks.stats import Sample, failed
 
+# Debian's build, for the bench and the browser tests (tests/browser/conftest.py): Playwright's
+# own browser download cannot reach its host from here.
 CHROMIUM = Path("/usr/bin/chromium")
-# The browser tests' flags (tests/browser/conftest.py): headless as root, no calls home.
 CHROMIUM_ARGS = [
     "--headless=new",
+    # As root, Chromium refuses to start with its sandbox on.
     "--no-sandbox",
     "--disable-gpu",
+    # Without these, Chromium phones Google's hosts at every start; on a closed network
+    # that is a burst of refused connections and slow starts.
     "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",

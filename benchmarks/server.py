@@ -36,16 +36,33 @@ class ServerError(RuntimeError):
 
 
 def find_free_port() -> int:
+    """Ask the kernel for a port nobody is listening on at this moment (loopback)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((LOOPBACK, 0))
         return sock.getsockname()[1]
 
 
-def _log_tail(path: Path, max_chars: int = 3000) -> str:
+def log_tail(path: Path, max_chars: int = 3000) -> str:
+    """The end of a server log, for error messages."""
     try:
         return path.read_text(encoding="utf-8", errors="replace")[-max_chars:]
     except OSError:
         return "<no log>"
+
+
+def stop_process_group(process: subprocess.Popen | None, timeout: float = STOP_TIMEOUT_S) -> None:
+    """Stop a server started in its own process group and anything it started: SIGTERM to the
+    group, then SIGKILL if it lingers."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout)
+    except ProcessLookupError:
+        pass
 
 
 class StreamlitServer:
@@ -141,7 +158,7 @@ class StreamlitServer:
             if self.process.poll() is not None:
                 raise ServerError(
                     f"streamlit exited with code {self.process.returncode}; log:\n"
-                    f"{_log_tail(self.log_path)}"
+                    f"{log_tail(self.log_path)}"
                 )
             try:
                 with opener.open(url, timeout=2) as response:  # noqa: S310 -- loopback http
@@ -152,22 +169,12 @@ class StreamlitServer:
             time.sleep(POLL_INTERVAL_S)
         raise ServerError(
             f"no 'ok' from {url} within {START_TIMEOUT_S:.0f} s ({last}); log:\n"
-            f"{_log_tail(self.log_path)}"
+            f"{log_tail(self.log_path)}"
         )
 
     def stop(self) -> None:
         """SIGTERM to the whole process group, SIGKILL if it lingers."""
-        process = self.process
-        if process is None or process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=STOP_TIMEOUT_S)
-        except ProcessLookupError:
-            pass
+        stop_process_group(self.process)
 
     def __enter__(self) -> StreamlitServer:
         return self.start()

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,30 +28,16 @@ import pytest
 from playwright.sync_api import Browser, Frame, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS
+from benchmarks.server import find_free_port, log_tail, stop_process_group
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = REPO_ROOT / "dashboard.py"
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
 
-# Debian's build: Playwright's own browser download cannot reach its host from here.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    # As root, Chromium refuses to start with its sandbox on.
-    "--no-sandbox",
-    "--disable-gpu",
-    # Without these, Chromium phones Google's hosts at every start; on a closed network
-    # that is a burst of refused connections and slow starts.
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 # A cold Streamlit start on a 2-core CI machine takes a few seconds; 60 s means "broken".
 SERVER_START_TIMEOUT_S = 60.0
 SERVER_POLL_INTERVAL_S = 0.2
-SERVER_STOP_TIMEOUT_S = 10.0
 # Streamlit loads the map iframe after the script run; the first run imports pandas and folium.
 MAP_FRAME_TIMEOUT_MS = 30_000
 MAP_FRAME_POLL_MS = 100
@@ -72,21 +56,6 @@ class AppServer:
     log_path: Path
 
 
-def find_free_port() -> int:
-    """Ask the kernel for a port nobody is listening on at this moment."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def read_log_tail(log_path: Path, max_chars: int = 4000) -> str:
-    """Return the end of a server log, for error messages."""
-    try:
-        return log_path.read_text(encoding="utf-8", errors="replace")[-max_chars:]
-    except OSError:
-        return "<no log>"
-
-
 def wait_until_healthy(process: subprocess.Popen, base_url: str, log_path: Path) -> None:
     """Poll Streamlit's health endpoint until it answers "ok", or fail with the server log."""
     health_url = f"{base_url}/_stcore/health"
@@ -98,7 +67,7 @@ def wait_until_healthy(process: subprocess.Popen, base_url: str, log_path: Path)
         if process.poll() is not None:
             pytest.fail(
                 f"Streamlit exited with code {process.returncode} before answering "
-                f"{health_url}. Log:\n{read_log_tail(log_path)}"
+                f"{health_url}. Log:\n{log_tail(log_path)}"
             )
         try:
             with opener.open(health_url, timeout=2) as response:
@@ -111,22 +80,8 @@ def wait_until_healthy(process: subprocess.Popen, base_url: str, log_path: Path)
         time.sleep(SERVER_POLL_INTERVAL_S)
     pytest.fail(
         f"Streamlit did not answer {health_url} with 'ok' within {SERVER_START_TIMEOUT_S:.0f} s "
-        f"(last: {last_problem}). Log:\n{read_log_tail(log_path)}"
+        f"(last: {last_problem}). Log:\n{log_tail(log_path)}"
     )
-
-
-def stop_process_group(process: subprocess.Popen) -> None:
-    """Stop the server and anything it started: SIGTERM, then SIGKILL if it lingers."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=SERVER_STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=SERVER_STOP_TIMEOUT_S)
-    except ProcessLookupError:
-        pass
 
 
 @pytest.fixture(scope="session")
