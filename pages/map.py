@@ -12,56 +12,14 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
-from stationmap import assets, chrome, i18n, mapbuilder, popups, static_cache, timeline, ui_state
+from stationmap import assets, chrome, i18n, map_source, mapbuilder, popups, timeline, ui_state
 from stationmap.filters import count_headlines
 from stationmap.i18n import _
-from stationmap.status import status_histories
 
 # Tall enough for Europe's clusters, the legend and the play control on a laptop screen shared
 # in a meeting.
 MAP_HEIGHT_PX = 620
 BRIEFING_PAGE = "pages/briefing.py"
-# Up to this size (about 1,500 sites) the sites go inside the map, which is sent again on every
-# run but spares the browser a request before its first marker; larger, they are fetched once.
-INLINE_RECORDS_BYTES = 200_000
-
-
-def live_layer(dataset, texts: popups.Texts) -> tuple[mapbuilder.LiveLayer, dict]:
-    """The map's sites and popups, built once per dataset and language, and where they are.
-
-    Kept with the dataset (its `derived` tables), so an upload's stays in its own session.
-    The published data's popups are files the browser fetches a part at a time, when one of
-    its popups is first opened, and so are its sites beyond INLINE_RECORDS_BYTES
-    (`static_cache`); an upload's, or any data when static/ cannot be written, go inline.
-    """
-    key = ("live_layer", texts.language)
-    if key not in dataset.derived:
-        layer = mapbuilder.build_live_layer(
-            chrome.site_view(),
-            events=dataset.events,
-            sources=dataset.sources,
-            histories=status_histories(dataset),
-            texts=texts,
-        )
-        source = {"records": layer.records, "popups": layer.popups}
-        if chrome.shared_cache_key() is not None:
-            try:
-                source = {
-                    "popupUrls": [
-                        static_cache.publish_json(part, prefix=f"popups-{texts.language}")
-                        for part in mapbuilder.popup_parts(layer)
-                    ],
-                    "popupPart": mapbuilder.POPUP_PART_SITES,
-                }
-                if len(static_cache.encode(layer.records)) <= INLINE_RECORDS_BYTES:
-                    source["records"] = layer.records
-                else:
-                    source["dataUrl"] = static_cache.publish_json(layer.records, prefix="sites")
-            except OSError:
-                pass  # a read-only install: inline, as for an upload
-        dataset.derived[key] = (layer, source)
-    return dataset.derived[key]
-
 
 dataset, view, filtered, state = chrome.current_view()
 texts = popups.current_texts()
@@ -77,7 +35,9 @@ notices = st.container()
 
 # The map holds every site once; each run sends it only this view: the sites the filters allow
 # on any date, the status filter and the date, which the map and its play control apply.
-layer, source = live_layer(dataset, texts)
+layer, source = map_source.live_layer(
+    dataset, chrome.site_view, texts, shared=chrome.shared_cache_key() is not None
+)
 # "Show on map" on the sites page opens this page with ?site=<id>.
 focus = st.query_params.get(ui_state.FOCUS_SITE)
 site_view = mapbuilder.live_view(
