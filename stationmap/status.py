@@ -4,7 +4,9 @@ A site appears on the date of the first dated event that names it (its first rep
 `alleged` from then on, until a status-bearing event changes that. On any date its status is
 the one set by its latest status-bearing event on or before that date. An event known only to
 the month or year takes effect on the first day of its period; two events on the same date
-apply in the order they stand in the events file.
+apply in the order they stand in the events file. Events whose periods start on the same day
+apply as PartialDate sorts them: the one known to the day, then to the month, then to the year
+(so on 1 June 2023, an event of "June 2023" is applied after one of "1 June 2023").
 
 The changes are worked out once per dataset into one table sorted by site and day
 (`status_change_table`), so the statuses on any date are a single vectorised lookup: the as-of date
