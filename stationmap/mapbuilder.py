@@ -1,21 +1,27 @@
 """Build the folium map of the sites: pure, no Streamlit.
 
 The sites are drawn by ONE data-driven layer (`SiteLayer`), not by one folium object per site:
-Python embeds a single JSON array of site records, and a few lines of JavaScript turn each
-record into a marker inside one `L.markerClusterGroup`. This keeps a map of ten thousand sites
-about as cheap to build and to send as a map of ten (see shared/guides/map-offline.md).
+Python sends site records as JSON, and a few lines of JavaScript turn each record into a
+marker inside one `L.markerClusterGroup` (see shared/guides/map-offline.md).
 
-Each record carries its tooltip and popup as HTML built by `stationmap.popups`, where every data
-value is escaped. The JSON is embedded so that nothing in it can end the <script> it sits in.
+Two kinds of map share that layer:
+
+- a static map (`build_map`: a briefing slide, the offline export) embeds its records, each
+  with its popup HTML, for one date;
+- a live map (`build_live_map`: the map page) gets every site once (`build_live_layer`: each
+  site's status history as a few `[day, status]` pairs; popups apart, fetched when opened) and
+  then views (`live_view`, passed by `view_layer`): which sites the filters allow, the status
+  filter and the date. Its play control steps through the months the same way, in the
+  browser, recolouring markers, hiding sites not yet reported and recounting the legend, with
+  no round trip to the server.
+
+Popups are HTML built by `stationmap.popups`, where every data value is escaped; names are sent
+as text and set as text. The JSON is embedded so that nothing in it can end the <script> it
+sits in, nor be read by folium as a template.
 
 Sites that share a point (three in Madrid, every country-level row of one country at its
 capital) are spread on a small ring around that point by `spread_shared_points`, so each one
 can be seen and clicked; the page maps a clicked position back to its site with `site_at`.
-
-Given a `Play`, the map also gets a play control: each record carries the site's status
-history as a few `[day, status]` pairs, and the control steps through the months in the
-browser, recolouring markers, hiding sites not yet reported and recounting the legend, with no
-round trip to the server.
 """
 
 from __future__ import annotations
@@ -122,7 +128,8 @@ def site_at(
 ) -> str | None:
     """The id of the site whose marker is at a clicked position, or None.
 
-    `records` come from `build_site_records` (they carry each marker's display position);
+    `records` carry each marker's display position (`build_site_records`, or a live layer's
+    `placed`);
     `clicked` is streamlit-folium's ``last_object_clicked``, ``{"lat": ..., "lng": ...}``.
     """
     if not clicked or not records:
