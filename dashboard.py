@@ -1,7 +1,9 @@
 """Entry point: `streamlit run dashboard.py`.
 
 Lays out the pages and the chrome they share; everything else lives in the stationmap package.
-The sidebar filters are made here, before the page runs, so they hold on every page.
+The sidebar filters are made here, so they hold on every page: after the page whenever the
+filters are known without drawing them (the page's map then starts loading sooner), before it
+on a first visit from a link with filters, which only the widgets can read.
 """
 
 import streamlit as st

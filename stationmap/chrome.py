@@ -1,7 +1,9 @@
 """The chrome every page shares, written once: data loading, sidebar filters, problems, footer.
 
-``dashboard.py`` calls :func:`render_chrome` before ``st.navigation(...).run()`` and
-:func:`render_footer` after it. Widgets made in the entry point persist across pages, so a
+``dashboard.py`` calls :func:`choose_language` first, then :func:`render_chrome` around
+``st.navigation(...).run()`` (after the page when :func:`filters_before_sidebar` can tell the
+filters without it, before otherwise), then :func:`render_language_picker` and
+:func:`render_footer`. Widgets made in the entry point persist across pages, so a
 filter chosen on one page holds on every page; each filter is bound to the URL with
 Streamlit's ``bind="query-params"`` (names in :mod:`stationmap.ui_state`), so a copied link
 opens the same view. A page gets what it shows in one line::
