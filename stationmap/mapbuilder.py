@@ -237,6 +237,16 @@ _RECORD_COLUMNS = [
 ]
 
 
+def _popup_tables(events: pd.DataFrame, sources: pd.DataFrame) -> tuple[dict, list, dict]:
+    """What popups are made from: sources by id, the events as rows, and events by id."""
+    event_rows = events.to_dict("records")
+    return (
+        sources.to_dict("index"),
+        event_rows,
+        {event["event_id"]: event for event in event_rows},
+    )
+
+
 def build_site_records(
     sites: pd.DataFrame,
     *,
@@ -254,9 +264,7 @@ def build_site_records(
     """
     texts = texts or popups.current_texts()
     drawable = placed_sites(sites)
-    sources_by_id = sources.to_dict("index")
-    event_rows = events.to_dict("records")
-    events_by_id = {event["event_id"]: event for event in event_rows}
+    sources_by_id, event_rows, events_by_id = _popup_tables(events, sources)
     site_events = popups.events_by_site(event_rows, drawable.index, as_of)
     records = []
     for site in drawable[_RECORD_COLUMNS].to_dict("records"):
@@ -276,12 +284,6 @@ def build_site_records(
             }
         )
     return records
-
-
-def is_shown(record: Mapping, statuses: Iterable[str] = ()) -> bool:
-    """True if a record's site is on the map on its date: reported, and its status chosen."""
-    statuses = tuple(statuses)
-    return record["status"] is not None and (not statuses or record["status"] in statuses)
 
 
 # --- playing through time ----------------------------------------------------------------------
@@ -323,9 +325,6 @@ def sites_in_play(view: pd.DataFrame, state: FilterState) -> pd.DataFrame:
 # to the markers it has, as the play control does for each month. A view is a few hundred
 # bytes at any number of sites, so a filter change or a new date costs no new map.
 
-# The site-view columns a live record and its popup are made from.
-_LIVE_COLUMNS = [*_RECORD_COLUMNS, "latitude", "longitude"]
-
 
 @dataclass(frozen=True)
 class LiveLayer:
@@ -365,12 +364,10 @@ def build_live_layer(
         display_lat=spread["display_lat"].reindex(sites.index),
         display_lon=spread["display_lon"].reindex(sites.index),
     )
-    sources_by_id = sources.to_dict("index")
-    event_rows = events.to_dict("records")
-    events_by_id = {event["event_id"]: event for event in event_rows}
+    sources_by_id, event_rows, events_by_id = _popup_tables(events, sources)
     site_events = popups.events_by_site(event_rows, spread.index)
     records, popup_list = [], []
-    for site in rows[_LIVE_COLUMNS].to_dict("records"):
+    for site in rows[_RECORD_COLUMNS].to_dict("records"):
         site_id = site["site_id"]
         history = histories.get(site_id, ())
         placed = site_id in site_events
@@ -819,10 +816,6 @@ var {{ this.get_name() }} = (function (map) {
     empty.setAttribute("role", "status");
     empty.textContent = payload.emptyMessage;
     empty.hidden = true;
-    function focusOn(site) {
-        // The site a reader asked for stands out of any cluster; its story is under the map.
-        cluster.zoomToShowLayer(site.marker);
-    }
     if (!live) {
         sites = payload.records.map(makeSite);
         sites.forEach(function (site) {
@@ -831,9 +824,6 @@ var {{ this.get_name() }} = (function (map) {
         cluster.addLayers(sites.filter(function (site) { return site.shown; })
             .map(function (site) { return site.marker; }));
         empty.hidden = sites.some(function (site) { return site.shown; });
-        sites.forEach(function (site) {
-            if (site.shown && site.record.id === payload.focus) { focusOn(site); }
-        });
         return cluster;
     }
 
@@ -1025,8 +1015,9 @@ var {{ this.get_name() }} = (function (map) {
         }
         showDay(day);
         render();
-        if (focusShown) { focusOn(focused); }
-        // For tests and the bench: the view this map shows, once it shows it.
+        // The site a reader asked for stands out of any cluster; its story is under the map.
+        if (focusShown) { cluster.zoomToShowLayer(focused.marker); }
+        // For tests: the view this map shows, once it shows it.
         map.getContainer().setAttribute("data-sm-view", view.key);
         performance.mark("stationmap:view-shown");
         drawOutlines();
@@ -1037,7 +1028,7 @@ var {{ this.get_name() }} = (function (map) {
     if (window.smPendingView) { applyView(window.smPendingView); window.smPendingView = null; }
     var records = live.records ? Promise.resolve(live.records) : fetchJson(live.dataUrl);
     records.then(function (list) {
-        // Marks in the frame's performance timeline, for measuring (scripts/bench.py).
+        // Marks in the frame's performance timeline, for measuring where a first paint goes.
         performance.mark("stationmap:sites-loaded");
         sites = list.map(makeSite);
         performance.mark("stationmap:markers-made");
@@ -1096,7 +1087,6 @@ class SiteLayer(JSCSSMixin):
         live: Mapping | None = None,
         play: Mapping | None = None,
         texts: popups.Texts | None = None,
-        focus: str | None = None,
     ):
         super().__init__()
         self._name = "SiteLayer"
@@ -1125,7 +1115,6 @@ class SiteLayer(JSCSSMixin):
             "topojsonUrl": topojson_url,
             "outlinesAttribution": _("Country outlines: Natural Earth"),
             "emptyMessage": empty_message or _("No sites match these filters."),
-            "focus": focus,
             "focusZoom": FOCUS_ZOOM,
             "fitPadding": list(FIT_PADDING_PX),
             "fitMaxZoom": FIT_MAX_ZOOM,
@@ -1195,8 +1184,6 @@ def build_map(
     as_of: date | None = None,
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
-    records: Sequence[Mapping] | None = None,
-    focus: str | None = None,
     compact_legend: bool = False,
 ) -> folium.Map:
     """A static map of `sites` (rows of the site view): one marker layer, legend, background.
@@ -1209,22 +1196,12 @@ def build_map(
     - `as_of`: the date of the picture: `sites` are the site view for it (default: today).
     - `center` / `zoom`: a fixed view (the briefing sets one per slide); otherwise the map fits
       the sites, or shows the world when there are none.
-    - `records`: `build_site_records(sites, ...)` computed earlier (e.g. cached), to skip that.
-    - `focus`: the id of a site to centre on, at FOCUS_ZOOM, out of any cluster (if drawn).
     - `compact_legend`: the legend lists only the statuses on the map (a briefing slide's).
     """
     assets = assets or map_assets.detect_assets()
     map_assets.install(assets)
     texts = popups.current_texts()
-    if records is None:
-        records = build_site_records(
-            sites, events=events, sources=sources, as_of=as_of, texts=texts
-        )
-    records = list(records)
-    focused = next((record for record in records if record["id"] == focus), None)
-    if focused is not None and center is None:
-        center, zoom = (focused["lat"], focused["lng"]), FOCUS_ZOOM
-
+    records = build_site_records(sites, events=events, sources=sources, as_of=as_of, texts=texts)
     fixed_view = center is not None or zoom is not None
     if center is None:
         center = WORLD_CENTER
@@ -1247,7 +1224,6 @@ def build_map(
         assets=assets,
         outlines=not tiles.has_tiles,
         texts=texts,
-        focus=focused["id"] if focused is not None else None,
     ).add_to(m)
 
     if records and not fixed_view:
