@@ -60,6 +60,6 @@ else:
     # The page first, then the sidebar: the page's map starts loading sooner.
     chrome.use_filters(known)
     navigation.run()
-    app_view = chrome.render_chrome()
+    app_view = chrome.render_chrome(page_filters=known)
 chrome.render_language_picker(language_picker)
 chrome.render_footer(app_view.dataset)

@@ -523,6 +523,11 @@ def render_sidebar(view: pd.DataFrame) -> FilterState:
                 "or bookmark exactly this view."
             )
         )
+    return _filters_in_session(options, today)
+
+
+def _filters_in_session(options: Mapping[str, Any], today: date) -> FilterState:
+    """The FilterState the sidebar widgets' values in session state stand for."""
     return filter_state_from_values(
         {key: st.session_state.get(key) for key in ui_state.FILTER_KEYS},
         reported_bounds=options["first_reported_range"],
@@ -597,12 +602,7 @@ def filters_before_sidebar() -> FilterState | None:
     first_run = ui_state.CURRENT_FILTERS not in st.session_state
     if first_run and any(key in st.query_params for key in ui_state.FILTER_KEYS):
         return None
-    options = filter_options(site_view())
-    return filter_state_from_values(
-        {key: st.session_state.get(key) for key in ui_state.FILTER_KEYS},
-        reported_bounds=options["first_reported_range"],
-        today=date.today(),
-    )
+    return _filters_in_session(filter_options(site_view()), date.today())
 
 
 def use_filters(state: FilterState) -> None:
@@ -610,19 +610,18 @@ def use_filters(state: FilterState) -> None:
     st.session_state[ui_state.CURRENT_FILTERS] = state
 
 
-def render_chrome() -> AppView:
+def render_chrome(page_filters: FilterState | None = None) -> AppView:
     """Draw the sidebar filters and the count above them; return what the pages show.
 
-    If a page already ran on filters read before the sidebar (`filters_before_sidebar`) and
-    the sidebar's widgets say otherwise, the script runs again, so no page ever shows filters
-    other than those in the sidebar.
+    `page_filters`: those a page already ran on, read before the sidebar
+    (`filters_before_sidebar`). If the sidebar's widgets say otherwise, the script runs again,
+    so no page ever shows filters other than those in the sidebar.
     """
-    used = st.session_state.get(ui_state.CURRENT_FILTERS)
     # Made before the filters, so the count sits above them where a presenter's audience sees it.
     summary = st.sidebar.container()
     state = render_sidebar(site_view())
     use_filters(state)
-    if used is not None and used != state:
+    if page_filters is not None and page_filters != state:
         st.rerun()
     app_view = current_view()
     summary.markdown(f"**{_filter_summary(app_view.view, app_view.filtered)}**")
