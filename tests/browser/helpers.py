@@ -23,6 +23,7 @@ POLL_MS = 100
 
 # Opened at /sites, Streamlit's front end first looks for its server at /sites/_stcore/...
 # (in case the app is served under a path prefix), is answered 404, then uses /_stcore/.
+# That probe stays on this machine and is Streamlit's own; every other console error counts.
 BASE_PATH_PROBE = re.compile(
     r"status of 404 \(Not Found\) \(\{'url': 'http://127\.0\.0\.1:\d+/[a-z]+/_stcore/"
     r"(health|host-config)'"

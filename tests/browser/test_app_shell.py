@@ -13,21 +13,14 @@ from stationmap import config, ui_state
 from stationmap.filters import FilterState, apply_filters, count_headlines
 from stationmap.loader import load_dataset
 from stationmap.views import build_site_view
+from tests.browser.helpers import (
+    RERUN_TIMEOUT_MS,
+    assert_clean,
+    open_app,
+    sidebar_summary,
+)
 
 pytestmark = pytest.mark.browser
-
-# Covers the first script run, which imports pandas and folium on a cold 2-core machine.
-FIRST_RUN_TIMEOUT_MS = 30_000
-# A rerun after a widget change reads cached data; this is generous for a loaded CI machine.
-RERUN_TIMEOUT_MS = 15_000
-
-# Opened at /sites, Streamlit's front end first looks for its server at /sites/_stcore/...
-# (in case the app is served under a path prefix), is answered 404, and then uses /_stcore/.
-# That probe stays on this machine and is Streamlit's own; every other console error counts.
-BASE_PATH_PROBE = re.compile(
-    r"status of 404 \(Not Found\) \(\{'url': 'http://127\.0\.0\.1:\d+/[a-z]+/_stcore/"
-    r"(health|host-config)'"
-)
 
 # (URL path, the page's heading), one per page dashboard.py registers.
 PAGE_PATHS = [
@@ -39,22 +32,8 @@ PAGE_PATHS = [
 ]
 
 
-def open_app(page: Page, url: str) -> None:
-    """Load a URL and wait until the script has run to its end on a live connection."""
-    page.goto(url)
-    app = page.get_by_test_id("stApp")
-    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
-    expect(app).to_have_attribute(
-        "data-test-script-state", "notRunning", timeout=FIRST_RUN_TIMEOUT_MS
-    )
-
-
 def main_heading(page: Page) -> Locator:
     return page.get_by_test_id("stMain").get_by_test_id("stHeading").first
-
-
-def filter_summary(page: Page) -> Locator:
-    return page.get_by_test_id("stSidebar").get_by_text(re.compile(r"^Showing \d+ of \d+ site"))
 
 
 def multiselect(page: Page, label: str) -> Locator:
@@ -82,19 +61,13 @@ def expected_summary(state: FilterState) -> str:
     )
 
 
-def assert_clean(page: Page) -> None:
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    assert [error for error in page.errors_seen if not BASE_PATH_PROBE.search(error)] == []
-    assert page.third_party_requests == []
-
-
 @pytest.mark.parametrize(("path", "heading"), PAGE_PATHS, ids=[path for path, _ in PAGE_PATHS])
 def test_each_page_path_answers_with_its_heading_and_no_errors(page, app_server, path, heading):
     open_app(page, app_server.base_url + path)
 
     expect(main_heading(page)).to_have_text(heading)
     expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
-    expect(filter_summary(page)).to_have_text(expected_summary(FilterState()))
+    expect(sidebar_summary(page)).to_have_text(expected_summary(FilterState()))
     assert_clean(page)
 
 
@@ -113,7 +86,7 @@ def test_a_link_with_status_and_country_filters_opens_with_them_applied(page, ap
     expect(multiselect(page, "Status")).to_contain_text(status)
     expect(multiselect(page, "Country")).to_contain_text(country)
     state = FilterState(statuses=("no_evidence_found",), countries=("GB",))
-    expect(filter_summary(page)).to_have_text(expected_summary(state))
+    expect(sidebar_summary(page)).to_have_text(expected_summary(state))
     selected = count_headlines(
         apply_filters(build_site_view(load_dataset(config.DEFAULT_DATA_DIR)), state)
     )["sites"]
@@ -130,7 +103,7 @@ def test_changing_a_filter_in_the_sidebar_updates_the_url(page, app_server):
 
     expect(page).to_have_url(re.compile(rf"[?&]{ui_state.TEXT}=Glasgow(&|$)"))
     expect(sites_selected(page)).to_have_text("1", timeout=RERUN_TIMEOUT_MS)
-    expect(filter_summary(page)).to_have_text(expected_summary(FilterState(text="Glasgow")))
+    expect(sidebar_summary(page)).to_have_text(expected_summary(FilterState(text="Glasgow")))
     assert_clean(page)
 
 
@@ -141,14 +114,14 @@ def test_a_filter_persists_when_navigating_to_another_page(page, app_server):
     page.keyboard.press("Escape")
     expect(page).to_have_url(re.compile(rf"[?&]{ui_state.STATUS}=Reported\+closed(&|$)"))
     closed = expected_summary(FilterState(statuses=("reported_closed",)))
-    expect(filter_summary(page)).to_have_text(closed, timeout=RERUN_TIMEOUT_MS)
+    expect(sidebar_summary(page)).to_have_text(closed, timeout=RERUN_TIMEOUT_MS)
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Sources").click()
 
     expect(main_heading(page)).to_have_text("Sources", timeout=RERUN_TIMEOUT_MS)
     expect(page).to_have_url(re.compile(rf"/sources\?{ui_state.STATUS}=Reported\+closed$"))
     expect(multiselect(page, "Status")).to_contain_text("Reported closed")
-    expect(filter_summary(page)).to_have_text(closed)
+    expect(sidebar_summary(page)).to_have_text(closed)
     assert_clean(page)
 
 

@@ -13,31 +13,11 @@ from stationmap import config, timeline, ui_state
 from stationmap.filters import FilterState, apply_filters
 from stationmap.loader import load_dataset
 from stationmap.views import build_site_view
+from tests.browser.helpers import RERUN_TIMEOUT_MS, assert_clean, open_app
 
 pytestmark = pytest.mark.browser
 
-# Covers the first script run, which imports pandas and Altair on a cold 2-core machine.
-FIRST_RUN_TIMEOUT_MS = 30_000
-# A rerun after a click or a widget change reads cached data; generous for a loaded machine.
-RERUN_TIMEOUT_MS = 15_000
-# Opened at /timeline, Streamlit's front end first looks for its server at /timeline/_stcore/
-# (in case the app is served under a path prefix) and is answered 404: its own probe, on this
-# machine. Every other console error counts.
-BASE_PATH_PROBE = re.compile(
-    r"status of 404 \(Not Found\) \(\{'url': 'http://127\.0\.0\.1:\d+/[a-z]+/_stcore/"
-    r"(health|host-config)'"
-)
 UK_QUERY = f"{ui_state.COUNTRY}={quote_plus('United Kingdom')}"
-
-
-def open_timeline(page: Page, url: str) -> None:
-    """Load a timeline URL and wait until its script has run to the end."""
-    page.goto(url)
-    app = page.get_by_test_id("stApp")
-    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
-    expect(app).to_have_attribute(
-        "data-test-script-state", "notRunning", timeout=FIRST_RUN_TIMEOUT_MS
-    )
 
 
 def chart(page: Page, key: str) -> Locator:
@@ -57,16 +37,10 @@ def expected_count(state: FilterState, groups=()) -> int:
     return len(timeline.select_events(dataset, scope, groups, until=state.as_of))
 
 
-def assert_clean(page: Page) -> None:
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    assert [error for error in page.errors_seen if not BASE_PATH_PROBE.search(error)] == []
-    assert page.third_party_requests == []
-
-
 def test_the_timeline_charts_are_drawn_by_streamlits_own_vega_with_nothing_from_a_cdn(
     page, app_server
 ):
-    open_timeline(page, f"{app_server.base_url}/timeline?{UK_QUERY}")
+    open_app(page, f"{app_server.base_url}/timeline?{UK_QUERY}")
 
     for key in (ui_state.LANE_CHART, ui_state.TIMELINE_CHART):
         marks = chart(page, key).locator("svg.marks, canvas")
@@ -84,7 +58,7 @@ def test_the_timeline_charts_are_drawn_by_streamlits_own_vega_with_nothing_from_
 
 
 def test_clicking_an_event_shows_its_sources_as_safe_links(page, app_server):
-    open_timeline(page, f"{app_server.base_url}/timeline?{UK_QUERY}")
+    open_app(page, f"{app_server.base_url}/timeline?{UK_QUERY}")
     selected = page.locator(f".st-key-{ui_state.SELECTED_EVENTS}")
     expect(selected).to_have_count(0)
     # The bar of Alicia Kearns's statement in the Commons (April 2023), on Belfast's row: bars
@@ -106,7 +80,7 @@ def test_clicking_an_event_shows_its_sources_as_safe_links(page, app_server):
 
 
 def test_picking_a_kind_of_event_narrows_the_timeline_and_the_link(page, app_server):
-    open_timeline(page, f"{app_server.base_url}/timeline?{UK_QUERY}")
+    open_app(page, f"{app_server.base_url}/timeline?{UK_QUERY}")
     expect(events_metric(page)).to_have_text(str(expected_count(FilterState(countries=("GB",)))))
 
     page.get_by_test_id("stButtonGroup").get_by_role(
@@ -122,7 +96,7 @@ def test_picking_a_kind_of_event_narrows_the_timeline_and_the_link(page, app_ser
 
 
 def test_the_as_of_date_ends_the_timeline(page, app_server):
-    open_timeline(page, f"{app_server.base_url}/timeline?{UK_QUERY}&{ui_state.AS_OF}=2023-06-05")
+    open_app(page, f"{app_server.base_url}/timeline?{UK_QUERY}&{ui_state.AS_OF}=2023-06-05")
 
     state = FilterState(countries=("GB",), as_of=date(2023, 6, 5))
     expect(events_metric(page)).to_have_text(str(expected_count(state)))
