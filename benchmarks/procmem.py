@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -63,26 +64,24 @@ def process_tree(root_pid: int, proc: Path = PROC) -> list[int]:
     return seen
 
 
+def _tree_total(
+    root_pid: int, file: str, parse: Callable[[str], int | None], proc: Path
+) -> int | None:
+    """The sum of `parse` over one /proc file of each live process of a tree; None if none."""
+    values = [parse(_read(proc / str(pid) / file) or "") for pid in process_tree(root_pid, proc)]
+    found = [value for value in values if value is not None]
+    return sum(found) if found else None
+
+
 def tree_rss(root_pid: int, proc: Path = PROC) -> int | None:
     """RSS of a process tree in bytes; None when the root is gone."""
-    total, found = 0, False
-    for pid in process_tree(root_pid, proc):
-        rss = parse_vm_rss(_read(proc / str(pid) / "status") or "")
-        if rss is not None:
-            total += rss
-            found = True
-    return total if found else None
+    return _tree_total(root_pid, "status", parse_vm_rss, proc)
 
 
 def tree_cpu_seconds(root_pid: int, proc: Path = PROC) -> float | None:
     """CPU time (user + system) used so far by the live processes of a tree; None if gone."""
-    ticks, found = 0, False
-    for pid in process_tree(root_pid, proc):
-        used = parse_cpu_ticks(_read(proc / str(pid) / "stat") or "")
-        if used is not None:
-            ticks += used
-            found = True
-    return ticks / os.sysconf("SC_CLK_TCK") if found else None
+    ticks = _tree_total(root_pid, "stat", parse_cpu_ticks, proc)
+    return ticks / os.sysconf("SC_CLK_TCK") if ticks is not None else None
 
 
 class RssSampler:
