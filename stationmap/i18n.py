@@ -406,7 +406,23 @@ def date_label(value: PartialDate | None) -> str:
     """
     if value is None:
         return _("Date not reported")
-    locale = format_locale()
+    return _date_label(value, current_language())
+
+
+def day_label(value: date) -> str:
+    """A calendar day in the reader's language: '27 November 2026'."""
+    return _day_label(value, current_language())
+
+
+# Babel takes about a tenth of a millisecond to format a date, and the same few hundred dates
+# (events, months, days of the play control) are labelled again on every run: kept per date
+# and language for the life of the process, a few megabytes at most.
+DATE_LABEL_CACHE_ENTRIES = 65_536
+
+
+@lru_cache(maxsize=DATE_LABEL_CACHE_ENTRIES)
+def _date_label(value: PartialDate, language: str) -> str:
+    locale = format_locale(language)
     if value.precision == "day":
         return format_date(value.start, format="long", locale=locale)
     if value.precision == "month":
@@ -414,6 +430,6 @@ def date_label(value: PartialDate | None) -> str:
     return format_skeleton("y", value.start, locale=locale)
 
 
-def day_label(value: date) -> str:
-    """A calendar day in the reader's language: '27 November 2026'."""
-    return format_date(value, format="long", locale=format_locale())
+@lru_cache(maxsize=DATE_LABEL_CACHE_ENTRIES)
+def _day_label(value: date, language: str) -> str:
+    return format_date(value, format="long", locale=format_locale(language))

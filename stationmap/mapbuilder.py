@@ -29,7 +29,6 @@ from __future__ import annotations
 import base64
 import calendar
 import dataclasses
-import functools
 import hashlib
 import json
 import math
@@ -440,7 +439,14 @@ def live_view(
         "visible": base64.b64encode(np.packbits(mask, bitorder="little").tobytes()).decode(),
         "filter": [STATUS_INDEX[status] for status in statuses if status in STATUS_INDEX],
         "day": day_number(shown_day),
-        "steps": _labelled_steps(tuple(steps), i18n.current_language()),
+        "steps": [
+            [
+                day_number(step),
+                i18n.date_label(PartialDate(step.replace(day=1), "month")),
+                _("Statuses on {date}").format(date=i18n.day_label(step)),
+            ]
+            for step in steps
+        ],
         "start": steps.index(shown_day) if shown_day in steps else max(len(steps) - 1, 0),
         "focus": int(focus_index)
         if focus_index >= 0 and layer.records[focus_index]["lat"] is not None
@@ -449,20 +455,6 @@ def live_view(
     # Names the view on the map's element once it is shown (data-sm-view), for tests.
     view["key"] = hashlib.sha256(script_safe_json(view).encode()).hexdigest()[:16]
     return view
-
-
-# Labelling fifty months with Babel takes longer than the rest of a view; the same steps come
-# back on every run of a day (keyed by the language the labels are made in).
-@functools.lru_cache(maxsize=64)
-def _labelled_steps(steps: tuple[date, ...], language: str) -> list[list]:
-    return [
-        [
-            day_number(step),
-            i18n.date_label(PartialDate(step.replace(day=1), "month")),
-            _("Statuses on {date}").format(date=i18n.day_label(step)),
-        ]
-        for step in steps
-    ]
 
 
 def live_texts(texts: popups.Texts | None = None) -> dict:

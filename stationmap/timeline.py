@@ -8,7 +8,6 @@ that started after it are left out.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -87,8 +86,6 @@ LANE_OF_GROUP = {
     GROUP_LEGAL: LANE_OTHER,
 }
 
-# Every day of a few decades, in each language: a few megabytes at most.
-DATE_TEXTS_CACHE_ENTRIES = 65_536
 
 GLOBAL_ROW = N_("Worldwide")
 UNDATED_HEADING = N_("Date not known")
@@ -186,14 +183,6 @@ def earliest_report(dataset: Dataset) -> date | None:
     return dataset.derived["earliest_report"]
 
 
-@functools.lru_cache(maxsize=DATE_TEXTS_CACHE_ENTRIES)
-def _date_texts(when: PartialDate | None, language: str) -> tuple[str, str]:
-    """A date's label and the heading it is listed under, in `language` (the reader's)."""
-    # Kept per date and language for the life of the process: Babel parses the locale anew for
-    # every date it formats, and at 20,000 events that alone took a third of a second a run.
-    return i18n.date_label(when), month_heading(when)
-
-
 @dataclass(frozen=True)
 class EventScope:
     """Which events a timeline shows: those about these sites or countries."""
@@ -256,9 +245,9 @@ def select_events(
 
     dates = kept["date"]
     distinct_dates = {when for when in dates if when is not None}
-    language = i18n.current_language()
-    date_labels = {when: _date_texts(when, language)[0] for when in [*distinct_dates, None]}
-    headings = {when: _date_texts(when, language)[1] for when in [*distinct_dates, None]}
+    # Once per distinct date (i18n keeps the labels themselves between runs).
+    date_labels = {when: i18n.date_label(when) for when in [*distinct_dates, None]}
+    headings = {when: month_heading(when) for when in [*distinct_dates, None]}
     starts = dates.map({when: pd.Timestamp(when.start) for when in distinct_dates})
     # The bar runs to the end of the last day of the period.
     ends = dates.map({when: pd.Timestamp(when.end + timedelta(days=1)) for when in distinct_dates})
