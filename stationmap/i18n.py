@@ -398,15 +398,16 @@ def html_lang(language: str | None = None) -> str:
     return language or current_language()
 
 
-def date_label(value: PartialDate | None) -> str:
+def date_label(value: PartialDate | None, language: str | None = None) -> str:
     """A date at its own precision in the reader's language: '6 June 2023', 'June 2023', '2023'
     ('2023年6月6日', '2023年6月', '2023年' in Chinese), by Babel's patterns for the locale.
 
-    An unknown date reads 'Date not reported'.
+    An unknown date reads 'Date not reported'. `language`: another than the reader's.
     """
+    language = language or current_language()
     if value is None:
-        return _("Date not reported")
-    return _date_label(value, current_language())
+        return gettext(N_("Date not reported"), language)
+    return _date_label(value, language)
 
 
 def day_label(value: date) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -131,14 +131,10 @@ class Texts:
     statuses: Mapping[str, str]
     event_types: Mapping[str, str]
     precisions: Mapping[str, str]
-    _dates: dict = field(default_factory=dict, compare=False, repr=False)
 
     def date(self, value: PartialDate | None) -> str:
         """A date at its own precision ('June 2023'), or 'Date not reported'."""
-        key = value if isinstance(value, PartialDate) else None
-        if key not in self._dates:
-            self._dates[key] = i18n.date_label(key)
-        return self._dates[key]
+        return i18n.date_label(value if isinstance(value, PartialDate) else None, self.language)
 
     def status_label(self, status: str) -> str:
         return self.statuses.get(status, status)
