@@ -51,6 +51,30 @@ def open_app(page: Page, url: str) -> None:
     wait_for_script(page)
 
 
+# Counts the script runs that end from the call on (window.smRunsEnded); one observer a page.
+COUNT_RUNS_ENDED_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!window.smRunsObserved) {
+        window.smRunsObserved = true;
+        new MutationObserver(() => {
+            const state = app.getAttribute('data-test-script-state');
+            if (state === 'notRunning') { window.smRunsEnded += 1; }
+        }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    }
+    window.smRunsEnded = 0;
+}"""
+
+
+def upload(page: Page, uploader_key: str, files) -> None:
+    """Choose `files` (a path or Playwright's file payload) in an uploader, and wait for the run
+    that starts to end: a file chosen while another's run is under way can be lost, and the
+    uploader shows its chip before that run starts."""
+    page.evaluate(COUNT_RUNS_ENDED_JS)
+    page.locator(f".st-key-{uploader_key} input[type=file]").set_input_files(files)
+    page.wait_for_function("() => window.smRunsEnded > 0", timeout=RERUN_TIMEOUT_MS)
+    wait_for_script(page, RERUN_TIMEOUT_MS)
+
+
 def sidebar_summary(page: Page) -> Locator:
     return page.get_by_test_id("stSidebar").get_by_text(re.compile(r"^Showing \d+ of \d+ site"))
 

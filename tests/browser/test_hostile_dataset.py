@@ -42,6 +42,7 @@ from tests.browser.helpers import (
     RERUN_TIMEOUT_MS,
     open_app,
     poll,
+    upload,
     wait_for_script,
 )
 
@@ -633,17 +634,6 @@ UPLOADERS = {
 }
 
 
-# Counts the script runs that end from now on (window.smRunsEnded), across reruns of the page.
-COUNT_RUNS_ENDED_JS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    window.smRunsEnded = 0;
-    new MutationObserver(() => {
-        const state = app.getAttribute('data-test-script-state');
-        if (state === 'notRunning') { window.smRunsEnded += 1; }
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
-
-
 def metric_value(page: Page, label: str) -> Locator:
     return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
 
@@ -656,20 +646,16 @@ def test_the_same_files_uploaded_are_checked_and_mapped_without_running(
     published = load_dataset(config.DEFAULT_DATA_DIR)
     open_app(page, f"{hostile_server.base_url}/upload")
 
-    page.evaluate(COUNT_RUNS_ENDED_JS)
     for file, key in UPLOADERS.items():
-        page.evaluate("() => { window.smRunsEnded = 0; }")
         # A file's name is whatever the person's computer called it; the uploader shows it.
         name = f"{payloads('upload_filename')[1]}{file}"
-        page.locator(f".st-key-{key} input[type=file]").set_input_files(
-            {"name": name, "mimeType": "text/csv", "buffer": (hostile_dir / file).read_bytes()}
+        upload(
+            page,
+            key,
+            {"name": name, "mimeType": "text/csv", "buffer": (hostile_dir / file).read_bytes()},
         )
-        # One at a time: a file chosen while the last one's run is under way can be lost. The
-        # chip shows before that run starts, so wait for a run to have ended since the choice.
         uploaded = page.locator(f".st-key-{key} [data-testid='stFileChipName']")
         expect(uploaded).to_have_attribute("title", name, timeout=RERUN_TIMEOUT_MS)
-        page.wait_for_function("() => window.smRunsEnded > 0", timeout=RERUN_TIMEOUT_MS)
-        wait_for_script(page, RERUN_TIMEOUT_MS)
     expect(metric_value(page, "Sources loaded")).to_have_text(
         str(len(published.sources)), timeout=FIRST_RUN_TIMEOUT_MS
     )

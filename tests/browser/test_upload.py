@@ -22,7 +22,7 @@ from tests.browser.helpers import (
     published_view,
     sidebar_summary,
     sites_drawn,
-    wait_for_script,
+    upload,
 )
 from tests.conftest import small_files, small_rows
 
@@ -61,8 +61,7 @@ def ngo_files(folder: Path) -> tuple[dict[str, Path], dict[str, bytes]]:
 
 def choose_files(page: Page, paths: dict[str, Path]) -> None:
     for file, path in paths.items():
-        page.locator(f".st-key-{UPLOADERS[file]} input[type=file]").set_input_files(path)
-    wait_for_script(page, RERUN_TIMEOUT_MS)
+        upload(page, UPLOADERS[file], path)
 
 
 def metric_value(page: Page, label: str):
