@@ -149,6 +149,7 @@ def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> 
 # The timed steps, in table order: key, label in the raw runs.
 STEPS = (
     ("first_paint", "map first paint"),
+    ("page_complete", "page complete (filters drawn)"),
     ("filter_change", "status filter change"),
     ("as_of_step", "as-of step (sidebar, server)"),
     ("play_step", "play step (in the map)"),
@@ -196,6 +197,7 @@ SUMMARY_HEADERS = (
     "sites",
     "floor",
     "map first paint (× floor)",
+    "page complete",
     "filter change (target ≤ 1 s)",
     "as-of step (target ≤ 0.5 s)",
     "play step (in map)",
@@ -223,6 +225,7 @@ def summary_row(result: DatasetResult, floor: FloorParts) -> list[str]:
         format_seconds(floor_s),
         f"{format_seconds(paint)} ({format_ratio(paint_ratio)}, "
         f"{verdict(paint_ratio, FIRST_PAINT_MAX_RATIO)})",
+        format_seconds(result.median_of("page_complete")),
         f"{format_seconds(filter_s)} ({verdict(filter_s, FILTER_CHANGE_TARGET_S)})",
         f"{format_seconds(as_of_s)} ({verdict(as_of_s, AS_OF_STEP_TARGET_S)})",
         play,

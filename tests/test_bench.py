@@ -103,6 +103,7 @@ def result_with(name: str = "1000", sites: int = 1000) -> DatasetResult:
     result.static_n = [Sample(0.5), Sample(0.7)]
     result.steps = {
         "first_paint": [Sample(3.0), Sample(4.0)],
+        "page_complete": [Sample(3.2), Sample(4.4)],
         "filter_change": [Sample(0.8), failed("timeout")],
         "as_of_step": [Sample(0.6, detail={"phases": "server run ended 0.50"}), Sample(0.7)],
         "play_step": [failed("n/a: no control"), failed("n/a: no control")],
@@ -118,11 +119,12 @@ def test_summary_row_puts_each_median_beside_its_floor_and_target():
     # floor = 1.6 + 0.6 - 0.3 = 1.9; paint median 3.5 → 1.84×
     assert row[:3] == ["1000", "1,000", "1.90 s"]
     assert row[3] == "3.50 s (1.84×, MISS)"
-    assert row[4] == "0.80 s (ok)"
-    assert row[5] == "0.65 s (MISS)"
-    assert row[6] == "n/a"
-    assert row[7] == "failed"
-    assert row[8] == "300"
+    assert row[4] == "3.80 s"
+    assert row[5] == "0.80 s (ok)"
+    assert row[6] == "0.65 s (MISS)"
+    assert row[7] == "n/a"
+    assert row[8] == "failed"
+    assert row[9] == "300"
 
 
 def test_summary_row_without_a_floor_says_so():
