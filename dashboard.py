@@ -3,7 +3,9 @@
 Lays out the pages and the chrome they share; everything else lives in the stationmap package.
 The sidebar filters are made here, so they hold on every page: after the page whenever the
 filters are known without drawing them (the page's map then starts loading sooner), before it
-on a first visit from a link with filters, which only the widgets can read.
+on a first visit from a link with filters, which only the widgets can read. On a session's first
+visit the map page stops after its map, and the sidebar comes with the next run (see
+chrome.map_first).
 """
 
 import streamlit as st

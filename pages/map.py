@@ -4,7 +4,8 @@ The map is drawn by stationmap.mapbuilder as a live map: its sites are built onc
 and language and kept by the browser; each run sends only the view (the filters and the date),
 which the map applies to the markers it has. Its play control steps through the months inside
 the map, in the browser, without a rerun. Under the map: the clicked site's details, status
-history, events and sources.
+history, events and sources. On a session's first visit the page draws its title and map alone,
+and the rest in the run the map starts once it has shown its sites (chrome.map_first).
 """
 
 from datetime import date
@@ -40,6 +41,8 @@ layer, source = map_source.live_layer(
 )
 # "Show on map" on the sites page opens this page with ?site=<id>.
 focus = st.query_params.get(ui_state.FOCUS_SITE)
+# A session's first visit: the map alone, then the rest once the map says it is shown.
+map_only = chrome.map_first(map_assets.local)
 site_view = mapbuilder.live_view(
     layer,
     mapbuilder.sites_in_play(view, state).index,
@@ -48,6 +51,7 @@ site_view = mapbuilder.live_view(
     first=timeline.earliest_report(dataset),
     last=date.today(),
     focus=focus,
+    report_shown=map_only,
 )
 # Only a click on a marker reruns the page; panning, zooming and playing stay in the browser.
 clicked = st_folium(
@@ -58,6 +62,11 @@ clicked = st_folium(
     returned_objects=["last_object_clicked"],
     feature_group_to_add=mapbuilder.view_layer(site_view),
 )
+if map_only:
+    with title_row:
+        st.title(_("Map"))
+    # The sidebar, the counts and the buttons come with the run the map's report starts.
+    st.stop()
 if site_view["steps"]:
     st.caption(
         _(

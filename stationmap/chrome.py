@@ -32,7 +32,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from stationmap import config, i18n, schema, ui_state
+from stationmap import config, i18n, mapbuilder, schema, ui_state
 from stationmap.filters import FilterState, apply_filters, count_headlines, filter_options
 from stationmap.i18n import _, n_
 from stationmap.loader import Dataset, check_url, load_dataset
@@ -610,6 +610,26 @@ def use_filters(state: FilterState) -> None:
     st.session_state[ui_state.CURRENT_FILTERS] = state
 
 
+def map_first(assets_local: bool) -> bool:
+    """Whether this run of the map page draws its title and map only, and stops there.
+
+    In a browser's first visit, each kind of widget on the page has code of its own to fetch:
+    drawn with the map, the sidebar's filters and the page's buttons and counts make the
+    browser fetch about 40 more files than a page with a map alone, over the same few
+    connections as the map's own code, and the map shows later (scripts/bench.py measures
+    it). So until this session's sidebar has been drawn once, the map page draws its map
+    first; the map reports when it has shown its sites (`mapbuilder.MAP_SHOWN_REPORT` in its
+    value), and the run that report starts draws the rest of the page.
+
+    Not when the map's code comes from a CDN (`assets_local` False): a map that may never
+    load would never report, and the page would never get its filters.
+    """
+    if not assets_local or st.session_state.get(ui_state.CHROME_DRAWN):
+        return False
+    reported = st.session_state.get(ui_state.SITE_MAP)
+    return not (isinstance(reported, Mapping) and reported.get(mapbuilder.MAP_SHOWN_REPORT))
+
+
 def render_chrome(page_filters: FilterState | None = None) -> AppView:
     """Draw the sidebar filters and the count above them; return what the pages show.
 
@@ -620,6 +640,7 @@ def render_chrome(page_filters: FilterState | None = None) -> AppView:
     # Made before the filters, so the count sits above them where a presenter's audience sees it.
     summary = st.sidebar.container()
     state = render_sidebar(site_view())
+    st.session_state[ui_state.CHROME_DRAWN] = True
     use_filters(state)
     if page_filters is not None and page_filters != state:
         st.rerun()

@@ -150,6 +150,9 @@ DAY_ZERO = date(2020, 1, 1)
 # How long the play control shows each month: long enough to read the month and see the
 # markers change, short enough that three years play in under a minute.
 PLAY_STEP_MS = 900
+# The name in the map's value (what st_folium returns) under which a live map says it has
+# shown its sites, when its view asks it to (`live_view(report_shown=True)`).
+MAP_SHOWN_REPORT = "stationmap_map_shown"
 # The status vocabulary by position: a history names a status by its index, one digit.
 STATUS_INDEX = {status: index for index, status in enumerate(schema.STATUSES)}
 
@@ -417,6 +420,7 @@ def live_view(
     first: date | None,
     last: date,
     focus: str | None = None,
+    report_shown: bool = False,
 ) -> dict:
     """What one rerun of the map page sends its live map: a few hundred bytes at any size.
 
@@ -426,7 +430,10 @@ def live_view(
     - `as_of` (None: `last`, today): the day shown, and the play control's steps from the
       month of `first` (the first report; None: no control) to `last`, as `[day number,
       month label, caption]`, starting at that day;
-    - `focus`: a site to centre on, as its record's index, if it has a marker.
+    - `focus`: a site to centre on, as its record's index, if it has a marker;
+    - `report_shown`: once it has shown this view (or failed to load its sites), the map sets
+      `MAP_SHOWN_REPORT` in its value, which starts a run (see chrome.map_first). It is left
+      out of the view's `key`: the view shown is the same.
     The map refits to the allowed sites when they change, and not when only the day does.
     """
     mask = np.zeros(len(layer.site_ids), dtype=bool)
@@ -454,6 +461,8 @@ def live_view(
     }
     # Names the view on the map's element once it is shown (data-sm-view), for tests.
     view["key"] = hashlib.sha256(script_safe_json(view).encode()).hexdigest()[:16]
+    if report_shown:
+        view["report"] = True
     return view
 
 
@@ -977,9 +986,32 @@ var {{ this.get_name() }} = (function (map) {
             map.setView(payload.worldCenter, payload.worldZoom, {animate: false});
         }
     }
-    var loaded = false, pendingView = null;
+    var loaded = false, failed = false, pendingView = null, shownKey = null, reported = false;
+    // Asked for by the page's first run in a session (chrome.map_first): once the map has
+    // shown its sites, or has failed to load them, and the browser has painted that, tell
+    // the page, whose next run draws the rest of it. Once per map.
+    function reportShown(view) {
+        if (!view.report || reported || !window.Streamlit) { return; }
+        reported = true;
+        requestAnimationFrame(function () {
+            setTimeout(function () {
+                var value = {};
+                var sent = window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.previous_data;
+                Object.keys(sent || {}).forEach(function (name) { value[name] = sent[name]; });
+                value[payload.shownReport] = true;
+                window.Streamlit.setComponentValue(value);
+            }, 0);
+        });
+    }
     function applyView(view) {
-        if (!loaded) { pendingView = view; return; }
+        if (!loaded) {
+            pendingView = view;
+            if (failed) { reportShown(view); }
+            return;
+        }
+        // The same view again (e.g. the run that the report above starts): nothing to redo,
+        // and a month being played goes on playing.
+        if (view.key === shownKey) { reportShown(view); return; }
         pause();
         filter = view.filter;
         var refit = view.visible !== visibleBits;
@@ -1011,8 +1043,10 @@ var {{ this.get_name() }} = (function (map) {
         if (focusShown) { cluster.zoomToShowLayer(focused.marker); }
         // For tests: the view this map shows, once it shows it.
         map.getContainer().setAttribute("data-sm-view", view.key);
+        shownKey = view.key;
         performance.mark("stationmap:view-shown");
         drawOutlines();
+        reportShown(view);
     }
     // The server's views arrive through streamlit-folium's feature group (see view_layer);
     // one may arrive before this map exists, or before its sites.
@@ -1031,6 +1065,8 @@ var {{ this.get_name() }} = (function (map) {
         drawOutlines();
         empty.textContent = play.texts.notLoaded;
         empty.hidden = false;
+        failed = true;
+        reportShown(pendingView || {});
     });
     return cluster;
 })({{ this._parent.get_name() }});
@@ -1113,6 +1149,7 @@ class SiteLayer(JSCSSMixin):
             "worldCenter": list(WORLD_CENTER),
             "worldZoom": WORLD_ZOOM,
             "lang": i18n.html_lang(texts.language),
+            "shownReport": MAP_SHOWN_REPORT,
         }
         self.payload_json = script_safe_json(self.payload)
 

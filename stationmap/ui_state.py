@@ -42,6 +42,9 @@ RESET_FILTERS = "reset_filters"
 # The map page's streamlit-folium widget (its last click lives here) and the container that
 # shows the clicked site's details.
 SITE_MAP = "site_map"
+# Set once this session's sidebar has been drawn: its widgets' code is then in the browser, and
+# the map page is drawn whole in one run (chrome.map_first).
+CHROME_DRAWN = "chrome_drawn"
 SITE_DETAILS = "site_details"
 # The FilterState the sidebar produced in this run, read by chrome.current_view() on every page.
 CURRENT_FILTERS = "current_filters"

@@ -15,6 +15,7 @@ from stationmap.filters import FilterState, apply_filters, count_headlines
 from stationmap.loader import load_dataset
 from stationmap.summary import summarize
 from stationmap.views import build_site_view
+from tests.app_session import map_has_shown
 from tests.conftest import small_files, small_rows
 
 DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
@@ -33,7 +34,7 @@ PAGES = [
 
 
 def run_app(query: dict | None = None) -> AppTest:
-    app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
+    app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S))
     app.query_params.update(query or {})
     return app.run()
 

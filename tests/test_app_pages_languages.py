@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from stationmap import config, i18n, ui_state
+from tests.app_session import map_has_shown
 from tests.test_app_pages import PAGES, assert_ran_cleanly
 
 DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
@@ -42,7 +43,7 @@ DATA_LANGUAGE_NOTE = {
 
 def start(query: dict | None = None, locale: str | None = None) -> AppTest:
     """The app as a browser with this preferred language would open this link."""
-    app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
+    app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S))
     app.query_params.update(query or {})
     if locale:
         app.context = {"locale": locale}

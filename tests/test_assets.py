@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from stationmap import assets, config
+from tests.app_session import map_has_shown
 
 
 @pytest.fixture
@@ -158,7 +159,7 @@ RUN_TIMEOUT_S = 60
 
 def run_map_page() -> AppTest:
     """The dashboard's first page, the map, run by Streamlit's AppTest."""
-    app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S).run()
+    app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)).run()
     assert not app.exception, [exception.value for exception in app.exception]
     return app
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap import config, ui_state
+from stationmap import assets, config, mapbuilder, ui_state
 from stationmap.filters import FilterState, apply_filters, count_headlines
 from stationmap.loader import load_dataset
 from stationmap.views import build_site_view
+from tests.app_session import map_has_shown
 
 DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
 # The first run imports pandas, folium and the gazetteer; a cold CI machine needs a while.
@@ -18,7 +21,7 @@ RUN_TIMEOUT_S = 60
 
 
 def run_map(query: dict | None = None) -> AppTest:
-    app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
+    app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S))
     app.query_params.update(query or {})
     return app.run()
 
@@ -84,3 +87,90 @@ def test_a_site_named_in_the_link_has_its_story_under_the_map():
     assert "Under investigation" in history
     assert "No evidence found" not in history
     assert "As of 5 June 2023, the date in the sidebar." in [c.value for c in app.caption]
+
+
+# --- a session's first visit: the map first, the rest once it has shown ---------------------
+
+
+def first_visit(query: dict | None = None) -> AppTest:
+    """The map page as a new browser session opens it, before its map has said anything."""
+    app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
+    app.query_params.update(query or {})
+    return app.run()
+
+
+def view_sent_to_the_map(app: AppTest) -> dict:
+    """The view (mapbuilder.live_view) in the script streamlit-folium runs in the map."""
+    (component,) = app.get("component_instance")
+    group = json.loads(component.proto.json_args)["feature_group"]
+    (line,) = re.findall(r"^\}\)\((\{.*\})\);$", group, re.MULTILINE)
+    return json.loads(line)
+
+
+def test_a_first_visit_draws_the_map_alone_and_asks_it_to_report():
+    app = first_visit()
+
+    assert_ran_cleanly(app)
+    assert [title.value for title in app.title] == ["Map"]
+    view = view_sent_to_the_map(app)
+    assert view["report"] is True
+    # Nothing whose code the browser would fetch beside the map's: no filters, counts or buttons.
+    assert not app.sidebar.multiselect and not app.sidebar.date_input
+    assert not app.metric and not app.button
+    assert ui_state.CHROME_DRAWN not in app.session_state
+
+
+def test_once_the_map_has_shown_the_next_run_draws_the_whole_page_with_the_same_view():
+    app = first_visit()
+    first_view = view_sent_to_the_map(app)
+
+    # What the map's value is once it has shown its sites (mapbuilder's reportShown).
+    app.session_state[ui_state.SITE_MAP] = {
+        "last_object_clicked": None,
+        mapbuilder.MAP_SHOWN_REPORT: True,
+    }
+    app.run()
+
+    assert_ran_cleanly(app)
+    assert app.sidebar.multiselect(key=ui_state.STATUS) is not None
+    assert metric(app, "Sites") == str(headline(FilterState())["sites"])
+    view = view_sent_to_the_map(app)
+    assert "report" not in view
+    # The same view: the map has nothing to redo, and its iframe is kept (same script).
+    assert view["key"] == first_view["key"]
+    assert app.session_state[ui_state.CHROME_DRAWN] is True
+
+
+def test_after_the_sidebar_has_been_drawn_once_the_map_page_is_drawn_whole_at_once():
+    app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
+    app.switch_page("pages/timeline.py").run()
+    assert app.session_state[ui_state.CHROME_DRAWN] is True
+
+    app.switch_page("pages/map.py").run()
+
+    assert_ran_cleanly(app)
+    assert app.sidebar.multiselect(key=ui_state.STATUS) is not None
+    assert "report" not in view_sent_to_the_map(app)
+
+
+def test_a_first_visit_from_a_link_with_filters_is_drawn_whole_at_once():
+    # Only the sidebar's widgets can read the link's filters, so they are drawn first.
+    app = first_visit({ui_state.STATUS: "Conviction in court"})
+
+    assert_ran_cleanly(app)
+    assert app.sidebar.multiselect(key=ui_state.STATUS).value == ["convicted"]
+    assert "report" not in view_sent_to_the_map(app)
+
+
+def test_with_the_maps_code_from_a_cdn_the_page_never_waits_for_the_map(monkeypatch, tmp_path):
+    # No vendored assets: the map's code would come from CDNs, and a map that may never load
+    # would never report, so the page is drawn whole.
+    monkeypatch.setattr(config, "VENDOR_DIR", tmp_path)
+    try:
+        app = first_visit()
+    finally:
+        assets.install(assets.detect_assets(config.PROJECT_ROOT / "static" / "vendor"))
+
+    assert_ran_cleanly(app)
+    assert app.sidebar.multiselect(key=ui_state.STATUS) is not None
+    assert "report" not in view_sent_to_the_map(app)

@@ -681,6 +681,20 @@ def test_popups_are_split_in_parts_in_record_order(shipped_layer):
     assert parts[glasgow // 30][glasgow % 30] == shipped_layer.popups[glasgow]
 
 
+def test_a_view_can_ask_the_map_to_report_once_shown_and_is_the_same_view(
+    shipped_dataset, shipped_layer
+):
+    plain = view_of(shipped_dataset, shipped_layer)
+    asking = view_of(shipped_dataset, shipped_layer, report_shown=True)
+    assert "report" not in plain and asking["report"] is True
+    # The map compares keys: the run the report starts sends the same view, with nothing to redo.
+    assert {k: v for k, v in asking.items() if k != "report"} == plain
+    site_map = mapbuilder.build_live_map({"records": [], "popups": []}, assets=assets.LOCAL_ASSETS)
+    script = render(site_map)
+    assert f'"shownReport":"{mapbuilder.MAP_SHOWN_REPORT}"' in script
+    assert "window.Streamlit.setComponentValue(value)" in script
+
+
 def test_a_view_is_handed_to_the_map_as_a_feature_group(shipped_dataset, shipped_layer):
     view = view_of(shipped_dataset, shipped_layer, UK)
     group = mapbuilder.view_layer(view)

@@ -10,7 +10,7 @@ from datetime import date
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page, expect
 
-from stationmap import config, mapbuilder
+from stationmap import config, mapbuilder, ui_state
 from stationmap.filters import FilterState, apply_filters
 from stationmap.loader import load_dataset
 from stationmap.views import build_site_view
@@ -40,9 +40,16 @@ SITES_DRAWN_JS = """() => {
 
 
 def wait_for_script(page: Page, timeout: float = FIRST_RUN_TIMEOUT_MS) -> None:
-    """Wait until the app is connected and its script has run to the end."""
+    """Wait until the app is connected, its page is whole and its script has run to the end.
+
+    The sidebar's status filter, on every page, marks a whole page: on a session's first visit
+    the map page draws its map alone, and the rest in the run its map starts once it has shown
+    its sites (chrome.map_first).
+    """
     app = page.get_by_test_id("stApp")
     expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
+    sidebar_filter = page.get_by_test_id("stSidebar").locator(f".st-key-{ui_state.STATUS}")
+    expect(sidebar_filter).to_be_attached(timeout=timeout)
     expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
 
 

@@ -13,7 +13,12 @@ from stationmap import config, mapbuilder, ui_state
 from stationmap.filters import FilterState, apply_filters
 from stationmap.loader import load_dataset
 from stationmap.views import build_site_view
-from tests.browser.helpers import FIRST_RUN_TIMEOUT_MS, RERUN_TIMEOUT_MS, poll, sites_drawn
+from tests.browser.helpers import (
+    RERUN_TIMEOUT_MS,
+    poll,
+    sites_drawn,
+    wait_for_script,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -29,13 +34,9 @@ def drawable_sites(state: FilterState) -> list[str]:
 
 
 def open_map(page: Page, url: str) -> None:
-    """Load the map page and wait until its script has run to the end."""
+    """Load the map page and wait until it is whole and its script has run to the end."""
     page.goto(url)
-    app = page.get_by_test_id("stApp")
-    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
-    expect(app).to_have_attribute(
-        "data-test-script-state", "notRunning", timeout=FIRST_RUN_TIMEOUT_MS
-    )
+    wait_for_script(page)
 
 
 def map_shows(page: Page, map_frame, count: int) -> None:
@@ -56,6 +57,62 @@ def test_the_map_draws_every_site_the_filters_allow(page, app_server, map_frame)
     expect(frame.locator(".leaflet-container")).to_be_visible()
     map_shows(page, map_frame, len(drawable_sites(FilterState())))
     expect(frame.locator(".sm-legend-control")).to_contain_text("Alleged")
+    assert_clean(page)
+
+
+# From the page's first moment: each script state, and when the sidebar's status filter
+# appeared, on the page's clock.
+RECORD_FIRST_VISIT_JS = f"""
+(() => {{
+  if (window.top !== window) {{ return; }}
+  const log = {{states: [], filterAt: null}};
+  window.smFirstVisit = log;
+  new MutationObserver(() => {{
+    const app = document.querySelector('[data-testid="stApp"]');
+    const state = app ? app.getAttribute('data-test-script-state') : null;
+    if (state && log.states[log.states.length - 1] !== state) {{ log.states.push(state); }}
+    if (log.filterAt === null
+        && document.querySelector('[data-testid="stSidebar"] .st-key-{ui_state.STATUS}')) {{
+      log.filterAt = performance.now();
+    }}
+  }}).observe(document, {{subtree: true, childList: true, attributes: true,
+                          attributeFilter: ['data-test-script-state']}});
+}})();
+"""
+
+# When the map frame showed its views, on the top page's clock.
+VIEWS_SHOWN_JS = """(topOrigin) => performance.getEntriesByName('stationmap:view-shown')
+    .map((mark) => performance.timeOrigin + mark.startTime - topOrigin)"""
+
+
+def test_a_first_visit_shows_the_map_first_and_then_the_rest_of_the_page(
+    page, app_server, map_frame
+):
+    page.add_init_script(RECORD_FIRST_VISIT_JS)
+    open_map(page, app_server.base_url)
+    map_shows(page, map_frame, len(drawable_sites(FilterState())))
+
+    log = page.evaluate("() => window.smFirstVisit")
+    top_origin = page.evaluate("() => performance.timeOrigin")
+    shown = map_frame(page).evaluate(VIEWS_SHOWN_JS, top_origin)
+    # One view shown, in one document, before the sidebar's filters existed: the run the map's
+    # report started sent the same view, which the map did not redo, and kept the iframe.
+    assert len(shown) == 1
+    assert log["filterAt"] is not None and shown[0] < log["filterAt"]
+    assert log["states"].count("running") == 2
+    # The map reports once: nothing runs again by itself.
+    page.wait_for_timeout(1_000)
+    assert page.evaluate("() => window.smFirstVisit.states").count("running") == 2
+
+    # Back on the map from another page, the sidebar's code is in the browser: one run, whole.
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Timeline").click()
+    wait_for_script(page)
+    page.evaluate(WATCH_RERUNS_JS)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Map").click()
+    wait_for_script(page)
+    map_shows(page, map_frame, len(drawable_sites(FilterState())))
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.smStates").count("running") == 1
     assert_clean(page)
 
 
