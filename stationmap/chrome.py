@@ -32,7 +32,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from stationmap import config, i18n, mapbuilder, schema, ui_state
+from stationmap import config, heap, i18n, mapbuilder, schema, ui_state
 from stationmap.filters import FilterState, apply_filters, count_headlines, filter_options
 from stationmap.i18n import _, n_
 from stationmap.loader import Dataset, check_url, load_dataset
@@ -193,7 +193,10 @@ def _load_dataset(data_dir: str, fingerprint: tuple, today: date) -> Dataset:
     # run (st.cache_data would unpickle megabytes each time): the pages only read it, and
     # what is derived from it once (Dataset.derived: status histories, the map's layer)
     # stays with it.
-    return load_dataset(Path(data_dir), today=today)
+    dataset = load_dataset(Path(data_dir), today=today)
+    # It lives as long as the process: no garbage collection after a run need scan it again.
+    heap.keep_out_of_gc_scans()
+    return dataset
 
 
 # Shared, not copied per run (each copy of a view of 10,000 sites costs tens of milliseconds

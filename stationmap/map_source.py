@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from stationmap import mapbuilder, popups, static_cache
+from stationmap import heap, mapbuilder, popups, static_cache
 from stationmap.loader import Dataset
 from stationmap.status import status_histories
 
@@ -53,6 +53,9 @@ def live_layer(
             except OSError:
                 pass  # a read-only install: inline, as for an upload
         dataset.derived[key] = (layer, source)
+        if shared:
+            # The published data's layer lives as long as the process (an upload's does not).
+            heap.keep_out_of_gc_scans()
     return dataset.derived[key]
 
 

@@ -100,3 +100,18 @@ def test_the_layer_is_built_once_per_language(dataset):
     assert chinese.records == first[0].records
     assert chinese.popups != first[0].popups
     assert [prefix for prefix, _value in publish.published] == ["popups-en", "popups-zh-Hans"]
+
+
+def test_the_published_layer_is_kept_out_of_gc_scans_once_and_an_uploads_never(
+    dataset, monkeypatch
+):
+    freezes = []
+    monkeypatch.setattr(map_source.heap, "keep_out_of_gc_scans", lambda: freezes.append(1))
+    site_view, _calls = views_of(dataset)
+    upload = build_dataset(small_files(), today=TEST_TODAY)
+    map_source.live_layer(upload, site_view, ENGLISH, shared=False, publish=Publisher())
+    assert freezes == []
+
+    for _ in range(2):
+        map_source.live_layer(dataset, site_view, ENGLISH, shared=True, publish=Publisher())
+    assert freezes == [1]
