@@ -989,17 +989,26 @@ var {{ this.get_name() }} = (function (map) {
     var loaded = false, failed = false, pendingView = null, shownKey = null, reported = false;
     // Asked for by the page's first run in a session (chrome.map_first): once the map has
     // shown its sites, or has failed to load them, and the browser has painted that, tell
-    // the page, whose next run draws the rest of it. Once per map.
+    // the page, whose next run draws the rest of it. Once per map; every later value (a
+    // click) says it too, so a click that overtakes the report's run cannot leave the page
+    // waiting for a report that was already sent.
     function reportShown(view) {
         if (!view.report || reported || !window.Streamlit) { return; }
         reported = true;
         requestAnimationFrame(function () {
             setTimeout(function () {
-                var value = {};
+                var streamlit = window.Streamlit;
+                var send = streamlit.setComponentValue;
+                streamlit.setComponentValue = function (value) {
+                    var marked = {};
+                    Object.keys(value || {}).forEach(function (name) {
+                        marked[name] = value[name];
+                    });
+                    marked[payload.shownReport] = true;
+                    return send.call(streamlit, marked);
+                };
                 var sent = window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.previous_data;
-                Object.keys(sent || {}).forEach(function (name) { value[name] = sent[name]; });
-                value[payload.shownReport] = true;
-                window.Streamlit.setComponentValue(value);
+                streamlit.setComponentValue(sent || {});
             }, 0);
         });
     }

@@ -692,7 +692,7 @@ def test_a_view_can_ask_the_map_to_report_once_shown_and_is_the_same_view(
     site_map = mapbuilder.build_live_map({"records": [], "popups": []}, assets=assets.LOCAL_ASSETS)
     script = render(site_map)
     assert f'"shownReport":"{mapbuilder.MAP_SHOWN_REPORT}"' in script
-    assert "window.Streamlit.setComponentValue(value)" in script
+    assert "streamlit.setComponentValue(sent || {})" in script
 
 
 def test_a_view_is_handed_to_the_map_as_a_feature_group(shipped_dataset, shipped_layer):
