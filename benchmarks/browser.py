@@ -77,12 +77,14 @@ RECORD_RUNS_JS = """
   const changes = [];
   window.__smRuns = changes;
   let last = null;
-  const timer = setInterval(() => {
+  // Observed, not polled: a poll can miss a short run while the map's frame, which shares
+  // this page's thread, is busy drawing.
+  new MutationObserver(() => {
     const app = document.querySelector('[data-testid="stApp"]');
     const state = app ? app.getAttribute('data-test-script-state') : null;
     if (state !== last) { changes.push([state, performance.now()]); last = state; }
-  }, 10);
-  setTimeout(() => clearInterval(timer), 180000);
+  }).observe(document, {subtree: true, childList: true, attributes: true,
+                        attributeFilter: ['data-test-script-state']});
 })();
 """
 
