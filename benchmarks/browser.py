@@ -9,7 +9,7 @@ How "the map shows it" is told, with no hook from the app but its own DOM:
 - where the map has the app's legend (``.sm-legend li[data-status]``), its count per status
   must match too;
 - the app has finished: ``stApp``'s ``data-test-script-state`` is ``notRunning`` and, for the
-  app's pages, its sidebar filters are drawn (``APP_COMPLETE_SELECTOR``): on a browser's first
+  app's pages, its sidebar widgets are drawn (``APP_COMPLETE_SELECTOR``): on a browser's first
   visit the map page draws them in a second run, started by the map once it has shown its
   sites (``chrome.map_first``).
 
@@ -33,7 +33,6 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from benchmarks.stats import Sample, failed
-from stationmap import ui_state
 
 # Debian's build, for the bench and the browser tests (tests/browser/conftest.py): Playwright's
 # own browser download cannot reach its host from here.
@@ -135,12 +134,17 @@ MATCHES_JS = """
 }
 """
 
-# An app page is complete once its sidebar shows the status filter.
-APP_COMPLETE_SELECTOR = f'[data-testid="stSidebar"] .st-key-{ui_state.STATUS}'
+# An app page is complete once its sidebar shows its widgets themselves, not only their places:
+# the code of each kind of widget loads on its own, and one drawn late (the language picker, at
+# the top) moves every widget below it.
+APP_COMPLETE_SELECTOR = tuple(
+    f'[data-testid="stSidebar"] [data-testid="{testid}"]'
+    for testid in ("stSelectbox", "stTextInput", "stMultiSelect", "stDateInput")
+)
 
 # 'ok' once the map shows what is expected (args.until 'shown'), or once besides the app is
-# idle and shows args.selector, if any (args.until 'complete'); 'exception' or 'no map' to
-# give up early.
+# idle and shows every one of args.selector (a selector or a list), if any (args.until
+# 'complete'); 'exception' or 'no map' to give up early.
 FIRST_PAINT_JS = f"""
 (args) => {{
   const read = {READ_STATE_JS};
@@ -149,7 +153,9 @@ FIRST_PAINT_JS = f"""
   const verdict = matches(state, args.expected);
   if (args.until === 'shown' && verdict.shown) {{ return 'ok'; }}
   if (verdict.idle && verdict.shown
-      && (!args.selector || document.querySelector(args.selector))) {{ return 'ok'; }}
+      && [].concat(args.selector || []).every((s) => document.querySelector(s))) {{
+    return 'ok';
+  }}
   if (verdict.idle && state.exception) {{ return 'exception'; }}
   if (verdict.idle && state.maps.length === 0 && document.readyState === 'complete') {{
     window.__smNoMapSince = window.__smNoMapSince || performance.now();
@@ -302,10 +308,11 @@ def _wait_for_map(
     timeout_ms: float,
     *,
     until: str = "complete",
-    complete_selector: str | None = APP_COMPLETE_SELECTOR,
+    complete_selector: str | tuple[str, ...] | None = APP_COMPLETE_SELECTOR,
 ) -> str | None:
     """Wait until the map shows `expected` (or any marker) and, `until` "complete", the page
-    is idle and shows `complete_selector` (None: nothing more); the reason if it does not."""
+    is idle and shows every `complete_selector` (None: nothing more); the reason if it does
+    not."""
     try:
         outcome = page.wait_for_function(
             FIRST_PAINT_JS,
@@ -328,11 +335,14 @@ def _wait_for_map(
 
 
 def time_first_paint(
-    page: Page, url: str, expected: dict | None = None, complete_selector: str | None = None
+    page: Page,
+    url: str,
+    expected: dict | None = None,
+    complete_selector: str | tuple[str, ...] | None = None,
 ) -> Sample:
     """Seconds from opening `url` to its map showing markers (the expected ones, if given).
 
-    Then waits for the page to be complete: idle, and showing `complete_selector` if given
+    Then waits for the page to be complete: idle, and showing every `complete_selector`
     (`APP_COMPLETE_SELECTOR` for the app); that time is the detail's ``complete``.
     """
     start = time.monotonic()

@@ -10,7 +10,8 @@ from datetime import date
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page, expect
 
-from stationmap import config, mapbuilder, ui_state
+from benchmarks.browser import APP_COMPLETE_SELECTOR
+from stationmap import config, mapbuilder
 from stationmap.filters import FilterState, apply_filters
 from stationmap.loader import load_dataset
 from stationmap.views import build_site_view
@@ -42,14 +43,16 @@ SITES_DRAWN_JS = """() => {
 def wait_for_script(page: Page, timeout: float = FIRST_RUN_TIMEOUT_MS) -> None:
     """Wait until the app is connected, its page is whole and its script has run to the end.
 
-    The sidebar's status filter, on every page, marks a whole page: on a session's first visit
-    the map page draws its map alone, and the rest in the run its map starts once it has shown
-    its sites (chrome.map_first).
+    The sidebar's widgets, on every page, mark a whole page: on a session's first visit the map
+    page draws its map alone, and the rest in the run its map starts once it has shown its sites
+    (chrome.map_first). Each kind of widget shows once its own code has loaded, and one shown
+    late moves those below it, so all of them are waited for (benchmarks.browser's
+    APP_COMPLETE_SELECTOR).
     """
     app = page.get_by_test_id("stApp")
     expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
-    sidebar_filter = page.get_by_test_id("stSidebar").locator(f".st-key-{ui_state.STATUS}")
-    expect(sidebar_filter).to_be_attached(timeout=timeout)
+    for selector in APP_COMPLETE_SELECTOR:
+        expect(page.locator(selector).first).to_be_attached(timeout=timeout)
     expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)
 
 
