@@ -8,7 +8,7 @@ For each dataset (synthetic ones of the given sizes, and the shipped data with -
 headless Chromium, each a median of --runs runs with a fresh browser context per run:
 
 1. map first paint: opening ``/`` until the map shows every site; and until the page is
-   complete (the script has finished and the sidebar's filters are drawn);
+   complete (the script has finished and every kind of sidebar widget is drawn);
 2. status filter change: picking a status in the sidebar until the map shows that status's
    sites (a different status each run, so each is the server's first time, as a person's is);
 3. as-of step: on a page opened at the first of a month (a different one each run), stepping
@@ -265,8 +265,8 @@ def explain() -> str:
         f"{FILTER_CHANGE_TARGET_S:g} s at 10,000 sites; as-of step ≤ {AS_OF_STEP_TARGET_S:g} s. "
         "A first paint is the time until the map shows exactly the expected sites (its "
         "markers, cluster counts and legend); page complete, until besides the app has "
-        "finished running and its sidebar filters are drawn (on a first visit the map page "
-        "draws them in a second run, started once its map has shown). The other figures are "
+        "finished running and every kind of sidebar widget is drawn (on a first visit the map "
+        "page draws them in a second run, started once its map has shown). The other figures are "
         "times until the map shows the expected sites and the app has finished running. The "
         "raw runs give, for the filter and as-of steps, when the server's run ended and when "
         "the map showed the result, counted from the action."
