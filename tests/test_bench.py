@@ -244,3 +244,18 @@ def test_a_second_wave_that_grows_memory_is_a_leak():
     assert "first wave" in report(200 * MB, 400 * MB).memory_problems()[0]
     assert "leak" in report(200 * MB, 290 * MB, 340 * MB).memory_problems()[0]
     assert report(None, 290 * MB).memory_problems() == ["the server's RSS could not be read"]
+
+
+def test_a_step_done_again_is_listed_and_is_not_a_failure():
+    retried = load.SessionOutcome(3, "Italy", retried=["Country: the option did not show"])
+    clean = load.SessionOutcome(4, "Spain")
+    report = load.LoadReport(
+        sessions=2,
+        waves=[load.Wave([retried, clean], 1.0, 1.0, 250 * MB)],
+        rss_start=240 * MB,
+        rss_peak=260 * MB,
+    )
+    assert report.failures == []
+    text = report.markdown()
+    assert "1 step(s) done again:" in text
+    assert "- wave 1, session 3 (Italy): Country: the option did not show" in text
