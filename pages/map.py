@@ -62,9 +62,9 @@ clicked = st_folium(
     returned_objects=["last_object_clicked"],
     feature_group_to_add=mapbuilder.view_layer(site_view),
 )
+with title_row:
+    st.title(_("Map"))
 if map_only:
-    with title_row:
-        st.title(_("Map"))
     # The sidebar, the counts and the buttons come with the run the map's report starts.
     st.stop()
 if site_view["steps"]:
@@ -76,7 +76,6 @@ if site_view["steps"]:
     )
 
 with title_row:
-    st.title(_("Map"))
     st.space("stretch")
     present = st.button(
         _("Present this view"),
