@@ -52,10 +52,9 @@ def live_layer(
                 source = _published(layer, texts.language, publish)
             except OSError:
                 pass  # a read-only install: inline, as for an upload
-        dataset.derived[key] = (layer, source)
-        if shared:
             # The published data's layer lives as long as the process (an upload's does not).
             heap.keep_out_of_gc_scans()
+        dataset.derived[key] = (layer, source)
     return dataset.derived[key]
 
 
