@@ -1000,10 +1000,7 @@ var {{ this.get_name() }} = (function (map) {
                 var streamlit = window.Streamlit;
                 var send = streamlit.setComponentValue;
                 streamlit.setComponentValue = function (value) {
-                    var marked = {};
-                    Object.keys(value || {}).forEach(function (name) {
-                        marked[name] = value[name];
-                    });
+                    var marked = Object.assign({}, value);
                     marked[payload.shownReport] = true;
                     return send.call(streamlit, marked);
                 };
