@@ -85,6 +85,23 @@ def upload(page: Page, uploader_key: str, files) -> None:
     wait_for_script(page, RERUN_TIMEOUT_MS)
 
 
+# Streamlit's table: a header row, then rows of this height (px), and the row-selection
+# checkboxes in the first column.
+TABLE_ROW_PX = 35
+CHECKBOX_X_PX = 18
+
+
+def select_first_table_row(page: Page, table: Locator) -> None:
+    """Tick the first row of a Streamlit table (drawn on a canvas) by its checkbox."""
+    # The grid's accessible cells appear once it can take a click.
+    expect(table.locator("[role=gridcell]").first).to_be_attached()
+    box = table.bounding_box()
+    # Below the header row.
+    checkbox = (box["x"] + CHECKBOX_X_PX, box["y"] + TABLE_ROW_PX * 1.5)
+    page.mouse.move(*checkbox)
+    page.mouse.click(*checkbox)
+
+
 def sidebar_summary(page: Page) -> Locator:
     return page.get_by_test_id("stSidebar").get_by_text(re.compile(r"^Showing \d+ of \d+ site"))
 

@@ -42,6 +42,7 @@ from tests.browser.helpers import (
     RERUN_TIMEOUT_MS,
     open_app,
     poll,
+    select_first_table_row,
     upload,
     wait_for_script,
 )
@@ -511,22 +512,10 @@ def test_the_timeline_shows_script_as_text_in_its_tooltips_and_lists(watched, ho
     assert_links_are_http(main)
 
 
-# Streamlit's table: a header row, then rows of this height (px), with the row-selection
-# checkboxes in the first column.
-TABLE_ROW_PX = 35
-CHECKBOX_X_PX = 18
-
-
 def test_the_sites_page_shows_script_as_text_in_a_sites_details(watched, hostile_server):
     page = watched
     open_app(page, f"{hostile_server.base_url}/sites?{ui_state.TEXT}={PROBE_SITE_SEARCH}")
-    table = page.locator(f"[class*='st-key-{ui_state.SITES_TABLE}']")
-    expect(table.locator("[role=gridcell]").first).to_be_attached()
-
-    box = table.bounding_box()
-    checkbox = (box["x"] + CHECKBOX_X_PX, box["y"] + TABLE_ROW_PX * 1.5)
-    page.mouse.move(*checkbox)
-    page.mouse.click(*checkbox)
+    select_first_table_row(page, page.locator(f"[class*='st-key-{ui_state.SITES_TABLE}']"))
 
     details = page.locator(f".st-key-{ui_state.SITE_DETAILS}")
     expect(details).to_be_visible(timeout=RERUN_TIMEOUT_MS)

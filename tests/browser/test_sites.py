@@ -20,6 +20,7 @@ from tests.browser.helpers import (
     assert_clean,
     open_app,
     published_view,
+    select_first_table_row,
     wait_for_script,
 )
 from tests.geojson_schema import validate_geojson
@@ -28,10 +29,6 @@ pytestmark = pytest.mark.browser
 
 REPORTED_CLOSED_IN_EUROPE = FilterState(statuses=("reported_closed",), regions=("Europe",))
 EUROPE_CLOSED_QUERY = f"{ui_state.STATUS}={quote_plus('Reported closed')}&{ui_state.REGION}=Europe"
-# Streamlit's table: a header row, then rows of this height (px), and the row-selection
-# checkboxes in the first column.
-TABLE_ROW_PX = 35
-CHECKBOX_X_PX = 18
 
 
 def download(page: Page, label: str):
@@ -87,14 +84,8 @@ def test_selecting_a_row_shows_the_site_and_show_on_map_opens_the_map_on_it(page
     details = page.locator(f".st-key-{ui_state.SITE_DETAILS}")
     expect(details).to_have_count(0)
 
-    table = page.locator(f"[class*='st-key-{ui_state.SITES_TABLE}']")
-    # The grid is drawn on a canvas; its accessible cells appear once it can take a click.
-    expect(table.locator("[role=gridcell]").first).to_be_attached()
-    box = table.bounding_box()
-    # The first (and only) row's checkbox, below the header row.
-    checkbox = (box["x"] + CHECKBOX_X_PX, box["y"] + TABLE_ROW_PX * 1.5)
-    page.mouse.move(*checkbox)
-    page.mouse.click(*checkbox)
+    # The first (and only) row.
+    select_first_table_row(page, page.locator(f"[class*='st-key-{ui_state.SITES_TABLE}']"))
 
     expect(details).to_be_visible(timeout=RERUN_TIMEOUT_MS)
     expect(details.get_by_role("heading", name="Dublin: Capel Street")).to_be_visible()
