@@ -230,7 +230,8 @@ def format_locale(language: str | None = None) -> Locale:
 STATUS_LABELS = {
     "alleged": N_("Alleged"),
     "under_investigation": N_("Under investigation"),
-    "no_evidence_found": N_("No evidence found (police)"),
+    "investigation_closed": N_("Investigation closed, no charges"),
+    "no_evidence_found": N_("No evidence reported by authorities"),
     "ordered_closed": N_("Ordered closed"),
     "reported_closed": N_("Reported closed"),
     "charges_filed": N_("Charges filed"),
@@ -252,6 +253,8 @@ EVENT_TYPE_LABELS = {
     "arrest": N_("Arrest"),
     "charge": N_("Charge"),
     "conviction": N_("Conviction"),
+    "other_charge": N_("Charge (other offences)"),
+    "other_conviction": N_("Conviction (other offences)"),
 }
 
 SOURCE_KIND_LABELS = {
@@ -261,6 +264,7 @@ SOURCE_KIND_LABELS = {
     "ngo_report": N_("NGO report"),
     "encyclopedia": N_("Encyclopedia"),
     "court": N_("Court"),
+    "politician": N_("Politician"),
 }
 
 # The region names stationmap.views gives (which are also the filter's values) as territory

@@ -202,7 +202,7 @@ def check_columns(table: RawTable, problems: list[Problem]) -> bool:
             )
     usable = True
     for column in columns:
-        if column.name not in seen:
+        if column.name not in seen and not column.may_be_absent:
             what = "required" if column.required else "optional"
             problems.append(
                 Problem(table.file, HEADER_ROW, column.name, f"{what} column is missing")
@@ -436,6 +436,9 @@ def _validate_sources(table: RawTable, problems: list[Problem], today: date) -> 
         url = check.text("url", required=True)
         if url and (reason := check_url(url)):
             check.fail("url", reason)
+        copy_url = check.text("copy_url", required=False)
+        if copy_url and (reason := check_url(copy_url)):
+            check.fail("copy_url", reason)
         row = {
             "source_id": source_id,
             "publisher": check.text("publisher", required=True),
@@ -443,6 +446,10 @@ def _validate_sources(table: RawTable, problems: list[Problem], today: date) -> 
             "date": check.partial_date("date", today),
             "url": url,
             "kind": check.choice("kind", schema.SOURCE_KINDS, required=True),
+            "copy_url": copy_url,
+            "original_publisher": check.text("original_publisher", required=False),
+            "reliability": check.choice("reliability", schema.RELIABILITIES, required=False),
+            "note": check.text("note", required=False),
             "row": number,
         }
         if source_id:
@@ -551,10 +558,17 @@ def _validate_events(
         statuses, status_error = parse_status_spec(
             values.get("sets_status") or "", listed, site_ids
         )
+        event_type = check.choice("event_type", schema.EVENT_TYPES, required=True)
         if status_error:
             check.fail("sets_status", status_error)
         elif statuses and when is None and not written:
             check.fail("sets_status", "an event without a date cannot set a status")
+        elif statuses and event_type in schema.NON_STATUS_EVENT_TYPES:
+            check.fail(
+                "sets_status",
+                f"a '{event_type}' event (offences other than running a station) cannot set a "
+                "status; leave sets_status empty",
+            )
         row = {
             "event_id": event_id,
             "date": when,
@@ -562,7 +576,7 @@ def _validate_events(
             "site_ids": site_ids,
             "country": country,
             "iso2": iso2,
-            "event_type": check.choice("event_type", schema.EVENT_TYPES, required=True),
+            "event_type": event_type,
             "actor": check.text("actor", required=True),
             "summary": check.text("summary", required=True),
             "sets_status": statuses,

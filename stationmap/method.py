@@ -28,9 +28,13 @@ STATUS_DEFINITIONS = {
     "under_investigation": N_(
         "An authority of the host country said it was checking or investigating the site."
     ),
+    "investigation_closed": N_(
+        "The host country's police closed their investigation without charges, \"at this "
+        "stage\" or so far; the popup names who said it."
+    ),
     "no_evidence_found": N_(
-        "The host country's police or authorities said they found no evidence of illegal or "
-        "criminal activity there."
+        "Host-country authorities (police, a ministry, a department) said they found no "
+        "evidence of crime there, often \"so far\"; the popup names who said it."
     ),
     "ordered_closed": N_(
         "The host government told China or the operators to close it; no later confirmation "

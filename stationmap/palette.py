@@ -11,6 +11,7 @@ from stationmap import schema
 STATUS_COLORS = {
     "alleged": "#E69F00",  # orange: a claim, nothing official yet
     "under_investigation": "#56B4E9",  # sky blue
+    "investigation_closed": "#F0E442",  # yellow: the inquiry ended without an outcome
     "no_evidence_found": "#009E73",  # bluish green
     "ordered_closed": "#CC79A7",  # reddish purple
     "reported_closed": "#0072B2",  # blue
@@ -22,6 +23,8 @@ STATUS_COLORS = {
 STATUS_SYMBOLS = {
     "alleged": "A",
     "under_investigation": "I",
+    # E for "ended": I, C and N are taken.
+    "investigation_closed": "E",
     "no_evidence_found": "N",
     "ordered_closed": "O",
     "reported_closed": "C",
@@ -33,6 +36,7 @@ STATUS_SYMBOLS = {
 STATUS_TEXT_COLORS = {
     "alleged": "#000000",
     "under_investigation": "#000000",
+    "investigation_closed": "#000000",
     "no_evidence_found": "#000000",
     "ordered_closed": "#000000",
     "reported_closed": "#FFFFFF",

@@ -24,6 +24,8 @@ LIST_SEPARATOR = ";"
 STATUSES = (
     "alleged",
     "under_investigation",
+    # The authorities closed their investigation without charges, "at this stage" (RCMP, 2025).
+    "investigation_closed",
     "no_evidence_found",
     "ordered_closed",
     "reported_closed",
@@ -48,13 +50,43 @@ EVENT_TYPES = (
     "arrest",
     "charge",
     "conviction",
+    # A charge or conviction of someone linked to a site for offences other than running a
+    # station (Seoul): shown for what it is, never counted as a station case.
+    "other_charge",
+    "other_conviction",
 )
+
+# A site's first report is its earliest dated event of one of these types. Every other type is a
+# response to a report (a visit, a denial, a closure, a case) and cannot be a site's first
+# report: a response can only follow the report that named the site.
+REPORT_EVENT_TYPES = ("ngo_report", "media_report", "parliamentary_statement")
+
+# Event types that may never set a status: a case for other offences says nothing about whether
+# a station ran, so it must not put a site among the charged or convicted ones.
+NON_STATUS_EVENT_TYPES = ("other_charge", "other_conviction")
 
 PRECISIONS = ("country", "city", "locality")
 
 DATE_PRECISIONS = ("day", "month", "year", "unknown")
 
-SOURCE_KINDS = ("media", "parliament", "government", "ngo_report", "encyclopedia", "court")
+SOURCE_KINDS = (
+    "media",
+    "parliament",
+    "government",
+    "ngo_report",
+    "encyclopedia",
+    "court",
+    # An elected member's own website or statement: one politician's word, not a public body's.
+    "politician",
+)
+
+# A source's `reliability`: empty (as reliable as its kind), or `weak` where the research marks
+# it so (alt-media, a content farm, an anonymous relay, a single unsupported claim).
+RELIABILITY_WEAK = "weak"
+RELIABILITIES = (RELIABILITY_WEAK,)
+
+# What a site rests on (derived per site by stationmap.basis, never typed), strongest first.
+BASES = ("court", "authorities", "ngo_report", "media", "weak")
 
 # Where a site's coordinates came from. A curator's typed coordinates always win over any
 # geocoder; the gazetteer values say which level of place the offline gazetteer matched.
@@ -79,6 +111,9 @@ class Column:
     name: str
     required: bool
     doc: str
+    # A column added after files without it were made: a file may leave it out altogether
+    # (older data folders, uploads, synthetic data) and every row reads it as empty.
+    may_be_absent: bool = False
 
 
 SITE_COLUMNS = (
@@ -123,6 +158,26 @@ SOURCE_COLUMNS = (
     Column("date", False, "YYYY-MM-DD, YYYY-MM or YYYY; empty when unknown"),
     Column("url", True, "http(s) address of the page read"),
     Column("kind", True, "one of: " + ", ".join(SOURCE_KINDS)),
+    Column(
+        "copy_url",
+        False,
+        "http(s) address of the copy actually read (mirror, reprint, archive) when url is the "
+        "publisher's original; shown as 'copy read'",
+        may_be_absent=True,
+    ),
+    Column(
+        "original_publisher",
+        False,
+        "publisher of the story this source reprints or relays; copies of one story count once",
+        may_be_absent=True,
+    ),
+    Column(
+        "reliability",
+        False,
+        "empty, or 'weak' where the research marks the source weak",
+        may_be_absent=True,
+    ),
+    Column("note", False, "curator's neutral note on the source", may_be_absent=True),
 )
 
 COLUMNS_BY_FILE = {

@@ -30,7 +30,17 @@ GROUP_POLICE = "police"
 GROUP_GOVERNMENT = "government"
 GROUP_EMBASSY = "embassy"
 GROUP_LEGAL = "legal"
-EVENT_GROUPS = (GROUP_REPORTS, GROUP_POLICE, GROUP_GOVERNMENT, GROUP_EMBASSY, GROUP_LEGAL)
+# Charges and convictions for offences other than running a station (Seoul): a group and a lane
+# of their own, so that picking "Legal steps" never shows them beside a station's prosecution.
+GROUP_OTHER_OFFENCES = "other_offences"
+EVENT_GROUPS = (
+    GROUP_REPORTS,
+    GROUP_POLICE,
+    GROUP_GOVERNMENT,
+    GROUP_EMBASSY,
+    GROUP_LEGAL,
+    GROUP_OTHER_OFFENCES,
+)
 
 GROUP_OF_EVENT_TYPE = {
     "ngo_report": GROUP_REPORTS,
@@ -47,6 +57,8 @@ GROUP_OF_EVENT_TYPE = {
     "arrest": GROUP_LEGAL,
     "charge": GROUP_LEGAL,
     "conviction": GROUP_LEGAL,
+    "other_charge": GROUP_OTHER_OFFENCES,
+    "other_conviction": GROUP_OTHER_OFFENCES,
 }
 if set(GROUP_OF_EVENT_TYPE) != set(schema.EVENT_TYPES):
     raise RuntimeError("every event type needs a timeline group")
@@ -58,6 +70,7 @@ GROUP_LABELS = {
     GROUP_GOVERNMENT: N_("Government, parliamentary and diplomatic responses"),
     GROUP_EMBASSY: N_("Embassy responses"),
     GROUP_LEGAL: N_("Legal steps"),
+    GROUP_OTHER_OFFENCES: N_("Cases for other offences"),
 }
 
 # Colour-blind-safe (Okabe-Ito), and distinct from nothing else on the same chart.
@@ -67,6 +80,7 @@ GROUP_COLORS = {
     GROUP_GOVERNMENT: "#E69F00",
     GROUP_EMBASSY: "#CC79A7",
     GROUP_LEGAL: "#D55E00",
+    GROUP_OTHER_OFFENCES: "#000000",
 }
 if not set(GROUP_LABELS) == set(GROUP_COLORS) == set(EVENT_GROUPS):
     raise RuntimeError("every event group needs a label and a colour")
@@ -77,13 +91,15 @@ LANE_POLICE = N_("Police visits and investigations")
 LANE_GOVERNMENT = N_("Government responses")
 LANE_EMBASSY = N_("Embassy responses")
 LANE_OTHER = N_("Reports and legal steps")
-LANES = (LANE_POLICE, LANE_GOVERNMENT, LANE_EMBASSY, LANE_OTHER)
+LANE_OTHER_OFFENCES = N_("Cases for other offences")
+LANES = (LANE_POLICE, LANE_GOVERNMENT, LANE_EMBASSY, LANE_OTHER, LANE_OTHER_OFFENCES)
 LANE_OF_GROUP = {
     GROUP_POLICE: LANE_POLICE,
     GROUP_GOVERNMENT: LANE_GOVERNMENT,
     GROUP_EMBASSY: LANE_EMBASSY,
     GROUP_REPORTS: LANE_OTHER,
     GROUP_LEGAL: LANE_OTHER,
+    GROUP_OTHER_OFFENCES: LANE_OTHER_OFFENCES,
 }
 
 

@@ -133,7 +133,10 @@ def test_filters_hold_when_switching_pages():
 
 def test_a_link_with_filters_opens_with_them_applied():
     # Bound multiselects carry the labels people see.
-    query = {ui_state.STATUS: "No evidence found (police)", ui_state.COUNTRY: "United Kingdom"}
+    query = {
+        ui_state.STATUS: "No evidence reported by authorities",
+        ui_state.COUNTRY: "United Kingdom",
+    }
     app = run_page("pages/sites.py", query)
 
     assert_ran_cleanly(app)

@@ -89,7 +89,7 @@ CASES = [
     (
         "unknown status",
         broken('statuses = ["alleged"]', 'statuses = ["closed"]'),
-        "briefings.toml:11: demo[1].statuses: unknown status 'closed' (allowed: alleged, under_investigation, no_evidence_found, ordered_closed, reported_closed, charges_filed, convicted)",
+        "briefings.toml:11: demo[1].statuses: unknown status 'closed' (allowed: alleged, under_investigation, investigation_closed, no_evidence_found, ordered_closed, reported_closed, charges_filed, convicted)",
     ),
     (
         "bad date",

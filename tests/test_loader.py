@@ -171,6 +171,34 @@ CASES: list[tuple[str, Callable, list[str]]] = [
         ],
     ),
     (
+        "javascript copy address",
+        edit_cell(SOURCES, 0, "copy_url", "javascript:alert(1)"),
+        [
+            "sources.csv:2: copy_url: only http(s) links are allowed, not 'javascript'",
+            "events.csv:3: source_ids: none of the sources cited here could be loaded",
+            "events.csv:4: source_ids: none of the sources cited here could be loaded",
+            "events.csv:6: source_ids: none of the sources cited here could be loaded",
+        ],
+    ),
+    (
+        "unknown reliability",
+        edit_cell(SOURCES, 1, "reliability", "doubtful"),
+        [
+            "sources.csv:3: reliability: unknown value 'doubtful' (allowed: weak)",
+            "events.csv:2: source_ids: none of the sources cited here could be loaded",
+            "events.csv:5: source_ids: none of the sources cited here could be loaded",
+            "sites.csv:4: source_ids: none of the sources cited here could be loaded",
+        ],
+    ),
+    (
+        "a case for other offences sets a status",
+        edit_cell(EVENTS, 2, "event_type", "other_conviction"),
+        [
+            "events.csv:4: sets_status: a 'other_conviction' event (offences other than running "
+            "a station) cannot set a status; leave sets_status empty",
+        ],
+    ),
+    (
         "unknown country code",
         edit_cell(SITES, 2, "iso2", "XX"),
         ["sites.csv:4: iso2: 'XX' is not an ISO 3166-1 alpha-2 country code"],
@@ -204,7 +232,7 @@ def test_broken_dataset_reports_exact_problems(change, expected):
 def without_column(file: str, column: str) -> bytes:
     header = [name for name in schema.column_names(file) if name != column]
     lines = [",".join(header)]
-    lines += [",".join(row[name] for name in header) for row in small_rows()[file]]
+    lines += [",".join(row.get(name, "") for name in header) for row in small_rows()[file]]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -233,7 +261,8 @@ def test_unknown_column_is_reported_but_rows_load():
     for row in rows[SOURCES]:
         row["comment"] = "x"
     header = [*schema.column_names(SOURCES), "comment"]
-    lines = [",".join(header)] + [",".join(row[name] for name in header) for row in rows[SOURCES]]
+    lines = [",".join(header)]
+    lines += [",".join(row.get(name, "") for name in header) for row in rows[SOURCES]]
     files = small_files(rows | {SOURCES: []})
     files[SOURCES] = ("\n".join(lines) + "\n").encode()
     dataset = build_dataset(files, today=TEST_TODAY)
@@ -243,6 +272,37 @@ def test_unknown_column_is_reported_but_rows_load():
         + ")"
     ]
     assert len(dataset.sources) == 2
+
+
+def test_sources_without_the_later_optional_columns_load_without_a_problem():
+    # Data folders, uploads and synthetic data made before copy_url, original_publisher,
+    # reliability and note existed stay valid; every row reads them as empty.
+    later = [column.name for column in schema.SOURCE_COLUMNS if column.may_be_absent]
+    assert later == ["copy_url", "original_publisher", "reliability", "note"]
+    header = [name for name in schema.column_names(SOURCES) if name not in later]
+    lines = [",".join(header)]
+    lines += [",".join(row[name] for name in header) for row in small_rows()[SOURCES]]
+    files = small_files()
+    files[SOURCES] = ("\n".join(lines) + "\n").encode()
+    dataset = build_dataset(files, today=TEST_TODAY)
+    assert dataset.problems == []
+    assert (dataset.sources[later] == "").all().all()
+
+
+def test_later_optional_columns_are_read():
+    rows = small_rows()
+    rows[SOURCES][1] |= {
+        "copy_url": "https://mirror.example.org/110-overseas",
+        "original_publisher": "Safeguard Defenders",
+        "reliability": "weak",
+        "note": "The headline says more than the report.",
+    }
+    dataset = build_dataset(small_files(rows), today=TEST_TODAY)
+    assert dataset.problems == []
+    source = dataset.sources.loc["S2"]
+    assert source["copy_url"] == "https://mirror.example.org/110-overseas"
+    assert (source["original_publisher"], source["reliability"]) == ("Safeguard Defenders", "weak")
+    assert source["note"] == "The headline says more than the report."
 
 
 def test_missing_optional_column_is_reported_and_rows_load():
@@ -315,7 +375,9 @@ def test_row_with_too_many_cells():
     files = small_files()
     files[SOURCES] = files[SOURCES].rstrip(b"\n") + b",extra\n"
     dataset = build_dataset(files, today=TEST_TODAY)
-    assert "sources.csv:3: -: row has 7 cells but the header has 6" in map(str, dataset.problems)
+    width = len(schema.SOURCE_COLUMNS)
+    expected = f"sources.csv:3: -: row has {width + 1} cells but the header has {width}"
+    assert expected in map(str, dataset.problems)
 
 
 def test_missing_data_folder(tmp_path):
@@ -327,4 +389,5 @@ def test_missing_data_folder(tmp_path):
 
 def test_csv_bytes_helper_round_trips():
     data = csv_bytes(SOURCES, small_rows()[SOURCES])
-    assert data.startswith(b"source_id,publisher,title,date,url,kind\n")
+    header = ",".join(schema.column_names(SOURCES)).encode()
+    assert data.startswith(header + b"\n")

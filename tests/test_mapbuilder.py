@@ -519,7 +519,8 @@ def test_the_live_layer_holds_every_site_once_with_its_status_history(
     glasgow = next(record for record in shipped_layer.records if record["id"] == "uk-glasgow")
     # Reported 12 Sep 2022, under investigation from October 2022 (a month: its first day),
     # confirmed by the minister on 1 Nov 2022, no evidence found on 6 June 2023.
-    assert glasgow["h"] == [[985, 0], [1004, 1], [1035, 1], [1252, 2]]
+    no_evidence = schema.STATUSES.index("no_evidence_found")
+    assert glasgow["h"] == [[985, 0], [1004, 1], [1035, 1], [1252, no_evidence]]
     assert mapbuilder.day_number(date(2023, 6, 6)) == 1252
     # Nothing in a record depends on the date or the language: the browser keeps them.
     assert set(glasgow) == {"id", "lat", "lng", "name", "countryLevel", "h"}

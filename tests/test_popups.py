@@ -67,7 +67,7 @@ def test_popup_names_the_site_its_place_bureau_and_status(croydon_popup):
     assert "United Kingdom" in text
     assert "Croydon" in text and "London" in text
     assert "Fuzhou PSB" in text
-    assert "No evidence found (police), since 6 June 2023" in text
+    assert "No evidence reported by authorities, since 6 June 2023" in text
     # The event that set the status: the police's visits, reported in the June statement.
     assert "(Police visit," in text
 
@@ -220,7 +220,7 @@ def test_status_history_lists_each_change_with_its_date(shipped_dataset):
     events_by_id = shipped_dataset.events.to_dict("index")
     html = popups.status_history_html(history, events_by_id)
     text = text_of_html(html)
-    assert text.index("Alleged") < text.index("No evidence found (police)")
+    assert text.index("Alleged") < text.index("No evidence reported by authorities")
     assert html.count("<li>") == len(history)
 
 
@@ -327,7 +327,7 @@ def test_a_popup_for_the_play_control_marks_the_day_of_each_dated_item(croydon, 
     assert starts == [popups.BEFORE_FIRST_REPORT] + [day_of(c.date.start) for c in history]
     assert now.count('<span data-from="') - now.count(" hidden>") == 1
     latest = now.split(f'<span data-from="{starts[-1]}">', 1)[1].split("</span></span>", 1)[0]
-    assert "No evidence found (police), since 6 June 2023" in text_of_html(latest)
+    assert "No evidence reported by authorities, since 6 June 2023" in text_of_html(latest)
     before = now.split(f'<span data-from="{starts[0]}" hidden>', 1)[1]
     assert text_of_html(before).startswith("No status recorded.")
     events_part = html.split('<ol class="sm-events">', 1)[1].split("</ol>", 1)[0]

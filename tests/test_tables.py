@@ -33,7 +33,7 @@ def test_a_row_gives_place_status_dates_counts_and_the_status_source(small_datas
     croydon = tables.site_table(small_view, small_dataset).loc["uk-croydon"]
     assert croydon["name"] == "London: Croydon"
     assert croydon["precision"] == "District or street"
-    assert croydon["status"] == "No evidence found (police)"
+    assert croydon["status"] == "No evidence reported by authorities"
     # Dates as written, so they sort in date order; shown in words by the Styler.
     assert croydon["status_since"] == "2023-06-06"
     assert croydon["first_reported"] == "2022-09-12"

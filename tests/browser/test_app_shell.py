@@ -79,7 +79,7 @@ def test_no_deploy_button_is_shown(page, app_server):
 
 
 def test_a_link_with_status_and_country_filters_opens_with_them_applied(page, app_server):
-    status, country = "No evidence found (police)", "United Kingdom"
+    status, country = "No evidence reported by authorities", "United Kingdom"
     query = f"{ui_state.STATUS}={quote_plus(status)}&{ui_state.COUNTRY}={quote_plus(country)}"
     open_app(page, f"{app_server.base_url}/sites?{query}")
 

@@ -157,7 +157,7 @@ def test_choosing_a_status_in_the_sidebar_changes_the_map(page, app_server, map_
 
 
 def test_a_link_with_filters_opens_the_map_with_them_applied(page, app_server, map_frame):
-    status, country = "No evidence found (police)", "United Kingdom"
+    status, country = "No evidence reported by authorities", "United Kingdom"
     query = f"{ui_state.STATUS}={quote_plus(status)}&{ui_state.COUNTRY}={quote_plus(country)}"
     open_map(page, f"{app_server.base_url}/?{query}")
 
@@ -364,6 +364,6 @@ def test_a_popup_shows_the_picture_of_the_month_the_slider_shows(page, app_serve
     # Moving on to today, the open popup follows.
     frame.locator(".sm-play-slider").press("End")
     expect(status_line).to_have_count(1)
-    expect(status_line).to_contain_text("No evidence found (police), since 6 June 2023")
+    expect(status_line).to_contain_text("No evidence reported by authorities, since 6 June 2023")
     expect(visible).to_have_count(popup.locator(".sm-events > li").count())
     assert_clean(page)
