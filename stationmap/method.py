@@ -30,11 +30,11 @@ STATUS_DEFINITIONS = {
     ),
     "investigation_closed": N_(
         "The host country's police closed their investigation without charges, \"at this "
-        "stage\" or so far; the popup names who said it."
+        'stage" or so far; the popup names who said it.'
     ),
     "no_evidence_found": N_(
         "Host-country authorities (police, a ministry, a department) said they found no "
-        "evidence of crime there, often \"so far\"; the popup names who said it."
+        'evidence of crime there, often "so far"; the popup names who said it.'
     ),
     "ordered_closed": N_(
         "The host government told China or the operators to close it; no later confirmation "

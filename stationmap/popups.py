@@ -473,7 +473,7 @@ def status_lines_html(
             "status_since": change.date,
             "status_event_id": change.event_id,
         }
-        lines.append((day_of(change.date.start), status_line_html(then, events_by_id, texts)))
+        lines.append((day_of(change.effective), status_line_html(then, events_by_id, texts)))
     latest = len(lines) - 1
     return "".join(
         f'<span data-from="{int(day)}"{"" if number == latest else " hidden"}>{line}</span>'
@@ -647,7 +647,7 @@ def site_details(
     """`details_html` for one row of the site view, with what happened up to `as_of`."""
     site_id = text_of(site.get("site_id"))
     on = as_of or date.today()
-    history = [change for change in status_histories(dataset)[site_id] if change.date.start <= on]
+    history = [change for change in status_histories(dataset)[site_id] if change.effective <= on]
     return details_html(
         site,
         events_of_site(dataset.events, site_id, as_of),

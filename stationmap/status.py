@@ -1,12 +1,18 @@
 """Derive each site's status from its events; status is never typed by hand.
 
-A site appears on the date of the first dated event that names it (its first report) and is
-`alleged` from then on, until a status-bearing event changes that. On any date its status is
-the one set by its latest status-bearing event on or before that date. An event known only to
-the month or year takes effect on the first day of its period; two events on the same date
-apply in the order they stand in the events file. Events whose periods start on the same day
-apply as PartialDate sorts them: the one known to the day, then to the month, then to the year
-(so on 1 June 2023, an event of "June 2023" is applied after one of "1 June 2023").
+A site appears on the date of its first report: its earliest dated event of a report type (an
+NGO report, a media report, a parliamentary statement; see `stationmap.first_reports`, which
+also says what `validate` refuses). It is `alleged` from then on (or the status its first report
+sets), until a status-bearing event changes that. On any date its status is the one set by its
+latest status-bearing event on or before that date.
+
+An event known only to the month or year takes effect on the first day of its period, but never
+before the site's first report: a response of "December 2022" about a site first reported on
+5 December 2022 takes effect on the 5th, just after the report. On any one day the first report
+applies first; then events apply as PartialDate sorts them (by the first day of their period,
+then the one known to the day, then to the month, then to the year: on 1 June 2023, an event of
+"June 2023" is applied after one of "1 June 2023"), and two events with the same date in the
+order they stand in the events file.
 
 The changes are worked out once per dataset into one table sorted by site and day
 (`status_change_table`), so the statuses on any date are a single vectorised lookup: the as-of date
@@ -32,12 +38,17 @@ DAYS_PER_SITE = date.max.toordinal() + 1
 
 @dataclass(frozen=True)
 class StatusChange:
-    """A site's status from `date` on, and the event that set it."""
+    """A site's status from `effective` on, the event that set it, and that event's date.
+
+    `date` is the event's date as the sources give it ("December 2022"); `effective` the day the
+    change takes effect: the first day of that period, or the site's first report if later.
+    """
 
     site_id: str
     status: str
     date: PartialDate
     event_id: str
+    effective: date
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,23 +101,47 @@ def _compute_change_table(dataset: Dataset) -> StatusChangeTable:
     loaded = site_position >= 0
     event_row, site_position = event_row[loaded], site_position[loaded]
 
-    # Each site's namings in the order of its events sorted by (date, file order). A date sorts
-    # as PartialDate does, by (first day, precision): on one first day 'day' < 'month' < 'year'.
+    # A date sorts as PartialDate does, by (first day, precision): on one first day 'day' <
+    # 'month' < 'year'; then by file order.
     dates = events["date"].to_numpy(dtype=object)
     when = dates[event_row]
     day = np.array([partial.start.toordinal() for partial in when], dtype=np.int64)
     _, precision_rank = np.unique([partial.precision for partial in when], return_inverse=True)
+    precision_rank = precision_rank.reshape(-1)
     file_order = events["order"].to_numpy()[event_row]
-    # Stable, so a site named twice by one event keeps the order of its names.
-    chronological = np.lexsort((file_order, precision_rank, day, site_position))
+
+    # Each site's first report: its earliest naming by an event of a report type.
+    event_types = events["event_type"].to_numpy(dtype=object)[event_row]
+    reports = np.flatnonzero(np.isin(event_types, schema.REPORT_EVENT_TYPES))
+    by_time = reports[np.lexsort((file_order[reports], precision_rank[reports], day[reports]))]
+    reported_sites, first_of_site = np.unique(site_position[by_time], return_index=True)
+    first_report_day = np.full(len(site_ids), -1, dtype=np.int64)
+    first_report_day[reported_sites] = day[by_time[first_of_site]]
+    is_first_report = np.zeros(len(event_row), dtype=bool)
+    is_first_report[by_time[first_of_site]] = True
+
+    # A site no report names never appears (the loader refuses it). Every other naming takes
+    # effect on its first day, or on the site's first report if that is later; on that day the
+    # first report applies before anything else. Stable, so a site named twice by one event
+    # keeps the order of its names.
+    # Events that take effect on the same day keep their own order (PartialDate's, then file
+    # order) after the first report.
+    known = first_report_day[site_position] >= 0
+    event_row, site_position, starts = event_row[known], site_position[known], day[known]
+    precision_rank, file_order = precision_rank[known], file_order[known]
+    is_first_report = is_first_report[known]
+    day = np.maximum(starts, first_report_day[site_position])
+    chronological = np.lexsort(
+        (file_order, precision_rank, starts, ~is_first_report, day, site_position)
+    )
     event_row, site_position, day = (
         event_row[chronological],
         site_position[chronological],
         day[chronological],
     )
 
-    # A site's first naming is its first report (alleged unless it sets a status); after that
-    # only the namings that set a status change it.
+    # A site's first naming is now its first report (alleged unless it sets a status); after
+    # that only the namings that set a status change it.
     sets_status = events["sets_status"].tolist()
     status = np.array(
         [
@@ -146,10 +181,17 @@ def _compute_histories(dataset: Dataset) -> dict[str, list[StatusChange]]:
     histories: dict[str, list[StatusChange]] = {site_id: [] for site_id in changes.site_ids}
     owners = changes.site_ids[changes.keys // DAYS_PER_SITE]
     # [:-1]: without the closing None.
-    for site_id, status, since, event_id in zip(
-        owners, changes.status[:-1], changes.since[:-1], changes.event_id[:-1], strict=True
+    effective = changes.keys % DAYS_PER_SITE
+    for site_id, status, since, event_id, day in zip(
+        owners,
+        changes.status[:-1],
+        changes.since[:-1],
+        changes.event_id[:-1],
+        effective,
+        strict=True,
     ):
-        histories[site_id].append(StatusChange(site_id, status, since, event_id))
+        change = StatusChange(site_id, status, since, event_id, date.fromordinal(int(day)))
+        histories[site_id].append(change)
     return histories
 
 

@@ -38,18 +38,18 @@ def test_validate_json(small_data_dir):
 def test_validate_lists_every_problem_and_exits_1(tmp_path):
     rows = small_rows()
     rows["sites.csv"][1]["latitude"] = "91"
-    rows["sources.csv"][1]["url"] = "ftp://example.org/x"
+    rows["sources.csv"][0]["url"] = "ftp://example.org/x"
     folder = write_dataset(tmp_path / "bad", small_files(rows))
     code, output = run(["validate", "--data-dir", str(folder)])
     assert code == 1
-    # Problems are listed by file and line. The France row and events E1 and E4 cited only
-    # the rejected source, so they go too, each with its own line.
+    # Problems are listed by file and line. Events E2, E3 and E5 cited only the rejected
+    # source, so they go too, each with its own line.
     assert output.splitlines() == [
-        "events.csv:2: source_ids: none of the sources cited here could be loaded",
-        "events.csv:5: source_ids: none of the sources cited here could be loaded",
+        "events.csv:3: source_ids: none of the sources cited here could be loaded",
+        "events.csv:4: source_ids: none of the sources cited here could be loaded",
+        "events.csv:6: source_ids: none of the sources cited here could be loaded",
         "sites.csv:3: latitude: 91 is out of range (-90 to 90)",
-        "sites.csv:4: source_ids: none of the sources cited here could be loaded",
-        "sources.csv:3: url: only http(s) links are allowed, not 'ftp'",
+        "sources.csv:2: url: only http(s) links are allowed, not 'ftp'",
     ]
 
 

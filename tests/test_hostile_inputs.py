@@ -67,7 +67,8 @@ CORPUS = [
     (
         "header only",
         bytes_change(EVENTS, lambda d: d.split(b"\n")[0] + b"\n"),
-        "sites.csv:2: site_id: no dated event in events.csv names site 'uk-croydon'",
+        "sites.csv:2: site_id: no dated report (ngo_report, media_report, "
+        "parliamentary_statement) in events.csv names site 'uk-croydon'",
         set(),
     ),
     (
@@ -90,32 +91,32 @@ CORPUS = [
     ),
     (
         "extra column",
-        bytes_change(SOURCES, lambda d: d.replace(b"kind\n", b"kind,extra\n", 1)),
+        bytes_change(SOURCES, lambda d: d.replace(b"note\n", b"note,extra\n", 1)),
         "sources.csv:1: extra: unknown column",
         {"uk-croydon", "uk-glasgow", "fr-unspecified"},
     ),
     (
         "column twice",
-        bytes_change(SOURCES, lambda d: d.replace(b"kind\n", b"kind,kind\n", 1)),
+        bytes_change(SOURCES, lambda d: d.replace(b"note\n", b"note,kind\n", 1)),
         "sources.csv:1: kind: column appears twice",
         {"uk-croydon", "uk-glasgow", "fr-unspecified"},
     ),
     (
         "javascript: URL",
-        cell(SOURCES, 1, "url", "javascript:alert(document.cookie)"),
-        "sources.csv:3: url: only http(s) links are allowed, not 'javascript'",
+        cell(SOURCES, 0, "url", "javascript:alert(document.cookie)"),
+        "sources.csv:2: url: only http(s) links are allowed, not 'javascript'",
         {"uk-croydon", "uk-glasgow"},
     ),
     (
         "data: URL",
-        cell(SOURCES, 1, "url", "data:text/html,<script>alert(1)</script>"),
-        "sources.csv:3: url: only http(s) links are allowed, not 'data'",
+        cell(SOURCES, 0, "url", "data:text/html,<script>alert(1)</script>"),
+        "sources.csv:2: url: only http(s) links are allowed, not 'data'",
         {"uk-croydon", "uk-glasgow"},
     ),
     (
         "URL with a line break",
-        cell(SOURCES, 1, "url", "https://example.org/a\nb"),
-        "sources.csv:3: url: 'https://example.org/a\nb' contains spaces or control characters",
+        cell(SOURCES, 0, "url", "https://example.org/a\nb"),
+        "sources.csv:2: url: 'https://example.org/a\nb' contains spaces or control characters",
         {"uk-croydon", "uk-glasgow"},
     ),
     (

@@ -47,20 +47,20 @@ CASES: list[tuple[str, Callable, list[str]]] = [
     ),
     (
         "malformed date",
-        edit_cell(EVENTS, 0, "date", "12/09/2022"),
-        ["events.csv:2: date: '12/09/2022' is not a date in the form YYYY-MM-DD, YYYY-MM or YYYY"],
+        edit_cell(EVENTS, 1, "date", "12/09/2022"),
+        ["events.csv:3: date: '12/09/2022' is not a date in the form YYYY-MM-DD, YYYY-MM or YYYY"],
     ),
     (
         "future date",
-        edit_cell(EVENTS, 0, "date", "2031-01-01"),
-        ["events.csv:2: date: date 2031-01-01 is in the future"],
+        edit_cell(EVENTS, 1, "date", "2031-01-01"),
+        ["events.csv:3: date: date 2031-01-01 is in the future"],
     ),
     (
         "precision does not match the date",
-        edit_cell(EVENTS, 0, "date_precision", "month"),
+        edit_cell(EVENTS, 1, "date_precision", "day"),
         [
-            "events.csv:2: date_precision: 'month' does not match the date '2022-09-12' "
-            "(which is 'day')"
+            "events.csv:3: date_precision: 'day' does not match the date '2022-11' "
+            "(which is 'month')"
         ],
     ),
     (
@@ -92,9 +92,9 @@ CASES: list[tuple[str, Callable, list[str]]] = [
     ),
     (
         "unknown event type",
-        edit_cell(EVENTS, 0, "event_type", "raid"),
+        edit_cell(EVENTS, 1, "event_type", "raid"),
         [
-            "events.csv:2: event_type: unknown value 'raid' (allowed: "
+            "events.csv:3: event_type: unknown value 'raid' (allowed: "
             + ", ".join(schema.EVENT_TYPES)
             + ")"
         ],
@@ -151,7 +151,7 @@ CASES: list[tuple[str, Callable, list[str]]] = [
     ),
     (
         "reference to an unknown site",
-        edit_cell(EVENTS, 0, "site_ids", "uk-croydon;uk-hendon"),
+        edit_cell(EVENTS, 0, "site_ids", "uk-croydon;uk-glasgow;uk-hendon"),
         ["events.csv:2: site_ids: unknown site id 'uk-hendon'"],
     ),
     (
@@ -182,12 +182,12 @@ CASES: list[tuple[str, Callable, list[str]]] = [
     ),
     (
         "unknown reliability",
-        edit_cell(SOURCES, 1, "reliability", "doubtful"),
+        edit_cell(SOURCES, 0, "reliability", "doubtful"),
         [
-            "sources.csv:3: reliability: unknown value 'doubtful' (allowed: weak)",
-            "events.csv:2: source_ids: none of the sources cited here could be loaded",
-            "events.csv:5: source_ids: none of the sources cited here could be loaded",
-            "sites.csv:4: source_ids: none of the sources cited here could be loaded",
+            "sources.csv:2: reliability: unknown value 'doubtful' (allowed: weak)",
+            "events.csv:3: source_ids: none of the sources cited here could be loaded",
+            "events.csv:4: source_ids: none of the sources cited here could be loaded",
+            "events.csv:6: source_ids: none of the sources cited here could be loaded",
         ],
     ),
     (
@@ -208,8 +208,9 @@ CASES: list[tuple[str, Callable, list[str]]] = [
         edit_cell(EVENTS, 3, "site_ids", "fr-unspecified;uk-glasgow"),
         [
             "events.csv:5: site_ids: site 'uk-glasgow' is in GB, not in this event's country FR",
-            "sites.csv:4: site_id: no dated event in events.csv names site 'fr-unspecified', "
-            "so it has no first report",
+            "sites.csv:4: site_id: no dated report (ngo_report, media_report, "
+            "parliamentary_statement) in events.csv names site 'fr-unspecified', so it has no "
+            "first report",
         ],
     ),
     (
@@ -366,8 +367,9 @@ def test_site_with_no_dated_event_has_no_first_report():
     rows[EVENTS] = [row for row in rows[EVENTS] if row["event_id"] != "E4"]
     dataset = build_dataset(small_files(rows), today=TEST_TODAY)
     assert [str(p) for p in dataset.problems] == [
-        "sites.csv:4: site_id: no dated event in events.csv names site 'fr-unspecified', "
-        "so it has no first report"
+        "sites.csv:4: site_id: no dated report (ngo_report, media_report, "
+        "parliamentary_statement) in events.csv names site 'fr-unspecified', so it has no "
+        "first report"
     ]
 
 

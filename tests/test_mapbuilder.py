@@ -513,7 +513,7 @@ def test_the_live_layer_holds_every_site_once_with_its_status_history(
     assert [record["id"] for record in shipped_layer.records] == list(shipped_layer.site_ids)
     for record in shipped_layer.records:
         assert record["h"] == [
-            [(change.date.start - mapbuilder.DAY_ZERO).days, schema.STATUSES.index(change.status)]
+            [(change.effective - mapbuilder.DAY_ZERO).days, schema.STATUSES.index(change.status)]
             for change in histories[record["id"]]
         ]
     glasgow = next(record for record in shipped_layer.records if record["id"] == "uk-glasgow")

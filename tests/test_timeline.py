@@ -382,7 +382,7 @@ def synthetic_files(sites: int, seed: int = 5) -> dict[str, bytes]:
             event["date"], event["date_precision"] = event["date"][:7], "month"
         elif number % 7 == 2:
             event["date"], event["date_precision"] = event["date"][:4], "year"
-        if number % 9 == 4 and event["event_type"] == "ngo_report":
+        if number % 9 == 4 and event["event_type"] != "ngo_report":
             event["event_type"] = "embassy_response"
     first_sites = rows[schema.SITES_FILE][:5]
     # A country that hosts no site speaks for all of them, as China's foreign ministry did.

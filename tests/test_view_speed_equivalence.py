@@ -26,25 +26,37 @@ from tests.conftest import TEST_TODAY, csv_bytes, small_files, small_rows
 
 
 def reference_histories(dataset: Dataset) -> dict[str, list[StatusChange]]:
-    dated = dataset.events[dataset.events["date"].notna()]
-    ordered = sorted(dated.itertuples(index=False), key=lambda event: (event.date, event.order))
+    dated = [event for event in dataset.events.itertuples(index=False) if event.date is not None]
+    first_reports: dict[str, object] = {}
+    for event in sorted(dated, key=lambda event: (event.date, event.order)):
+        if event.event_type in schema.REPORT_EVENT_TYPES:
+            for site_id in event.site_ids:
+                first_reports.setdefault(site_id, event)
     histories: dict[str, list[StatusChange]] = {}
-    for event in ordered:
-        for site_id in event.site_ids:
-            history = histories.setdefault(site_id, [])
+    for site_id, report in first_reports.items():
+
+        def effective(event, report=report) -> date:
+            return max(event.date.start, report.date.start)
+
+        namings = [event for event in dated if site_id in event.site_ids]
+        namings.sort(
+            key=lambda event: (effective(event), event is not report, event.date, event.order)
+        )
+        history = histories.setdefault(site_id, [])
+        for event in namings:
             status = event.sets_status.get(site_id)
-            if not history:
-                first = status or schema.DEFAULT_STATUS
-                history.append(StatusChange(site_id, first, event.date, event.event_id))
-            elif status:
-                history.append(StatusChange(site_id, status, event.date, event.event_id))
+            if event is report:
+                status = status or schema.DEFAULT_STATUS
+            if status:
+                change = StatusChange(site_id, status, event.date, event.event_id, effective(event))
+                history.append(change)
     return {site_id: histories.get(site_id, []) for site_id in dataset.sites.index}
 
 
 def reference_statuses_on(histories: dict[str, list[StatusChange]], on: date) -> pd.DataFrame:
     rows = []
     for site_id, history in histories.items():
-        position = bisect_right(history, on, key=lambda change: change.date.start)
+        position = bisect_right(history, on, key=lambda change: change.effective)
         current = history[position - 1] if position else None
         first = history[0] if history else None
         rows.append(
@@ -188,6 +200,15 @@ def coarsened_synthetic_files(sites: int) -> dict[str, bytes]:
         {**tie, "event_id": "UNDATED", "date": "", "date_precision": "unknown",
          "event_type": "media_report"},
     ]  # fmt: skip
+    # A response known only to the year of a site's first report: it takes effect on the
+    # report's day, not on 1 January (see stationmap.first_reports).
+    second_site = rows[schema.SITES_FILE][1]["site_id"]
+    first_report = next(e for e in rows[schema.EVENTS_FILE] if e["site_ids"] == second_site)
+    rows[schema.EVENTS_FILE].append(
+        {**first_report, "event_id": "CLAMPED", "date": first_report["date"][:4],
+         "date_precision": "year", "event_type": "closure_reported",
+         "sets_status": "reported_closed"}
+    )  # fmt: skip
     return {file: csv_bytes(file, file_rows) for file, file_rows in rows.items()}
 
 
@@ -250,6 +271,14 @@ def test_a_view_changed_by_its_caller_leaves_the_next_view_alone(dataset):
         build_site_view(dataset, TEST_TODAY),
         reference_site_view(reference_site_base(dataset), expected),
     )
+
+
+def test_a_response_of_a_coarse_date_waits_for_the_first_report():
+    dataset = DATASETS["synthetic with partial dates"]()
+    history = status_histories(dataset)["syn-000001"]
+    clamped = next(change for change in history if change.event_id == "CLAMPED")
+    assert clamped.date.start.month == 1 and clamped.date.start.day == 1
+    assert clamped.effective == history[0].effective > clamped.date.start
 
 
 def test_same_first_day_changes_apply_day_then_month_then_year():
