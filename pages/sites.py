@@ -47,7 +47,9 @@ st.caption(
 
 table = tables.site_table(filtered, dataset)
 selection = st.dataframe(
-    tables.style_table(table, date_columns=DATE_COLUMNS, status_column="status"),
+    tables.style_table(
+        table, date_columns=DATE_COLUMNS, status_column="status", basis_column="basis"
+    ),
     hide_index=True,
     width="stretch",
     on_select="rerun",
@@ -70,6 +72,19 @@ selection = st.dataframe(
         "first_reported": st.column_config.TextColumn(_("First reported")),
         "event_count": st.column_config.NumberColumn(_("Events")),
         "source_count": st.column_config.NumberColumn(_("Sources")),
+        "basis": st.column_config.TextColumn(
+            _("Basis"),
+            help=_(
+                "The strongest kind of source naming the site: a court or prosecutor, the host "
+                "country's authorities, an NGO report, or media only (see Sources → Method)"
+            ),
+        ),
+        "independent_sources": st.column_config.NumberColumn(
+            _("Independent sources"),
+            help=_(
+                "Distinct publishers behind the sources naming it; copies of one story count once"
+            ),
+        ),
         "status_source": st.column_config.LinkColumn(
             _("Source of the status"),
             help=_("The publication reporting the event that set the status"),

@@ -78,18 +78,46 @@ with method_tab:
     st.markdown(
         _(
             "A status is never typed by hand; it follows from the dated events in the data.\n\n"
-            "- A site appears on the date of the first dated event that names it (its first "
-            "report) and is *alleged* from then on.\n"
+            "- A site appears on the date of its first report: the earliest dated NGO report, "
+            "media report or parliamentary statement that names it. It is *alleged* from then "
+            "on.\n"
+            "- Every other event (a police visit, an inquiry, a closure, a government or embassy "
+            "statement, a case) responds to a report, so it can never be a site's first report "
+            "and can never come before it; the data is checked for this.\n"
             "- An event may set a status: one status for all the sites it names, or a different "
             "status per site (`site_id:status` pairs) where one statement settles several sites "
-            "differently.\n"
+            "differently. A charge or conviction for other offences never sets one.\n"
             "- On any date, a site's status is the one set by its latest status-bearing event on "
             "or before that date. The sidebar's *Statuses as of* date picks that date.\n"
             "- A date known only to the month or the year takes effect on the first day of that "
-            "month or year. Two events on the same date apply in the order they stand in the "
-            "events file. An undated event cannot set a status.\n"
+            "month or year, but never before the site's first report. Two events on the same "
+            "date apply in the order they stand in the events file. An undated event cannot set "
+            "a status.\n"
             "- A site's *status since* date is the date of the event that set its status."
         )
+    )
+    st.subheader(_("What a site rests on"))
+    st.markdown(
+        _(
+            "Each site's **basis** is the strongest kind of source that names it, through its "
+            "own row or an event about it; it is worked out from the sources, never typed. A "
+            "source counts for what it documents: a newspaper's report that the police opened "
+            "an inquiry documents the police's act. Only the host country's authorities count; "
+            "a Chinese embassy's or ministry's answer never does, nor an elected member's own "
+            "website. **Independent sources** counts the distinct publishers behind them; a "
+            "reprint or relay counts as the publisher of the story it copies. A site with one "
+            "is marked *single source*; one resting on weak sources alone, *weak sources only*."
+        )
+    )
+    bases = method.basis_definitions()
+    basis_rows = "".join(
+        f"<li><strong>{html.escape(row.label)}</strong> — {html.escape(row.definition)}</li>"
+        for row in bases.itertuples(index=False)
+    )
+    st.html(
+        "<style>.sm-definitions { list-style: none; padding: 0; }"
+        " .sm-definitions li { margin-bottom: 6px; }</style>"
+        f'<ul class="sm-definitions">{basis_rows}</ul>'
     )
     st.subheader(_("How precise the locations are"))
     st.markdown(

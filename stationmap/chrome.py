@@ -115,6 +115,7 @@ def filter_state_from_values(
         countries=chosen(ui_state.COUNTRY),
         regions=chosen(ui_state.REGION),
         bureaus=chosen(ui_state.BUREAU),
+        bases=chosen(ui_state.BASIS),
         reported_from=reported_from,
         reported_to=reported_to,
         text=text.strip() if isinstance(text, str) else "",
@@ -131,6 +132,7 @@ def filter_defaults(options: Mapping[str, Any], today: date) -> dict[str, Any]:
         ui_state.COUNTRY: [],
         ui_state.REGION: [],
         ui_state.BUREAU: [],
+        ui_state.BASIS: [],
     }
     if options.get("first_reported_range"):
         defaults[ui_state.REPORTED] = tuple(options["first_reported_range"])
@@ -500,6 +502,18 @@ def render_sidebar(view: pd.DataFrame) -> FilterState:
             key=ui_state.BUREAU,
             format_func=i18n.bureau_label,
             placeholder=_("All bureaus"),
+            **bound,
+        )
+        st.multiselect(
+            _("Basis"),
+            options["bases"],
+            key=ui_state.BASIS,
+            format_func=i18n.basis_label,
+            placeholder=_("Any basis"),
+            help=_(
+                "What each site rests on: the strongest kind of source naming it (Sources → "
+                "Method says how it is worked out)."
+            ),
             **bound,
         )
         if ui_state.REPORTED in defaults:

@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--country", action="append", default=[], help="ISO alpha-2 code")
     export.add_argument("--region", action="append", default=[], help="e.g. Europe")
     export.add_argument("--bureau", action="append", default=[], help="e.g. 'Fuzhou PSB'")
+    export.add_argument(
+        "--basis", action="append", default=[], choices=schema.BASES, help="what sites rest on"
+    )
     export.add_argument("--reported-from", type=date.fromisoformat, default=None)
     export.add_argument("--reported-to", type=date.fromisoformat, default=None)
     export.add_argument("--text", default="", help="free text over names, places and notes")
@@ -102,6 +105,7 @@ def run_export(args: argparse.Namespace, data_dir: Path, out: TextIO) -> int:
         countries=tuple(code.upper() for code in args.country),
         regions=tuple(args.region),
         bureaus=tuple(args.bureau),
+        bases=tuple(args.basis),
         reported_from=args.reported_from,
         reported_to=args.reported_to,
         text=args.text,

@@ -44,6 +44,8 @@ SITE_EXPORT_COLUMNS = [
     "first_report_event_id",
     "event_count",
     "source_count",
+    "basis",
+    "independent_sources",
     "notes",
     "source_ids",
     "source_urls",
@@ -96,7 +98,7 @@ def site_export_rows(view: pd.DataFrame, dataset: Dataset) -> list[dict[str, obj
             elif column in ("latitude", "longitude"):
                 value = getattr(site, column)
                 record[column] = None if pd.isna(value) else round(float(value), 6)
-            elif column in ("event_count", "source_count"):
+            elif column in ("event_count", "source_count", "independent_sources"):
                 record[column] = int(getattr(site, column))
             else:
                 record[column] = _text(getattr(site, column))
@@ -191,11 +193,14 @@ def export_filename(kind: str, extension: str, state: FilterState, on: date) -> 
         ("country", state.countries),
         ("region", state.regions),
         ("bureau", state.bureaus),
+        ("basis", state.bases),
     ):
         if values:
             shown = values if len(values) <= MAX_VALUES_IN_NAME else (f"{len(values)}-values",)
             parts.append(
-                label + "-" + "+".join(_slug(v) if label != "status" else v for v in shown)
+                label
+                + "-"
+                + "+".join(_slug(v) if label not in ("status", "basis") else v for v in shown)
             )
     if state.reported_from or state.reported_to:
         start = state.reported_from.isoformat() if state.reported_from else "start"
@@ -223,6 +228,7 @@ def describe_filters(state: FilterState, country_names: Mapping[str, str] | None
         ),
         (_("Region"), state.regions, i18n.region_label),
         (_("Operating bureau"), state.bureaus, i18n.bureau_label),
+        (_("Basis"), state.bases, i18n.basis_label),
     ):
         if values:
             parts.append(f"{label}: {', '.join(name(value) for value in values)}")

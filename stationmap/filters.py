@@ -28,6 +28,8 @@ class FilterState:
     countries: tuple[str, ...] = ()  # ISO alpha-2 codes
     regions: tuple[str, ...] = ()
     bureaus: tuple[str, ...] = ()
+    # What the sites rest on (schema.BASES, see stationmap.basis).
+    bases: tuple[str, ...] = ()
     reported_from: date | None = None
     reported_to: date | None = None
     text: str = ""
@@ -68,6 +70,8 @@ def apply_filters(view: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     if state.bureaus:
         bureau = view["operating_bureau"].where(view["operating_bureau"] != "", UNKNOWN_BUREAU)
         keep &= bureau.isin(state.bureaus)
+    if state.bases:
+        keep &= view["basis"].isin(state.bases)
     if state.reported_from or state.reported_to:
         first = view["first_reported"].map(lambda d: d.start if d is not None else None)
         if state.reported_from:
@@ -102,6 +106,7 @@ def filter_options(view: pd.DataFrame) -> dict[str, list]:
         "countries": list(countries.itertuples(index=False, name=None)),
         "regions": sorted(view["region"].unique()),
         "bureaus": bureaus,
+        "bases": list(schema.BASES),
         "first_reported_range": (min(firsts), max(firsts)) if firsts else None,
     }
 

@@ -267,6 +267,15 @@ SOURCE_KIND_LABELS = {
     "politician": N_("Politician"),
 }
 
+# What a site rests on (stationmap.basis), as the sidebar filter, tables and popups name it.
+BASIS_LABELS = {
+    "court": N_("Court or prosecutor"),
+    "authorities": N_("Authorities addressed it"),
+    "ngo_report": N_("NGO report"),
+    "media": N_("Media only"),
+    "weak": N_("Weak sources only"),
+}
+
 # The region names stationmap.views gives (which are also the filter's values) as territory
 # codes (UN M49 for continents; AQ for Antarctica), whose names Babel's CLDR data has in every
 # language. 003 is North America with Central America and the Caribbean, as the continent
@@ -290,8 +299,11 @@ if not (
     set(STATUS_LABELS) == set(schema.STATUSES)
     and set(EVENT_TYPE_LABELS) == set(schema.EVENT_TYPES)
     and set(SOURCE_KIND_LABELS) == set(schema.SOURCE_KINDS)
+    and set(BASIS_LABELS) == set(schema.BASES)
 ):
-    raise RuntimeError("every status, event type and source kind in schema needs a label here")
+    raise RuntimeError(
+        "every status, event type, source kind and basis in schema needs a label here"
+    )
 
 
 def _label(labels: Mapping[str, str], value: str) -> str:
@@ -313,6 +325,11 @@ def event_type_label(event_type: str) -> str:
 def source_kind_label(kind: str) -> str:
     """A source kind as people read it, e.g. 'NGO report'."""
     return _label(SOURCE_KIND_LABELS, kind)
+
+
+def basis_label(basis: str) -> str:
+    """What a site rests on, as people read it, e.g. 'Authorities addressed it'."""
+    return _label(BASIS_LABELS, basis)
 
 
 def region_label(region: str) -> str:

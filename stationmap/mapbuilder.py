@@ -234,6 +234,8 @@ _RECORD_COLUMNS = [
     "status",
     "status_since",
     "status_event_id",
+    "basis",
+    "independent_sources",
     "display_lat",
     "display_lon",
 ]

@@ -51,6 +51,49 @@ if set(STATUS_DEFINITIONS) != set(schema.STATUSES):
     raise RuntimeError("every status needs a definition")
 
 
+# One neutral line per basis (stationmap.basis): what the strongest source naming a site is.
+BASIS_DEFINITIONS = {
+    "court": N_(
+        "A court or a prosecutor acted: a court's own record, or a source reporting charges or "
+        "a conviction in the host country about the site."
+    ),
+    "authorities": N_(
+        "The host country's government, police or parliament addressed the site (a visit, an "
+        "inquiry, a statement, a closure), as its sources report."
+    ),
+    "ngo_report": N_(
+        "An NGO report names the site; no host-country authority or court is reported to have "
+        "addressed it."
+    ),
+    "media": N_(
+        "Only the media (or an encyclopedia, or a politician's own page) name the site; no NGO "
+        "report, authority or court."
+    ),
+    "weak": N_(
+        "Every source naming the site is marked weak in the research: alt-media, a content "
+        "farm, an anonymous relay or a single unsupported claim."
+    ),
+}
+if set(BASIS_DEFINITIONS) != set(schema.BASES):
+    raise RuntimeError("every basis needs a definition")
+
+
+def basis_definitions() -> pd.DataFrame:
+    """Every basis, strongest first: its key, its label and its definition, translated."""
+    language = i18n.current_language()
+    return pd.DataFrame(
+        [
+            {
+                "basis": basis,
+                "label": i18n.basis_label(basis),
+                "definition": i18n.gettext(BASIS_DEFINITIONS[basis], language),
+            }
+            for basis in schema.BASES
+        ],
+        columns=["basis", "label", "definition"],
+    )
+
+
 def status_definitions() -> pd.DataFrame:
     """Every status in the vocabulary's order: its key, its label and its definition, translated."""
     language = i18n.current_language()

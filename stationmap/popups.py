@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from stationmap import i18n, palette, schema
+from stationmap.basis import WEAK, is_single_source
 from stationmap.dates import PartialDate
 from stationmap.i18n import N_
 from stationmap.loader import Dataset, check_url
@@ -55,6 +57,7 @@ POPUP_CSS = """
 .sm-sources { margin: 0; padding-left: 1.2em; }
 .sm-date { font-weight: 700; white-space: nowrap; }
 .sm-cites, .sm-set-by, .sm-bad-url { color: #4a5560; }
+.sm-caution { color: #8a3b00; }
 .sm-none, .sm-notes { margin: 4px 0; }
 .sm-chip {
   display: inline-flex; align-items: center; justify-content: center; box-sizing: border-box;
@@ -128,9 +131,13 @@ class Texts:
     legend_title: str
     legend_country_level: str
     legend_unplaced: str  # "... {count}"
+    basis: str
+    independent_sources: str
+    single_source: str  # "{n} (single source)"
     statuses: Mapping[str, str]
     event_types: Mapping[str, str]
     precisions: Mapping[str, str]
+    bases: Mapping[str, str]
 
     def date(self, value: PartialDate | None) -> str:
         """A date at its own precision ('June 2023'), or 'Date not reported'."""
@@ -144,6 +151,9 @@ class Texts:
 
     def precision_label(self, precision: str) -> str:
         return self.precisions.get(precision, precision)
+
+    def basis_label(self, basis: str) -> str:
+        return self.bases.get(basis, basis)
 
 
 def current_texts() -> Texts:
@@ -177,9 +187,13 @@ def _texts_for(language: str) -> Texts:
         legend_title=tr(N_("Status (sites on the map)")),
         legend_country_level=tr(N_("Country only, city not reported")),
         legend_unplaced=tr(N_("Not on the map (no coordinates): {count}")),
+        basis=tr(N_("Basis")),
+        independent_sources=tr(N_("Independent sources")),
+        single_source=tr(N_("{n} (single source)")),
         statuses={key: tr(label) for key, label in i18n.STATUS_LABELS.items()},
         event_types={key: tr(label) for key, label in i18n.EVENT_TYPE_LABELS.items()},
         precisions={key: tr(label) for key, label in PRECISION_LABELS.items()},
+        bases={key: tr(label) for key, label in i18n.BASIS_LABELS.items()},
     )
 
 
@@ -481,6 +495,28 @@ def status_lines_html(
     )
 
 
+def basis_rows(site: Mapping, texts: Texts) -> list[tuple[str, str]]:
+    """The facts-list rows of what a site rests on; weak and single-source bases stand out.
+
+    Marked in words and bold (class `sm-caution`), never by colour alone. None for a site row
+    without a basis (a view built before the basis existed).
+    """
+    basis = text_of(site.get("basis"))
+    if basis not in schema.BASES:
+        return []
+    label = esc(texts.basis_label(basis))
+    if basis == WEAK:
+        label = f'<strong class="sm-caution">{label}</strong>'
+    rows = [(texts.basis, label)]
+    count = site.get("independent_sources")
+    if isinstance(count, int | np.integer) and count >= 0:
+        shown = esc(str(int(count)))
+        if is_single_source(count):
+            shown = f'<strong class="sm-caution">{esc(texts.single_source.format(n=1))}</strong>'
+        rows.append((texts.independent_sources, shown))
+    return rows
+
+
 def facts_html(
     site: Mapping,
     events_by_id: Mapping[str, Mapping],
@@ -508,6 +544,7 @@ def facts_html(
         (texts.precision, esc(texts.precision_label(text_of(site.get("precision"))))),
         (texts.bureau, esc(site.get("operating_bureau")) or not_reported),
         (texts.status, status),
+        *basis_rows(site, texts),
     )
     items = "".join(f"<dt>{esc(label)}</dt><dd>{value}</dd>" for label, value in rows)
     return f'<dl class="sm-facts">{items}</dl>'

@@ -16,8 +16,10 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from stationmap import i18n, palette, popups, schema
+from stationmap.basis import WEAK, is_single_source
 from stationmap.dates import PartialDate, PartialDateError, parse_partial_date
 from stationmap.filters import UNKNOWN_BUREAU
+from stationmap.i18n import N_
 from stationmap.loader import Dataset
 
 SITE_TABLE_COLUMNS = [
@@ -31,6 +33,8 @@ SITE_TABLE_COLUMNS = [
     "first_reported",
     "event_count",
     "source_count",
+    "basis",
+    "independent_sources",
     "status_source",
 ]
 COUNTRY_SUMMARY_COLUMNS = ["country", "sites", *schema.STATUSES, "latest_event"]
@@ -43,6 +47,10 @@ SOURCE_TABLE_COLUMNS = [
     "events",
     "url",
 ]
+# How the sites table marks a basis that rests on one publisher, after the basis itself.
+SINGLE_SOURCE = N_("single source")
+# Text that reads on white and on the table's selected-row tint (WCAG AA), and stands out.
+CAUTION_CSS = "font-weight: 700; color: #8a3b00"
 # Characters of a digest in a widget key: enough that two selections never share a key.
 KEY_DIGEST_CHARS = 12
 
@@ -80,6 +88,24 @@ def status_source_url(site: pd.Series, dataset: Dataset) -> str | None:
     return _first_link(site.get("source_ids") or (), urls)
 
 
+def basis_text(site: pd.Series, texts: popups.Texts) -> str:
+    """What a site rests on, in words; a single-source site says so ('Media only · single
+    source'), as a weak one does by its label ('Weak sources only')."""
+    text = texts.basis_label(site["basis"])
+    if is_single_source(site["independent_sources"]):
+        text += " · " + i18n.gettext(SINGLE_SOURCE, texts.language)
+    return text
+
+
+def caution_css(text: object, texts: popups.Texts) -> str:
+    """Bold, dark-orange text for a basis cell that calls for caution (weak or single source)."""
+    if not isinstance(text, str):
+        return ""
+    weak = texts.basis_label(WEAK)
+    single = i18n.gettext(SINGLE_SOURCE, texts.language)
+    return CAUTION_CSS if text.startswith(weak) or text.endswith(single) else ""
+
+
 def site_table(filtered: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     """One row per filtered site (rows of the site view), indexed by site id, in view order.
 
@@ -104,6 +130,8 @@ def site_table(filtered: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
                 "first_reported": iso_text(site["first_reported"]),
                 "event_count": int(site["event_count"]),
                 "source_count": int(site["source_count"]),
+                "basis": basis_text(site, texts),
+                "independent_sources": int(site["independent_sources"]),
                 "status_source": status_source_url(site, dataset),
             }
         )
@@ -216,6 +244,7 @@ def style_table(
     *,
     date_columns: Sequence[str] = (),
     status_column: str | None = None,
+    basis_column: str | None = None,
 ) -> Styler:
     """The table with its dates shown in words and its status cells in the status colours.
 
@@ -226,6 +255,9 @@ def style_table(
     if status_column:
         css_by_label = {i18n.status_label(status): status_css(status) for status in schema.STATUSES}
         styler = styler.map(lambda label: css_by_label.get(label, ""), subset=[status_column])
+    if basis_column:
+        texts = popups.current_texts()
+        styler = styler.map(lambda text: caution_css(text, texts), subset=[basis_column])
     return styler
 
 

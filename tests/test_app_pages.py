@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap import chrome, config, i18n, schema, tables, ui_state, upload
+from stationmap import chrome, config, i18n, method, schema, tables, ui_state, upload
 from stationmap.filters import FilterState, apply_filters, count_headlines
 from stationmap.loader import load_dataset
 from stationmap.summary import summarize
@@ -365,6 +365,21 @@ def test_the_sites_table_follows_a_filter_chosen_in_the_sidebar():
     assert set(closed["status"]) == {"Reported closed"}
 
 
+def test_a_basis_in_a_link_selects_the_sites_resting_on_it_and_the_table_says_so():
+    app = run_page("pages/sites.py", {ui_state.BASIS: ["NGO report", "Media only"]})
+
+    assert_ran_cleanly(app)
+    assert app.sidebar.multiselect(key=ui_state.BASIS).value == ["ngo_report", "media"]
+    table = sites_table(app).value
+    expected = expected_site_ids(FilterState(bases=("ngo_report", "media")))
+    assert list(table.index) == expected and expected
+    view = build_site_view(load_dataset(config.DEFAULT_DATA_DIR), on=date.today()).loc[expected]
+    labels = view["basis"].map({"ngo_report": "NGO report", "media": "Media only"})
+    single = view["independent_sources"] == 1
+    assert list(table["basis"]) == list(labels.where(~single, labels + " · single source"))
+    assert list(table["independent_sources"]) == list(view["independent_sources"])
+
+
 def test_the_country_summary_adds_up_to_the_sites_shown():
     app = run_page("pages/sites.py", {ui_state.REGION: "Europe"})
     summary = next(frame.value for frame in app.dataframe if "latest_event" in frame.value.columns)
@@ -447,11 +462,15 @@ def test_the_sources_page_says_what_each_source_supports_and_how_statuses_are_de
     assert "latest status-bearing event on or before that date" in text
     assert "never a building" in text
     assert "About 16 of those countries are not identified" in text
-    assert "18 of the 80 published rows are country-level" in text
-    assert "Data version:** 17 December 2025" in text
+    facts = method.data_version(load_dataset(config.DEFAULT_DATA_DIR))
+    stated = f"{facts['country_level']} of the {facts['sites']} published rows are country-level"
+    assert stated in text
+    assert f"Data version:** {i18n.date_label(facts['latest_event'])}" in text
+    assert "What a site rests on" in [header.value for header in app.subheader]
     assert "2026-11-27 — first release" in text
     definitions = " ".join(block.proto.body for block in app.get("html"))
     assert "Named by an NGO or the media" in definitions
+    assert "<strong>Authorities addressed it</strong> — The host country" in definitions
 
 
 # --- your own data -------------------------------------------------------------------------------

@@ -40,12 +40,14 @@ def test_multiselect_values_become_tuples_in_the_order_chosen():
             ui_state.COUNTRY: ["GB", "NL"],
             ui_state.REGION: ["Europe"],
             ui_state.BUREAU: ["Fuzhou PSB"],
+            ui_state.BASIS: ["media", "weak"],
         }
     )
     assert state.statuses == ("under_investigation", "alleged")
     assert state.countries == ("GB", "NL")
     assert state.regions == ("Europe",)
     assert state.bureaus == ("Fuzhou PSB",)
+    assert state.bases == ("media", "weak")
 
 
 def test_search_text_is_trimmed():

@@ -125,7 +125,7 @@ def hostile_dataset():
 def test_one_record_per_site_with_its_status(shipped_dataset, shipped_html):
     view = site_view(shipped_dataset)
     records = payload_of(shipped_html)["records"]
-    assert len(records) == len(view) == 80
+    assert len(records) == len(view) == len(shipped_dataset.sites)
     assert {record["id"] for record in records} == set(view.index)
     for record in records:
         assert record["status"] == view.at[record["id"], "status"]
@@ -675,7 +675,9 @@ def test_published_sites_are_fetched_not_embedded(shipped_dataset, shipped_layer
 
 def test_popups_are_split_in_parts_in_record_order(shipped_layer):
     parts = mapbuilder.popup_parts(shipped_layer, size=30)
-    assert [len(part) for part in parts] == [30, 30, 20]
+    count = len(shipped_layer.popups)
+    assert count > 60  # three parts at least
+    assert [len(part) for part in parts] == [30] * (count // 30) + [count % 30] * bool(count % 30)
     assert [popup for part in parts for popup in part] == shipped_layer.popups
     glasgow = list(shipped_layer.site_ids).index("uk-glasgow")
     # What the browser's popupFor looks up: part index // size, then index % size.

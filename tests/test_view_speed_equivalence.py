@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from stationmap import schema
+from stationmap.basis import site_basis
 from stationmap.filters import FilterState, apply_filters, filter_options, fold
 from stationmap.loader import Dataset, build_dataset
 from stationmap.status import StatusChange, status_histories, statuses_on
@@ -95,7 +96,8 @@ def reference_site_base(dataset: Dataset) -> pd.DataFrame:
     base["region"] = [region_of(code) for code in base["iso2"]]
     base["event_count"] = [len(event_ids[site_id]) for site_id in base.index]
     base["source_count"] = [len(cited[site_id]) for site_id in base.index]
-    return base
+    # The basis has its own tests (tests/test_basis.py); here it only has to be carried.
+    return base.join(site_basis(dataset))
 
 
 def reference_site_view(base: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
@@ -120,6 +122,8 @@ def reference_apply_filters(view: pd.DataFrame, state: FilterState) -> pd.DataFr
     if state.bureaus:
         bureau = view["operating_bureau"].where(view["operating_bureau"] != "", "Not reported")
         keep &= bureau.isin(state.bureaus)
+    if state.bases:
+        keep &= view["basis"].isin(state.bases)
     if state.reported_from or state.reported_to:
         first = view["first_reported"].map(lambda d: d.start if d is not None else None)
         if state.reported_from:
@@ -149,6 +153,7 @@ def reference_filter_options(view: pd.DataFrame) -> dict[str, list]:
         "countries": list(countries.itertuples(index=False, name=None)),
         "regions": sorted(set(view["region"])),
         "bureaus": bureaus,
+        "bases": list(schema.BASES),
         "first_reported_range": (min(firsts), max(firsts)) if firsts else None,
     }
 
@@ -298,6 +303,7 @@ FILTERS = {
     "country": FilterState(countries=("GB", "FR", "US")),
     "region and bureau": FilterState(regions=("Europe",), bureaus=("Not reported", "Fuzhou PSB")),
     "first reported": FilterState(reported_from=date(2022, 10, 1), reported_to=date(2023, 6, 30)),
+    "basis": FilterState(bases=("authorities", "media")),
     **{
         f"text {text!r}": FilterState(text=text)
         for text in ["kobanya", "KŐBÁNYA", "glasgow unit", "straße", "STRASSE", "ǅ", "ﬁ", " psb "]
