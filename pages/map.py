@@ -13,7 +13,17 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
-from stationmap import assets, chrome, i18n, map_source, mapbuilder, popups, timeline, ui_state
+from stationmap import (
+    assets,
+    chrome,
+    i18n,
+    legend,
+    map_source,
+    mapbuilder,
+    popups,
+    timeline,
+    ui_state,
+)
 from stationmap.filters import count_headlines
 from stationmap.i18n import _
 
@@ -98,7 +108,7 @@ with headline_row:
     countries_column.metric(_("Countries"), headline["countries"])
     with statuses_column:
         st.html(
-            f"<style>{popups.POPUP_CSS}</style>{popups.status_counts_html(headline['by_status'])}"
+            f"<style>{popups.POPUP_CSS}</style>{legend.status_counts_html(headline['by_status'])}"
         )
 with notices:
     if not map_assets.local:

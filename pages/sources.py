@@ -9,10 +9,9 @@ import html
 
 import streamlit as st
 
-from stationmap import chrome, config, i18n, method, popups, tables, ui_state
+from stationmap import chrome, config, i18n, legend, method, popups, tables, ui_state
 from stationmap.i18n import _, n_
-
-HOST_PATTERN = r"https?://(?:www\.)?([^/]+)"
+from stationmap.styles import stylesheet
 
 dataset, view, filtered, state = chrome.current_view()
 table = tables.source_table(dataset)
@@ -36,28 +35,15 @@ with sources_tab:
             len(table),
         ).format(n=len(table))
     )
-    st.dataframe(
-        tables.style_table(table, date_columns=("date",)),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "publisher": st.column_config.TextColumn(_("Publisher")),
-            "title": st.column_config.TextColumn(_("Title"), width="large"),
-            "date": st.column_config.TextColumn(_("Date")),
-            "kind": st.column_config.TextColumn(_("Kind")),
-            "sites": st.column_config.NumberColumn(
-                _("Sites"), help=_("Sites that cite it, directly or through one of their events")
-            ),
-            "events": st.column_config.NumberColumn(_("Events"), help=_("Events that cite it")),
-            # Shows the site's host name, so a reader sees where a link goes before following it.
-            "url": st.column_config.LinkColumn(_("Link"), display_text=HOST_PATTERN),
-        },
-    )
+    # HTML, not a data grid: the link text is the publisher and title, never the address.
+    st.html(tables.source_table_html(dataset))
     st.caption(
         _(
             "Where a publisher's headline names a private business or person whose involvement "
-            "was denied, the title is replaced by a description in square brackets; the link is "
-            "kept as published, so some addresses still contain such names."
+            "was denied, the title is replaced by a description in square brackets. Each link "
+            "goes to the publisher's own page; where the page read was a copy (a mirror, a "
+            'reprint, an archive), "copy read" links to it. Sources the research marks weak '
+            "say so."
         )
     )
 
@@ -70,8 +56,7 @@ with method_tab:
         for row in definitions.itertuples(index=False)
     )
     st.html(
-        f"<style>{popups.POPUP_CSS} .sm-definitions {{ list-style: none; padding: 0; }}"
-        f" .sm-definitions li {{ margin-bottom: 6px; }}</style>"
+        f"<style>{popups.POPUP_CSS}{stylesheet('sources.css')}</style>"
         f'<ul class="sm-definitions">{rows}</ul>'
     )
     st.subheader(_("How a status is derived"))
@@ -115,9 +100,7 @@ with method_tab:
         for row in bases.itertuples(index=False)
     )
     st.html(
-        "<style>.sm-definitions { list-style: none; padding: 0; }"
-        " .sm-definitions li { margin-bottom: 6px; }</style>"
-        f'<ul class="sm-definitions">{basis_rows}</ul>'
+        f'<style>{stylesheet("sources.css")}</style><ul class="sm-definitions">{basis_rows}</ul>'
     )
     st.subheader(_("How precise the locations are"))
     st.markdown(
@@ -178,7 +161,7 @@ with version_tab:
             sources=facts["sources"],
         )
     )
-    st.html(f"<style>{popups.POPUP_CSS}</style>{popups.status_counts_html(facts['by_status'])}")
+    st.html(f"<style>{popups.POPUP_CSS}</style>{legend.status_counts_html(facts['by_status'])}")
     changelog = method.read_changelog(config.data_dir())
     if changelog:
         with st.container(border=True, key=ui_state.CHANGELOG):

@@ -45,7 +45,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from stationmap import assets as map_assets
-from stationmap import i18n, palette, popups, schema
+from stationmap import i18n, legend, palette, popups, schema
 from stationmap.dates import PartialDate
 from stationmap.filters import FilterState, apply_filters
 from stationmap.i18n import _
@@ -1255,7 +1255,7 @@ def build_map(
     )
     SiteLayer(
         records,
-        legend=popups.legend_html(
+        legend=legend.legend_html(
             counts, country_level=country_level, unplaced=unplaced, compact=compact_legend
         ),
         assets=assets,
@@ -1288,7 +1288,7 @@ def build_live_map(
     SiteLayer(
         [],
         # Every status, each counted in the browser for the view and day shown.
-        legend=popups.legend_html(dict.fromkeys(schema.STATUSES, 0), country_level=0),
+        legend=legend.legend_html(dict.fromkeys(schema.STATUSES, 0), country_level=0),
         assets=assets,
         outlines=not tiles.has_tiles,
         live=source,

@@ -31,6 +31,7 @@ from stationmap.dates import PartialDate
 from stationmap.i18n import N_
 from stationmap.loader import Dataset, check_url
 from stationmap.status import status_histories
+from stationmap.styles import stylesheet
 
 PRECISION_LABELS = {
     "country": N_("Country only (city not reported)"),
@@ -57,7 +58,6 @@ POPUP_CSS = """
 .sm-sources { margin: 0; padding-left: 1.2em; }
 .sm-date { font-weight: 700; white-space: nowrap; }
 .sm-cites, .sm-set-by, .sm-bad-url { color: #4a5560; }
-.sm-caution { color: #8a3b00; }
 .sm-none, .sm-notes { margin: 4px 0; }
 .sm-chip {
   display: inline-flex; align-items: center; justify-content: center; box-sizing: border-box;
@@ -93,6 +93,7 @@ def _status_change_css() -> str:
 
 
 POPUP_CSS += _status_change_css()
+POPUP_CSS += stylesheet("caution.css")
 # Chinese text in the popups, legend and details takes the CJK fonts of its script.
 POPUP_CSS += i18n.font_css()
 
@@ -134,6 +135,9 @@ class Texts:
     basis: str
     independent_sources: str
     single_source: str  # "{n} (single source)"
+    copy_read: str
+    weak_source: str
+    note: str  # "Note:", before a curator's note on a source
     statuses: Mapping[str, str]
     event_types: Mapping[str, str]
     precisions: Mapping[str, str]
@@ -190,6 +194,11 @@ def _texts_for(language: str) -> Texts:
         basis=tr(N_("Basis")),
         independent_sources=tr(N_("Independent sources")),
         single_source=tr(N_("{n} (single source)")),
+        # Translators: a link to the copy of a source that was actually read (a mirror, a
+        # reprint, an archive), shown after the link to the publisher's original.
+        copy_read=tr(N_("copy read")),
+        weak_source=tr(N_("weak source")),
+        note=tr(N_("Note:")),
         statuses={key: tr(label) for key, label in i18n.STATUS_LABELS.items()},
         event_types={key: tr(label) for key, label in i18n.EVENT_TYPE_LABELS.items()},
         precisions={key: tr(label) for key, label in PRECISION_LABELS.items()},
@@ -308,11 +317,38 @@ def source_sort_key(source: Mapping) -> tuple:
 # --- sources -----------------------------------------------------------------------------------
 
 
+def is_weak(source: Mapping) -> bool:
+    """Whether the research marks a source weak (`reliability` = weak)."""
+    return text_of(source.get("reliability")) == schema.RELIABILITY_WEAK
+
+
 def source_html(source: Mapping, texts: Texts | None = None) -> str:
-    """One source as 'publisher — title' (a link when its URL is http(s)), then its date."""
+    """One source as 'publisher — title' (a link when its URL is http(s)), then its date and
+    `source_extras_html`."""
     texts = texts or current_texts()
-    text = f"{esc(source.get('publisher'))} — {esc(source.get('title'))}"
-    return f"{link_html(source.get('url'), text)}, {esc(texts.date(source.get('date')))}"
+    date_text = esc(texts.date(source.get("date")))
+    return f"{source_link_html(source)}, {date_text}{source_extras_html(source, texts)}"
+
+
+def source_link_html(source: Mapping) -> str:
+    """'publisher — title' as a link to the publisher's address (as text if it is not http(s))."""
+    return link_html(
+        source.get("url"), f"{esc(source.get('publisher'))} — {esc(source.get('title'))}"
+    )
+
+
+def source_extras_html(source: Mapping, texts: Texts | None = None) -> str:
+    """What follows a source's link when it has them: a link to the copy actually read ('copy
+    read', http(s) only), 'weak source' in bold words, and the curator's note."""
+    texts = texts or current_texts()
+    html = ""
+    if copy := safe_href(source.get("copy_url")):
+        html += f' · <a href="{esc(copy)}" {LINK_ATTRIBUTES}>{esc(texts.copy_read)}</a>'
+    if is_weak(source):
+        html += f' · <strong class="sm-caution">{esc(texts.weak_source)}</strong>'
+    if note := esc(source.get("note")):
+        html += f'<br><span class="sm-source-note">{esc(texts.note)} {note}</span>'
+    return html
 
 
 def source_list_html(
@@ -342,10 +378,14 @@ def source_list_html(
     return f'<ul class="sm-sources">{items}</ul>'
 
 
-def citation_links_html(source_ids: Iterable[str], sources: Mapping[str, Mapping]) -> str:
-    """An event's sources as short links, each showing its publisher."""
+def citation_links_html(
+    source_ids: Iterable[str], sources: Mapping[str, Mapping], texts: Texts | None = None
+) -> str:
+    """An event's sources as short links, each showing its publisher (and if it is weak)."""
+    texts = texts or current_texts()
     links = [
         link_html(sources[source_id].get("url"), esc(sources[source_id].get("publisher")))
+        + (f" ({esc(texts.weak_source)})" if is_weak(sources[source_id]) else "")
         for source_id in source_ids
         if source_id in sources
     ]
@@ -362,7 +402,7 @@ def event_html(event: Mapping, sources: Mapping[str, Mapping], texts: Texts | No
         f'<span class="sm-date">{esc(texts.date(event.get("date")))}</span> · '
         f"{esc(texts.event_type_label(text_of(event.get('event_type'))))} · "
         f"{esc(event.get('actor'))}: {esc(event.get('summary'))}"
-        f"{citation_links_html(event.get('source_ids', ()), sources)}"
+        f"{citation_links_html(event.get('source_ids', ()), sources, texts)}"
     )
 
 
@@ -641,7 +681,7 @@ def status_history_html(
             kind = texts.event_type_label(text_of(event.get("event_type")))
             setter = f" — {esc(kind)}, {esc(event.get('actor'))}"
             if sources is not None:
-                setter += citation_links_html(event.get("source_ids", ()), sources)
+                setter += citation_links_html(event.get("source_ids", ()), sources, texts)
         label = esc(texts.status_label(change.status))
         items.append(
             f'<li><span class="sm-date">{esc(texts.date(change.date))}</span> '
@@ -691,59 +731,4 @@ def site_details(
         dataset.sources.to_dict("index"),
         history,
         texts=texts,
-    )
-
-
-# --- counts and legend -------------------------------------------------------------------------
-
-
-def status_counts_html(by_status: Mapping[str, int], texts: Texts | None = None) -> str:
-    """Per-status counts as chips in the status colours, every status listed (zeros too)."""
-    texts = texts or current_texts()
-    items = "".join(
-        f'<li class="sm-count" data-status="{esc(status)}">'
-        f"{status_chip_html(status)} {esc(texts.status_label(status))}: "
-        f'<strong class="sm-count-value">{int(by_status.get(status, 0))}</strong></li>'
-        for status in schema.STATUSES
-    )
-    return f'<ul class="sm-counts">{items}</ul>'
-
-
-def legend_html(
-    by_status: Mapping[str, int],
-    *,
-    country_level: int,
-    unplaced: int = 0,
-    texts: Texts | None = None,
-    compact: bool = False,
-) -> str:
-    """The map legend: every status with colour, symbol and count, and the country-row shape.
-
-    `compact` lists only the statuses (and the country-row shape) that are on the map, for a
-    briefing slide, whose legend must not outweigh its few markers.
-    """
-    texts = texts or current_texts()
-    rows = [
-        f'<li data-status="{esc(status)}">{status_chip_html(status)} '
-        f"{esc(texts.status_label(status))} "
-        f'<span class="sm-legend-count">{int(by_status.get(status, 0))}</span></li>'
-        for status in schema.STATUSES
-        if not compact or by_status.get(status, 0)
-    ]
-    if not compact or country_level:
-        rows.append(
-            '<li data-status="country-level">'
-            '<span class="sm-chip sm-chip-country" aria-hidden="true"></span> '
-            f"{esc(texts.legend_country_level)} "
-            f'<span class="sm-legend-count">{int(country_level)}</span></li>'
-        )
-    note = ""
-    if unplaced:
-        text = texts.legend_unplaced.format(count=int(unplaced))
-        note = f'<p class="sm-legend-note">{esc(text)}</p>'
-    # A <details> element, so a presenter can fold the legend away with one click.
-    return (
-        '<details class="sm-legend" open>'
-        f'<summary class="sm-legend-title">{esc(texts.legend_title)}</summary>'
-        f"<ul>{''.join(rows)}</ul>{note}</details>"
     )

@@ -19,8 +19,9 @@ from stationmap import i18n, palette, popups, schema
 from stationmap.basis import WEAK, is_single_source
 from stationmap.dates import PartialDate, PartialDateError, parse_partial_date
 from stationmap.filters import UNKNOWN_BUREAU
-from stationmap.i18n import N_
+from stationmap.i18n import N_, _
 from stationmap.loader import Dataset
+from stationmap.styles import stylesheet
 
 SITE_TABLE_COLUMNS = [
     "name",
@@ -229,6 +230,36 @@ def source_table(dataset: Dataset) -> pd.DataFrame:
         columns=SOURCE_TABLE_COLUMNS,
     )
     return table.rename_axis(None)
+
+
+def source_table_html(dataset: Dataset) -> str:
+    """Every source as an HTML table, newest first, for the sources page.
+
+    The link text is the publisher and title, never the address (whose slug may carry the name
+    of a business whose involvement was denied); then the copy read, a weak mark and the note,
+    as in the popups. Every value is escaped; only http(s) addresses become links.
+    """
+    texts = popups.current_texts()
+    sources = dataset.sources
+    table = source_table(dataset)
+    headers = (_("Source"), _("Date"), _("Kind"), _("Sites"), _("Events"))
+    head = "".join(f'<th scope="col">{popups.esc(header)}</th>' for header in headers)
+    rows = []
+    for source_id, row in table.iterrows():
+        source = sources.loc[source_id].to_dict()
+        rows.append(
+            f'<tr id="source-{popups.esc(source_id)}">'
+            f"<td>{popups.source_link_html(source)}{popups.source_extras_html(source, texts)}</td>"
+            f'<td class="sm-nowrap">{popups.esc(texts.date(source.get("date")))}</td>'
+            f"<td>{popups.esc(row['kind'])}</td>"
+            f'<td class="sm-number">{int(row["sites"])}</td>'
+            f'<td class="sm-number">{int(row["events"])}</td></tr>'
+        )
+    return (
+        f"<style>{stylesheet('sources.css')}{popups.POPUP_CSS}</style>"
+        f'<table class="sm-source-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def status_css(status: str) -> str:

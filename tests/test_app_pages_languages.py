@@ -8,7 +8,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap import config, i18n, ui_state
+from stationmap import config, i18n, method, ui_state
+from stationmap.loader import load_dataset
 from tests.app_session import map_has_shown
 from tests.test_app_pages import PAGES, assert_ran_cleanly
 
@@ -97,11 +98,19 @@ def test_the_map_page_title_and_headline_counts_are_chinese():
 
     assert titles(app) == ["地图"]
     assert {metric.label for metric in app.metric} == {"站点", "国家"}
+    facts = shipped_facts()
+    sites, countries = facts["sites"], facts["countries"]
     summary = " ".join(block.value for block in app.sidebar.markdown)
-    assert "显示80个站点中的80个 · 37个国家" in summary
+    assert f"显示{sites}个站点中的{sites}个 · {countries}个国家" in summary
     footer = " ".join(caption.value for caption in app.main.caption)
-    assert "数据版本：2025年12月17日（最新事件）" in footer
-    assert "80个站点 · 37个国家" in footer
+    latest = i18n.date_label(facts["latest_event"], "zh-Hans")
+    assert f"数据版本：{latest}（最新事件）" in footer
+    assert f"{sites}个站点 · {countries}个国家" in footer
+
+
+def shipped_facts() -> dict:
+    """The shipped data's counts and version, as the pages work them out."""
+    return method.data_version(load_dataset(config.DEFAULT_DATA_DIR))
 
 
 # --- where the language comes from --------------------------------------------------------------
@@ -193,7 +202,7 @@ def test_choosing_a_language_translates_the_page_and_rewrites_the_link():
 
 
 def test_a_chinese_link_with_chinese_filter_labels_opens_with_them_applied():
-    query = {ui_state.STATUS: "未發現證據（警方）", ui_state.COUNTRY: "英國"}
+    query = {ui_state.STATUS: "當局稱未發現證據", ui_state.COUNTRY: "英國"}
     app = start({ui_state.LANGUAGE: "zh-Hant", **query})
 
     assert_ran_cleanly(app)
@@ -234,8 +243,9 @@ def test_the_method_and_coverage_are_translated_and_the_status_definitions_too()
 
     text = " ".join(block.value for block in app.markdown)
     assert "狀態從不以人工填寫" in text
-    assert "80筆紀錄中有18筆僅知國家" in text
-    assert "**資料版本**：2025年12月17日" in text
+    facts = shipped_facts()
+    assert f"{facts['sites']}筆紀錄中有{facts['country_level']}筆僅知國家" in text
+    assert f"**資料版本**：{i18n.date_label(facts['latest_event'], 'zh-Hant')}" in text
     assert "被非政府組織或媒體指為警察站" in html_bodies(app)
 
 

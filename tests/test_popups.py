@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from stationmap import palette, popups, schema
+from stationmap import legend, palette, popups, schema
 from stationmap.status import status_histories
 from stationmap.views import build_site_view
 from tests.conftest import TEST_TODAY
@@ -100,7 +100,11 @@ def test_every_source_is_a_link_opening_in_a_new_tab_without_an_opener(croydon, 
     # The closing list holds every source the site or its events cite, once each.
     cited = popups.site_source_ids(site, events)
     listed = croydon_popup.split('<ul class="sm-sources">', 1)[1]
-    assert len(links_in(listed)) == len(cited)
+    originals = [link for link in links_in(listed) if link["text"] != "copy read"]
+    assert len(originals) == len(cited)
+    # A source read from a copy offers it beside the publisher's own page.
+    copies = [i for i in cited if popups.safe_href(sources[i].get("copy_url"))]
+    assert len(links_in(listed)) - len(originals) == len(copies) > 0
     hansard = sources["S001"]
     assert f"{hansard['publisher']} — " in text_of_html(listed).replace("&quot;", '"')
 
@@ -226,7 +230,7 @@ def test_status_history_lists_each_change_with_its_date(shipped_dataset):
 
 def test_legend_lists_every_status_with_colour_symbol_and_count():
     counts = {status: i for i, status in enumerate(schema.STATUSES)}
-    html = popups.legend_html(counts, country_level=5, unplaced=2)
+    html = legend.legend_html(counts, country_level=5, unplaced=2)
     for i, status in enumerate(schema.STATUSES):
         row = re.search(rf'<li data-status="{status}">(.*?)</li>', html).group(1)
         assert palette.STATUS_COLORS[status] in row
@@ -239,7 +243,7 @@ def test_legend_lists_every_status_with_colour_symbol_and_count():
 
 
 def test_headline_counts_list_every_status_in_its_colour():
-    html = popups.status_counts_html({"alleged": 3})
+    html = legend.status_counts_html({"alleged": 3})
     for status in schema.STATUSES:
         assert f'data-status="{status}"' in html
         assert palette.STATUS_COLORS[status] in html

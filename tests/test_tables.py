@@ -3,9 +3,11 @@ the map's status colours, per-country summaries and what each source supports.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from stationmap import palette, tables
+from stationmap import palette, popups, tables
 from stationmap.dates import parse_partial_date
 from stationmap.filters import FilterState, apply_filters
 from stationmap.loader import build_dataset
@@ -133,3 +135,45 @@ def test_a_selection_key_changes_with_the_rows():
     assert first == tables.selection_key("sites_table", ["a", "b"])
     assert first != tables.selection_key("sites_table", ["a"])
     assert first.startswith("sites_table-")
+
+
+def sources_with_extras(small_dataset):
+    """The small dataset's sources, S2 read from a mirror, marked weak and with a note."""
+    sources = small_dataset.sources.copy()
+    sources.loc["S2", ["copy_url", "reliability", "note"]] = [
+        "https://mirror.example.org/110-overseas",
+        "weak",
+        "The headline says <more> than the report.",
+    ]
+    sources.loc["S1", "url"] = "javascript:alert(1)"
+    sources.loc["S1", "copy_url"] = "javascript:alert(2)"
+    small_dataset.sources = sources
+    return small_dataset
+
+
+def test_the_source_table_links_publisher_and_title_never_the_address(small_dataset):
+    html = tables.source_table_html(sources_with_extras(small_dataset))
+    rows = re.findall(r"<tr id=\"source-(S\d)\">(.*?)</tr>", html)
+    assert [source_id for source_id, _ in rows] == ["S1", "S2"]  # newest first
+    s1, s2 = (row for _, row in rows)
+    assert (
+        '<a href="https://safeguarddefenders.com/en/example" target="_blank" '
+        'rel="noopener noreferrer">Safeguard Defenders — 110 Overseas</a>'
+    ) in s2
+    # The address is never the text of a link, and the copy read is offered beside it.
+    assert ">https://" not in html
+    assert (
+        ' · <a href="https://mirror.example.org/110-overseas" target="_blank" '
+        'rel="noopener noreferrer">copy read</a>'
+    ) in s2
+    assert '<strong class="sm-caution">weak source</strong>' in s2
+    assert "Note: The headline says &lt;more&gt; than the report." in s2
+    # Neither a javascript: address nor its copy becomes a link.
+    assert 'href="javascript' not in html and "copy read" not in s1
+    assert '<th scope="col">Source</th>' in html
+
+
+def test_an_event_citation_of_a_weak_source_says_so(small_dataset):
+    sources = sources_with_extras(small_dataset).sources.to_dict("index")
+    cites = popups.citation_links_html(["S2"], sources)
+    assert cites.endswith("Safeguard Defenders</a> (weak source)]</span>")
