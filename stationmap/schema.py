@@ -100,6 +100,9 @@ COORD_SOURCES = (
 
 # Events about the whole world (an NGO's global report) carry this instead of a country.
 GLOBAL_COUNTRY = "Global"
+# The country whose police are alleged to run the stations: its statements (a foreign-ministry
+# denial) answer for every site at once, so the timeline shows them with worldwide events.
+OPERATING_COUNTRY_ISO2 = "CN"
 
 # --- columns --------------------------------------------------------------------------------
 

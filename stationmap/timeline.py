@@ -227,8 +227,8 @@ def select_events(
     """Events in scope, as a timeline table in date order (undated last).
 
     An event is in scope if it names a site in scope, or names no site and concerns a country
-    in scope, or is worldwide (when the scope includes worldwide events). A statement by a
-    country that hosts no site at all (China's foreign ministry answering the reports) is about
+    in scope, or is worldwide (when the scope includes worldwide events). A statement by China
+    (`schema.OPERATING_COUNTRY_ISO2`: its foreign ministry answering the reports) is about
     every site, so it counts as worldwide. `groups` keeps only those groups (empty: all);
     `until` leaves out events that started after that day (undated events stay: nothing says
     they came later).
@@ -243,13 +243,20 @@ def select_events(
     names_a_site_in_scope = (
         listed.isin(scope.site_ids).groupby(level=0).any().reindex(events.index, fill_value=False)
     )
-    about_everyone = (events["country"] == schema.GLOBAL_COUNTRY) | ~events["iso2"].isin(
-        set(dataset.sites["iso2"])
+    hosts = set(dataset.sites["iso2"])
+    about_everyone = (events["country"] == schema.GLOBAL_COUNTRY) | (
+        events["iso2"] == schema.OPERATING_COUNTRY_ISO2
     )
+    # A country that hosts no site (Thailand's checks that found no post) belongs with no
+    # site's country: it shows with the worldwide events only in a view of every country.
+    elsewhere = ~about_everyone & ~events["iso2"].isin(hosts)
+    every_country = scope.include_global and hosts <= scope.countries
     about_a_country_in_scope = events["iso2"].isin(scope.countries)
     in_scope = names_a_site_in_scope.where(
         names_sites,
-        about_a_country_in_scope.where(~about_everyone, scope.include_global),
+        about_a_country_in_scope.where(~about_everyone, scope.include_global).where(
+            ~elsewhere, every_country
+        ),
     ).astype(bool)
     group = events["event_type"].map(GROUP_OF_EVENT_TYPE)
     keep = in_scope & (group.isin(groups) if groups else True)

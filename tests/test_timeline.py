@@ -23,6 +23,7 @@ from stationmap.timeline import (
     EVENT_GROUPS,
     LANE_EMBASSY,
     LANE_GOVERNMENT,
+    LANE_OTHER_OFFENCES,
     LANE_POLICE,
     LANES,
     MAX_EVENT_MARKS,
@@ -56,7 +57,7 @@ from stationmap.timeline import (
     wants_counts,
 )
 from stationmap.views import build_site_view
-from tests.conftest import TEST_TODAY, csv_bytes
+from tests.conftest import TEST_TODAY, csv_bytes, small_files, small_rows
 
 
 @pytest.mark.parametrize(
@@ -76,11 +77,53 @@ from tests.conftest import TEST_TODAY, csv_bytes
         ("arrest", "legal"),
         ("charge", "legal"),
         ("conviction", "legal"),
+        ("other_charge", "other_offences"),
+        ("other_conviction", "other_offences"),
     ],
 )
 def test_every_event_type_has_a_group(event_type, group):
     assert group_of(event_type) == group
     assert group in EVENT_GROUPS
+
+
+def seoul_like_dataset():
+    """The small dataset plus a charge and a conviction of Glasgow's operator for other
+    offences (as in Seoul, E112 and E115), and a real charge about Croydon."""
+    rows = small_rows()
+    case = {**rows[schema.EVENTS_FILE][0], "site_ids": "uk-glasgow", "actor": "Prosecutors"}
+    rows[schema.EVENTS_FILE] += [
+        {**case, "event_id": "X1", "date": "2024-01-10", "event_type": "other_charge",
+         "summary": "Charged the operator with fraud, unrelated to a station."},
+        {**case, "event_id": "X2", "date": "2024-06-10", "event_type": "other_conviction",
+         "summary": "Convicted the operator of fraud."},
+        {**case, "event_id": "C1", "date": "2024-02-01", "site_ids": "uk-croydon",
+         "event_type": "charge", "sets_status": "charges_filed",
+         "summary": "Charged two people with running the station."},
+    ]  # fmt: skip
+    dataset = build_dataset(small_files(rows), today=TEST_TODAY)
+    assert dataset.problems == []
+    return dataset
+
+
+def test_cases_for_other_offences_are_never_legal_steps_of_a_station():
+    dataset = seoul_like_dataset()
+    everything = scope_for(build_site_view(dataset, TEST_TODAY))
+    legal = select_events(dataset, everything, ["legal"])
+    assert list(legal["event_id"]) == ["C1"]
+    other = select_events(dataset, everything, ["other_offences"])
+    assert list(other["event_id"]) == ["X1", "X2"]
+    assert set(other["lane"]) == {LANE_OTHER_OFFENCES} and LANE_OTHER_OFFENCES in LANES
+    assert set(other["type_label"]) == {"Charge (other offences)", "Conviction (other offences)"}
+    counts = count_by_group(select_events(dataset, everything))
+    assert (counts["legal"], counts["other_offences"]) == (1, 2)
+
+
+def test_a_case_for_other_offences_never_changes_a_status_or_a_status_filter():
+    dataset = seoul_like_dataset()
+    view = build_site_view(dataset, TEST_TODAY)
+    assert view.loc["uk-glasgow", "status"] == "alleged"
+    convicted = apply_filters(view, FilterState(statuses=("convicted", "charges_filed")))
+    assert list(convicted.index) == ["uk-croydon"]
 
 
 def test_groups_cover_the_vocabulary():
@@ -156,10 +199,16 @@ def test_filter_by_group(shipped_dataset):
 
 
 def test_grouped_by_month_keeps_order(shipped_dataset):
-    months = by_month(uk_events(shipped_dataset))
-    headings = [heading for heading, _ in months]
-    assert headings[:3] == ["September 2022", "October 2022", "November 2022"]
-    assert dict(months)["June 2023"]["event_id"].tolist()[:2] == ["E068", "E069"]
+    events = uk_events(shipped_dataset)
+    months = by_month(events)
+    dated = [(heading, group) for heading, group in months if heading != "Date not known"]
+    firsts = [group["start"].min() for _, group in dated]
+    assert firsts == sorted(firsts)
+    # Within a month, by date and then as the events file has them.
+    for _, group in dated:
+        keys = list(zip(group["start"], group["order"], strict=True))
+        assert keys == sorted(keys)
+    assert sum(len(group) for _, group in months) == len(events)
 
 
 def test_chart_draws_days_as_points_and_months_as_spans(shipped_dataset):
@@ -172,9 +221,9 @@ def test_chart_draws_days_as_points_and_months_as_spans(shipped_dataset):
     assert any(param["name"] == "event" for param in spec.get("params", []))
 
 
-def test_the_first_report_starts_the_timeline(shipped_dataset):
-    # Sweden's "2022" statement counts from 1 January; the reports began in September.
-    assert earliest_report(shipped_dataset) == date(2022, 9, 12)
+def test_the_first_report_starts_the_timeline():
+    # A statement of "2022" counts from 1 January; the reports began in September.
+    assert earliest_report(with_a_year_event()) == date(2022, 9, 12)
 
 
 def test_events_after_the_as_of_date_are_left_out(shipped_dataset):
@@ -248,23 +297,38 @@ def test_many_countries_get_a_row_each_worldwide_last(shipped_dataset):
     assert len(rows) == events["start"].notna().sum()
 
 
-def test_year_precision_events_span_their_year_and_read_as_the_year(shipped_dataset):
-    view = build_site_view(shipped_dataset, TEST_TODAY)
-    events = select_events(shipped_dataset, scope_for(view)).set_index("event_id")
-    sweden = events.loc["E089"]  # "2022": the Swedish foreign minister, autumn 2022
-    assert sweden["date_label"] == "2022"
-    assert sweden["month_heading"] == "2022 (month not known)"
-    assert (sweden["start"], sweden["end"]) == (
+def with_a_year_event():
+    """The small dataset plus a statement about Glasgow known only to the year 2022."""
+    rows = small_rows()
+    rows[schema.EVENTS_FILE].append(
+        {**rows[schema.EVENTS_FILE][1], "event_id": "Y1", "date": "2022",
+         "date_precision": "year", "site_ids": "uk-glasgow", "sets_status": "",
+         "event_type": "government_statement", "actor": "Scottish Government"}
+    )  # fmt: skip
+    dataset = build_dataset(small_files(rows), today=TEST_TODAY)
+    assert dataset.problems == []
+    return dataset
+
+
+def test_year_precision_events_span_their_year_and_read_as_the_year():
+    dataset = with_a_year_event()
+    view = build_site_view(dataset, TEST_TODAY)
+    events = select_events(dataset, scope_for(view)).set_index("event_id")
+    statement = events.loc["Y1"]
+    assert statement["date_label"] == "2022"
+    assert statement["month_heading"] == "2022 (month not known)"
+    assert (statement["start"], statement["end"]) == (
         pd.Timestamp("2022-01-01"),
         pd.Timestamp("2023-01-01"),
     )
 
 
-def test_undated_events_are_listed_last_under_their_own_heading(shipped_dataset):
-    view = build_site_view(shipped_dataset, TEST_TODAY)
-    months = by_month(select_events(shipped_dataset, scope_for(view)))
+def test_undated_events_are_listed_last_under_their_own_heading():
+    dataset = with_a_year_event()
+    view = build_site_view(dataset, TEST_TODAY)
+    months = by_month(select_events(dataset, scope_for(view)))
     assert months[-1][0] == "Date not known"
-    assert set(months[-1][1]["event_id"]) >= {"E087", "E088"}
+    assert set(months[-1][1]["event_id"]) == {"E5"}
     # A year comes before its months: it is listed from its first day.
     assert [heading for heading, _ in months[:2]] == ["2022 (month not known)", "September 2022"]
 
@@ -396,7 +460,9 @@ def synthetic_files(sites: int, seed: int = 5) -> dict[str, bytes]:
         {**common, "event_id": "HOST", "date": "2023-06", "date_precision": "month",
          "site_ids": "", "event_type": "legislation"},
         {**common, "event_id": "OUTSIDER", "date": "2022-10-26", "site_ids": "",
-         "country": outsider.name, "iso2": outsider.alpha_2, "event_type": "government_statement"},
+         "country": outsider.name, "iso2": outsider.alpha_2, "event_type": "media_report"},
+        {**common, "event_id": "CHINA", "date": "2022-10-27", "site_ids": "",
+         "country": "China", "iso2": "CN", "event_type": "government_statement"},
         {**common, "event_id": "WORLD", "date": "2022", "date_precision": "year",
          "site_ids": "", "country": schema.GLOBAL_COUNTRY, "iso2": "", "event_type": "ngo_report"},
         {**common, "event_id": "UNDATED", "date": "", "date_precision": "unknown"},
@@ -443,8 +509,11 @@ def test_events_in_scope_follow_the_rule_event_by_event(big_dataset):
         def in_scope(event, scope=scope):
             if event.site_ids:
                 return bool(set(event.site_ids) & scope.site_ids)
-            if event.country == schema.GLOBAL_COUNTRY or event.iso2 not in hosts:
+            if event.country == schema.GLOBAL_COUNTRY or event.iso2 == "CN":
                 return scope.include_global
+            if event.iso2 not in hosts:
+                # A country hosting no site: only in a view of every country.
+                return scope.include_global and hosts <= scope.countries
             return event.iso2 in scope.countries
 
         wanted = [e for e in big_dataset.events.itertuples() if in_scope(e)]
@@ -459,7 +528,10 @@ def test_events_in_scope_follow_the_rule_event_by_event(big_dataset):
                 assert row.end == pd.Timestamp(event.date.end) + pd.Timedelta(days=1)
             assert set(row.site_ids) <= set(event.site_ids)
     everything = set(select_events(big_dataset, scope_for(view))["event_id"])
-    assert {"MANY", "HOST", "OUTSIDER", "WORLD", "UNDATED"} <= everything
+    assert {"MANY", "HOST", "OUTSIDER", "CHINA", "WORLD", "UNDATED"} <= everything
+    one_country = apply_filters(view, FilterState(countries=(host,)))
+    shown = set(select_events(big_dataset, scope_for(one_country))["event_id"])
+    assert "CHINA" in shown and "OUTSIDER" not in shown
     # With no site and no worldwide events, nothing is left.
     assert select_events(big_dataset, scope_for(view.iloc[:0], include_global=False)).empty
 
