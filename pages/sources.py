@@ -23,8 +23,14 @@ st.caption(
         "responses that authorities reported. Each rests on the sources listed here."
     )
 )
-sources_tab, method_tab, coverage_tab, version_tab = st.tabs(
-    [_("Sources"), _("Method"), _("What the data does not cover"), _("Version and changes")]
+sources_tab, checks_tab, method_tab, coverage_tab, version_tab = st.tabs(
+    [
+        _("Sources"),
+        _("Latest check per site"),
+        _("Method"),
+        _("What the data does not cover"),
+        _("Version and changes"),
+    ]
 )
 
 with sources_tab:
@@ -45,6 +51,29 @@ with sources_tab:
             'reprint, an archive), "copy read" links to it. Sources the research marks weak '
             "say so."
         )
+    )
+
+with checks_tab:
+    st.caption(
+        _(
+            "Each site's latest check: the newest dated source that names it, through its own "
+            "row or an event about it (a date known only to the month or year counts as its last "
+            "day). Oldest first, so what most needs re-checking is at the top; `python -m "
+            "stationmap stale --older-than 12m` lists the sites older than a year."
+        )
+    )
+    st.dataframe(
+        tables.style_table(
+            tables.latest_check_table(dataset), date_columns=("latest_source_date",)
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "name": st.column_config.TextColumn(_("Site"), pinned=True),
+            "country": st.column_config.TextColumn(_("Country")),
+            "latest_source_date": st.column_config.TextColumn(_("Latest source")),
+            "source": st.column_config.TextColumn(_("Source"), width="large"),
+        },
     )
 
 with method_tab:

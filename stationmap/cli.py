@@ -1,4 +1,4 @@
-"""Command line: `python -m stationmap validate|geocode|export|synth …`.
+"""Command line: `python -m stationmap validate|geocode|export|synth|stale …`.
 
 Every command loads data through the same loader as the app, so what `validate` accepts is
 exactly what the dashboard shows. `validate` also checks the briefing stories
@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from stationmap import config, exports, schema
+from stationmap import config, exports, schema, staleness
 from stationmap.briefings import BRIEFINGS_FILE, Briefings, load_briefings
 from stationmap.filters import FilterState, apply_filters
 from stationmap.loader import Dataset, load_dataset
@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--sites", type=int, required=True)
     synth.add_argument("--seed", type=int, default=0)
     synth.add_argument("--out", type=Path, required=True, help="folder to write the CSVs into")
+    staleness.add_stale_command(commands, _add_data_dir)
     return parser
 
 
@@ -203,6 +204,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         return 0
     if args.command == "export":
         return run_export(args, data_dir, out)
+    if args.command == "stale":
+        return staleness.run_stale(args, data_dir, out)
     if args.command == "geocode":
         # Imported here: the gazetteer is large and only this command needs it.
         from stationmap.geocoding import run_geocode

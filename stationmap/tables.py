@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from stationmap import i18n, palette, popups, schema
+from stationmap import i18n, palette, popups, schema, staleness
 from stationmap.basis import WEAK, is_single_source
 from stationmap.dates import PartialDate, PartialDateError, parse_partial_date
 from stationmap.filters import UNKNOWN_BUREAU
@@ -260,6 +260,36 @@ def source_table_html(dataset: Dataset) -> str:
         f'<table class="sm-source-table"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+LATEST_CHECK_COLUMNS = ["name", "country", "latest_source_date", "source"]
+
+
+def latest_check_table(dataset: Dataset) -> pd.DataFrame:
+    """Per site, oldest first: when a source naming it was last dated, and which source
+    ('publisher — title'); sites with no dated source first. Indexed by site id."""
+    latest = staleness.latest_sources(dataset)
+    sources = dataset.sources
+    rows = []
+    for site in latest.itertuples(index=False):
+        source = sources.loc[site.source_id] if site.source_id else None
+        rows.append(
+            {
+                "site_id": site.site_id,
+                "name": site.name,
+                "country": i18n.country_label(dataset.sites.at[site.site_id, "iso2"], site.country),
+                "latest_source_date": iso_text(site.latest_source_date),
+                "source": f"{source['publisher']} — {source['title']}"
+                if source is not None
+                else _("No dated source"),
+                "_order": (0, date.min)
+                if site.latest_source_date is None
+                else (1, site.latest_source_date.end),
+            }
+        )
+    table = pd.DataFrame(rows, columns=["site_id", *LATEST_CHECK_COLUMNS, "_order"])
+    table = table.sort_values("_order", kind="stable").drop(columns=["_order"])
+    return table.set_index("site_id").rename_axis(None)
 
 
 def status_css(status: str) -> str:

@@ -229,6 +229,17 @@ def test_the_sources_page_lists_every_source_linked_by_publisher_and_title():
     assert table.count('<strong class="sm-caution">weak source</strong>') == weak
 
 
+def test_the_sources_page_shows_each_sites_latest_check():
+    app = run_page("pages/sources.py")
+    assert_ran_cleanly(app)
+    (table,) = [f.value for f in app.dataframe if "latest_source_date" in f.value.columns]
+    dataset = load_dataset(config.DEFAULT_DATA_DIR)
+    assert len(table) == len(dataset.sites)
+    expected = tables.latest_check_table(dataset)
+    assert list(table.index) == list(expected.index)
+    assert table["source"].tolist() == expected["source"].tolist()
+
+
 # --- a broken data file ------------------------------------------------------------------------
 
 
