@@ -15,6 +15,7 @@ import streamlit as st
 
 from stationmap import assets, briefing_view, chrome, config, i18n, timeline, ui_state
 from stationmap.briefings import BRIEFINGS_FILE, Briefings, load_briefings
+from stationmap.captions import figures_stated_in_events
 from stationmap.exports import describe_filters
 from stationmap.filters import count_headlines
 from stationmap.i18n import _, n_
@@ -30,11 +31,18 @@ MAP_FALLBACK_HEIGHT_PX = 520
 
 @st.cache_data(show_spinner=False, max_entries=BRIEFINGS_CACHE_ENTRIES)
 def cached_briefings(
-    path: str, fingerprint: tuple, countries: tuple, regions: tuple, today: date
+    path: str, fingerprint: tuple, countries: tuple, regions: tuple, figures: tuple, today: date
 ) -> Briefings:
-    """The stories file, checked against the data's countries and regions, once per version."""
+    """The stories file, checked against the data's countries, regions and the figures its
+    events state (a caption's numbers), once per version."""
     # fingerprint only keys the cache: an edited file is read afresh.
-    return load_briefings(Path(path), known_countries=countries, known_regions=regions, today=today)
+    return load_briefings(
+        Path(path),
+        known_countries=countries,
+        known_regions=regions,
+        today=today,
+        stated_figures=figures,
+    )
 
 
 def load_stories() -> Briefings | None:
@@ -50,6 +58,7 @@ def load_stories() -> Briefings | None:
         (stat.st_mtime_ns, stat.st_size),
         tuple(sorted(set(published["iso2"]))),
         tuple(sorted(set(published["region"]))),
+        tuple(sorted(figures_stated_in_events(chrome.load_published_data()))),
         date.today(),
     )
 

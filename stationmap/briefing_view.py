@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -30,7 +30,8 @@ import pandas as pd
 
 from stationmap import assets as map_assets
 from stationmap import i18n, mapbuilder, timeline, ui_state
-from stationmap.briefings import Slide, Story, fill_caption
+from stationmap.briefings import Slide, Story
+from stationmap.captions import EVER_PREFIX, ever_status_counts, fill_caption
 from stationmap.filters import FilterState, apply_filters, count_headlines
 from stationmap.i18n import _, n_
 from stationmap.loader import Dataset
@@ -201,6 +202,10 @@ def build_slide_view(
     sites = apply_filters(view, slide.filters)
     counts = count_headlines(sites)
     caption, translated = slide.caption_in(language)
+    if "{" + EVER_PREFIX in caption:
+        # {ever_<status>}: among the sites the slide allows whatever their status today.
+        any_status = apply_filters(view, replace(slide.filters, statuses=()))
+        counts = {**counts, **ever_status_counts(dataset, any_status, on)}
     scope = timeline.scope_for(sites, include_global=not sites.empty)
     events = timeline.select_events(dataset, scope, until=on)
     if by_period is None:

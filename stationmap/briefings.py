@@ -4,6 +4,22 @@ A non-programmer edits `data/briefings.toml`; this module reads it, checks every
 the dataset (statuses, countries, dates, map view) and reports each problem as
 `briefings.toml:LINE: story[slide].field: what is wrong`, like the CSV validator. A story with
 problems is left out; the other stories still load.
+
+A caption's numbers come from the data (`stationmap.captions` has the rule and fills them in).
+It may use these placeholders, filled from the slide's own view when it is shown:
+
+- `{sites}`, `{countries}`: the sites the slide shows (its filters, on its date) and their
+  countries;
+- `{ever_<status>}`, `{ever_<status>_countries}`, for any status, e.g. `{ever_reported_closed}`:
+  the sites (and their countries) whose status history up to the slide's date includes that
+  status, among those the slide's filters allow leaving its status filter aside: "closure was
+  reported for {ever_reported_closed} sites in {ever_reported_closed_countries} countries"
+  counts the sites now shown under a later finding too.
+
+Any other number must be part of a date (a year, "6 June 2023", 2023年6月) or a figure an event's
+summary states (a report's claim, "at least 102 stations in 53 countries"); given the dataset's
+figures (`stated_figures`, as `validate` and the briefing page pass them), a typed count such as
+"12 sites in 8 countries" is reported with its line.
 """
 
 from __future__ import annotations
@@ -16,6 +32,7 @@ from datetime import date
 from pathlib import Path
 
 from stationmap import schema
+from stationmap.captions import PLACEHOLDERS_NAMED, typed_counts, unknown_placeholders
 from stationmap.dates import PartialDateError, parse_partial_date
 from stationmap.filters import FilterState
 from stationmap.loader import WHOLE_FILE, Problem
@@ -34,8 +51,6 @@ MAX_CAPTION_CHARS = 600
 # Languages a caption may be given in besides English (the source language).
 CAPTION_LANGUAGES = ("zh-Hans", "zh-Hant")
 
-# Placeholders a caption may use, filled from the slide's own filtered view when shown.
-CAPTION_PLACEHOLDERS = ("sites", "countries")
 
 STORY_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -116,9 +131,12 @@ class _LineFinder:
             elif (match := re.match(r"^([A-Za-z_][\w-]*)\s*=", stripped)) and story >= 0:
                 self.keys.setdefault((story, slide, match.group(1)), number)
 
-    def line(self, story: int, slide: int = -1, key: str | None = None) -> int:
-        if key is not None and (story, slide, key) in self.keys:
-            return self.keys[(story, slide, key)]
+    def line(self, story: int, slide: int = -1, key: str | tuple | None = None) -> int:
+        """The line of `key` (or of the first of several keys found) in a story or slide,
+        else of the slide or story itself."""
+        for candidate in key if isinstance(key, tuple) else (key,):
+            if candidate is not None and (story, slide, candidate) in self.keys:
+                return self.keys[(story, slide, candidate)]
         if slide >= 0 and story < len(self.slide_lines) and slide < len(self.slide_lines[story]):
             return self.slide_lines[story][slide]
         if story < len(self.story_lines):
@@ -143,12 +161,16 @@ def parse_briefings(
     known_regions: Iterable[str] = (),
     file: str = BRIEFINGS_FILE,
     today: date | None = None,
+    stated_figures: Iterable[str] | None = None,
 ) -> Briefings:
     """Read and check stories from TOML text.
 
     `known_countries` (ISO codes present in the dataset) and `known_regions` let a slide be
     checked against the data it will show; empty means any ISO code or region is accepted.
+    `stated_figures` (`captions.figures_stated_in_events`) turns on the check of captions'
+    numbers: each must be a placeholder, part of a date, or one of these figures.
     """
+    stated_figures = None if stated_figures is None else frozenset(stated_figures)
     today = today or date.today()
     result = Briefings()
     try:
@@ -218,12 +240,13 @@ def parse_briefings(
                 slide_raw,
                 position,
                 where,
-                lambda message, key=None, p=position, w=where: report(
-                    message, key, p, f"{w}.{key}" if key else w
+                lambda message, key=None, line_key=None, p=position, w=where: report(
+                    message, (line_key, key) if line_key else key, p, f"{w}.{key}" if key else w
                 ),
                 known_countries,
                 known_regions,
                 today,
+                stated_figures,
             )
             if slide:
                 slides.append(slide)
@@ -293,16 +316,45 @@ def _check_chain(story: Story, by_id: dict[str, Story]) -> str | None:
     return None
 
 
-def _parse_slide(raw, position, where, report, known_countries, known_regions, today):
+def check_numbers(caption, key, language, fail, stated_figures) -> None:
+    """Report a caption's unknown placeholders and, given the figures the events state
+    (`stated_figures`; None: not checked), each typed count (see stationmap.captions).
+    `language` is '' for the English caption, else the translation's tag."""
+    where = f" in {language}" if language else ""
+    for placeholder in unknown_placeholders(caption):
+        fail(
+            f"unknown placeholder '{{{placeholder}}}'{where} (allowed: {PLACEHOLDERS_NAMED})",
+            key,
+            language,
+        )
+    if stated_figures is None:
+        return
+    for number in typed_counts(caption, stated_figures):
+        fail(
+            f"'{number}'{where} is a typed count: a caption's numbers come from the data; "
+            f"use a placeholder ({PLACEHOLDERS_NAMED}), or quote only a figure an event's "
+            "summary states",
+            key,
+            language,
+        )
+
+
+def _parse_slide(
+    raw, position, where, report, known_countries, known_regions, today, stated_figures=None
+):
     if not isinstance(raw, dict):
         report("a slide must be a table")
         return None
     failed = False
 
-    def fail(message: str, key: str | None = None) -> None:
+    def fail(message: str, key: str | None = None, line_key: str | None = None) -> None:
+        # line_key: a key nearer the fault than `key` (a caption's language), if on a line.
         nonlocal failed
         failed = True
-        report(message, key)
+        if line_key:
+            report(message, key, line_key=line_key)
+        else:
+            report(message, key)
 
     for key in sorted(set(raw) - SLIDE_KEYS):
         fail(f"unknown key '{key}' (expected: {', '.join(sorted(SLIDE_KEYS))})", key)
@@ -316,14 +368,7 @@ def _parse_slide(raw, position, where, report, known_countries, known_regions, t
         caption = ""
     elif len(caption) > MAX_CAPTION_CHARS:
         fail(f"caption is {len(caption)} characters; keep it under {MAX_CAPTION_CHARS}", "caption")
-    for placeholder in re.findall(r"\{(\w*)\}", caption):
-        if placeholder not in CAPTION_PLACEHOLDERS:
-            fail(
-                f"unknown placeholder '{{{placeholder}}}' (allowed: "
-                + ", ".join("{" + p + "}" for p in CAPTION_PLACEHOLDERS)
-                + ")",
-                "caption",
-            )
+    check_numbers(caption, "caption", "", fail, stated_figures)
     captions = raw.get("captions", {})
     if not isinstance(captions, dict):
         fail("captions must be a table of language = text", "captions")
@@ -336,6 +381,8 @@ def _parse_slide(raw, position, where, report, known_countries, known_regions, t
             )
         elif not isinstance(text, str) or not text.strip():
             fail(f"caption in {language} is empty", "captions")
+        else:
+            check_numbers(text, "captions", language, fail, stated_figures)
     title = raw.get("title", "")
     if not isinstance(title, str):
         fail("title must be text", "title")
@@ -440,6 +487,7 @@ def load_briefings(
     known_countries: Iterable[str] = (),
     known_regions: Iterable[str] = (),
     today: date | None = None,
+    stated_figures: Iterable[str] | None = None,
 ) -> Briefings:
     """Read stories from a file; a missing or unreadable file is a problem, not an error."""
     if not path.is_file():
@@ -458,13 +506,5 @@ def load_briefings(
         known_regions=known_regions,
         file=path.name,
         today=today,
-    )
-
-
-def fill_caption(caption: str, counts: dict[str, int]) -> str:
-    """A caption with {sites} and {countries} replaced by the slide's own counts."""
-    return re.sub(
-        r"\{(" + "|".join(CAPTION_PLACEHOLDERS) + r")\}",
-        lambda match: str(counts.get(match.group(1), "")),
-        caption,
+        stated_figures=stated_figures,
     )

@@ -16,6 +16,7 @@ from typing import TextIO
 
 from stationmap import config, exports, schema, staleness
 from stationmap.briefings import BRIEFINGS_FILE, Briefings, load_briefings
+from stationmap.captions import figures_stated_in_events
 from stationmap.filters import FilterState, apply_filters
 from stationmap.loader import Dataset, load_dataset
 from stationmap.summary import summarize
@@ -153,6 +154,7 @@ def check_briefings(
         known_countries=set(view["iso2"]),
         known_regions=set(view["region"]),
         today=today,
+        stated_figures=figures_stated_in_events(dataset),
     )
 
 

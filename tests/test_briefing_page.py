@@ -80,7 +80,7 @@ def test_next_and_previous_step_through_the_story_with_each_slides_own_filters()
     assert app.query_params[ui_state.SLIDE] == "4"
     # Belfast is now on the map; the caption is the statement's.
     assert "4 sites in 1 country · statuses as of 6 June 2023" in html(app)
-    assert any("found no evidence of illegal activity" in text for text in markdown(app))
+    assert any("not, to date, identified any evidence" in text for text in markdown(app))
 
     app.button(key=ui_state.BRIEFING_PREVIOUS).click().run()
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from stationmap import config
-from stationmap.briefings import fill_caption, load_briefings, parse_briefings
+from stationmap.briefings import load_briefings, parse_briefings
+from stationmap.captions import figures_stated_in_events, fill_caption
 from stationmap.filters import apply_filters, count_headlines
 from stationmap.views import build_site_view
 from tests.conftest import TEST_TODAY
@@ -39,10 +40,12 @@ def shipped_briefings(shipped_dataset):
         known_countries=set(view["iso2"]),
         known_regions=set(view["region"]),
         today=TEST_TODAY,
+        stated_figures=figures_stated_in_events(shipped_dataset),
     )
 
 
 def test_shipped_stories_are_valid(shipped_briefings):
+    # Their captions' numbers included: placeholders, dates, or figures the events state.
     assert [str(p) for p in shipped_briefings.problems] == []
     assert set(shipped_briefings.stories) == {"uk", "world"}
     assert all(len(story.slides) >= 5 for story in shipped_briefings.stories.values())
@@ -144,7 +147,7 @@ CASES = [
     (
         "unknown placeholder",
         broken("{countries} countries", "{regions} regions"),
-        "briefings.toml:18: demo[2].caption: unknown placeholder '{regions}' (allowed: {sites}, {countries})",
+        "briefings.toml:18: demo[2].caption: unknown placeholder '{regions}' (allowed: {sites}, {countries}, {ever_<status>}, {ever_<status>_countries})",
     ),
     (
         "unknown key",
