@@ -538,8 +538,8 @@ def status_lines_html(
 def basis_rows(site: Mapping, texts: Texts) -> list[tuple[str, str]]:
     """The facts-list rows of what a site rests on; weak and single-source bases stand out.
 
-    Marked in words and bold (class `sm-caution`), never by colour alone. None for a site row
-    without a basis (a view built before the basis existed).
+    Marked in words and bold (class `sm-caution`), never by colour alone. No rows for a site
+    row without a basis (one not built by `views.build_site_view`).
     """
     basis = text_of(site.get("basis"))
     if basis not in schema.BASES:

@@ -121,11 +121,9 @@ def _compute_change_table(dataset: Dataset) -> StatusChangeTable:
     is_first_report[by_time[first_of_site]] = True
 
     # A site no report names never appears (the loader refuses it). Every other naming takes
-    # effect on its first day, or on the site's first report if that is later; on that day the
-    # first report applies before anything else. Stable, so a site named twice by one event
-    # keeps the order of its names.
-    # Events that take effect on the same day keep their own order (PartialDate's, then file
-    # order) after the first report.
+    # effect on its first day, or on the site's first report if that is later. On one day the
+    # first report applies first, then the rest in their own order (PartialDate's, then file
+    # order); stable, so a site named twice by one event keeps the order of its names.
     known = first_report_day[site_position] >= 0
     event_row, site_position, starts = event_row[known], site_position[known], day[known]
     precision_rank, file_order = precision_rank[known], file_order[known]
