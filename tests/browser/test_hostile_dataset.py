@@ -540,7 +540,7 @@ def test_the_sites_page_shows_script_as_text_in_a_sites_details(watched, hostile
 def test_the_sources_page_shows_the_changelog_s_script_as_text(watched, hostile_server):
     page = watched
     open_app(page, f"{hostile_server.base_url}/sources")
-    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+    expect(page.locator("table.sm-source-table")).to_be_visible()
 
     page.get_by_role("tab", name="Version and changes").click()
 
