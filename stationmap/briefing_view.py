@@ -35,7 +35,7 @@ from stationmap.captions import EVER_PREFIX, ever_status_counts, fill_caption
 from stationmap.filters import FilterState, apply_filters, count_headlines
 from stationmap.i18n import _, n_
 from stationmap.loader import Dataset
-from stationmap.popups import LINK_ATTRIBUTES, esc, safe_href
+from stationmap.popups import LINK_ATTRIBUTES, esc, is_weak, safe_href
 
 MODE_LIST = "list"
 MODE_STORY = "story"
@@ -283,8 +283,9 @@ def present_slide(state: FilterState, counts: Mapping[str, Any], on: date) -> Sl
 
 
 def sources_html(sources: Sequence[Mapping], limit: int = SOURCES_SHOWN) -> str:
-    """The slide's source line: the first few publishers as links with their dates, then how
-    many more. Every value is escaped; only http(s) links are followed."""
+    """The slide's source line: the first few publishers as links with their dates (and
+    "weak source" after one the research marks weak), then how many more. Every value is
+    escaped; only http(s) links are followed."""
     if not sources:
         return f'<p class="sm-slide-sources">{esc(_("No sources cited for this view."))}</p>'
     items = []
@@ -298,7 +299,11 @@ def sources_html(sources: Sequence[Mapping], limit: int = SOURCES_SHOWN) -> str:
             else publisher
         )
         when = source.get("date")
-        items.append(f"{name} ({esc(i18n.date_label(when))})" if when else name)
+        item = f"{name} ({esc(i18n.date_label(when))})" if when else name
+        if is_weak(source):
+            # Said in words on the slide too: a room should know what a weak source is worth.
+            item += f" ({esc(_('weak source'))})"
+        items.append(item)
     more = len(sources) - limit
     if more > 0:
         items.append(esc(n_("{n} more", "{n} more", more).format(n=more)))

@@ -193,6 +193,18 @@ def test_the_source_line_names_a_few_and_counts_the_rest():
     assert 'rel="noopener noreferrer"' in line
 
 
+def test_the_source_line_says_which_sources_are_weak():
+    sources = [
+        {"publisher": "Relay", "title": "T", "date": None, "url": "https://x.org/1",
+         "reliability": "weak"},
+        {"publisher": "Paper", "title": "T", "date": None, "url": "https://x.org/2",
+         "reliability": ""},
+    ]  # fmt: skip
+    line = briefing_view.sources_html(sources)
+    assert ">Relay</a> (weak source) · " in line
+    assert ">Paper</a></p>" in line
+
+
 def test_the_source_line_escapes_and_follows_only_http_links():
     hostile = [
         {
