@@ -60,7 +60,12 @@ FRONTEND_HOOKS = {
 
 
 class _ViewScript(MacroElement):
-    """Hands a view to the live map in the same document (``view-handoff.js``)."""
+    """Hands a view to the live map in the same document (``view-handoff.js``).
+
+    The script is the feature group's, which streamlit-folium evaluates with every new view; it
+    stands alone, as it may run before the map's own script has set the map up, and keeps the
+    view for the map then (``bridge.receiveViews``). It is sent on every run, so it stays short.
+    """
 
     _template = Template("{% macro script(this, kwargs) %}{{ this.handoff }}{% endmacro %}")
 
