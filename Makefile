@@ -1,4 +1,4 @@
-# make setup | make run | make test | make bench | make clean
+# make setup | make run | make test | make unit | make bench | make clean
 #
 # Each install step leaves a stamp and reruns only when its inputs change, so a repeat
 # `make test` goes straight to the checks. Nothing here reads stdin: CI runs it with CI=true
@@ -26,8 +26,11 @@ DEV_STAMP := $(VENV)/.dev-requirements.stamp
 ASSETS_STAMP := static/vendor/manifest.json
 
 NPM := $(shell command -v npm 2>/dev/null)
+NODE := $(shell command -v node 2>/dev/null)
+# The map's JavaScript (stationmap/map/live/, stationmap/web/) and its tests under Node.
+JS_FILES := $(wildcard stationmap/map/live/*.js stationmap/web/*.js tests/js/*.js)
 
-.PHONY: setup run test bench chromium no-npm-warning clean
+.PHONY: setup run test unit js bench chromium node no-npm-warning clean
 
 ifdef NPM
 setup: $(RUNTIME_STAMP) $(ASSETS_STAMP)
@@ -38,10 +41,20 @@ endif
 run: setup
 	$(VENV)/bin/streamlit run dashboard.py $(STREAMLIT_ARGS)
 
-test: setup $(DEV_STAMP) chromium
+test: setup $(DEV_STAMP) chromium js
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV_PY) -m pytest
+
+# The fast tests alone: every test but the browser's, and the JavaScript's.
+unit: setup $(DEV_STAMP) js
+	$(VENV_PY) -m pytest -m "not browser"
+
+# JavaScript: a syntax check of every file (node --check: nothing to install, so no linter
+# beyond it), then the map's unit tests under Node's own runner (no framework, no npm package).
+js: node
+	@for file in $(JS_FILES); do node --check "$$file"; done
+	node --test tests/js/
 
 # Speed at scale beside a floor measured in the same run, in headless Chromium against servers
 # on 127.0.0.1 (scripts/bench.py; about 15 minutes). Not part of `make test`. Markdown goes to
@@ -66,6 +79,13 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt $(RUNTIME_STAMP)
 $(ASSETS_STAMP): package.json package-lock.json scripts/vendor_assets.py
 	npm ci --no-audit --no-fund
 	$(PYTHON) scripts/vendor_assets.py
+
+node:
+	@if [ -z "$(NODE)" ]; then \
+	  echo "ERROR: node not found; the map's JavaScript is checked and tested with Node.js" >&2; \
+	  echo "ERROR: (20 or later). Install Node.js and npm, then run make again." >&2; \
+	  exit 1; \
+	fi
 
 no-npm-warning:
 	@echo "WARNING: npm not found, so Leaflet and the other map assets were not installed into" >&2

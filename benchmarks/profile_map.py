@@ -21,6 +21,7 @@ from benchmarks.stats import markdown_table
 from stationmap import mapbuilder
 from stationmap.filters import FilterState, apply_filters
 from stationmap.loader import load_dataset
+from stationmap.map import folium_bridge
 from stationmap.views import build_site_view
 
 
@@ -85,7 +86,7 @@ def stage_timings(data_dir: Path, as_of: date | None = None) -> tuple[list, dict
         ),
     )
     site_map = _timed(stages, "rerun: build_live_map", lambda: mapbuilder.build_live_map(source))
-    group = _timed(stages, "rerun: view_layer", lambda: mapbuilder.view_layer(site_view))
+    group = _timed(stages, "rerun: view_layer", lambda: folium_bridge.view_layer(site_view))
     # What st_folium does with the map on every rerun (streamlit_folium 0.27.4).
     _timed(
         stages,

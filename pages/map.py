@@ -11,7 +11,6 @@ and the rest in the run the map starts once it has shown its sites (chrome.map_f
 from datetime import date
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from stationmap import (
     assets,
@@ -26,6 +25,7 @@ from stationmap import (
 )
 from stationmap.filters import count_headlines
 from stationmap.i18n import _
+from stationmap.map import folium_bridge
 
 # Tall enough for Europe's clusters, the legend and the play control on a laptop screen shared
 # in a meeting.
@@ -64,13 +64,11 @@ site_view = mapbuilder.live_view(
     report_shown=map_only,
 )
 # Only a click on a marker reruns the page; panning, zooming and playing stay in the browser.
-clicked = st_folium(
+map_value = folium_bridge.show_live_map(
     mapbuilder.build_live_map(source, tiles=tiles, assets=map_assets),
+    site_view,
     key=ui_state.SITE_MAP,
     height=MAP_HEIGHT_PX,
-    use_container_width=True,
-    returned_objects=["last_object_clicked"],
-    feature_group_to_add=mapbuilder.view_layer(site_view),
 )
 with title_row:
     st.title(_("Map"))
@@ -123,7 +121,7 @@ with notices:
     if tiles.error:
         st.error(tiles.error, icon=":material/map:")
 
-site_id = mapbuilder.site_at(layer.placed, (clicked or {}).get("last_object_clicked"))
+site_id = mapbuilder.site_at(layer.placed, folium_bridge.clicked_position(map_value))
 if site_id is None and focus in filtered.index:
     site_id = focus
 if site_id is None:

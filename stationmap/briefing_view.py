@@ -19,7 +19,6 @@ A slide never touches the shared sidebar filters: its view comes from its own `F
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -29,7 +28,7 @@ import altair as alt
 import pandas as pd
 
 from stationmap import assets as map_assets
-from stationmap import i18n, mapbuilder, timeline, ui_state
+from stationmap import browser_code, i18n, mapbuilder, timeline, ui_state
 from stationmap.briefings import Slide, Story
 from stationmap.captions import EVER_PREFIX, ever_status_counts, fill_caption
 from stationmap.filters import FilterState, apply_filters, count_headlines
@@ -313,88 +312,21 @@ def sources_html(sources: Sequence[Mapping], limit: int = SOURCES_SHOWN) -> str:
 
 # --- the slide's map and chart ----------------------------------------------------------------
 
-# Inside the map's document: type and markers sized for a room, read from across it.
-MAP_PRESENTATION_CSS = """
-.sm-legend-control { font: clamp(14px, 2vw, 22px)/1.45 sans-serif; max-width: none; }
-/* The legend in the top right corner, which no slide uses, rather than over the sites of
-   South America; a scale bar tells a room nothing. */
-.leaflet-control-scale { display: none; }
-.leaflet-bottom.leaflet-left { top: 0; right: 0; bottom: auto; left: auto; }
-.leaflet-bottom.leaflet-left .leaflet-control { margin: 10px 10px 0 0; }
-.sm-legend .sm-chip { width: 1.2em; height: 1.2em; font-size: 0.75em; }
-.sm-marker span { transform: scale(1.4); }
-.marker-cluster.sm-cluster { transform-origin: center; }
-.marker-cluster.sm-cluster div { font-size: 15px; }
-.leaflet-control-attribution { font-size: 11px; }
-"""
-
-# Inside the map's document, with ?contrast=high: black ground, white land outlines and text,
-# thick white rings on markers, the legend in a white frame.
-MAP_HIGH_CONTRAST_CSS = """
-.leaflet-container, .leaflet-container.sm-no-tiles { background: #000000; }
-.leaflet-smOutlines-pane path { fill: #1c1c1c; stroke: #ffffff; stroke-width: 1.5px; }
-.sm-legend-control, .sm-empty {
-  background: #000000; color: #ffffff; border: 3px solid #ffffff; box-shadow: none;
-}
-.sm-chip-country { background: #000000; border-color: #ffffff; }
-.sm-marker span { border: 3px solid #ffffff; box-shadow: 0 0 0 2px #000000; }
-.sm-marker.sm-marker-country span { border: 3px dashed #ffffff; box-shadow: 0 0 0 2px #000000; }
-.marker-cluster.sm-cluster { background: rgba(255, 255, 255, 0.45); }
-.marker-cluster.sm-cluster div {
-  background: #ffffff; color: #000000; box-shadow: 0 0 0 2px #000000;
-}
-.leaflet-bar a, .leaflet-control-scale-line, .leaflet-control-attribution {
-  background: #000000 !important; color: #ffffff !important; border-color: #ffffff !important;
-}
-.leaflet-control-attribution a { color: #ffe14d; }
-"""
-
-# Inside the map's document: the slide keys work even after a click on the map gave it the
-# keyboard (a key pressed in a frame never reaches the page around it). They press the page's
-# own Next and Previous buttons; the map's own arrow-key panning is switched off.
-_KEY_SCRIPT = """
-(function () {
-    var buttons = %s;
-    document.addEventListener("keydown", function (event) {
-        var key = buttons[event.key];
-        if (!key || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
-        try {
-            var button = window.parent.document.querySelector(".st-key-" + key + " button");
-            if (button && !button.disabled) { event.preventDefault(); button.click(); }
-        } catch (error) { /* a map opened on its own has no slides around it */ }
-    });
-})();
-"""
+# Inside the map's document: type and markers sized for a room, read from across it; with
+# ?contrast=high, white on black.
+MAP_PRESENTATION_CSS = browser_code.read("web/slide-map.css")
+MAP_HIGH_CONTRAST_CSS = browser_code.read("web/slide-map-high-contrast.css")
+# Inside the map's document: the arrow and page keys step through the slides even after a click
+# gave the map the keyboard (stationmap.bindSlideKeys).
+KEY_SCRIPT = "web/slide-keys.js"
 # Without tiles the map draws 1:110m country outlines, which show nothing closer than this (a
 # slide set to show one city at zoom 11 would show a blank triangle of coast); with tiles, a
 # slide's own zoom stands.
 NO_TILES_MAX_ZOOM = 7
 
-# Inside the map's document: a view set for a wide screen (a world map at zoom 2 is 1024 px
-# wide) can cut off a slide's sites on a narrower one. Then the map fits the sites instead,
-# giving up one zoom level at most; a view the author chose much closer than that (Europe only,
-# say) keeps the rest out, as meant. Checked again whenever the map's size changes.
-_KEEP_IN_VIEW_SCRIPT = """
-(function (map, sites, margin, most) {
-    var center = map.getCenter(), chosen = map.getZoom();
-    function showsAll() {
-        var size = map.getSize();
-        var view = L.latLngBounds(
-            map.containerPointToLatLng([margin, size.y - margin]),
-            map.containerPointToLatLng([size.x - margin, margin]));
-        return view.contains(sites);
-    }
-    function keepInView() {
-        map.setView(center, chosen, {animate: false});
-        if (showsAll()) { return; }
-        var fits = map.getBoundsZoom(sites, false, L.point(2 * margin, 2 * margin));
-        if (fits < chosen - most) { return; }
-        map.fitBounds(sites, {padding: [margin, margin], maxZoom: chosen, animate: false});
-    }
-    keepInView();
-    map.on("resize", keepInView);
-})(%(map)s, L.latLngBounds(%(bounds)s), %(margin)d, %(most)d);
-"""
+# Inside the map's document: a view set for a wide screen that cuts off a slide's sites on a
+# narrower one gives way to a fit to the sites, within limits (stationmap.keepInView).
+KEEP_IN_VIEW_SCRIPT = "web/slide-keep-in-view.js"
 # Pixels kept clear at the map's edge (a marker's radius, its ring and a little air), and how
 # many zoom levels the map may give up to show every site.
 KEEP_IN_VIEW_MARGIN_PX = 24
@@ -436,7 +368,9 @@ def slide_map_html(
     # The arrow keys step through the slides; they must not also pan the map.
     site_map.options["keyboard"] = False
     css = MAP_PRESENTATION_CSS + (MAP_HIGH_CONTRAST_CSS if high_contrast else "")
-    script = _KEY_SCRIPT % json.dumps(SLIDE_KEYS)
+    script = browser_code.script(
+        KEY_SCRIPT, "stationmap.bindSlideKeys", browser_code.script_safe_json(SLIDE_KEYS)
+    )
     placed = mapbuilder.placed_sites(slide_view.sites)
     if not placed.empty:
         # Numbers only: nothing from the data reaches this script as text.
@@ -444,12 +378,14 @@ def slide_map_html(
             [float(placed["display_lat"].min()), float(placed["display_lon"].min())],
             [float(placed["display_lat"].max()), float(placed["display_lon"].max())],
         ]
-        script += _KEEP_IN_VIEW_SCRIPT % {
-            "map": site_map.get_name(),
-            "bounds": json.dumps(bounds),
-            "margin": KEEP_IN_VIEW_MARGIN_PX,
-            "most": KEEP_IN_VIEW_MOST_LEVELS,
-        }
+        script += "\n" + browser_code.script(
+            KEEP_IN_VIEW_SCRIPT,
+            "stationmap.keepInView",
+            site_map.get_name(),
+            browser_code.script_safe_json(bounds),
+            str(KEEP_IN_VIEW_MARGIN_PX),
+            str(KEEP_IN_VIEW_MOST_LEVELS),
+        )
     page = site_map.get_root().render()
     page = page.replace("</head>", f"<style>{css}</style>\n</head>", 1)
     # After folium's own script, which comes after </body> and makes the map.
@@ -518,108 +454,11 @@ def slide_chart(
 TIMELINE_BESIDE_MAP_PX = 190
 TIMELINE_ALONE_PX = 500
 
-_SLIDE_CSS = """
-:root {
-  --sm-title: clamp(30px, 2.7vw, 60px);
-  --sm-caption: clamp(28px, 2.25vw, 48px);
-  --sm-small: clamp(15px, 1.15vw, 24px);
-  --sm-bar: 52px;
-  --sm-panel: calc(100vh - var(--sm-bar) - 1.2 * var(--sm-title) - 1.45 * var(--sm-small) - 28px);
-}
-/* Nothing but the story: no header, toolbar, sidebar or page footer. */
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], [data-testid="stHeader"], [data-testid="stToolbar"],
-[data-testid="stDecoration"], [data-testid="stStatusWidget"] { display: none !important; }
-.st-key-briefing_show ~ *, [data-testid="stElementContainer"]:has(.st-key-briefing_show) ~ *,
-[data-testid="stLayoutWrapper"]:has(> .st-key-briefing_show) ~ * { display: none !important; }
-[data-testid="stMainBlockContainer"] {
-  padding: 8px 24px 0 !important; max-width: none !important;
-}
-.st-key-briefing_show { gap: 6px; }
-/* Streamlit pulls Markdown up by a paragraph's margin; these paragraphs have none. */
-.st-key-briefing_show [data-testid="stMarkdownContainer"] { margin-bottom: 0 !important; }
-.st-key-briefing_bar { min-height: 40px; gap: 8px; }
-.st-key-briefing_bar p { margin: 0 !important; }
-.st-key-briefing_bar strong { font-size: 18px; white-space: nowrap; }
-.st-key-briefing_keys { display: none !important; }
-[class*="st-key-briefing_slide"] { gap: 4px; }
-[class*="st-key-briefing_title"] h1 {
-  font-size: var(--sm-title); line-height: 1.15; padding: 0; margin: 0; font-weight: 700;
-}
-[class*="st-key-briefing_title_long"] h1 { font-size: calc(0.75 * var(--sm-title)); }
-[class*="st-key-briefing_facts"] p { font-size: var(--sm-small); margin: 0; color: #4a5560; }
-[class*="st-key-briefing_caption"] p, [class*="st-key-briefing_caption"] li {
-  font-size: var(--sm-caption); line-height: 1.3; margin: 0 0 0.4em;
-}
-[class*="st-key-briefing_caption"] p:last-child { margin-bottom: 0; }
-[class*="st-key-briefing_sources"] p, [class*="st-key-briefing_sources"] a {
-  font-size: var(--sm-small); line-height: 1.4; color: #4a5560;
-}
-/* Streamlit gives the frame's box a fixed height (and flex basis); the screen decides here. */
-[class*="st-key-briefing_map"] iframe,
-[class*="st-key-briefing_map"] [data-testid="stElementContainer"] {
-  height: var(--sm-panel) !important; flex: 0 0 auto !important;
-}
-[class*="st-key-briefing_map_above"] iframe,
-[class*="st-key-briefing_map_above"] [data-testid="stElementContainer"] {
-  height: calc(var(--sm-panel) - TIMELINE_PX - 8px) !important;
-}
-"""
-
-_HIGH_CONTRAST_CSS = """
-[data-testid="stApp"], [data-testid="stMain"], [data-testid="stAppViewContainer"] {
-  background: #000000 !important; color: #ffffff !important;
-}
-[data-testid="stApp"] p, [data-testid="stApp"] h1, [data-testid="stApp"] li,
-[data-testid="stApp"] span, [data-testid="stApp"] strong, [data-testid="stApp"] em,
-[class*="st-key-briefing_facts"] p,
-[class*="st-key-briefing_sources"] p { color: #ffffff !important; }
-[data-testid="stApp"] a, [class*="st-key-briefing_sources"] a { color: #ffe14d !important; }
-[data-testid="stApp"] button {
-  background: #000000 !important; color: #ffffff !important; border: 3px solid #ffffff !important;
-  padding-left: 12px !important; padding-right: 12px !important;
-}
-[data-testid="stApp"] button:disabled { opacity: 0.45; }
-[data-testid="stApp"] button:focus-visible { outline: 4px solid #ffe14d !important; }
-[class*="st-key-briefing_map"] iframe { outline: 3px solid #ffffff; }
-[class*="st-key-briefing_slide"] { border-color: #ffffff !important; }
-"""
-
-# One slide per landscape page, without the controls, whatever the screen showed.
-PRINT_CSS = """
-@media print {
-  @page { size: landscape; margin: 10mm; }
-  html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"],
-  [data-testid="stMainBlockContainer"] {
-    height: auto !important; min-height: 0 !important; overflow: visible !important;
-    position: static !important;
-  }
-  .st-key-briefing_bar, .st-key-briefing_keys, .st-key-briefing_print_note,
-  [data-testid="stSidebar"], [data-testid="stHeader"] { display: none !important; }
-  :root {
-    --sm-title: 26pt; --sm-caption: 17pt; --sm-small: 10pt; --sm-bar: 0px;
-    --sm-panel: 120mm;
-  }
-  /* A slide fills a page (A4 or Letter, landscape) and is never split; each after the first
-     starts a new page. */
-  [class*="st-key-briefing_slide"] {
-    break-inside: avoid; page-break-inside: avoid; min-height: 180mm;
-  }
-  [data-testid="stLayoutWrapper"]:has(> [class*="st-key-briefing_slide"])
-    ~ [data-testid="stLayoutWrapper"]:has(> [class*="st-key-briefing_slide"]) {
-    break-before: page; page-break-before: always;
-  }
-  /* Streamlit prints columns holding a map or chart one under the other; a slide keeps its
-     words beside its panel, as on screen. */
-  [class*="st-key-briefing_slide"] [data-testid="stHorizontalBlock"] {
-    display: flex !important; flex-wrap: nowrap !important;
-  }
-  [class*="st-key-briefing_slide"] [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {
-    display: flex !important; width: auto !important; margin-bottom: 0 !important;
-  }
-  a { color: inherit !important; text-decoration: none !important; }
-}
-"""
+# The page as slides (with a placeholder for the timeline's height under a map), its
+# high-contrast theme, and one slide per landscape page when printed.
+_SLIDE_CSS = browser_code.read("web/briefing.css")
+_HIGH_CONTRAST_CSS = browser_code.read("web/briefing-high-contrast.css")
+PRINT_CSS = browser_code.read("web/briefing-print.css")
 
 
 def page_css(*, high_contrast: bool = False) -> str:

@@ -22,7 +22,6 @@ The functions at the top are pure and tested without Streamlit; those below draw
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -32,10 +31,11 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from stationmap import config, heap, i18n, mapbuilder, schema, ui_state
+from stationmap import browser_code, config, heap, i18n, schema, ui_state
 from stationmap.filters import FilterState, apply_filters, count_headlines, filter_options
 from stationmap.i18n import _, n_
 from stationmap.loader import Dataset, check_url, load_dataset
+from stationmap.map import folium_bridge
 from stationmap.views import build_site_view
 
 if TYPE_CHECKING:
@@ -420,12 +420,12 @@ def _render_language_marks(language: str) -> None:
             )
         )
         note = f'<p class="sm-data-language">{note}</p>'
-    tag = json.dumps(i18n.html_lang(language))
+    # Our own constant text: the tag is one of the languages with a catalogue.
+    tag = browser_code.script_safe_json(i18n.html_lang(language))
+    script = browser_code.script("web/language.js", "stationmap.setPageLanguage", tag)
     st.html(
-        f"<style>{i18n.font_css()}.sm-data-language {{ margin: 0; font-size: 0.875rem; "
-        f"color: #4a5560; }}</style>{note}"
-        # Our own constant text: the tag is one of the languages with a catalogue.
-        f"<script>document.documentElement.lang = {tag};</script>",
+        f"<style>{i18n.font_css()}{browser_code.read('web/language.css')}</style>{note}"
+        f"<script>{script}</script>",
         unsafe_allow_javascript=True,
     )
 
@@ -635,7 +635,7 @@ def map_first(assets_local: bool) -> bool:
     browser fetch about 40 more files than a page with a map alone, over the same few
     connections as the map's own code, and the map shows later (scripts/bench.py measures
     it). So until this session's sidebar has been drawn once, the map page draws its map
-    first; the map reports when it has shown its sites (`mapbuilder.MAP_SHOWN_REPORT` in its
+    first; the map reports when it has shown its sites (`folium_bridge.map_was_shown` of its
     value), and the run that report starts draws the rest of the page.
 
     Not when the map's code comes from a CDN (`assets_local` False): a map that may never
@@ -643,8 +643,7 @@ def map_first(assets_local: bool) -> bool:
     """
     if not assets_local or st.session_state.get(ui_state.CHROME_DRAWN):
         return False
-    reported = st.session_state.get(ui_state.SITE_MAP)
-    return not (isinstance(reported, Mapping) and reported.get(mapbuilder.MAP_SHOWN_REPORT))
+    return not folium_bridge.map_was_shown(st.session_state.get(ui_state.SITE_MAP))
 
 
 def render_chrome(page_filters: FilterState | None = None) -> AppView:

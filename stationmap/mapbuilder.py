@@ -1,8 +1,9 @@
 """Build the folium map of the sites: pure, no Streamlit.
 
 The sites are drawn by ONE data-driven layer (`SiteLayer`), not by one folium object per site:
-Python sends site records as JSON, and a few lines of JavaScript turn each record into a
-marker inside one `L.markerClusterGroup` (see shared/guides/map-offline.md).
+Python sends site records as JSON, and the layer's JavaScript (`stationmap/map/live/layer.js`,
+its rules in `core.js`) turns each record into a marker inside one `L.markerClusterGroup`
+(see shared/guides/map-offline.md).
 
 Two kinds of map share that layer:
 
@@ -10,14 +11,14 @@ Two kinds of map share that layer:
   with its popup HTML, for one date;
 - a live map (`build_live_map`: the map page) gets every site once (`build_live_layer`: each
   site's status history as a few `[day, status]` pairs; popups apart, fetched when opened) and
-  then views (`live_view`, passed by `view_layer`): which sites the filters allow, the status
-  filter and the date. Its play control steps through the months the same way, in the
-  browser, recolouring markers, hiding sites not yet reported and recounting the legend, with
-  no round trip to the server.
+  then views (`live_view`, passed by `folium_bridge.show_live_map`): which sites the filters
+  allow, the status filter and the date. Its play control steps through the months the same
+  way, in the browser, recolouring markers, hiding sites not yet reported and recounting the
+  legend, with no round trip to the server.
 
 Popups are HTML built by `stationmap.popups`, where every data value is escaped; names are sent
-as text and set as text. The JSON is embedded so that nothing in it can end the <script> it
-sits in, nor be read by folium as a template.
+as text, and set as text or escaped by the browser (`core.js`). The JSON is embedded so that
+nothing in it can end the <script> it sits in, nor be read by folium as a template.
 
 Sites that share a point (three in Madrid, every country-level row of one country at its
 capital) are spread on a small ring around that point by `spread_shared_points`, so each one
@@ -30,7 +31,6 @@ import base64
 import calendar
 import dataclasses
 import hashlib
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,15 +40,17 @@ from datetime import date
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import CssLink, Element, JavascriptLink, MacroElement
+from branca.element import CssLink, Element, JavascriptLink
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from stationmap import assets as map_assets
-from stationmap import i18n, legend, palette, popups, schema
+from stationmap import browser_code, i18n, legend, palette, popups, schema
+from stationmap.browser_code import script_safe_json
 from stationmap.dates import PartialDate
 from stationmap.filters import FilterState, apply_filters
 from stationmap.i18n import _
+from stationmap.map import folium_bridge
 from stationmap.status import StatusChange
 
 # --- spreading sites that share a point ------------------------------------------------------
@@ -150,9 +152,6 @@ DAY_ZERO = date(2020, 1, 1)
 # How long the play control shows each month: long enough to read the month and see the
 # markers change, short enough that three years play in under a minute.
 PLAY_STEP_MS = 900
-# The name in the map's value (what st_folium returns) under which a live map says it has
-# shown its sites, when its view asks it to (`live_view(report_shown=True)`).
-MAP_SHOWN_REPORT = "stationmap_map_shown"
 # The status vocabulary by position: a history names a status by its index, one digit.
 STATUS_INDEX = {status: index for index, status in enumerate(schema.STATUSES)}
 
@@ -434,8 +433,8 @@ def live_view(
       month label, caption]`, starting at that day;
     - `focus`: a site to centre on, as its record's index, if it has a marker;
     - `report_shown`: once it has shown this view (or failed to load its sites), the map sets
-      `MAP_SHOWN_REPORT` in its value, which starts a run (see chrome.map_first). It is left
-      out of the view's `key`: the view shown is the same.
+      `folium_bridge.MAP_SHOWN_REPORT` in its value, which starts a run (see
+      chrome.map_first). It is left out of the view's `key`: the view shown is the same.
     The map refits to the allowed sites when they change, and not when only the day does.
     """
     mask = np.zeros(len(layer.site_ids), dtype=bool)
@@ -486,598 +485,24 @@ def live_texts(texts: popups.Texts | None = None) -> dict:
     }
 
 
-# Characters escaped inside the embedded JSON: `<`, `>` and `&` (no `</script>` or `<!--` can
-# form), U+2028 and U+2029 (line breaks to older JavaScript), and the backtick and `$`, so no
-# template literal or `${...}` can appear in the page's scripts either.
-_SCRIPT_ESCAPES = ("<", ">", "&", "\u2028", "\u2029", "`", "$")
-# A brace opening a Jinja tag. JSON's own braces are never followed by these, so every match is
-# inside a string, where the escape is harmless.
-_JINJA_OPENER = re.compile(r"\{(?=[{%#])")
-
-
-def script_safe_json(value: object) -> str:
-    """JSON that is safe inside an HTML <script>, in JavaScript source and in a Jinja template.
-
-    Besides the characters above, a brace that would open a Jinja tag (``{{``, ``{%``, ``{#``)
-    is escaped: folium re-reads the output of its elements as templates.
-    """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char in _SCRIPT_ESCAPES:
-        text = text.replace(char, f"\\u{ord(char):04x}")
-    return _JINJA_OPENER.sub(r"\\u007b", text)
-
-
 # --- the layer -------------------------------------------------------------------------------
 
 # Marker, cluster, legend and popup styles, in the map's own document (the iframe).
-MAP_CSS = """
-.leaflet-container.sm-no-tiles { background: #dce6ef; }
-.sm-marker { background: transparent; border: 0; }
-.sm-marker span {
-  display: flex; align-items: center; justify-content: center; box-sizing: border-box;
-  width: 24px; height: 24px; border: 2px solid #ffffff; border-radius: 50%;
-  box-shadow: 0 0 0 1px rgba(0, 0, 0, 0.6); font: 700 12px/1 sans-serif;
-}
-.sm-marker.sm-marker-country span {
-  border: 2px dashed #1b1f24; border-radius: 3px; box-shadow: 0 0 0 1px #ffffff;
-}
-.sm-marker:focus-visible span { outline: 3px solid #1d4e89; outline-offset: 2px; }
-.marker-cluster.sm-cluster { background: rgba(29, 78, 137, 0.25); }
-.marker-cluster.sm-cluster div {
-  background: #1d4e89; color: #ffffff; font: 700 12px/30px sans-serif;
-}
-.sm-legend-control {
-  background: rgba(255, 255, 255, 0.95); color: #1b1f24; padding: 6px 10px;
-  border-radius: 4px; box-shadow: 0 1px 4px rgba(0, 0, 0, 0.35);
-  font: 12px/1.5 sans-serif; max-width: 260px;
-}
-.sm-legend-title { margin: 0 0 4px; font-weight: 700; cursor: pointer; }
-.sm-legend ul { list-style: none; margin: 0; padding: 0; }
-.sm-legend-count { float: right; margin-left: 8px; font-weight: 700; }
-.sm-legend-note { margin: 4px 0 0; font-style: italic; }
-.sm-empty {
-  position: absolute; top: 40%; left: 50%; transform: translate(-50%, -50%); z-index: 1000;
-  background: #ffffff; color: #1b1f24; border: 1px solid #8a949e; border-radius: 4px;
-  padding: 10px 16px; font: 15px/1.4 sans-serif; pointer-events: none;
-}
-.sm-empty[hidden], .sm-popup [hidden] { display: none; }
-.sm-play {
-  background: rgba(255, 255, 255, 0.95); color: #1b1f24; padding: 8px 12px;
-  border-radius: 4px; box-shadow: 0 1px 4px rgba(0, 0, 0, 0.35); font: 13px/1.4 sans-serif;
-  width: 280px;
-}
-.sm-play-title { margin: 0; font-weight: 700; color: #4a5560; }
-.sm-play-month { margin: 0; font: 700 30px/1.15 sans-serif; }
-.sm-play-day { margin: 0 0 6px; color: #4a5560; }
-.sm-play-row { display: flex; align-items: center; gap: 8px; }
-.sm-play-button {
-  flex: none; padding: 5px 10px; border: 1px solid #1d4e89; border-radius: 4px;
-  background: #1d4e89; color: #ffffff; font: 700 13px/1.2 sans-serif; cursor: pointer;
-}
-.sm-play-slider { flex: 1; min-width: 0; accent-color: #1d4e89; }
-.sm-play-button:focus-visible, .sm-play-slider:focus-visible {
-  outline: 3px solid #1d4e89; outline-offset: 2px;
-}
-"""
+MAP_CSS = browser_code.read("map/live/layer.css")
 
+# The layer's code, inlined into the map's script in this order: the rules, streamlit-folium's
+# side, then the glue that defines stationmap.drawLayer (see stationmap/browser_code.py).
+LAYER_SCRIPTS = ("map/live/core.js", "map/live/bridge.js", "map/live/layer.js")
+
+# folium renders an element through its template's macros (and streamlit-folium calls the
+# script macro itself); these only place the style sheet and the script, which are never read
+# as templates.
 _LAYER_TEMPLATE = """
 {% macro header(this, kwargs) %}
 <style>{{ this.css }}</style>
 {% endmacro %}
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = (function (map) {
-    var payload = {{ this.payload_json }};
-    // Chinese text gets the fonts and glyph forms of its script (see i18n.font_css).
-    map.getContainer().setAttribute("lang", payload.lang);
-    if (payload.iconImagePath) {
-        L.Icon.Default.imagePath = payload.iconImagePath;
-    }
-    // Natural Earth rings that cross the antimeridian jump from 180 to -180, which Leaflet
-    // would draw as a line across the whole map. A ring that crosses twice (Russia, Fiji) is
-    // made continuous past 180; one that crosses once goes round a pole (Antarctica) and is
-    // closed along it.
-    function joinAcrossAntimeridian(ring) {
-        var crossings = 0;
-        for (var i = 1; i < ring.length; i++) {
-            if (Math.abs(ring[i][0] - ring[i - 1][0]) > 180) { crossings++; }
-        }
-        if (crossings === 0) { return ring; }
-        var joined = [ring[0]];
-        var offset = 0;
-        for (var j = 1; j < ring.length; j++) {
-            var previous = ring[j - 1], point = ring[j];
-            var step = point[0] - previous[0];
-            if (Math.abs(step) > 180) {
-                if (crossings % 2 === 1) {
-                    var pole = point[1] < 0 ? -90 : 90;
-                    joined.push([previous[0], pole], [point[0], pole]);
-                } else {
-                    offset += step > 0 ? -360 : 360;
-                }
-            }
-            joined.push([point[0] + offset, point[1]]);
-        }
-        return joined;
-    }
-    if (payload.outlinesUrl) {
-        L.DomUtil.addClass(map.getContainer(), "sm-no-tiles");
-    }
-    // Leaflet focuses the map on a mouse press (for its arrow keys) and then restores the
-    // scroll of its own window only. In a frame, the page around it scrolls the whole map into
-    // view, the press ends off the marker under it and the click is lost (a 1280x800 screen).
-    if (map.keyboard) {
-        var keys = map.keyboard.enabled();
-        map.keyboard.disable();
-        map.keyboard._onMouseDown = function () {
-            if (!this._focused) { this._map.getContainer().focus({preventScroll: true}); }
-        };
-        if (keys) { map.keyboard.enable(); }
-    }
-    var outlinesStarted = false;
-    // A live map draws the outlines once its markers show: they are the backdrop, and drawing
-    // two hundred countries would otherwise delay the first markers.
-    function drawOutlines() {
-        if (!payload.outlinesUrl || outlinesStarted) { return; }
-        outlinesStarted = true;
-        // Below every other layer, and never in the way of a click.
-        var outlinePane = map.createPane("smOutlines");
-        outlinePane.style.zIndex = 250;
-        outlinePane.style.pointerEvents = "none";
-        // A live map loads the TopoJSON reader beside the outlines, off the path to its
-        // markers; a static one has it among its scripts (the offline export inlines them).
-        var reader = window.topojson ? Promise.resolve() : new Promise(function (done, fail) {
-            var script = document.createElement("script");
-            script.src = payload.topojsonUrl;
-            script.onload = done;
-            script.onerror = function () { fail(new Error("not loaded: " + script.src)); };
-            document.head.appendChild(script);
-        });
-        Promise.all([fetch(payload.outlinesUrl), reader])
-            .then(function (loaded) {
-                var response = loaded[0];
-                if (!response.ok) { throw new Error("HTTP " + response.status); }
-                return response.json();
-            })
-            .then(function (topology) {
-                var countries = topojson.feature(topology, topology.objects.countries);
-                countries.features.forEach(function (feature) {
-                    var geometry = feature.geometry;
-                    if (!geometry) { return; }
-                    var polygons = geometry.type === "Polygon"
-                        ? [geometry.coordinates] : geometry.coordinates;
-                    polygons.forEach(function (polygon) {
-                        for (var i = 0; i < polygon.length; i++) {
-                            polygon[i] = joinAcrossAntimeridian(polygon[i]);
-                        }
-                    });
-                });
-                L.geoJSON(countries, {
-                    pane: "smOutlines",
-                    interactive: false,
-                    attribution: payload.outlinesAttribution,
-                    style: {color: "#8a949e", weight: 0.7, fillColor: "#f7f7f4", fillOpacity: 1}
-                }).addTo(map);
-            })
-            .catch(function (error) {
-                console.warn("stationmap: country outlines not drawn:", error);
-            });
-    }
-    if (!payload.live) { drawOutlines(); }
-    var cluster = L.markerClusterGroup({
-        maxClusterRadius: 40,
-        showCoverageOnHover: false,
-        // Spreading is done in Python; at the last zoom every site stands alone.
-        spiderfyOnMaxZoom: false,
-        chunkedLoading: true,
-        iconCreateFunction: function (group) {
-            var count = group.getChildCount();
-            return L.divIcon({
-                html: "<div><span>" + count + "</span></div>",
-                className: "marker-cluster sm-cluster",
-                iconSize: L.point(40, 40)
-            });
-        }
-    });
-    map.addLayer(cluster);
-    // Every text below comes from the payload and is set as text (textContent, setAttribute,
-    // text nodes); the only HTML made here is from the status table, which Python checked is
-    // colours and single letters, and the popups, which Python escaped.
-    var statuses = payload.statuses;
-    var statusIndex = {};
-    statuses.forEach(function (style, index) { statusIndex[style.key] = index; });
-    // A live map (the map page) gets its sites once, then views (filters, date) one by one;
-    // a static map (a briefing slide, the offline export) has its sites and view in the payload.
-    var live = payload.live;
-    var play = live ? payload.play : null;
-    var icons = {};
-    function iconFor(status, countryLevel) {
-        var key = status + (countryLevel ? "c" : "p");
-        if (!icons[key]) {
-            var style = statuses[status];
-            icons[key] = L.divIcon({
-                className: "sm-marker " + (countryLevel ? "sm-marker-country" : "sm-marker-point"),
-                html: '<span style="background:' + style.color + ";color:" + style.textColor
-                    + '">' + style.symbol + "</span>",
-                iconSize: [24, 24],
-                iconAnchor: [12, 12],
-                popupAnchor: [0, -12],
-                tooltipAnchor: [12, 0]
-            });
-        }
-        return icons[key];
-    }
-    function labelFor(site) {
-        var parts = [site.record.name, statuses[site.status].label];
-        if (site.record.countryLevel) { parts.push(payload.cityNotReported); }
-        return parts.join(" \\u2014 ");
-    }
-    function tooltipFor(site) {
-        var box = document.createElement("div");
-        var name = document.createElement("strong");
-        name.textContent = site.record.name;
-        box.appendChild(name);
-        box.appendChild(document.createElement("br"));
-        box.appendChild(document.createTextNode(statuses[site.status].label));
-        if (site.record.countryLevel) {
-            var note = document.createElement("em");
-            note.textContent = payload.cityNotReported;
-            box.appendChild(document.createElement("br"));
-            box.appendChild(note);
-        }
-        return box;
-    }
-    function labelIcon(site) {
-        // setAttribute takes text, never HTML.
-        if (site.marker._icon) { site.marker._icon.setAttribute("aria-label", labelFor(site)); }
-    }
-    // A site's status on a day (a status index), or -1 before its first report.
-    function statusOn(history, day) {
-        for (var i = history.length - 1; i >= 0; i--) {
-            if (history[i][0] <= day) { return history[i][1]; }
-        }
-        return -1;
-    }
-    // The view's status filter (status indices; empty: any status).
-    var filter = [];
-    function allowed(status) {
-        return status >= 0 && (!filter.length || filter.indexOf(status) >= 0);
-    }
-    function fetchJson(url) {
-        return fetch(url).then(function (response) {
-            if (!response.ok) { throw new Error("HTTP " + response.status + " for " + url); }
-            return response.json();
-        });
-    }
-    // The popups of a live map are most of its bytes, and most are never opened: they come in
-    // parts of popupPart sites, each fetched when one of its popups is first opened. Inline
-    // (an upload), they are one part.
-    var popupPart = live ? (live.popups ? Math.max(live.popups.length, 1) : live.popupPart) : 1;
-    var popupParts = live && live.popups ? [live.popups] : [];
-    var partsLoading = [];
-    function loadPopupPart(part) {
-        if (popupParts[part] || partsLoading[part]) { return; }
-        partsLoading[part] = fetchJson(live.popupUrls[part]).then(function (list) {
-            popupParts[part] = list;
-            partsLoading[part] = null;
-            if (openPopup && openPopup.isOpen()) { openPopup.update(); syncPopup(); }
-        }).catch(function (error) {
-            partsLoading[part] = null;
-            console.warn("stationmap: popups not loaded:", error);
-        });
-    }
-    function popupFor(site) {
-        var part = Math.floor(site.index / popupPart);
-        if (popupParts[part]) { return popupParts[part][site.index % popupPart] || ""; }
-        loadPopupPart(part);
-        var waiting = document.createElement("p");
-        waiting.className = "sm-loading";
-        waiting.textContent = play.texts.loading;
-        return waiting;
-    }
-    function makeSite(record, index) {
-        var status = live ? -1 : statusIndex[record.status];
-        var site = {record: record, index: index, status: status, shown: false, inView: !live,
-                    marker: null};
-        if (record.lat === null || record.lng === null) { return site; }
-        var marker = L.marker([record.lat, record.lng], {
-            icon: iconFor(Math.max(status, 0), record.countryLevel),
-            riseOnHover: true
-        });
-        marker.on("add", function () { labelIcon(site); });
-        marker.smSite = site;
-        site.marker = marker;
-        return site;
-    }
-    // A marker gets its tooltip and popup the first time it is pointed at or clicked, not up
-    // front: at ten thousand sites, making them all was most of the time to the first marker.
-    function bindOnce(marker) {
-        var site = marker.smSite;
-        if (!site || marker.getPopup()) { return false; }
-        marker.bindTooltip(function () { return tooltipFor(site); }, {direction: "right"});
-        marker.bindPopup(live ? function () { return popupFor(site); } : site.record.popup,
-                         {maxWidth: 380, minWidth: 240, maxHeight: 320});
-        return true;
-    }
-    cluster.on("mouseover", function (event) {
-        if (bindOnce(event.layer)) { event.layer.openTooltip(); }
-    });
-    cluster.on("click", function (event) {
-        if (bindOnce(event.layer)) { event.layer.openPopup(); }
-    });
-    var sites = [];
-    var legendBox = null;
-    var legend = L.control({position: "bottomleft"});
-    legend.onAdd = function () {
-        legendBox = L.DomUtil.create("div", "sm-legend-control");
-        legendBox.innerHTML = payload.legend;
-        L.DomEvent.disableClickPropagation(legendBox);
-        L.DomEvent.disableScrollPropagation(legendBox);
-        return legendBox;
-    };
-    legend.addTo(map);
-    var empty = L.DomUtil.create("div", "sm-empty", map.getContainer());
-    empty.setAttribute("role", "status");
-    empty.textContent = payload.emptyMessage;
-    empty.hidden = true;
-    if (!live) {
-        sites = payload.records.map(makeSite);
-        sites.forEach(function (site) {
-            site.shown = site.marker !== null && allowed(site.status);
-        });
-        cluster.addLayers(sites.filter(function (site) { return site.shown; })
-            .map(function (site) { return site.marker; }));
-        empty.hidden = sites.some(function (site) { return site.shown; });
-        return cluster;
-    }
-
-    // --- a live map: views and the play control. Everything below runs in the browser; only
-    // a new view (another filter or sidebar date) comes from the server, as a few hundred bytes.
-    var currentDay = null;
-    function updateLegend() {
-        var counts = statuses.map(function () { return 0; });
-        var countryLevel = 0, shown = 0, unplaced = 0;
-        sites.forEach(function (site) {
-            if (site.shown) {
-                counts[site.status] += 1;
-                shown += 1;
-                if (site.record.countryLevel) { countryLevel += 1; }
-            } else if (!site.marker && site.inView) {
-                // Sites without coordinates are never drawn, but the legend counts them.
-                if (allowed(statusOn(site.record.h, currentDay))) { unplaced += 1; }
-            }
-        });
-        statuses.forEach(function (style, index) {
-            var cell = legendBox.querySelector(
-                'li[data-status="' + style.key + '"] .sm-legend-count');
-            if (cell) { cell.textContent = String(counts[index]); }
-        });
-        var levelCell = legendBox.querySelector(
-            'li[data-status="country-level"] .sm-legend-count');
-        if (levelCell) { levelCell.textContent = String(countryLevel); }
-        var note = legendBox.querySelector(".sm-legend-note");
-        if (!note && unplaced) {
-            note = L.DomUtil.create("p", "sm-legend-note", legendBox.querySelector(".sm-legend"));
-        }
-        if (note) {
-            note.textContent = play.texts.unplaced.replace("{count}", String(unplaced));
-            note.hidden = !unplaced;
-        }
-        // Nothing the filters allow, on any date; or nothing on the day shown.
-        empty.textContent = anyInView ? play.texts.emptyThen : payload.emptyMessage;
-        empty.hidden = shown > 0;
-    }
-    var openPopup = null;
-    // An open popup shows what was known on the day shown: later events and the sources only
-    // they cite are hidden, and of its status lines (one per change) the one of that day.
-    function syncPopup() {
-        if (!openPopup || !openPopup.isOpen()) { return; }
-        var root = openPopup.getElement();
-        if (!root) { return; }
-        root.querySelectorAll("[data-d]").forEach(function (item) {
-            item.hidden = Number(item.getAttribute("data-d")) > currentDay;
-        });
-        var lines = root.querySelectorAll(".sm-now [data-from]"), current = null;
-        lines.forEach(function (line) {
-            if (Number(line.getAttribute("data-from")) <= currentDay) { current = line; }
-        });
-        lines.forEach(function (line) { line.hidden = line !== current; });
-    }
-    map.on("popupopen", function (event) { openPopup = event.popup; syncPopup(); });
-    map.on("popupclose", function (event) {
-        if (openPopup === event.popup) { openPopup = null; }
-    });
-    function showDay(day) {
-        currentDay = day;
-        var add = [], remove = [];
-        sites.forEach(function (site) {
-            if (!site.marker) { return; }
-            var status = statusOn(site.record.h, day);
-            var visible = site.inView && allowed(status);
-            if (visible && status !== site.status) {
-                site.status = status;
-                site.marker.setIcon(iconFor(status, site.record.countryLevel));
-                labelIcon(site);
-            }
-            if (visible !== site.shown) {
-                (visible ? add : remove).push(site.marker);
-                site.shown = visible;
-            }
-        });
-        if (remove.length) { cluster.removeLayers(remove); }
-        if (add.length) { cluster.addLayers(add); }
-        updateLegend();
-        syncPopup();
-    }
-    var steps = [], index = 0, timer = null;
-    var box, button, slider, monthLabel, dayLabel;
-    function render() {
-        box.hidden = !steps.length;
-        if (!steps.length) { return; }
-        monthLabel.textContent = steps[index][1];
-        dayLabel.textContent = steps[index][2];
-        slider.max = String(steps.length - 1);
-        slider.value = String(index);
-        slider.setAttribute("aria-valuetext", steps[index][2]);
-    }
-    function goTo(next) {
-        index = next;
-        showDay(steps[index][0]);
-        render();
-    }
-    function setPlaying(playing) {
-        button.textContent = (playing ? "\\u275a\\u275a " : "\\u25b6 ")
-            + (playing ? play.texts.pause : play.texts.play);
-        button.setAttribute("aria-pressed", playing ? "true" : "false");
-    }
-    function pause() {
-        if (timer !== null) { clearInterval(timer); }
-        timer = null;
-        setPlaying(false);
-    }
-    function start() {
-        if (index >= steps.length - 1) { goTo(0); }
-        timer = setInterval(function () {
-            if (index >= steps.length - 1) { pause(); } else { goTo(index + 1); }
-        }, play.stepMs);
-        setPlaying(true);
-    }
-    var control = L.control({position: "topright"});
-    control.onAdd = function () {
-        box = L.DomUtil.create("div", "sm-play");
-        box.setAttribute("role", "group");
-        box.setAttribute("aria-label", play.texts.title);
-        L.DomUtil.create("p", "sm-play-title", box).textContent = play.texts.title;
-        monthLabel = L.DomUtil.create("p", "sm-play-month", box);
-        monthLabel.setAttribute("aria-live", "polite");
-        dayLabel = L.DomUtil.create("p", "sm-play-day", box);
-        var row = L.DomUtil.create("div", "sm-play-row", box);
-        button = L.DomUtil.create("button", "sm-play-button", row);
-        button.type = "button";
-        slider = L.DomUtil.create("input", "sm-play-slider", row);
-        slider.type = "range";
-        slider.min = "0";
-        slider.step = "1";
-        slider.setAttribute("aria-label", play.texts.slider);
-        L.DomEvent.disableClickPropagation(box);
-        L.DomEvent.disableScrollPropagation(box);
-        L.DomEvent.on(button, "click", function () {
-            if (timer !== null) { pause(); } else { start(); }
-        });
-        L.DomEvent.on(slider, "input", function () {
-            pause();
-            goTo(Number(slider.value));
-        });
-        return box;
-    };
-    control.addTo(map);
-    setPlaying(false);
-    render();
-
-    // The sites allowed by the filters that do not depend on the date: one bit per site, in
-    // the order of the records, base64.
-    var visibleBits = null, anyInView = false;
-    function fitToView() {
-        var points = [];
-        sites.forEach(function (site) {
-            if (site.marker && site.inView) { points.push([site.record.lat, site.record.lng]); }
-        });
-        if (points.length) {
-            map.fitBounds(points, {padding: payload.fitPadding, maxZoom: payload.fitMaxZoom,
-                                   animate: false});
-        } else {
-            map.setView(payload.worldCenter, payload.worldZoom, {animate: false});
-        }
-    }
-    var loaded = false, failed = false, pendingView = null, shownKey = null, reported = false;
-    // Asked for by the page's first run in a session (chrome.map_first): once the map has
-    // shown its sites, or has failed to load them, and the browser has painted that, tell
-    // the page, whose next run draws the rest of it. Once per map; every later value (a
-    // click) says it too, so a click that overtakes the report's run cannot leave the page
-    // waiting for a report that was already sent.
-    function reportShown(view) {
-        if (!view.report || reported || !window.Streamlit) { return; }
-        reported = true;
-        requestAnimationFrame(function () {
-            setTimeout(function () {
-                var streamlit = window.Streamlit;
-                var send = streamlit.setComponentValue;
-                streamlit.setComponentValue = function (value) {
-                    var marked = Object.assign({}, value);
-                    marked[payload.shownReport] = true;
-                    return send.call(streamlit, marked);
-                };
-                var sent = window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.previous_data;
-                streamlit.setComponentValue(sent || {});
-            }, 0);
-        });
-    }
-    function applyView(view) {
-        if (!loaded) {
-            pendingView = view;
-            if (failed) { reportShown(view); }
-            return;
-        }
-        // The same view again (e.g. the run that the report above starts): nothing to redo,
-        // and a month being played goes on playing.
-        if (view.key === shownKey) { reportShown(view); return; }
-        pause();
-        filter = view.filter;
-        var refit = view.visible !== visibleBits;
-        if (refit) {
-            visibleBits = view.visible;
-            var bits = atob(view.visible);
-            sites.forEach(function (site) {
-                site.inView = ((bits.charCodeAt(site.index >> 3) >> (site.index & 7)) & 1) === 1;
-            });
-            anyInView = sites.some(function (site) { return site.inView; });
-        }
-        steps = view.steps;
-        index = view.start;
-        var day = steps.length ? steps[index][0] : view.day;
-        var focused = view.focus === null ? null : sites[view.focus];
-        var focusShown = focused !== null && focused.marker !== null && focused.inView
-            && allowed(statusOn(focused.record.h, day));
-        // The view is set before the markers are added, so they are clustered once, at the
-        // zoom they are shown at; without animation, so they show at once.
-        if (focusShown) {
-            map.setView([focused.record.lat, focused.record.lng], payload.focusZoom,
-                        {animate: false});
-        } else if (refit) {
-            fitToView();
-        }
-        showDay(day);
-        render();
-        // The site a reader asked for stands out of any cluster; its story is under the map.
-        if (focusShown) { cluster.zoomToShowLayer(focused.marker); }
-        // For tests: the view this map shows, once it shows it.
-        map.getContainer().setAttribute("data-sm-view", view.key);
-        shownKey = view.key;
-        performance.mark("stationmap:view-shown");
-        drawOutlines();
-        reportShown(view);
-    }
-    // The server's views arrive through streamlit-folium's feature group (see view_layer);
-    // one may arrive before this map exists, or before its sites.
-    window.smApplyView = applyView;
-    if (window.smPendingView) { applyView(window.smPendingView); window.smPendingView = null; }
-    var records = live.records ? Promise.resolve(live.records) : fetchJson(live.dataUrl);
-    records.then(function (list) {
-        // Marks in the frame's performance timeline, for measuring where a first paint goes.
-        performance.mark("stationmap:sites-loaded");
-        sites = list.map(makeSite);
-        performance.mark("stationmap:markers-made");
-        loaded = true;
-        if (pendingView) { applyView(pendingView); pendingView = null; }
-    }).catch(function (error) {
-        console.error("stationmap: sites not loaded:", error);
-        drawOutlines();
-        empty.textContent = play.texts.notLoaded;
-        empty.hidden = false;
-        failed = true;
-        reportShown(pendingView || {});
-    });
-    return cluster;
-})({{ this._parent.get_name() }});
+{{ this.layer_script() }}
 {% endmacro %}
 """
 
@@ -1106,7 +531,7 @@ class SiteLayer(JSCSSMixin):
     sites and popups are, inline (`{"records": ..., "popups": ...}`, see `LiveLayer`) or as
     URLs the browser fetches (`{"dataUrl": ..., "popupUrls": [...], "popupPart": n}`: the
     popups in parts of n sites, see `popup_parts`), and `play` holds the play
-    control's words (`live_texts`); the sites are shown as views arrive (`view_layer`). Its
+    control's words (`live_texts`); the sites are shown as views arrive (`folium_bridge`). Its
     script and style links come from `assets`.
     """
 
@@ -1157,7 +582,7 @@ class SiteLayer(JSCSSMixin):
             "worldCenter": list(WORLD_CENTER),
             "worldZoom": WORLD_ZOOM,
             "lang": i18n.html_lang(texts.language),
-            "shownReport": MAP_SHOWN_REPORT,
+            "shownReport": folium_bridge.MAP_SHOWN_REPORT,
         }
         self.payload_json = script_safe_json(self.payload)
 
@@ -1171,6 +596,12 @@ class SiteLayer(JSCSSMixin):
         macros = self._template.module
         figure.header.add_child(_Verbatim(macros.header(self, kwargs)), name=self.get_name())
         figure.script.add_child(_Verbatim(macros.script(self, kwargs)), name=self.get_name())
+
+    def layer_script(self) -> str:
+        """The layer's code and the line that draws it on its map with its payload."""
+        code = "\n".join(browser_code.read(name).rstrip() for name in LAYER_SCRIPTS)
+        draw = browser_code.call("stationmap.drawLayer", self._parent.get_name(), self.payload_json)
+        return f"{code}\nvar {self.get_name()} = {draw}\n"
 
 
 # --- the map ---------------------------------------------------------------------------------
@@ -1279,7 +710,7 @@ def build_live_map(
     `source` is `SiteLayer`'s `live`: the `LiveLayer`'s records and popups inline, or the URLs
     they were published at. Nothing here depends on the filters or the date, so the map's
     script stays the same from rerun to rerun and streamlit-folium keeps the map it has; each
-    rerun passes its view as `view_layer(live_view(...))`.
+    rerun passes its view (`live_view`) to `folium_bridge.show_live_map`.
     """
     assets = assets or map_assets.detect_assets()
     map_assets.install(assets)
@@ -1296,34 +727,3 @@ def build_live_map(
         texts=texts,
     ).add_to(m)
     return m
-
-
-_VIEW_TEMPLATE = """
-{% macro script(this, kwargs) %}
-(function (view) {
-    if (window.smApplyView) { window.smApplyView(view); } else { window.smPendingView = view; }
-})({{ this.view_json }});
-{% endmacro %}
-"""
-
-
-class _ViewScript(MacroElement):
-    """Hands a view (`live_view`) to the live map in the same document."""
-
-    _template = Template(_VIEW_TEMPLATE)
-
-    def __init__(self, view: Mapping):
-        super().__init__()
-        self._name = "SiteView"
-        self.view_json = script_safe_json(view)
-
-
-def view_layer(view: Mapping) -> folium.FeatureGroup:
-    """A view for a live map, as streamlit-folium's `feature_group_to_add`.
-
-    streamlit-folium runs a changed feature group's script in the map it already has, instead
-    of drawing a new map; this group draws nothing and only passes the view on.
-    """
-    group = folium.FeatureGroup(name="view", control=False)
-    group.add_child(_ViewScript(view))
-    return group

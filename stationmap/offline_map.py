@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from stationmap import assets as map_assets
-from stationmap import config, exports, i18n, mapbuilder
+from stationmap import browser_code, config, exports, i18n, mapbuilder
 from stationmap.filters import FilterState
 from stationmap.i18n import _, n_
 from stationmap.loader import Dataset
@@ -50,15 +50,7 @@ _CSS_URL = re.compile(r"""url\(\s*(?P<quote>['"]?)(?P<url>[^'")]+)(?P=quote)\s*\
 _SCRIPT_BREAKERS = ((re.compile(r"</(script)", re.IGNORECASE), r"<\\/\1"), ("<!--", r"<\!--"))
 _STYLE_BREAKER = re.compile(r"</(style)", re.IGNORECASE)
 
-NOTE_CSS = """
-.sm-offline-note {
-  position: fixed; right: 10px; bottom: 24px; z-index: 1000; max-width: min(460px, 60vw);
-  background: rgba(255, 255, 255, 0.95); color: #1b1f24; padding: 6px 10px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0, 0, 0, 0.35); font: 12px/1.45 sans-serif;
-}
-.sm-offline-note p { margin: 0 0 3px; }
-.sm-offline-note p:last-child { margin: 0; }
-"""
+NOTE_CSS = browser_code.read("web/offline-note.css")
 
 
 class OfflineAssetsMissing(RuntimeError):

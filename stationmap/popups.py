@@ -25,7 +25,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from stationmap import i18n, palette, schema
+from stationmap import browser_code, i18n, palette, schema
 from stationmap.basis import WEAK, is_single_source
 from stationmap.dates import PartialDate
 from stationmap.i18n import N_
@@ -45,36 +45,7 @@ if not set(PRECISION_LABELS) == set(schema.PRECISIONS):
 LINK_ATTRIBUTES = 'target="_blank" rel="noopener noreferrer"'
 
 # Styles for the HTML below, in the map's document (popups) and on the page (details).
-POPUP_CSS = """
-.sm-popup { font: 13px/1.45 sans-serif; color: #1b1f24; }
-.sm-details { font: inherit; color: inherit; }
-.sm-name { margin: 0 0 6px; }
-.sm-heading { margin: 10px 0 4px; }
-.sm-facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0; }
-.sm-facts dt { font-weight: 700; }
-.sm-facts dd { margin: 0; }
-.sm-events, .sm-history { margin: 0; padding-left: 1.4em; }
-.sm-events li, .sm-history li, .sm-sources li { margin-bottom: 3px; }
-.sm-sources { margin: 0; padding-left: 1.2em; }
-.sm-date { font-weight: 700; white-space: nowrap; }
-.sm-cites, .sm-set-by, .sm-bad-url { color: #4a5560; }
-.sm-none, .sm-notes { margin: 4px 0; }
-.sm-chip {
-  display: inline-flex; align-items: center; justify-content: center; box-sizing: border-box;
-  width: 18px; height: 18px; border-radius: 50%; vertical-align: -3px;
-  box-shadow: 0 0 0 1px rgba(0, 0, 0, 0.5); font: 700 11px/1 sans-serif;
-}
-.sm-chip-country { border: 2px dashed #1b1f24; border-radius: 3px; background: #ffffff; }
-.sm-counts {
-  list-style: none; display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 0; padding: 0;
-}
-.sm-to { font-weight: 700; white-space: nowrap; }
-.sm-to::before {
-  display: inline-flex; align-items: center; justify-content: center; box-sizing: border-box;
-  width: 18px; height: 18px; margin-right: 4px; border-radius: 50%; vertical-align: -3px;
-  box-shadow: 0 0 0 1px rgba(0, 0, 0, 0.5); font: 700 11px/1 sans-serif;
-}
-"""
+POPUP_CSS = browser_code.read("web/popup.css")
 
 
 def _status_change_css() -> str:

@@ -16,7 +16,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from stationmap import i18n, schema
+from stationmap import browser_code, i18n, schema
 from stationmap.dates import PartialDate
 from stationmap.filters import fold
 from stationmap.i18n import N_, _
@@ -778,16 +778,7 @@ def latest_month(headings: list[str]) -> int:
 # --- the list ----------------------------------------------------------------------------------
 
 # Styles for the event list, on the page (st.html keeps them to its own block).
-LIST_CSS = """
-.sm-timeline { list-style: none; margin: 0 0 8px; padding: 0; }
-.sm-timeline > li { margin: 0 0 12px; padding-left: 10px; border-left: 4px solid #999999; }
-.sm-timeline .sm-date { font-weight: 700; white-space: nowrap; }
-.sm-timeline .sm-group { color: #4a5560; }
-.sm-timeline p { margin: 2px 0; }
-.sm-timeline .sm-sites { color: #4a5560; }
-.sm-timeline .sm-sources { margin: 2px 0 0; padding-left: 1.2em; }
-.sm-month { margin: 18px 0 6px; font-size: 1.1rem; }
-"""
+LIST_CSS = browser_code.read("web/timeline-list.css")
 
 
 def event_item_html(event: Mapping, sources: Mapping[str, Mapping]) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from stationmap import mapbuilder, ui_state
+from stationmap import ui_state
+from stationmap.map import folium_bridge
 
 
 def map_has_shown(app: AppTest) -> AppTest:
@@ -14,5 +15,5 @@ def map_has_shown(app: AppTest) -> AppTest:
     the map's report starts (chrome.map_first); AppTest runs no component, so tests of the
     whole page set the report the map would have sent. Call before the first run.
     """
-    app.session_state[ui_state.SITE_MAP] = {mapbuilder.MAP_SHOWN_REPORT: True}
+    app.session_state[ui_state.SITE_MAP] = {folium_bridge.MAP_SHOWN_REPORT: True}
     return app

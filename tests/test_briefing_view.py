@@ -17,7 +17,7 @@ from stationmap.filters import FilterState
 from stationmap.views import build_site_view
 from tests.conftest import TEST_TODAY
 
-PAYLOAD_LINE = re.compile(r"^\s*var payload = (.*);$", re.MULTILINE)
+PAYLOAD_LINE = re.compile(r"^var \w+ = stationmap\.drawLayer\(\w+, (.*)\);$", re.MULTILINE)
 
 CHAINED = """
 [[stories]]

@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap import assets, config, mapbuilder, ui_state
+from stationmap import assets, config, ui_state
 from stationmap.filters import FilterState, apply_filters, count_headlines
 from stationmap.loader import load_dataset
+from stationmap.map import folium_bridge
 from stationmap.views import build_site_view
 from tests.app_session import map_has_shown
 
@@ -124,10 +125,10 @@ def test_once_the_map_has_shown_the_next_run_draws_the_whole_page_with_the_same_
     app = first_visit()
     first_view = view_sent_to_the_map(app)
 
-    # What the map's value is once it has shown its sites (mapbuilder's reportShown).
+    # What the map's value is once it has shown its sites (bridge.js's reportShown).
     app.session_state[ui_state.SITE_MAP] = {
         "last_object_clicked": None,
-        mapbuilder.MAP_SHOWN_REPORT: True,
+        folium_bridge.MAP_SHOWN_REPORT: True,
     }
     app.run()
 

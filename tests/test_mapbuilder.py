@@ -13,14 +13,15 @@ import pandas as pd
 import pytest
 import streamlit_folium
 
-from stationmap import assets, mapbuilder, palette, schema
+from stationmap import assets, browser_code, mapbuilder, palette, schema
 from stationmap.filters import FilterState, apply_filters
 from stationmap.loader import build_dataset
+from stationmap.map import folium_bridge
 from stationmap.status import status_histories
 from stationmap.views import build_site_view
 from tests.conftest import TEST_TODAY, small_files, small_rows
 
-PAYLOAD_LINE = re.compile(r"^\s*var payload = (.*);$", re.MULTILINE)
+PAYLOAD_LINE = re.compile(r"^var \w+ = stationmap\.drawLayer\(\w+, (.*)\);$", re.MULTILINE)
 
 HOSTILE_NAMES = (
     "<img src=x onerror=alert(1)>",
@@ -201,12 +202,16 @@ def test_country_level_rows_get_their_own_shape_and_say_no_city(shipped_dataset,
     assert ".sm-marker.sm-marker-country span" in shipped_html
 
 
-def test_tooltips_and_labels_are_built_as_text_never_as_html(shipped_html):
-    # The browser makes the tooltip from the name with textContent and text nodes, and the
-    # screen-reader label with setAttribute: neither parses the name as HTML.
-    assert "name.textContent = site.record.name" in shipped_html
-    assert 'setAttribute("aria-label", labelFor(site))' in shipped_html
-    assert "innerHTML = site" not in shipped_html
+def test_tooltips_and_labels_are_built_escaped_or_as_text_never_as_html(shipped_html):
+    # The browser makes the tooltip with core.tooltipHtml, which escapes every part (its Node
+    # tests give it hostile names, tests/js/), and the screen-reader label with setAttribute,
+    # which never parses HTML.
+    layer = browser_code.read("map/live/layer.js")
+    assert "core.tooltipHtml(site.record.name" in layer
+    assert "core.ariaLabel(site.record.name" in layer
+    assert 'setAttribute("aria-label", labelFor(site))' in layer
+    assert "innerHTML = site" not in layer
+    assert layer.rstrip() in shipped_html
 
 
 def test_no_sites_shows_the_world_and_says_nothing_matches(shipped_dataset):
@@ -272,7 +277,7 @@ def test_no_data_can_break_out_of_the_script_blocks(hostile_dataset):
     assert html.lower().count("</script") == len(parser.scripts)
     inline = [text for attrs, text in parser.scripts if "src" not in attrs]
     # The whole payload sits inside one script and parses as JSON there.
-    (with_payload,) = [text for text in inline if "var payload = " in text]
+    (with_payload,) = [text for text in inline if "stationmap.drawLayer(map" in text]
     records = payload_of(with_payload)["records"]
     assert len(records) == 3
     for text in inline:
@@ -633,16 +638,18 @@ def test_the_live_map_is_the_same_whatever_the_filters(shipped_dataset, shipped_
     assert payload["live"]["records"] == shipped_layer.records
     assert payload["records"] == []
     assert payload["play"]["stepMs"] == mapbuilder.PLAY_STEP_MS
+    # The layer's code, whole: the rules, streamlit-folium's side and the glue.
+    for name in mapbuilder.LAYER_SCRIPTS:
+        assert browser_code.read(name).rstrip() in html, name
     for piece in (
         'L.control({position: "topright"})',
         '"sm-play-slider"',
         "function showDay(day)",
-        "cluster.removeLayers(remove)",
-        "cluster.addLayers(add)",
+        "core.planDay(sites, day, filter)",
         "site.marker.setIcon(",
         "function updateLegend()",
         "function applyView(view)",
-        "window.smApplyView = applyView;",
+        "bridge.receiveViews(window, applyView);",
     ):
         assert piece in html, piece
     # Built twice, the script is the same to streamlit-folium, so it keeps the map it has.
@@ -694,13 +701,13 @@ def test_a_view_can_ask_the_map_to_report_once_shown_and_is_the_same_view(
     assert {k: v for k, v in asking.items() if k != "report"} == plain
     site_map = mapbuilder.build_live_map({"records": [], "popups": []}, assets=assets.LOCAL_ASSETS)
     script = render(site_map)
-    assert f'"shownReport":"{mapbuilder.MAP_SHOWN_REPORT}"' in script
+    assert f'"shownReport":"{folium_bridge.MAP_SHOWN_REPORT}"' in script
     assert "streamlit.setComponentValue(sent || {})" in script
 
 
 def test_a_view_is_handed_to_the_map_as_a_feature_group(shipped_dataset, shipped_layer):
     view = view_of(shipped_dataset, shipped_layer, UK)
-    group = mapbuilder.view_layer(view)
+    group = folium_bridge.view_layer(view)
     site_map = mapbuilder.build_live_map({"records": [], "popups": []}, assets=assets.LOCAL_ASSETS)
     group.add_to(site_map)
     html = render(site_map)

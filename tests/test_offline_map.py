@@ -28,7 +28,7 @@ from stationmap.views import build_site_view
 from tests.conftest import TEST_TODAY, small_files, small_rows
 
 REPORTED_CLOSED_IN_EUROPE = FilterState(statuses=("reported_closed",), regions=("Europe",))
-PAYLOAD_LINE = re.compile(r"^\s*var payload = (.*);$", re.MULTILINE)
+PAYLOAD_LINE = re.compile(r"^var \w+ = stationmap\.drawLayer\(\w+, (.*)\);$", re.MULTILINE)
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)""")
 CSS_IMPORT = re.compile(r"@import")
 HTTP_URL = re.compile(r"""https?://[^\s"'<>\\)]+""")

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from stationmap import mapbuilder, schema
+from stationmap.loader import build_dataset
 from stationmap.status import count_by_status, status_histories, statuses_on
+from tests.conftest import TEST_TODAY, small_files, small_rows
+
+# The cases the map's JavaScript is tested on too (tests/js/status_cases.test.js), so the
+# status rule in Python and in the browser cannot drift apart.
+STATUS_CASES = json.loads(
+    (Path(__file__).parent / "cases" / "status_on_date.json").read_text(encoding="utf-8")
+)
+CASE_SITE = "site-a"
+DATE_PRECISION_BY_LENGTH = {0: "unknown", 4: "year", 7: "month", 10: "day"}
 
 
 def test_small_dataset_status_over_time(small_dataset):
@@ -158,3 +171,47 @@ def test_every_uk_change_holds_from_its_first_day_and_not_the_day_before(shipped
 def test_uk_sites_around_the_6_june_2023_statement(shipped_dataset, on, expected):
     statuses = statuses_on(shipped_dataset, on)
     assert statuses.loc[list(expected), "status"].to_dict() == expected
+
+
+# --- the cases shared with the map's JavaScript --------------------------------------------------
+
+
+def case_dataset(events: list[dict]):
+    """A dataset of one site, site-a, named by each of these events in this order."""
+    rows = small_rows()
+    template_site, template_event = rows[schema.SITES_FILE][0], rows[schema.EVENTS_FILE][0]
+    rows[schema.SITES_FILE] = [{**template_site, "site_id": CASE_SITE, "name": "Site A"}]
+    rows[schema.EVENTS_FILE] = [
+        {
+            **template_event,
+            "event_id": f"C{number}",
+            "date": event["date"],
+            "date_precision": DATE_PRECISION_BY_LENGTH[len(event["date"])],
+            "site_ids": CASE_SITE,
+            "event_type": "media_report",
+            "sets_status": event.get("sets", ""),
+        }
+        for number, event in enumerate(events, start=1)
+    ]
+    dataset = build_dataset(small_files(rows), today=TEST_TODAY)
+    assert not dataset.problems, dataset.problems
+    return dataset
+
+
+def test_the_shared_cases_count_days_from_the_maps_day_zero():
+    assert date.fromisoformat(STATUS_CASES["dayZero"]) == mapbuilder.DAY_ZERO
+
+
+@pytest.mark.parametrize("case", STATUS_CASES["cases"], ids=lambda case: case["case"])
+def test_the_status_on_a_date_is_as_the_shared_cases_say(case):
+    dataset = case_dataset(case["events"])
+    for on, expected in case["expect"].items():
+        status = statuses_on(dataset, date.fromisoformat(on)).loc[CASE_SITE, "status"]
+        assert (None if pd.isna(status) else status) == expected, on
+    # What the map is sent, read back as dates and statuses: the changes the JavaScript gets.
+    sent = mapbuilder.history_pairs(status_histories(dataset)[CASE_SITE])
+    changes = [
+        [(mapbuilder.DAY_ZERO + timedelta(days=day)).isoformat(), schema.STATUSES[index]]
+        for day, index in sent
+    ]
+    assert changes == case["changes"]

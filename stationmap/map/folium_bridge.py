@@ -1,0 +1,118 @@
+"""streamlit-folium, the live map's carrier, behind one small adapter.
+
+The map page relies on more of streamlit-folium than its documented arguments. Every such use
+is named here, and in its frame-side counterpart ``stationmap/map/live/bridge.js``;
+``tests/test_folium_bridge.py`` fails if the installed version stops behaving so:
+
+- **Views without a new map.** ``st_folium(..., feature_group_to_add=group)``: when only the
+  group's script changes, the frontend keeps the map it has and evaluates the new script in it
+  (``eval(feature_group...)`` in its bundle). Each run's view travels that way (`view_layer`,
+  whose script is ``view-handoff.js``). The component's key is a hash of the map's script, so
+  the same script keeps the same map.
+- **The map's report.** The frame exposes the component library as ``window.Streamlit``, and
+  keeps the last value it sent in ``window.__GLOBAL_DATA__.previous_data``; ``bridge.js`` sends
+  that value again with `MAP_SHOWN_REPORT` set (and wraps ``setComponentValue`` so every later
+  value carries it). streamlit-folium hands the frame's value back as it is, so the key reaches
+  the page (`map_was_shown`).
+- **Clicks.** Only ``last_object_clicked`` is returned (`RETURNED_OBJECTS`): a click on a
+  marker reruns the page; panning, zooming and playing do not.
+
+Nothing here imports streamlit-folium (and with it Streamlit) until a map is shown, so the
+map builder and the command line stay free of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.template import Template
+
+from stationmap import browser_code
+
+# The version whose internals the above describes (requirements.txt pins the same).
+PINNED_VERSION = "0.27.4"
+# The name in the map's value under which a live map says it has shown its sites, when its
+# view asks it to (`mapbuilder.live_view(report_shown=True)`).
+MAP_SHOWN_REPORT = "stationmap_map_shown"
+# What a click returns: the clicked marker's position (`mapbuilder.site_at` maps it back).
+CLICKED = "last_object_clicked"
+RETURNED_OBJECTS = (CLICKED,)
+# The frame's script passed to the feature group, with the view appended as its argument.
+VIEW_HANDOFF_SCRIPT = "map/live/view-handoff.js"
+
+# Code in streamlit-folium's frontend bundle that the bridge relies on, as regular expressions,
+# each with what it means (checked by tests/test_folium_bridge.py against the installed copy).
+FRONTEND_HOOKS = {
+    r"window\.Streamlit=": "the frame exposes the component library as window.Streamlit",
+    r"(\w+)\.previous_data=(\w+),[\w.]+\.setComponentValue\(\2\)": (
+        "the value sent is kept in __GLOBAL_DATA__.previous_data"
+    ),
+    r"window\.__GLOBAL_DATA__=\{": "the frame's state lives in window.__GLOBAL_DATA__",
+    r"feature_group!==window\.__GLOBAL_DATA__\.last_feature_group": (
+        "a feature group runs again only when its script changed"
+    ),
+    r"eval\(feature_group": "a changed feature group's script is evaluated in the map drawn",
+    r"if\(!window\.map\)": "the map's own script runs once, while no map exists",
+}
+
+
+class _ViewScript(MacroElement):
+    """Hands a view to the live map in the same document (``view-handoff.js``).
+
+    The script is the feature group's, which streamlit-folium evaluates with every new view; it
+    stands alone, as it may run before the map's own script has set the map up, and keeps the
+    view for the map then (``bridge.receiveViews``). It is sent on every run, so it stays short.
+    """
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.handoff }}{% endmacro %}")
+
+    def __init__(self, view: Mapping):
+        super().__init__()
+        self._name = "SiteView"
+        view_json = browser_code.script_safe_json(view)
+        self.handoff = f"{browser_code.read(VIEW_HANDOFF_SCRIPT).rstrip()}({view_json});"
+
+
+def view_layer(view: Mapping) -> folium.FeatureGroup:
+    """A view for a live map, as streamlit-folium's `feature_group_to_add`.
+
+    streamlit-folium runs a changed feature group's script in the map it already has, instead
+    of drawing a new map; this group draws nothing and only passes the view on.
+    """
+    group = folium.FeatureGroup(name="view", control=False)
+    group.add_child(_ViewScript(view))
+    return group
+
+
+def show_live_map(
+    site_map: folium.Map, view: Mapping, *, key: str, height: int
+) -> Mapping[str, Any] | None:
+    """Draw the live map (`mapbuilder.build_live_map`) with this run's view; its value.
+
+    The value holds the last clicked marker's position (`clicked_position`) and, once the
+    map has reported, `MAP_SHOWN_REPORT` (`map_was_shown`). It is also kept in
+    ``st.session_state[key]``.
+    """
+    from streamlit_folium import st_folium
+
+    return st_folium(
+        site_map,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=list(RETURNED_OBJECTS),
+        feature_group_to_add=view_layer(view),
+    )
+
+
+def clicked_position(value: Mapping | None) -> Mapping | None:
+    """The clicked marker's position in a live map's value, ``{"lat": ..., "lng": ...}``."""
+    return value.get(CLICKED) if isinstance(value, Mapping) else None
+
+
+def map_was_shown(value: Any) -> bool:
+    """Whether a live map's value (``st.session_state[key]``) says it has shown its sites."""
+    return isinstance(value, Mapping) and bool(value.get(MAP_SHOWN_REPORT))

@@ -1,0 +1,63 @@
+// The map's side of streamlit-folium: every use of its frame's internals is here, and its
+// Python side is stationmap/map/folium_bridge.py (which names the hooks this relies on and
+// tests that the pinned version still has them).
+//
+// - Views arrive as the script of streamlit-folium's feature_group_to_add, which it
+//   evaluates in the map it already has when the group changes (view-handoff.js); they are
+//   handed to the map through window.smApplyView, or kept in window.smPendingView until the
+//   map can take them.
+// - The map tells the page it has shown its sites by sending streamlit-folium's last value
+//   again (window.__GLOBAL_DATA__.previous_data) with one more key, through the
+//   Streamlit.setComponentValue the frame exposes as window.Streamlit, wrapped so that every
+//   later value (a click) carries the key too.
+//
+// Runs in the map's frame as stationmap.bridge, and under Node's require for tests/js/; the
+// frame's window is passed in, so a test can pass a stand-in.
+(function (root, factory) {
+    var bridge = factory();
+    if (typeof module === "object" && module.exports) {
+        module.exports = bridge;
+    } else {
+        root.stationmap = root.stationmap || {};
+        root.stationmap.bridge = bridge;
+    }
+})(typeof globalThis !== "undefined" ? globalThis : this, function () {
+    "use strict";
+
+    // From now on, views go to apply; one that arrived before the map could take it is
+    // applied at once.
+    function receiveViews(win, apply) {
+        win.smApplyView = apply;
+        if (win.smPendingView) {
+            apply(win.smPendingView);
+            win.smPendingView = null;
+        }
+    }
+
+    // Whether this frame can report to the page (not in a briefing slide or the offline file).
+    function canReport(win) {
+        return Boolean(win.Streamlit);
+    }
+
+    // Once the browser has painted what the map shows: sets key in the component's value,
+    // now and in every value it sends later, which starts a run of the page
+    // (chrome.map_first). The value is streamlit-folium's last one, so nothing it reported
+    // (a click) is lost.
+    function reportShown(win, key) {
+        win.requestAnimationFrame(function () {
+            win.setTimeout(function () {
+                var streamlit = win.Streamlit;
+                var send = streamlit.setComponentValue;
+                streamlit.setComponentValue = function (value) {
+                    var marked = Object.assign({}, value);
+                    marked[key] = true;
+                    return send.call(streamlit, marked);
+                };
+                var sent = win.__GLOBAL_DATA__ && win.__GLOBAL_DATA__.previous_data;
+                streamlit.setComponentValue(sent || {});
+            }, 0);
+        });
+    }
+
+    return {receiveViews: receiveViews, canReport: canReport, reportShown: reportShown};
+});

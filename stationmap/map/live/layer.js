@@ -1,0 +1,436 @@
+// The sites on a Leaflet map, in the map's frame: one marker cluster, the legend, the country
+// outlines, and on a live map (the map page) its views and play control. Only this file
+// touches Leaflet and the page; the rules it applies are in core.js (stationmap.core, tested
+// under Node), and streamlit-folium is reached only through bridge.js.
+//
+// Python (mapbuilder.SiteLayer) inlines core.js, bridge.js and this file into the map's script
+// and then calls stationmap.drawLayer(map, payload) with the layer's payload as JSON.
+//
+// Every text below comes from the payload and is set as text (textContent, setAttribute) or
+// escaped (stationmap.core); the HTML made here is from the status table, which Python checked
+// is colours and single letters, and the popups, which Python escaped.
+(function (stationmap) {
+var core = stationmap.core;
+var bridge = stationmap.bridge;
+
+stationmap.drawLayer = function (map, payload) {
+    // Chinese text gets the fonts and glyph forms of its script (see i18n.font_css).
+    map.getContainer().setAttribute("lang", payload.lang);
+    if (payload.iconImagePath) {
+        L.Icon.Default.imagePath = payload.iconImagePath;
+    }
+    if (payload.outlinesUrl) {
+        L.DomUtil.addClass(map.getContainer(), "sm-no-tiles");
+    }
+    // Leaflet focuses the map on a mouse press (for its arrow keys) and then restores the
+    // scroll of its own window only. In a frame, the page around it scrolls the whole map into
+    // view, the press ends off the marker under it and the click is lost (a 1280x800 screen).
+    if (map.keyboard) {
+        var keys = map.keyboard.enabled();
+        map.keyboard.disable();
+        map.keyboard._onMouseDown = function () {
+            if (!this._focused) { this._map.getContainer().focus({preventScroll: true}); }
+        };
+        if (keys) { map.keyboard.enable(); }
+    }
+    var outlinesStarted = false;
+    // A live map draws the outlines once its markers show: they are the backdrop, and drawing
+    // two hundred countries would otherwise delay the first markers.
+    function drawOutlines() {
+        if (!payload.outlinesUrl || outlinesStarted) { return; }
+        outlinesStarted = true;
+        // Below every other layer, and never in the way of a click.
+        var outlinePane = map.createPane("smOutlines");
+        outlinePane.style.zIndex = 250;
+        outlinePane.style.pointerEvents = "none";
+        // A live map loads the TopoJSON reader beside the outlines, off the path to its
+        // markers; a static one has it among its scripts (the offline export inlines them).
+        var reader = window.topojson ? Promise.resolve() : new Promise(function (done, fail) {
+            var script = document.createElement("script");
+            script.src = payload.topojsonUrl;
+            script.onload = done;
+            script.onerror = function () { fail(new Error("not loaded: " + script.src)); };
+            document.head.appendChild(script);
+        });
+        Promise.all([fetch(payload.outlinesUrl), reader])
+            .then(function (loaded) {
+                var response = loaded[0];
+                if (!response.ok) { throw new Error("HTTP " + response.status); }
+                return response.json();
+            })
+            .then(function (topology) {
+                var countries = topojson.feature(topology, topology.objects.countries);
+                countries.features.forEach(function (feature) {
+                    var geometry = feature.geometry;
+                    if (!geometry) { return; }
+                    var polygons = geometry.type === "Polygon"
+                        ? [geometry.coordinates] : geometry.coordinates;
+                    polygons.forEach(function (polygon) {
+                        for (var i = 0; i < polygon.length; i++) {
+                            polygon[i] = core.joinAcrossAntimeridian(polygon[i]);
+                        }
+                    });
+                });
+                L.geoJSON(countries, {
+                    pane: "smOutlines",
+                    interactive: false,
+                    attribution: payload.outlinesAttribution,
+                    style: {color: "#8a949e", weight: 0.7, fillColor: "#f7f7f4", fillOpacity: 1}
+                }).addTo(map);
+            })
+            .catch(function (error) {
+                console.warn("stationmap: country outlines not drawn:", error);
+            });
+    }
+    if (!payload.live) { drawOutlines(); }
+    var cluster = L.markerClusterGroup({
+        maxClusterRadius: 40,
+        showCoverageOnHover: false,
+        // Spreading is done in Python; at the last zoom every site stands alone.
+        spiderfyOnMaxZoom: false,
+        chunkedLoading: true,
+        iconCreateFunction: function (group) {
+            var count = group.getChildCount();
+            return L.divIcon({
+                html: core.clusterHtml(count),
+                className: "marker-cluster sm-cluster",
+                iconSize: L.point(40, 40)
+            });
+        }
+    });
+    map.addLayer(cluster);
+    var statuses = payload.statuses;
+    var statusIndex = {};
+    statuses.forEach(function (style, index) { statusIndex[style.key] = index; });
+    // A live map (the map page) gets its sites once, then views (filters, date) one by one;
+    // a static map (a briefing slide, the offline export) has its sites and view in the payload.
+    var live = payload.live;
+    var play = live ? payload.play : null;
+    var icons = {};
+    function iconFor(status, countryLevel) {
+        var key = status + (countryLevel ? "c" : "p");
+        if (!icons[key]) {
+            var style = statuses[status];
+            icons[key] = L.divIcon({
+                className: "sm-marker " + (countryLevel ? "sm-marker-country" : "sm-marker-point"),
+                html: core.markerHtml(style),
+                iconSize: [24, 24],
+                iconAnchor: [12, 12],
+                popupAnchor: [0, -12],
+                tooltipAnchor: [12, 0]
+            });
+        }
+        return icons[key];
+    }
+    // The note a country-level row's tooltip and label add; null for the others.
+    function noteFor(site) {
+        return site.record.countryLevel ? payload.cityNotReported : null;
+    }
+    function labelFor(site) {
+        return core.ariaLabel(site.record.name, statuses[site.status].label, noteFor(site));
+    }
+    function tooltipFor(site) {
+        return core.tooltipHtml(site.record.name, statuses[site.status].label, noteFor(site));
+    }
+    function labelIcon(site) {
+        // setAttribute takes text, never HTML.
+        if (site.marker._icon) { site.marker._icon.setAttribute("aria-label", labelFor(site)); }
+    }
+    // The view's status filter (status indices; empty: any status).
+    var filter = [];
+    function fetchJson(url) {
+        return fetch(url).then(function (response) {
+            if (!response.ok) { throw new Error("HTTP " + response.status + " for " + url); }
+            return response.json();
+        });
+    }
+    // The popups of a live map are most of its bytes, and most are never opened: they come in
+    // parts of popupPart sites, each fetched when one of its popups is first opened. Inline
+    // (an upload), they are one part.
+    var popupPart = core.popupPartSize(live);
+    var popupParts = live && live.popups ? [live.popups] : [];
+    var partsLoading = [];
+    function loadPopupPart(part) {
+        if (popupParts[part] || partsLoading[part]) { return; }
+        partsLoading[part] = fetchJson(live.popupUrls[part]).then(function (list) {
+            popupParts[part] = list;
+            partsLoading[part] = null;
+            if (openPopup && openPopup.isOpen()) { openPopup.update(); syncPopup(); }
+        }).catch(function (error) {
+            partsLoading[part] = null;
+            console.warn("stationmap: popups not loaded:", error);
+        });
+    }
+    function popupFor(site) {
+        var html = core.popupFrom(popupParts, popupPart, site.index);
+        if (html !== null) { return html; }
+        loadPopupPart(core.popupPartOf(site.index, popupPart));
+        return core.loadingHtml(play.texts.loading);
+    }
+    function makeSite(record, index) {
+        var status = live ? -1 : statusIndex[record.status];
+        var site = {record: record, index: index, status: status, shown: false, inView: !live,
+                    marker: null};
+        if (record.lat === null || record.lng === null) { return site; }
+        var marker = L.marker([record.lat, record.lng], {
+            icon: iconFor(Math.max(status, 0), record.countryLevel),
+            riseOnHover: true
+        });
+        marker.on("add", function () { labelIcon(site); });
+        marker.smSite = site;
+        site.marker = marker;
+        return site;
+    }
+    // A marker gets its tooltip and popup the first time it is pointed at or clicked, not up
+    // front: at ten thousand sites, making them all was most of the time to the first marker.
+    function bindOnce(marker) {
+        var site = marker.smSite;
+        if (!site || marker.getPopup()) { return false; }
+        marker.bindTooltip(function () { return tooltipFor(site); }, {direction: "right"});
+        marker.bindPopup(live ? function () { return popupFor(site); } : site.record.popup,
+                         {maxWidth: 380, minWidth: 240, maxHeight: 320});
+        return true;
+    }
+    cluster.on("mouseover", function (event) {
+        if (bindOnce(event.layer)) { event.layer.openTooltip(); }
+    });
+    cluster.on("click", function (event) {
+        if (bindOnce(event.layer)) { event.layer.openPopup(); }
+    });
+    var sites = [];
+    var legendBox = null;
+    var legend = L.control({position: "bottomleft"});
+    legend.onAdd = function () {
+        legendBox = L.DomUtil.create("div", "sm-legend-control");
+        legendBox.innerHTML = payload.legend;
+        L.DomEvent.disableClickPropagation(legendBox);
+        L.DomEvent.disableScrollPropagation(legendBox);
+        return legendBox;
+    };
+    legend.addTo(map);
+    var empty = L.DomUtil.create("div", "sm-empty", map.getContainer());
+    empty.setAttribute("role", "status");
+    empty.textContent = payload.emptyMessage;
+    empty.hidden = true;
+    if (!live) {
+        sites = payload.records.map(makeSite);
+        sites.forEach(function (site) {
+            site.shown = site.marker !== null && core.allowed(site.status, filter);
+        });
+        cluster.addLayers(sites.filter(function (site) { return site.shown; })
+            .map(function (site) { return site.marker; }));
+        empty.hidden = sites.some(function (site) { return site.shown; });
+        return cluster;
+    }
+
+    // --- a live map: views and the play control. Everything below runs in the browser; only
+    // a new view (another filter or sidebar date) comes from the server, as a few hundred bytes.
+    var currentDay = null;
+    function updateLegend() {
+        var tally = core.legendCounts(sites, statuses.length, filter, currentDay);
+        statuses.forEach(function (style, index) {
+            var cell = legendBox.querySelector(
+                'li[data-status="' + style.key + '"] .sm-legend-count');
+            if (cell) { cell.textContent = String(tally.counts[index]); }
+        });
+        var levelCell = legendBox.querySelector(
+            'li[data-status="country-level"] .sm-legend-count');
+        if (levelCell) { levelCell.textContent = String(tally.countryLevel); }
+        var note = legendBox.querySelector(".sm-legend-note");
+        if (!note && tally.unplaced) {
+            note = L.DomUtil.create("p", "sm-legend-note", legendBox.querySelector(".sm-legend"));
+        }
+        if (note) {
+            note.textContent = core.fillCount(play.texts.unplaced, tally.unplaced);
+            note.hidden = !tally.unplaced;
+        }
+        // Nothing the filters allow, on any date; or nothing on the day shown.
+        empty.textContent = anyInView ? play.texts.emptyThen : payload.emptyMessage;
+        empty.hidden = tally.shown > 0;
+    }
+    var openPopup = null;
+    // An open popup shows what was known on the day shown: later events and the sources only
+    // they cite are hidden, and of its status lines (one per change) the one of that day.
+    function syncPopup() {
+        if (!openPopup || !openPopup.isOpen()) { return; }
+        var root = openPopup.getElement();
+        if (!root) { return; }
+        root.querySelectorAll("[data-d]").forEach(function (item) {
+            item.hidden = Number(item.getAttribute("data-d")) > currentDay;
+        });
+        var lines = root.querySelectorAll(".sm-now [data-from]");
+        var current = core.currentLine(Array.prototype.map.call(lines, function (line) {
+            return Number(line.getAttribute("data-from"));
+        }), currentDay);
+        lines.forEach(function (line, position) { line.hidden = position !== current; });
+    }
+    map.on("popupopen", function (event) { openPopup = event.popup; syncPopup(); });
+    map.on("popupclose", function (event) {
+        if (openPopup === event.popup) { openPopup = null; }
+    });
+    function markerOf(site) { return site.marker; }
+    function showDay(day) {
+        currentDay = day;
+        var plan = core.planDay(sites, day, filter);
+        plan.restyle.forEach(function (site) {
+            site.marker.setIcon(iconFor(site.status, site.record.countryLevel));
+            labelIcon(site);
+        });
+        if (plan.remove.length) { cluster.removeLayers(plan.remove.map(markerOf)); }
+        if (plan.add.length) { cluster.addLayers(plan.add.map(markerOf)); }
+        updateLegend();
+        syncPopup();
+    }
+    var steps = [], index = 0, timer = null;
+    var box, button, slider, monthLabel, dayLabel;
+    function render() {
+        box.hidden = !steps.length;
+        if (!steps.length) { return; }
+        monthLabel.textContent = steps[index][1];
+        dayLabel.textContent = steps[index][2];
+        slider.max = String(steps.length - 1);
+        slider.value = String(index);
+        slider.setAttribute("aria-valuetext", steps[index][2]);
+    }
+    function goTo(next) {
+        index = next;
+        showDay(steps[index][0]);
+        render();
+    }
+    function setPlaying(playing) {
+        button.textContent = (playing ? "\u275a\u275a " : "\u25b6 ")
+            + (playing ? play.texts.pause : play.texts.play);
+        button.setAttribute("aria-pressed", playing ? "true" : "false");
+    }
+    function pause() {
+        if (timer !== null) { clearInterval(timer); }
+        timer = null;
+        setPlaying(false);
+    }
+    function start() {
+        if (index >= steps.length - 1) { goTo(0); }
+        timer = setInterval(function () {
+            if (index >= steps.length - 1) { pause(); } else { goTo(index + 1); }
+        }, play.stepMs);
+        setPlaying(true);
+    }
+    var control = L.control({position: "topright"});
+    control.onAdd = function () {
+        box = L.DomUtil.create("div", "sm-play");
+        box.setAttribute("role", "group");
+        box.setAttribute("aria-label", play.texts.title);
+        L.DomUtil.create("p", "sm-play-title", box).textContent = play.texts.title;
+        monthLabel = L.DomUtil.create("p", "sm-play-month", box);
+        monthLabel.setAttribute("aria-live", "polite");
+        dayLabel = L.DomUtil.create("p", "sm-play-day", box);
+        var row = L.DomUtil.create("div", "sm-play-row", box);
+        button = L.DomUtil.create("button", "sm-play-button", row);
+        button.type = "button";
+        slider = L.DomUtil.create("input", "sm-play-slider", row);
+        slider.type = "range";
+        slider.min = "0";
+        slider.step = "1";
+        slider.setAttribute("aria-label", play.texts.slider);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        L.DomEvent.on(button, "click", function () {
+            if (timer !== null) { pause(); } else { start(); }
+        });
+        L.DomEvent.on(slider, "input", function () {
+            pause();
+            goTo(Number(slider.value));
+        });
+        return box;
+    };
+    control.addTo(map);
+    setPlaying(false);
+    render();
+
+    // The sites allowed by the filters that do not depend on the date: one bit per site, in
+    // the order of the records, base64.
+    var visibleBits = null, anyInView = false;
+    function fitToView() {
+        var points = [];
+        sites.forEach(function (site) {
+            if (site.marker && site.inView) { points.push([site.record.lat, site.record.lng]); }
+        });
+        if (points.length) {
+            map.fitBounds(points, {padding: payload.fitPadding, maxZoom: payload.fitMaxZoom,
+                                   animate: false});
+        } else {
+            map.setView(payload.worldCenter, payload.worldZoom, {animate: false});
+        }
+    }
+    var loaded = false, failed = false, pendingView = null, shownKey = null, reported = false;
+    // Asked for by the page's first run in a session (chrome.map_first): once the map has
+    // shown its sites, or has failed to load them, and the browser has painted that, tell
+    // the page, whose next run draws the rest of it. Once per map; every later value (a
+    // click) says it too, so a click that overtakes the report's run cannot leave the page
+    // waiting for a report that was already sent.
+    function reportShown(view) {
+        if (!view.report || reported || !bridge.canReport(window)) { return; }
+        reported = true;
+        bridge.reportShown(window, payload.shownReport);
+    }
+    function applyView(view) {
+        if (!loaded) {
+            pendingView = view;
+            if (failed) { reportShown(view); }
+            return;
+        }
+        // The same view again (e.g. the run that the report above starts): nothing to redo,
+        // and a month being played goes on playing.
+        if (view.key === shownKey) { reportShown(view); return; }
+        pause();
+        filter = view.filter;
+        var refit = view.visible !== visibleBits;
+        if (refit) {
+            visibleBits = view.visible;
+            anyInView = core.markInView(sites, view.visible);
+        }
+        steps = view.steps;
+        index = view.start;
+        var day = core.viewDay(view);
+        var focused = view.focus === null ? null : sites[view.focus];
+        var focusShown = core.focusShown(focused, day, filter);
+        // The view is set before the markers are added, so they are clustered once, at the
+        // zoom they are shown at; without animation, so they show at once.
+        if (focusShown) {
+            map.setView([focused.record.lat, focused.record.lng], payload.focusZoom,
+                        {animate: false});
+        } else if (refit) {
+            fitToView();
+        }
+        showDay(day);
+        render();
+        // The site a reader asked for stands out of any cluster; its story is under the map.
+        if (focusShown) { cluster.zoomToShowLayer(focused.marker); }
+        // For tests: the view this map shows, once it shows it.
+        map.getContainer().setAttribute("data-sm-view", view.key);
+        shownKey = view.key;
+        performance.mark("stationmap:view-shown");
+        drawOutlines();
+        reportShown(view);
+    }
+    // The server's views arrive through streamlit-folium's feature group (bridge.js); one may
+    // arrive before this map exists, or before its sites.
+    bridge.receiveViews(window, applyView);
+    var records = live.records ? Promise.resolve(live.records) : fetchJson(live.dataUrl);
+    records.then(function (list) {
+        // Marks in the frame's performance timeline, for measuring where a first paint goes.
+        performance.mark("stationmap:sites-loaded");
+        sites = list.map(makeSite);
+        performance.mark("stationmap:markers-made");
+        loaded = true;
+        if (pendingView) { applyView(pendingView); pendingView = null; }
+    }).catch(function (error) {
+        console.error("stationmap: sites not loaded:", error);
+        drawOutlines();
+        empty.textContent = play.texts.notLoaded;
+        empty.hidden = false;
+        failed = true;
+        reportShown(pendingView || {});
+    });
+    return cluster;
+};
+})(globalThis.stationmap);

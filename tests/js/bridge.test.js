@@ -1,0 +1,70 @@
+// The map's side of streamlit-folium (stationmap/map/live/bridge.js and view-handoff.js),
+// against a stand-in for the frame streamlit-folium 0.27.4 makes: window.Streamlit and
+// window.__GLOBAL_DATA__.previous_data (see stationmap/map/folium_bridge.py, whose Python test
+// checks the real bundle still has them).
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+
+const LIVE = path.join(__dirname, "..", "..", "stationmap", "map", "live");
+const bridge = require(path.join(LIVE, "bridge.js"));
+const REPORT = "stationmap_map_shown";
+
+// A frame whose paint and timers run when the test says, and whose component records values.
+function frame(previous) {
+    const queued = [];
+    const sent = [];
+    const win = {
+        __GLOBAL_DATA__: {previous_data: previous},
+        Streamlit: {setComponentValue(value) { sent.push(value); return "sent"; }},
+        requestAnimationFrame(callback) { queued.push(callback); },
+        setTimeout(callback) { queued.push(callback); },
+    };
+    return {win, sent, flush() { while (queued.length) { queued.shift()(); } }};
+}
+
+test("the map reports once painted, resending streamlit-folium's last value", () => {
+    const clicked = {last_object_clicked: {lat: 51.5, lng: -0.1}};
+    const {win, sent, flush} = frame(clicked);
+    assert.equal(bridge.canReport(win), true);
+    bridge.reportShown(win, REPORT);
+    assert.deepEqual(sent, [], "nothing before the browser has painted");
+    flush();
+    assert.deepEqual(sent, [{last_object_clicked: {lat: 51.5, lng: -0.1}, [REPORT]: true}]);
+    // streamlit-folium's own record of what it sent is left as it was.
+    assert.deepEqual(win.__GLOBAL_DATA__.previous_data, clicked);
+});
+
+test("every later value the frame sends carries the report too", () => {
+    const {win, sent, flush} = frame(null);
+    bridge.reportShown(win, REPORT);
+    flush();
+    assert.deepEqual(sent, [{[REPORT]: true}]);
+    const result = win.Streamlit.setComponentValue({last_object_clicked: {lat: 1, lng: 2}});
+    assert.equal(result, "sent");
+    assert.deepEqual(sent[1], {last_object_clicked: {lat: 1, lng: 2}, [REPORT]: true});
+});
+
+test("a frame without the component cannot report (a slide, the offline file)", () => {
+    assert.equal(bridge.canReport({}), false);
+});
+
+test("a view that arrives before the map is kept, then applied when the map takes views", () => {
+    const win = {};
+    const handoff = fs.readFileSync(path.join(LIVE, "view-handoff.js"), "utf8").trim();
+    // As Python appends it (folium_bridge.view_layer), run as streamlit-folium evaluates it.
+    vm.runInNewContext(handoff + "({\"key\": \"first\"});", {window: win});
+    assert.equal(win.smPendingView.key, "first");
+
+    const applied = [];
+    bridge.receiveViews(win, (view) => applied.push(view.key));
+    assert.deepEqual(applied, ["first"]);
+    assert.equal(win.smPendingView, null);
+
+    vm.runInNewContext(handoff + "({\"key\": \"second\"});", {window: win});
+    assert.deepEqual(applied, ["first", "second"]);
+});

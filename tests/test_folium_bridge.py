@@ -1,0 +1,110 @@
+"""streamlit-folium behind its adapter: fails loudly if the pinned version's behaviour changes.
+
+The live map relies on streamlit-folium internals (stationmap/map/folium_bridge.py names them):
+these tests check the installed version, the frontend code the frame-side bridge relies on, and
+what the adapter hands streamlit-folium's component on each run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import metadata, resources
+
+import pytest
+import streamlit_folium
+
+from stationmap import assets, config, mapbuilder
+from stationmap.map import folium_bridge
+
+REQUIREMENTS = config.PROJECT_ROOT / "requirements.txt"
+
+
+def frontend_bundle() -> str:
+    """The installed streamlit-folium's frontend script (its one main.*.js)."""
+    build = resources.files("streamlit_folium").joinpath("frontend", "build", "static", "js")
+    (bundle,) = [
+        entry
+        for entry in build.iterdir()
+        if entry.name.startswith("main.") and entry.name.endswith(".js")
+    ]
+    return bundle.read_text(encoding="utf-8")
+
+
+def test_the_installed_streamlit_folium_is_the_version_the_bridge_was_written_for():
+    installed = metadata.version("streamlit-folium")
+    assert installed == folium_bridge.PINNED_VERSION, (
+        f"streamlit-folium {installed} is installed, but stationmap/map/folium_bridge.py and "
+        f"map/live/bridge.js rely on the internals of {folium_bridge.PINNED_VERSION}: check "
+        "each use they name, then update PINNED_VERSION"
+    )
+    pins = re.findall(r"^streamlit-folium==(\S+)$", REQUIREMENTS.read_text(), re.MULTILINE)
+    assert pins == [folium_bridge.PINNED_VERSION]
+
+
+@pytest.mark.parametrize(
+    ("hook", "meaning"), folium_bridge.FRONTEND_HOOKS.items(), ids=folium_bridge.FRONTEND_HOOKS
+)
+def test_the_frontend_still_has_each_hook_the_bridge_relies_on(hook, meaning):
+    assert re.search(hook, frontend_bundle()), f"streamlit-folium's frontend no longer: {meaning}"
+
+
+class Component:
+    """A stand-in for streamlit-folium's component: records its arguments, returns a value."""
+
+    def __init__(self, value):
+        self.value = value
+        self.calls: list[dict] = []
+
+    def __call__(self, **arguments):
+        self.calls.append(arguments)
+        return self.value
+
+
+@pytest.fixture
+def component(monkeypatch) -> Component:
+    fake = Component(
+        {
+            folium_bridge.CLICKED: {"lat": 51.5, "lng": -0.1},
+            folium_bridge.MAP_SHOWN_REPORT: True,
+        }
+    )
+    monkeypatch.setattr(streamlit_folium, "_component_func", fake)
+    return fake
+
+
+def live_map():
+    return mapbuilder.build_live_map({"records": [], "popups": []}, assets=assets.LOCAL_ASSETS)
+
+
+def test_each_run_hands_the_component_the_map_and_its_view_as_a_feature_group(component):
+    views = [{"key": "first", "day": 1}, {"key": "second", "day": 2}]
+    values = [
+        folium_bridge.show_live_map(live_map(), view, key="site_map", height=620) for view in views
+    ]
+    first, second = component.calls
+    assert first["returned_objects"] == ["last_object_clicked"]
+    assert set(first["default"]) == {"last_object_clicked"}
+    assert first["height"] == 620 and first["width"] is None
+    # The map's script draws the layer on streamlit-folium's map_div.
+    assert re.search(r"^var \w+ = stationmap\.drawLayer\(map_div, \{", first["script"], re.M)
+    # Only the view differs: the same component key keeps the same map, and the feature group,
+    # whose script is evaluated in that map, carries the view.
+    assert first["script"] == second["script"] and first["key"] == second["key"]
+    for arguments, view in zip(component.calls, views, strict=True):
+        group = arguments["feature_group"]
+        (line,) = re.findall(r"^\}\)\((\{.*\})\);$", group, re.MULTILINE)
+        assert json.loads(line) == view
+        assert "window.smApplyView(view)" in group
+        assert "map_div.addLayer(feature_group_feature_group_0);" in group
+    # The component's value comes back as the frame set it.
+    assert values == [component.value, component.value]
+
+
+def test_the_value_says_where_a_click_was_and_whether_the_map_has_shown(component):
+    value = folium_bridge.show_live_map(live_map(), {"key": "k"}, key="site_map", height=620)
+    assert folium_bridge.clicked_position(value) == {"lat": 51.5, "lng": -0.1}
+    assert folium_bridge.map_was_shown(value)
+    assert not folium_bridge.map_was_shown({folium_bridge.CLICKED: None})
+    assert not folium_bridge.map_was_shown(None)
+    assert folium_bridge.clicked_position(None) is None
