@@ -53,8 +53,7 @@ st.caption(
 if events.empty:
     st.info(_("No events match these filters."), icon=":material/event_busy:")
 else:
-    first = timeline.earliest_report(dataset)
-    start = first.replace(day=1) if first else None
+    start = timeline.axis_start(dataset, events)
     # Exactly one country: a row per site, so a reader sees which site each event concerns
     # (when there are few enough sites for a row each).
     per_site = timeline.row_per_site(filtered)

@@ -181,6 +181,20 @@ def month_heading(when: PartialDate | None) -> str:
     return i18n.date_label(PartialDate(when.start.replace(day=1), "month"))
 
 
+def axis_start(dataset: Dataset, events: pd.DataFrame) -> date | None:
+    """The first day of a timeline's axis: the month of the first report, or of an earlier event.
+
+    Chinese official announcements of the programme (2021, January 2022) predate every report;
+    an axis that began at the first report would draw them outside the chart.
+    """
+    first = earliest_report(dataset)
+    starts = events["start"].dropna() if "start" in events else pd.Series(dtype="datetime64[s]")
+    if not starts.empty:
+        earliest_event = starts.min().date()
+        first = earliest_event if first is None else min(first, earliest_event)
+    return first.replace(day=1) if first else None
+
+
 def earliest_report(dataset: Dataset) -> date | None:
     """The day of the first report (an NGO or media report): where a timeline starts.
 

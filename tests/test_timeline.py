@@ -35,6 +35,7 @@ from stationmap.timeline import (
     SELECTION_PERIOD,
     SELECTION_YEAR_CELL,
     SELECTIONS,
+    axis_start,
     build_timeline_chart,
     by_month,
     chart_rows,
@@ -705,3 +706,20 @@ def test_dates_are_labelled_in_the_readers_language_each_time(shipped_dataset, m
     assert english.loc["E070", "date_label"] == "6 June 2023"
     assert chinese.loc["E070", "date_label"] == "2023年6月6日"
     assert chinese.loc["E068", "month_heading"] == "2023年6月"
+
+
+def test_the_axis_starts_early_enough_for_announcements_made_before_any_report(shipped_dataset):
+    everything = scope_for(build_site_view(shipped_dataset, TEST_TODAY))
+    events = select_events(shipped_dataset, everything)
+    start = axis_start(shipped_dataset, events)
+    earliest = events["start"].dropna().min().date()
+    # Qingtian police's 2021 announcement predates the first NGO report (September 2022).
+    assert earliest < earliest_report(shipped_dataset)
+    assert start == earliest.replace(day=1)
+
+
+def test_the_axis_starts_at_the_first_reports_month_when_nothing_is_earlier(shipped_dataset):
+    everything = scope_for(build_site_view(shipped_dataset, TEST_TODAY))
+    events = select_events(shipped_dataset, everything)
+    later = events[events["start"] >= pd.Timestamp(earliest_report(shipped_dataset))]
+    assert axis_start(shipped_dataset, later) == earliest_report(shipped_dataset).replace(day=1)

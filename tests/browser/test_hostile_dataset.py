@@ -488,10 +488,11 @@ def test_the_map_shows_script_as_text_in_its_filters_tooltip_popup_and_details(
 def test_the_timeline_shows_script_as_text_in_its_tooltips_and_lists(watched, hostile_server):
     page = watched
     open_app(page, f"{hostile_server.base_url}/timeline")
-    dots = page.locator(".vega-embed .mark-symbol path")
+    dots = page.locator(".vega-embed .mark-symbol.role-mark path")
     expect(dots.first).to_be_attached()
 
     # The charts draw their marks as SVG, under a layer that takes the pointer: move onto one.
+    dots.first.scroll_into_view_if_needed()
     box = dots.first.bounding_box()
     assert box is not None
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
