@@ -24,7 +24,7 @@ def show_result(result: upload.UploadResult) -> None:
     sites.metric(_("Sites loaded"), len(dataset.sites))
     events.metric(_("Events loaded"), len(dataset.events))
     sources.metric(_("Sources loaded"), len(dataset.sources))
-    problems.metric(_("Problems"), len(dataset.problems))
+    problems.metric(_("Problems"), dataset.problem_count)
     if dataset.problems:
         st.warning(
             n_(
@@ -32,8 +32,8 @@ def show_result(result: upload.UploadResult) -> None:
                 "Fix them in your files and upload them again.",
                 "{n} problems. The rows concerned are left out and every other row is used. "
                 "Fix them in your files and upload them again.",
-                len(dataset.problems),
-            ).format(n=len(dataset.problems)),
+                dataset.problem_count,
+            ).format(n=dataset.problem_count),
             icon=":material/warning:",
         )
         with st.container(key=ui_state.UPLOAD_PROBLEMS):
@@ -98,9 +98,10 @@ st.markdown(
 )
 st.caption(
     _(
-        "CSV files only, UTF-8, up to {size} MB each. Working in Excel or another spreadsheet? "
-        "Save each sheet as CSV (UTF-8); spreadsheet files such as .xlsx are not read."
-    ).format(size=upload.MAX_UPLOAD_MB)
+        "CSV files only, UTF-8, up to {size} bytes ({mb} MB) each. Working in Excel or another "
+        "spreadsheet? Save each sheet as CSV (UTF-8); spreadsheet files such as .xlsx are not "
+        "read."
+    ).format(size=f"{upload.MAX_UPLOAD_BYTES:,}", mb=upload.WIDGET_LIMIT_MB)
 )
 
 st.subheader(_("1. Start from the templates"))
@@ -144,7 +145,7 @@ for column, (file, key) in zip(uploader_columns, UPLOADERS.items(), strict=True)
         file,
         type=list(upload.ACCEPTED_EXTENSIONS),
         key=key,
-        max_upload_size=upload.MAX_UPLOAD_MB,
+        max_upload_size=upload.WIDGET_LIMIT_MB,
         help=_("Same columns as the template {file}").format(file=file),
     )
 files = {file: st.session_state.get(key) for file, key in UPLOADERS.items()}

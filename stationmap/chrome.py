@@ -547,8 +547,8 @@ def render_data_problems(dataset: Dataset) -> None:
         n_(
             "The data has {n} problem. The rows concerned are left out; everything else is shown.",
             "The data has {n} problems. The rows concerned are left out; everything else is shown.",
-            len(lines),
-        ).format(n=len(lines)),
+            dataset.problem_count,
+        ).format(n=dataset.problem_count),
         icon=":material/warning:",
     )
     with st.expander(_("Show the problems (file:row: column: message)")):

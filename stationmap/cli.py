@@ -158,7 +158,8 @@ def run_validate(data_dir: Path, as_json: bool, out: TextIO) -> int:
     if problems:
         for problem in problems:
             print(problem, file=out)
-        print(f"{len(problems)} problem(s) in {data_dir}", file=sys.stderr)
+        count = dataset.problem_count + len(problems) - len(dataset.problems)
+        print(f"{count:,} problem(s) in {data_dir}", file=sys.stderr)
         return 1
     summary = summarize(dataset)
     stories = list(briefings.stories.values()) if briefings else []

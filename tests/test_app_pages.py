@@ -563,7 +563,7 @@ def test_broken_files_get_every_problem_listed_and_the_good_rows_still_load():
         ),
         (
             ("sites.csv", b"site_id,name\n" + b"x" * upload.MAX_UPLOAD_BYTES),
-            "sites.csv:-: : 'sites.csv' is 1,048,589 bytes; the limit is 1,048,576",
+            "sites.csv:-: : 'sites.csv' is 1,000,013 bytes; the limit is 1,000,000",
             0,
         ),
         (
