@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from stationmap import assets, briefing_view, chrome, config, i18n, timeline, ui_state
+from stationmap import assets, briefing_view, chrome, config, i18n, markdown, timeline, ui_state
 from stationmap.briefings import BRIEFINGS_FILE, Briefings, load_briefings
 from stationmap.exports import describe_filters
 from stationmap.filters import count_headlines
@@ -102,7 +102,7 @@ def show_slide(
         long_title = len(slide.title) > briefing_view.LONG_TITLE_CHARS
         title_key = ui_state.BRIEFING_TITLE + ("_long" if long_title else "")
         with st.container(key=f"{title_key}-{suffix}"):
-            st.title(slide.title, anchor=False)
+            st.title(markdown.curated(slide.title), anchor=False)
         if facts is None:
             facts = briefing_view.facts_line(slide_view.counts, slide_view.on)
         with st.container(key=f"{ui_state.BRIEFING_FACTS}-{suffix}"):
@@ -112,8 +112,8 @@ def show_slide(
         words, panel = st.columns([6, 6] if long_caption else [5, 7], gap="medium")
         with words:
             with st.container(key=f"{ui_state.BRIEFING_CAPTION}-{suffix}"):
-                # Markdown from the stories file; Streamlit shows any HTML in it as text.
-                st.markdown(slide_view.caption)
+                # Markdown from the stories file: formatting kept, nothing loaded from elsewhere.
+                st.markdown(markdown.curated(slide_view.caption))
             if not slide_view.caption_translated:
                 st.caption(_("No translation of this caption yet: it is shown in English."))
             with st.container(key=f"{ui_state.BRIEFING_SOURCES}-{suffix}"):
@@ -205,7 +205,7 @@ def show_story_bar(request: briefing_view.Request, stories) -> None:
             on_click=go,
             args=(following,),
         )
-        st.caption(story.title)
+        st.caption(markdown.curated(story.title))
         st.space("stretch")
         show_tools(request, print_button=True)
     # Presentation clickers send Page Down and Page Up; a button has one shortcut.
@@ -264,9 +264,11 @@ def show_list(request, briefings: Briefings | None, *, uploaded: bool) -> None:
         )
     )
     if request.unknown_story:
-        # Plain text: the id comes from the link.
+        # Escaped: the id comes from the link, and the warning renders Markdown.
         st.warning(
-            _("There is no story “{story}”. Choose one below.").format(story=request.unknown_story),
+            _("There is no story “{story}”. Choose one below.").format(
+                story=markdown.plain(request.unknown_story)
+            ),
             icon=":material/search_off:",
         )
     if uploaded:
@@ -287,9 +289,9 @@ def show_list(request, briefings: Briefings | None, *, uploaded: bool) -> None:
     stories = briefings.stories if briefings else {}
     for index, story in enumerate(stories.values()):
         with st.container(border=True):
-            st.subheader(story.title, anchor=False)
+            st.subheader(markdown.curated(story.title), anchor=False)
             if story.summary:
-                st.markdown(story.summary)
+                st.markdown(markdown.curated(story.summary))
             st.caption(n_("{n} slide", "{n} slides", len(story.slides)).format(n=len(story.slides)))
             st.button(
                 _("Start"),
@@ -353,7 +355,7 @@ def show_print(request, story, dataset, chart_start: date | None) -> None:
             _(
                 "Every slide of “{story}”, one per page: print it or save it as PDF with your "
                 "browser (Ctrl+P, or ⌘P on a Mac)."
-            ).format(story=story.title)
+            ).format(story=markdown.curated(story.title))
         )
         st.space("stretch")
         show_tools(request, print_button=False)
