@@ -20,6 +20,16 @@ DATE_COLUMNS = ("status_since", "first_reported")
 HOST_PATTERN = r"https?://(?:www\.)?([^/]+)"
 
 
+def prepare_offline_map(key: tuple, filtered, dataset, on: date, state) -> None:
+    """Build the offline map of the view `key` names (a button callback), for this session."""
+    st.session_state[ui_state.OFFLINE_MAP] = (
+        key,
+        offline_map.standalone_map_html(
+            filtered, dataset, on=on, state=state, data_label=chrome.data_label()
+        ),
+    )
+
+
 def request_focus(site_id: str) -> None:
     """Ask for the map centred on a site (a callback: it holds even if the run starts over)."""
     st.session_state[ui_state.FOCUS_REQUEST] = site_id
@@ -157,30 +167,43 @@ events_csv.download_button(
     on_click="ignore",
 )
 missing = offline_map.missing_vendor_files()
-# Made here, not deferred: the map's texts follow the reader's language, which only this run
-# knows. A map of a hundred sites takes a few hundredths of a second.
-map_file = (
-    b""
-    if missing
-    else offline_map.standalone_map_html(
-        filtered, dataset, on=on, state=state, data_label=chrome.data_label()
+# What the offline map shows: when any of it changes, the file built for it is dropped.
+map_view_key = (state, on, i18n.current_language(), chrome.data_label(), id(dataset))
+prepared = st.session_state.get(ui_state.OFFLINE_MAP)
+if prepared is not None and prepared[0] != map_view_key:
+    del st.session_state[ui_state.OFFLINE_MAP]
+    prepared = None
+if prepared is None:
+    # Built only when asked (about 25 MB and 2 s at 15,000 sites), then offered for download;
+    # built in the run's callback, which knows the reader's language, unlike a deferred file.
+    map_html.button(
+        _("Map (HTML, offline)"),
+        key=ui_state.PREPARE_MAP_HTML,
+        icon=":material/map:",
+        on_click=prepare_offline_map,
+        args=(map_view_key, filtered, dataset, on, state),
+        disabled=bool(missing),
+        help=(
+            _(
+                "Not available: the map's files (Leaflet and the country outlines) are not "
+                "installed on this server. Run `make setup` with npm to install them."
+            )
+            if missing
+            else _(
+                "One file with the map and everything it needs: it opens with no network. "
+                "Press to make it, then download it."
+            )
+        ),
     )
-)
-map_html.download_button(
-    _("Map (HTML, offline)"),
-    data=map_file,
-    file_name=exports.export_filename("map", "html", state, on),
-    mime="text/html",
-    key=ui_state.DOWNLOAD_MAP_HTML,
-    icon=":material/map:",
-    on_click="ignore",
-    disabled=bool(missing),
-    help=(
-        _(
-            "Not available: the map's files (Leaflet and the country outlines) are not installed "
-            "on this server. Run `make setup` with npm to install them."
-        )
-        if missing
-        else _("One file with the map and everything it needs: it opens with no network.")
-    ),
-)
+else:
+    map_html.download_button(
+        _("Download the map (HTML, offline)"),
+        data=prepared[1],
+        file_name=exports.export_filename("map", "html", state, on),
+        mime="text/html",
+        key=ui_state.DOWNLOAD_MAP_HTML,
+        icon=":material/download:",
+        on_click="ignore",
+        type="primary",
+        help=_("One file with the map and everything it needs: it opens with no network."),
+    )

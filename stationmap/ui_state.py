@@ -59,6 +59,10 @@ DOWNLOAD_SITES_CSV = "download_sites_csv"
 DOWNLOAD_SITES_GEOJSON = "download_sites_geojson"
 DOWNLOAD_EVENTS_CSV = "download_events_csv"
 DOWNLOAD_MAP_HTML = "download_map_html"
+# The sites page's offline map is built only when asked: the button that builds it, and the
+# file it built, with the view it shows (kept while that view is shown, in this session only).
+PREPARE_MAP_HTML = "prepare_map_html"
+OFFLINE_MAP = "offline_map"
 # The "Your data" page's template downloads (one per file: "template_download-sites.csv").
 TEMPLATE_DOWNLOAD = "template_download"
 # The "Your data" page's three file uploaders.
