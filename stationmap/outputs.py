@@ -66,6 +66,9 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from error
     temporary = Path(handle.name)
     try:
+        # A temporary file is private (0600); the file it becomes keeps the mode it had, or
+        # gets the one any new file would.
+        os.chmod(temporary, _mode_for(path))
         with handle:
             handle.write(data)
             handle.flush()
@@ -78,3 +81,12 @@ def write_atomically(path: Path, data: bytes) -> None:
         # Also on Ctrl-C: no half-written temporary file is left behind.
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -128,3 +128,17 @@ def test_a_write_replaces_the_file_whole(tmp_path):
     outputs.write_atomically(target, b"new")
     assert target.read_bytes() == b"new"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_a_written_file_gets_the_mode_a_new_file_gets_or_keeps_its_own(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        outputs.write_atomically(tmp_path / "new.csv", b"x")
+        kept = tmp_path / "kept.csv"
+        kept.write_bytes(b"old")
+        kept.chmod(0o640)
+        outputs.write_atomically(kept, b"new")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "new.csv").stat().st_mode & 0o777 == 0o644
+    assert kept.stat().st_mode & 0o777 == 0o640
