@@ -13,7 +13,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from stationmap import assets, briefing_view, chrome, config, i18n, markdown, timeline, ui_state
+from stationmap import (
+    assets,
+    briefing_view,
+    chrome,
+    config,
+    i18n,
+    markdown,
+    page_actions,
+    timeline,
+    ui_state,
+)
 from stationmap.briefings import BRIEFINGS_FILE, Briefings, load_briefings
 from stationmap.exports import describe_filters
 from stationmap.filters import count_headlines
@@ -52,18 +62,6 @@ def load_stories() -> Briefings | None:
         tuple(sorted(set(published["region"]))),
         date.today(),
     )
-
-
-def go(request: briefing_view.Request | None) -> None:
-    """Show another slide, story or mode (a button callback): the URL says which."""
-    if request is None:
-        return
-    params = briefing_view.request_params(request)
-    for key in briefing_view.BRIEFING_PARAMS:
-        if key in params:
-            st.query_params[key] = params[key]
-        elif key in st.query_params:
-            del st.query_params[key]
 
 
 def show_problems(briefings: Briefings) -> None:
@@ -190,7 +188,7 @@ def show_story_bar(request: briefing_view.Request, stories) -> None:
             icon=":material/arrow_back:",
             shortcut="Left",
             disabled=previous is None,
-            on_click=go,
+            on_click=page_actions.go,
             args=(previous,),
         )
         st.markdown(f"**{request.number} / {len(story.slides)}**")
@@ -202,7 +200,7 @@ def show_story_bar(request: briefing_view.Request, stories) -> None:
             icon_position="right",
             shortcut="Right",
             disabled=following is None,
-            on_click=go,
+            on_click=page_actions.go,
             args=(following,),
         )
         st.caption(markdown.curated(story.title))
@@ -215,7 +213,7 @@ def show_story_bar(request: briefing_view.Request, stories) -> None:
             key=ui_state.BRIEFING_PAGE_DOWN,
             shortcut="PageDown",
             disabled=following is None,
-            on_click=go,
+            on_click=page_actions.go,
             args=(following,),
         )
         st.button(
@@ -223,7 +221,7 @@ def show_story_bar(request: briefing_view.Request, stories) -> None:
             key=ui_state.BRIEFING_PAGE_UP,
             shortcut="PageUp",
             disabled=previous is None,
-            on_click=go,
+            on_click=page_actions.go,
             args=(previous,),
         )
 
@@ -236,7 +234,7 @@ def show_tools(request: briefing_view.Request, *, print_button: bool) -> None:
         icon=":material/contrast:",
         type="primary" if request.high_contrast else "tertiary",
         help=_("White on black with thick outlines, for a projector in a bright room"),
-        on_click=go,
+        on_click=page_actions.go,
         args=(replace(request, high_contrast=not request.high_contrast),),
     )
     if print_button:
@@ -246,7 +244,7 @@ def show_tools(request: briefing_view.Request, *, print_button: bool) -> None:
             icon=":material/print:",
             type="tertiary",
             help=_("Every slide of this story on one page, ready to print or save as PDF"),
-            on_click=go,
+            on_click=page_actions.go,
             args=(replace(request, mode=briefing_view.MODE_PRINT),),
         )
     st.page_link(MAP_PAGE, label=_("Exit briefing"), icon=":material/close:")
@@ -298,7 +296,7 @@ def show_list(request, briefings: Briefings | None, *, uploaded: bool) -> None:
                 key=f"{ui_state.BRIEFING_START}-{story.story_id}",
                 type="primary" if index == 0 else "secondary",
                 icon=":material/co_present:",
-                on_click=go,
+                on_click=page_actions.go,
                 args=(briefing_view.Request(briefing_view.MODE_STORY, story.story_id, 1),),
             )
     st.subheader(_("Present the map as filtered"), anchor=False)
@@ -312,7 +310,7 @@ def show_list(request, briefings: Briefings | None, *, uploaded: bool) -> None:
         _("Present this view"),
         key=ui_state.PRESENT_VIEW,
         icon=":material/fit_screen:",
-        on_click=go,
+        on_click=page_actions.go,
         args=(briefing_view.Request(briefing_view.MODE_PRESENT),),
     )
 
@@ -348,7 +346,7 @@ def show_print(request, story, dataset, chart_start: date | None) -> None:
             _("Back to the slides"),
             key=ui_state.BRIEFING_BACK,
             icon=":material/arrow_back:",
-            on_click=go,
+            on_click=page_actions.go,
             args=(replace(request, mode=briefing_view.MODE_STORY),),
         )
         st.caption(

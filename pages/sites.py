@@ -9,7 +9,18 @@ from datetime import date
 
 import streamlit as st
 
-from stationmap import chrome, exports, i18n, offline_map, popups, schema, tables, ui_state
+from stationmap import (
+    chrome,
+    exports,
+    i18n,
+    offline_map,
+    page_actions,
+    popups,
+    schema,
+    session_files,
+    tables,
+    ui_state,
+)
 from stationmap.filters import count_headlines
 from stationmap.i18n import _
 from stationmap.timeline import scope_for, select_events
@@ -18,21 +29,6 @@ MAP_PAGE = "pages/map.py"
 DATE_COLUMNS = ("status_since", "first_reported")
 # Shows a link's host, so a reader sees where it goes before following it.
 HOST_PATTERN = r"https?://(?:www\.)?([^/]+)"
-
-
-def prepare_offline_map(key: tuple, filtered, dataset, on: date, state) -> None:
-    """Build the offline map of the view `key` names (a button callback), for this session."""
-    st.session_state[ui_state.OFFLINE_MAP] = (
-        key,
-        offline_map.standalone_map_html(
-            filtered, dataset, on=on, state=state, data_label=chrome.data_label()
-        ),
-    )
-
-
-def request_focus(site_id: str) -> None:
-    """Ask for the map centred on a site (a callback: it holds even if the run starts over)."""
-    st.session_state[ui_state.FOCUS_REQUEST] = site_id
 
 
 dataset, view, filtered, state = chrome.current_view()
@@ -100,7 +96,7 @@ elif selected and selected[0] < len(table):
             _("Show on map"),
             key=ui_state.SHOW_ON_MAP,
             icon=":material/map:",
-            on_click=request_focus,
+            on_click=page_actions.request_focus,
             args=(site_id,),
         )
 else:
@@ -167,21 +163,31 @@ events_csv.download_button(
     on_click="ignore",
 )
 missing = offline_map.missing_vendor_files()
-# What the offline map shows: when any of it changes, the file built for it is dropped.
+# What the offline map shows: when any of it changes, the file made for it is dropped.
 map_view_key = (state, on, i18n.current_language(), chrome.data_label(), id(dataset))
-prepared = st.session_state.get(ui_state.OFFLINE_MAP)
+if st.session_state.pop(ui_state.OFFLINE_MAP_REQUEST, None) == map_view_key:
+    # Made only when asked (about 25 MB and 2 s at 15,000 sites), in this run, which knows the
+    # reader's language (a deferred download would not); kept in the session's own store.
+    session_files.put(
+        session_files.OFFLINE_MAP,
+        (
+            map_view_key,
+            offline_map.standalone_map_html(
+                filtered, dataset, on=on, state=state, data_label=chrome.data_label()
+            ),
+        ),
+    )
+prepared = session_files.get(session_files.OFFLINE_MAP)
 if prepared is not None and prepared[0] != map_view_key:
-    del st.session_state[ui_state.OFFLINE_MAP]
+    session_files.drop(session_files.OFFLINE_MAP)
     prepared = None
 if prepared is None:
-    # Built only when asked (about 25 MB and 2 s at 15,000 sites), then offered for download;
-    # built in the run's callback, which knows the reader's language, unlike a deferred file.
     map_html.button(
         _("Map (HTML, offline)"),
         key=ui_state.PREPARE_MAP_HTML,
         icon=":material/map:",
-        on_click=prepare_offline_map,
-        args=(map_view_key, filtered, dataset, on, state),
+        on_click=page_actions.request_offline_map,
+        args=(map_view_key,),
         disabled=bool(missing),
         help=(
             _(

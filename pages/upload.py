@@ -1,8 +1,9 @@
 """Your data: check your own sites, events and sources files, then see them on every page.
 
 The files are validated by stationmap.upload with the same rules as the published data, and
-the result lives in this browser session only (chrome.use_uploaded_data): in the server's
-memory, never on its disk, never in a cache other sessions can read.
+the result lives in this browser session only (stationmap.session_files): in the server's
+memory, never on its disk, never in a cache other sessions can read, and released when the
+browser disconnects.
 """
 
 import streamlit as st
@@ -154,10 +155,8 @@ st.subheader(_("3. Check what loaded"))
 result = None
 if any(files.values()):
     signature = upload.upload_signature(files)
-    checked = st.session_state.get(ui_state.UPLOAD_CHECKED)
-    if checked is not None and checked[0] == signature:
-        result = checked[1]
-    else:
+    result = chrome.checked_upload(signature)
+    if result is None:
         try:
             result = upload.dataset_from_uploads(upload.read_uploaded_files(files))
         except Exception as error:  # noqa: BLE001 -- a person gets a message, never a traceback
@@ -169,7 +168,7 @@ if any(files.values()):
                 icon=":material/error:",
             )
         else:
-            st.session_state[ui_state.UPLOAD_CHECKED] = (signature, result)
+            chrome.keep_checked_upload(signature, result)
     if result is not None:
         show_result(result)
 elif (stored := chrome.uploaded_data()) is not None:
@@ -194,8 +193,7 @@ if result is not None:
         _("Show my data on the map, timeline and every page"),
         key=ui_state.USE_MY_DATA,
         type="primary",
-        on_click=chrome.use_uploaded_data,
-        args=(result,),
+        on_click=chrome.use_checked_upload,
         disabled=not usable,
         icon=":material/visibility:",
         help=None if usable else _("No site loaded: fix the problems listed above first."),
@@ -206,7 +204,6 @@ elif stored is not None:
             _("Show my earlier files again"),
             key=ui_state.USE_MY_DATA,
             on_click=chrome.use_uploaded_data,
-            args=(stored,),
             icon=":material/visibility:",
         )
     st.button(

@@ -83,14 +83,15 @@ class GazetteerPlacer:
     """
 
     def __init__(self) -> None:
-        self.gazetteer = get_gazetteer()
         self.placed: list[str] = []  # "site_id: how it was placed"
         self.unplaced: list[str] = []  # "site_id: why not"
 
     def __call__(self, row: dict, values: Mapping[str, str]) -> None:
         site_id = row["site_id"]
         try:
-            outcome = geocode_site(values, cache=None, gazetteer=self.gazetteer)
+            # Loaded on first use only (about 40 MB, kept for the process's life): an upload
+            # whose sites all have coordinates, or none valid, never needs it.
+            outcome = geocode_site(values, cache=None, gazetteer=get_gazetteer())
         except Exception as error:  # noqa: BLE001 -- one odd row must not stop the rest
             self.unplaced.append(f"{site_id}: {error}")
             return
