@@ -25,16 +25,42 @@ UPLOADED_DATA = "uploaded_data"
 OFFLINE_MAP = "offline_map"
 
 
+# Which session the store belongs to (its release is told only the store).
+_SESSION_ID = "session_id"
+
+
 def _release(files: dict[str, Any]) -> None:
+    """The browser has disconnected: drop this session's data and the files Streamlit keeps."""
+    session_id = files.pop(_SESSION_ID, None)
     had_data = bool(files)
     files.clear()
-    if had_data:
+    if session_id is not None and had_data:
+        _drop_streamlit_files(session_id)
         heap.give_back_freed_memory()
+
+
+def _drop_streamlit_files(session_id: str) -> None:
+    # Streamlit drops a session's uploaded files and download files only when it shuts the
+    # session down, which it never does for one that expired while waiting for a reconnect:
+    # each upload's megabytes, and an offline map's 25 MB, stayed for the server's life. The
+    # session's upload is gone with its store, so its files go too; download links made in
+    # it stop working (see the upload page).
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return
+    instance = runtime.get_instance()
+    instance.uploaded_file_mgr.remove_session_files(session_id)
+    instance.media_file_mgr.clear_session_refs(session_id)
+    instance.media_file_mgr.remove_orphaned_files()
 
 
 @st.cache_resource(scope="session", on_release=_release, show_spinner=False)
 def _files() -> dict[str, Any]:
-    return {}
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    return {_SESSION_ID: context.session_id} if context is not None else {}
 
 
 def get(key: str, default: Any = None) -> Any:
