@@ -21,6 +21,11 @@ import string
 _ESCAPED = {ord(char): "\\" + char for char in string.punctuation}
 # Line breaks would start new blocks (headings, lists, code) inside a one-line message.
 _LINE_BREAKS = re.compile(r"[\r\n]+")
+# GitHub's autolinks (https://…, www.…, mail@…, mailto:…) are found in the text after escapes
+# are undone, so a backslash does not stop them: an invisible word joiner (U+2060) before each
+# ":" and "@" and inside "www." does, and the text still reads, and wraps, as written.
+WORD_JOINER = "\u2060"
+_AUTOLINK_MARKS = re.compile(r"(?=[:@])|(?<=www)(?=\.)", re.IGNORECASE)
 
 # ![description](address "title"), ![description][reference], ![description]
 _IMAGE = re.compile(r"!\[(?P<text>(?:[^\[\]\\]|\\.)*)\](?:\([^)]*\)|\[[^\]]*\])?")
@@ -32,8 +37,9 @@ _FOLLOWED_SCHEMES = ("http://", "https://")
 
 
 def plain(value: object) -> str:
-    """`value` as text that Markdown shows exactly as written, on one line."""
-    return _LINE_BREAKS.sub(" ", str(value)).translate(_ESCAPED)
+    """`value` as text that Markdown shows exactly as written, on one line, never as a link."""
+    text = _AUTOLINK_MARKS.sub(WORD_JOINER, _LINE_BREAKS.sub(" ", str(value)))
+    return text.translate(_ESCAPED)
 
 
 def _followed(url: str) -> bool:

@@ -12,7 +12,7 @@ import string
 
 import pytest
 
-from stationmap.markdown import curated, plain
+from stationmap.markdown import WORD_JOINER, curated, plain
 
 HOSTILE = [
     "**bold** _it_ `code`",
@@ -28,8 +28,9 @@ HOSTILE = [
 
 
 def unescape(text: str) -> str:
-    """What CommonMark shows for text in which every punctuation character is escaped."""
-    return re.sub(r"\\(.)", r"\1", text)
+    """What CommonMark shows for text in which every punctuation character is escaped, as
+    read (the word joiners that stop autolinks are invisible)."""
+    return re.sub(r"\\(.)", r"\1", text).replace(WORD_JOINER, "")
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -41,9 +42,23 @@ def test_an_escaped_value_has_no_markdown_syntax_left_and_reads_as_written(value
 
 
 def test_every_ascii_punctuation_character_is_escaped_and_nothing_else():
-    assert plain(string.punctuation) == "".join("\\" + char for char in string.punctuation)
+    expected = "".join(
+        ("\\" if char not in ":@" else WORD_JOINER + "\\") + char for char in string.punctuation
+    )
+    assert plain(string.punctuation) == expected
     assert plain("中文 text 123") == "中文 text 123"
     assert plain(None) == "None"
+
+
+@pytest.mark.parametrize(
+    "value", ["https://evil.example/", "WWW.evil.example", "me@evil.example", "mailto:me"]
+)
+def test_an_address_cannot_become_an_autolink(value):
+    # GitHub's autolinks are found after escapes are undone: an invisible word joiner stops them.
+    escaped = plain(value)
+    for pattern in (r"https?\\?:", r"(?i)www\\?\.", r"\w\\?@", r"mailto\\?:"):
+        assert not re.search(pattern, escaped)
+    assert unescape(escaped) == value
 
 
 def test_line_breaks_become_spaces():
