@@ -104,6 +104,15 @@ st.caption(
         "read."
     ).format(size=f"{upload.MAX_UPLOAD_BYTES:,}", mb=upload.WIDGET_LIMIT_MB)
 )
+st.caption(
+    _(
+        "A download made while your data is shown (a table or the offline map) comes from a "
+        "plain address on this server: anyone who is given that address can fetch the file "
+        "while this tab is connected, without your session. Share the file, not the link. When "
+        "the tab closes or loses its connection, the server forgets your files and their "
+        "downloads, and you upload them again."
+    )
+)
 
 st.subheader(_("1. Start from the templates"))
 template_columns = st.columns(len(schema.DATA_FILES))

@@ -87,3 +87,15 @@ def test_malloc_arenas_are_limited_once_a_process(monkeypatch):
     heap.limit_malloc_arenas()
 
     assert libc.calls == [("mallopt", -8, heap.MALLOC_ARENAS)]
+
+
+def test_the_upload_page_says_who_can_fetch_a_download_and_until_when():
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(config.PROJECT_ROOT / "dashboard.py", default_timeout=60).run()
+    app.switch_page("pages/upload.py").run()
+
+    assert not app.exception
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "anyone who is given that address can fetch the file" in captions
+    assert "up to 1,000,000 bytes (1 MB) each" in captions
