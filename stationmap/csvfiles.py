@@ -253,10 +253,9 @@ class ReadingGuard:
 
     def _found(self) -> int:
         """How many problems this file has had so far."""
+        # Counted by a ProblemLog (build_dataset's); a plain list is not bounded here.
         by_file = getattr(self.problems, "by_file", None)
-        if by_file is not None:
-            return by_file[self.table.file]
-        return sum(problem.file == self.table.file for problem in self.problems)
+        return by_file[self.table.file] if by_file is not None else 0
 
     def give_up(self, row_ok: bool, row_problems: int) -> bool:
         """Call after each row: True when the file is to be read no further (and says why)."""
