@@ -21,9 +21,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # Excel and some editors cap a cell far below this; a longer cell is pasted by mistake.
 MAX_CELL_CHARS = 5000
 
-# A file whose first rows all fail, each in several ways, is not the table it is named as (a
-# different CSV, or one cell per line): it is not read further. Fewer rows, or rows with one
-# problem each (a reference to a file that failed), are read to the end.
+# A file whose first rows all fail, each in several ways of its own, is not the table it is
+# named as (a different CSV, or one cell per line): it is not read further. Fewer rows, rows with
+# one problem each, or rows whose problems are references to another file that failed (say,
+# sources.csv is missing) are read to the end.
 FIRST_ROWS_CHECKED = 100
 PROBLEMS_OF_A_FOREIGN_ROW = 2
 # Past this many problems in a file, the rest of it is not checked: counting every problem of
