@@ -8,7 +8,7 @@ browser disconnects.
 
 import streamlit as st
 
-from stationmap import chrome, schema, ui_state, upload
+from stationmap import chrome, schema, session_files, ui_state, upload
 from stationmap.i18n import _, n_
 
 UPLOADERS = {
@@ -164,7 +164,7 @@ st.subheader(_("3. Check what loaded"))
 result = None
 if any(files.values()):
     signature = upload.upload_signature(files)
-    result = chrome.checked_upload(signature)
+    result = session_files.checked_upload(signature)
     if result is None:
         try:
             result = upload.dataset_from_uploads(upload.read_uploaded_files(files))
@@ -177,7 +177,7 @@ if any(files.values()):
                 icon=":material/error:",
             )
         else:
-            chrome.keep_checked_upload(signature, result)
+            session_files.keep_checked_upload(signature, result)
     if result is not None:
         show_result(result)
 elif (stored := chrome.uploaded_data()) is not None:

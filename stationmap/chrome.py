@@ -219,16 +219,6 @@ def uploaded_data() -> UploadResult | None:
     return session_files.get(session_files.UPLOADED_DATA)
 
 
-def checked_upload(signature: tuple) -> UploadResult | None:
-    """The result of checking the files of `signature`, if they are the last checked."""
-    checked = session_files.get(session_files.CHECKED_UPLOAD)
-    return checked[1] if checked is not None and checked[0] == signature else None
-
-
-def keep_checked_upload(signature: tuple, result: UploadResult) -> None:
-    session_files.put(session_files.CHECKED_UPLOAD, (signature, result))
-
-
 def using_uploaded_data() -> bool:
     """True while this session has chosen to see its uploaded data instead of the published."""
     return bool(st.session_state.get(ui_state.USE_UPLOADED_DATA)) and uploaded_data() is not None

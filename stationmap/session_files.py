@@ -74,3 +74,14 @@ def put(key: str, value: Any) -> None:
 
 def drop(key: str) -> None:
     _files().pop(key, None)
+
+
+def checked_upload(signature: tuple) -> Any:
+    """The result of checking the uploaded files of `signature`, if they were the last checked."""
+    checked = get(CHECKED_UPLOAD)
+    return checked[1] if checked is not None and checked[0] == signature else None
+
+
+def keep_checked_upload(signature: tuple, result: Any) -> None:
+    """Remember the result of checking the files of `signature`: they are checked only once."""
+    put(CHECKED_UPLOAD, (signature, result))
