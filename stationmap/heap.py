@@ -72,29 +72,16 @@ def limit_malloc_arenas() -> None:
         libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
 
 
-def collect_frozen_garbage() -> None:
-    """Collect garbage, frozen or not, then freeze what is alive again.
-
-    A freeze (`keep_out_of_gc_scans`) made while a session was alive froze that session's
-    objects too, and once the session has gone, those in reference cycles (a session's state is
-    full of them) would never be collected. A full collection costs 80-115 ms with the lock
-    held, so this is done when a session's large data is released, not after every run.
-    """
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
-
-
 def give_back_freed_memory() -> None:
     """Collect what is garbage and hand the memory malloc holds free back to the system.
 
     Call when a session's large data has been released (not on every run: a full collection
-    and a trim take a tenth of a second). Runs in a thread of its own, so the caller,
+    and a trim take a few tens of milliseconds). Runs in a thread of its own, so the caller,
     Streamlit's event loop, does not wait for it.
     """
 
     def collect_and_trim() -> None:
-        collect_frozen_garbage()
+        gc.collect()
         libc = _glibc()
         if libc is not None:
             libc.malloc_trim(0)

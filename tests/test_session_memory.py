@@ -69,15 +69,13 @@ class FakeLibc:
 def test_freed_memory_is_handed_back_in_a_thread_of_its_own(monkeypatch):
     libc = FakeLibc()
     monkeypatch.setattr(heap, "_glibc", lambda: libc)
-    # Recorded, not run: a real one would freeze every object of this test process.
-    monkeypatch.setattr(heap, "collect_frozen_garbage", lambda: libc.calls.append("collect"))
     before = set(threading.enumerate())
 
     heap.give_back_freed_memory()
 
     for thread in set(threading.enumerate()) - before:
         thread.join(timeout=10)
-    assert libc.calls == ["collect", ("malloc_trim", 0)]
+    assert libc.calls == [("malloc_trim", 0)]
 
 
 def test_malloc_arenas_are_limited_once_a_process(monkeypatch):
@@ -101,27 +99,3 @@ def test_the_upload_page_says_who_can_fetch_a_download_and_until_when():
     captions = " ".join(caption.value for caption in app.caption)
     assert "anyone who is given that address can fetch the file" in captions
     assert "up to 1,000,000 bytes (1 MB) each" in captions
-
-
-def test_garbage_frozen_with_a_session_is_collected_when_its_data_is_released():
-    import gc
-    import weakref
-
-    class Node:
-        pass
-
-    cycle = Node()
-    cycle.itself = cycle
-    watch = weakref.ref(cycle)
-    try:
-        # Frozen while alive (a freeze for the published data during someone's session)...
-        gc.freeze()
-        del cycle
-        gc.collect()
-        assert watch() is not None
-
-        # ...and collected once a session's data is released.
-        heap.collect_frozen_garbage()
-        assert watch() is None
-    finally:
-        gc.unfreeze()
