@@ -170,3 +170,23 @@ def test_a_cell_past_the_csv_field_limit_costs_its_row_only():
         f"{MAX_CELL_CHARS:,}); this row is left out"
     ]
     assert len(dataset.sites) == 3
+
+
+def test_validate_lists_the_first_problems_and_says_how_many_in_all(tmp_path, capsys):
+    import io
+
+    from stationmap.cli import main
+    from stationmap.loader import load_dataset
+    from tests.conftest import write_dataset
+
+    good = small_files()[SITES]
+    folder = write_dataset(tmp_path / "data", with_sites(good + b"x,\n" * MAX_UPLOAD_BYTES))
+    out = io.StringIO()
+
+    assert main(["validate", "--data-dir", str(folder)], out=out) == 1
+    lines = out.getvalue().splitlines()
+    assert len(lines) == MAX_PROBLEMS_SHOWN + 2
+    assert lines[0].startswith("sites.csv:-: -: 100,000 problems by line ")
+    count = load_dataset(folder).problem_count
+    assert count > MAX_PROBLEMS_COUNTED
+    assert capsys.readouterr().err.strip() == f"{count:,} problem(s) in {folder}"
