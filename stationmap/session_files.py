@@ -52,6 +52,10 @@ def _drop_streamlit_files(session_id: str) -> None:
     instance = runtime.get_instance()
     instance.uploaded_file_mgr.remove_session_files(session_id)
     instance.media_file_mgr.clear_session_refs(session_id)
+    # A download's file is only marked on the first sweep and deleted on the next (a grace for a
+    # click that reruns the page before the browser fetches it; this app's downloads never
+    # rerun). Without a second sweep it stayed until some other session's run ended.
+    instance.media_file_mgr.remove_orphaned_files()
     instance.media_file_mgr.remove_orphaned_files()
 
 

@@ -6,12 +6,16 @@ to it, in a real browser against the real server.
   (case 2).
 - A session that uploads files of junk costs bounded memory, and once it is closed the server
   is back within 100 MB of where it started (case 1).
+- A download link made from an upload works without the session while its tab is connected,
+  as the upload page says, and no longer once the tab has gone (case 6).
 """
 
 from __future__ import annotations
 
 import shutil
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -190,3 +194,54 @@ def test_a_session_that_uploaded_junk_costs_bounded_memory_and_gives_it_back(
 
     print(f"server RSS: start {start:.0f} MB, with the upload {peak:.0f} MB, after {now:.0f} MB")
     assert now <= start + MEMORY_MARGIN_MB, log
+
+
+# --- case 6: a download link of an upload, and how long it works -----------------------------
+
+
+def fetch_status(url: str) -> int:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_a_download_link_works_without_the_session_only_while_its_tab_is_connected(
+    browser: Browser, tmp_path
+):
+    folder = tmp_path / "ngo"
+    folder.mkdir()
+    for file, data in small_files().items():
+        (folder / file).write_bytes(data)
+    server = StreamlitServer(
+        extra_env=DEFAULT_SERVER_ENV,
+        options={"server.disconnectedSessionTTL": SESSION_TTL_S},
+        log_dir=tmp_path,
+    )
+    with server:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        open_app(page, f"{server.base_url}/upload")
+        for file, key in UPLOADERS.items():
+            upload(page, key, folder / file)
+        page.get_by_role("button", name="Show my data on the map, timeline and every page").click()
+        wait_for_script(page, RERUN_TIMEOUT_MS)
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Sites").click()
+        page.get_by_role("button", name="Map (HTML, offline)", exact=True).click()
+        download = page.get_by_role("button", name="Download the map (HTML, offline)", exact=True)
+        with page.expect_download(timeout=RERUN_TIMEOUT_MS) as info:
+            download.click(timeout=RERUN_TIMEOUT_MS)
+        url = info.value.url
+
+        # What the upload page says: the address works for anyone, without the session...
+        assert fetch_status(url) == 200
+        context.close()
+
+        # ...until the tab has gone: then the server forgets the file.
+        deadline = time.monotonic() + MEMORY_WAIT_S
+        while (status := fetch_status(url)) == 200 and time.monotonic() < deadline:
+            time.sleep(0.5)
+
+    assert status == 404
