@@ -10,58 +10,75 @@ chrome.map_first).
 
 import streamlit as st
 
-from stationmap import chrome
+from stationmap import chrome, heap
 from stationmap.i18n import _
 
-# First, so the title, the page names and everything after them are in the chosen language.
-language_picker = chrome.choose_language()
-# An emoji, not a :material: icon: Streamlit fetches a material favicon from a Google host.
-st.set_page_config(
-    page_title=_("stationmap — alleged overseas police stations"),
-    page_icon="🗺️",
-    layout="wide",
-)
+# Before any session's data is made (it acts once a process; later runs skip it).
+heap.limit_malloc_arenas()
 
-navigation = st.navigation(
-    [
-        st.Page("pages/map.py", title=_("Map"), icon=":material/map:", url_path="", default=True),
-        st.Page(
-            "pages/timeline.py",
-            title=_("Timeline"),
-            icon=":material/timeline:",
-            url_path="timeline",
-        ),
-        st.Page("pages/sites.py", title=_("Sites"), icon=":material/table_rows:", url_path="sites"),
-        st.Page(
-            "pages/briefing.py",
-            title=_("Briefing"),
-            icon=":material/co_present:",
-            url_path="briefing",
-        ),
-        st.Page(
-            chrome.SOURCES_PAGE,
-            title=_("Sources"),
-            icon=":material/menu_book:",
-            url_path="sources",
-        ),
-        st.Page(
-            chrome.UPLOAD_PAGE,
-            title=_("Your data"),
-            icon=":material/upload_file:",
-            url_path="upload",
-        ),
-    ]
-)
-chrome.render_notices()
-known = chrome.filters_before_sidebar()
-if known is None:
-    # A first visit from a link with filters: the sidebar's widgets read them from the link.
-    app_view = chrome.render_chrome()
-    navigation.run()
-else:
-    # The page first, then the sidebar: the page's map starts loading sooner.
-    chrome.use_filters(known)
-    navigation.run()
-    app_view = chrome.render_chrome(page_filters=known)
-chrome.render_language_picker(language_picker)
-chrome.render_footer(app_view.dataset)
+
+def main() -> None:
+    """Lay out the pages and the chrome, and run the chosen page.
+
+    A function, not the script's top level: Streamlit leaves the last run's script module in
+    ``sys.modules["__main__"]`` until another run replaces it, and a global here (the view, the
+    dataset) would keep the last session's data, an upload of 15,000 sites, after it has gone.
+    """
+    # First, so the title, the page names and everything after them are in the chosen language.
+    language_picker = chrome.choose_language()
+    # An emoji, not a :material: icon: Streamlit fetches a material favicon from a Google host.
+    st.set_page_config(
+        page_title=_("stationmap — alleged overseas police stations"),
+        page_icon="🗺️",
+        layout="wide",
+    )
+    navigation = st.navigation(
+        [
+            st.Page(
+                "pages/map.py", title=_("Map"), icon=":material/map:", url_path="", default=True
+            ),
+            st.Page(
+                "pages/timeline.py",
+                title=_("Timeline"),
+                icon=":material/timeline:",
+                url_path="timeline",
+            ),
+            st.Page(
+                "pages/sites.py", title=_("Sites"), icon=":material/table_rows:", url_path="sites"
+            ),
+            st.Page(
+                "pages/briefing.py",
+                title=_("Briefing"),
+                icon=":material/co_present:",
+                url_path="briefing",
+            ),
+            st.Page(
+                chrome.SOURCES_PAGE,
+                title=_("Sources"),
+                icon=":material/menu_book:",
+                url_path="sources",
+            ),
+            st.Page(
+                chrome.UPLOAD_PAGE,
+                title=_("Your data"),
+                icon=":material/upload_file:",
+                url_path="upload",
+            ),
+        ]
+    )
+    chrome.render_notices()
+    known = chrome.filters_before_sidebar()
+    if known is None:
+        # A first visit from a link with filters: the sidebar's widgets read them from the link.
+        app_view = chrome.render_chrome()
+        navigation.run()
+    else:
+        # The page first, then the sidebar: the page's map starts loading sooner.
+        chrome.use_filters(known)
+        navigation.run()
+        app_view = chrome.render_chrome(page_filters=known)
+    chrome.render_language_picker(language_picker)
+    chrome.render_footer(app_view.dataset)
+
+
+main()

@@ -13,7 +13,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from stationmap import assets, briefing_view, chrome, config, i18n, timeline, ui_state
+from stationmap import (
+    assets,
+    briefing_view,
+    chrome,
+    config,
+    i18n,
+    markdown,
+    page_actions,
+    timeline,
+    ui_state,
+)
 from stationmap.briefings import BRIEFINGS_FILE, Briefings, load_briefings
 from stationmap.captions import figures_stated_in_events
 from stationmap.exports import describe_filters
@@ -63,18 +73,6 @@ def load_stories() -> Briefings | None:
     )
 
 
-def go(request: briefing_view.Request | None) -> None:
-    """Show another slide, story or mode (a button callback): the URL says which."""
-    if request is None:
-        return
-    params = briefing_view.request_params(request)
-    for key in briefing_view.BRIEFING_PARAMS:
-        if key in params:
-            st.query_params[key] = params[key]
-        elif key in st.query_params:
-            del st.query_params[key]
-
-
 def show_problems(briefings: Briefings) -> None:
     """Every problem in the stories file, as the data's problems are shown."""
     lines = [str(problem) for problem in briefings.problems]
@@ -111,7 +109,7 @@ def show_slide(
         long_title = len(slide.title) > briefing_view.LONG_TITLE_CHARS
         title_key = ui_state.BRIEFING_TITLE + ("_long" if long_title else "")
         with st.container(key=f"{title_key}-{suffix}"):
-            st.title(slide.title, anchor=False)
+            st.title(markdown.curated(slide.title), anchor=False)
         if facts is None:
             facts = briefing_view.facts_line(slide_view.counts, slide_view.on)
         with st.container(key=f"{ui_state.BRIEFING_FACTS}-{suffix}"):
@@ -121,8 +119,8 @@ def show_slide(
         words, panel = st.columns([6, 6] if long_caption else [5, 7], gap="medium")
         with words:
             with st.container(key=f"{ui_state.BRIEFING_CAPTION}-{suffix}"):
-                # Markdown from the stories file; Streamlit shows any HTML in it as text.
-                st.markdown(slide_view.caption)
+                # Markdown from the stories file: formatting kept, nothing loaded from elsewhere.
+                st.markdown(markdown.curated(slide_view.caption))
             if not slide_view.caption_translated:
                 st.caption(_("No translation of this caption yet: it is shown in English."))
             with st.container(key=f"{ui_state.BRIEFING_SOURCES}-{suffix}"):
@@ -199,7 +197,7 @@ def show_story_bar(request: briefing_view.Request, stories) -> None:
             icon=":material/arrow_back:",
             shortcut="Left",
             disabled=previous is None,
-            on_click=go,
+            on_click=page_actions.go,
             args=(previous,),
         )
         st.markdown(f"**{request.number} / {len(story.slides)}**")
@@ -211,10 +209,10 @@ def show_story_bar(request: briefing_view.Request, stories) -> None:
             icon_position="right",
             shortcut="Right",
             disabled=following is None,
-            on_click=go,
+            on_click=page_actions.go,
             args=(following,),
         )
-        st.caption(story.title)
+        st.caption(markdown.curated(story.title))
         st.space("stretch")
         show_tools(request, print_button=True)
     # Presentation clickers send Page Down and Page Up; a button has one shortcut.
@@ -224,7 +222,7 @@ def show_story_bar(request: briefing_view.Request, stories) -> None:
             key=ui_state.BRIEFING_PAGE_DOWN,
             shortcut="PageDown",
             disabled=following is None,
-            on_click=go,
+            on_click=page_actions.go,
             args=(following,),
         )
         st.button(
@@ -232,7 +230,7 @@ def show_story_bar(request: briefing_view.Request, stories) -> None:
             key=ui_state.BRIEFING_PAGE_UP,
             shortcut="PageUp",
             disabled=previous is None,
-            on_click=go,
+            on_click=page_actions.go,
             args=(previous,),
         )
 
@@ -245,7 +243,7 @@ def show_tools(request: briefing_view.Request, *, print_button: bool) -> None:
         icon=":material/contrast:",
         type="primary" if request.high_contrast else "tertiary",
         help=_("White on black with thick outlines, for a projector in a bright room"),
-        on_click=go,
+        on_click=page_actions.go,
         args=(replace(request, high_contrast=not request.high_contrast),),
     )
     if print_button:
@@ -255,7 +253,7 @@ def show_tools(request: briefing_view.Request, *, print_button: bool) -> None:
             icon=":material/print:",
             type="tertiary",
             help=_("Every slide of this story on one page, ready to print or save as PDF"),
-            on_click=go,
+            on_click=page_actions.go,
             args=(replace(request, mode=briefing_view.MODE_PRINT),),
         )
     st.page_link(MAP_PAGE, label=_("Exit briefing"), icon=":material/close:")
@@ -273,9 +271,11 @@ def show_list(request, briefings: Briefings | None, *, uploaded: bool) -> None:
         )
     )
     if request.unknown_story:
-        # Plain text: the id comes from the link.
+        # Escaped: the id comes from the link, and the warning renders Markdown.
         st.warning(
-            _("There is no story “{story}”. Choose one below.").format(story=request.unknown_story),
+            _("There is no story “{story}”. Choose one below.").format(
+                story=markdown.plain(request.unknown_story)
+            ),
             icon=":material/search_off:",
         )
     if uploaded:
@@ -296,16 +296,16 @@ def show_list(request, briefings: Briefings | None, *, uploaded: bool) -> None:
     stories = briefings.stories if briefings else {}
     for index, story in enumerate(stories.values()):
         with st.container(border=True):
-            st.subheader(story.title, anchor=False)
+            st.subheader(markdown.curated(story.title), anchor=False)
             if story.summary:
-                st.markdown(story.summary)
+                st.markdown(markdown.curated(story.summary))
             st.caption(n_("{n} slide", "{n} slides", len(story.slides)).format(n=len(story.slides)))
             st.button(
                 _("Start"),
                 key=f"{ui_state.BRIEFING_START}-{story.story_id}",
                 type="primary" if index == 0 else "secondary",
                 icon=":material/co_present:",
-                on_click=go,
+                on_click=page_actions.go,
                 args=(briefing_view.Request(briefing_view.MODE_STORY, story.story_id, 1),),
             )
     st.subheader(_("Present the map as filtered"), anchor=False)
@@ -319,7 +319,7 @@ def show_list(request, briefings: Briefings | None, *, uploaded: bool) -> None:
         _("Present this view"),
         key=ui_state.PRESENT_VIEW,
         icon=":material/fit_screen:",
-        on_click=go,
+        on_click=page_actions.go,
         args=(briefing_view.Request(briefing_view.MODE_PRESENT),),
     )
 
@@ -355,14 +355,14 @@ def show_print(request, story, dataset, chart_start: date | None) -> None:
             _("Back to the slides"),
             key=ui_state.BRIEFING_BACK,
             icon=":material/arrow_back:",
-            on_click=go,
+            on_click=page_actions.go,
             args=(replace(request, mode=briefing_view.MODE_STORY),),
         )
         st.caption(
             _(
                 "Every slide of “{story}”, one per page: print it or save it as PDF with your "
                 "browser (Ctrl+P, or ⌘P on a Mac)."
-            ).format(story=story.title)
+            ).format(story=markdown.curated(story.title))
         )
         st.space("stretch")
         show_tools(request, print_button=False)

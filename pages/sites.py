@@ -9,7 +9,18 @@ from datetime import date
 
 import streamlit as st
 
-from stationmap import chrome, exports, i18n, offline_map, popups, schema, tables, ui_state
+from stationmap import (
+    chrome,
+    exports,
+    i18n,
+    offline_map,
+    page_actions,
+    popups,
+    schema,
+    session_files,
+    tables,
+    ui_state,
+)
 from stationmap.filters import count_headlines
 from stationmap.i18n import _
 from stationmap.timeline import scope_for, select_events
@@ -18,11 +29,6 @@ MAP_PAGE = "pages/map.py"
 DATE_COLUMNS = ("status_since", "first_reported")
 # Shows a link's host, so a reader sees where it goes before following it.
 HOST_PATTERN = r"https?://(?:www\.)?([^/]+)"
-
-
-def request_focus(site_id: str) -> None:
-    """Ask for the map centred on a site (a callback: it holds even if the run starts over)."""
-    st.session_state[ui_state.FOCUS_REQUEST] = site_id
 
 
 dataset, view, filtered, state = chrome.current_view()
@@ -105,7 +111,7 @@ elif selected and selected[0] < len(table):
             _("Show on map"),
             key=ui_state.SHOW_ON_MAP,
             icon=":material/map:",
-            on_click=request_focus,
+            on_click=page_actions.request_focus,
             args=(site_id,),
         )
 else:
@@ -172,30 +178,53 @@ events_csv.download_button(
     on_click="ignore",
 )
 missing = offline_map.missing_vendor_files()
-# Made here, not deferred: the map's texts follow the reader's language, which only this run
-# knows. A map of a hundred sites takes a few hundredths of a second.
-map_file = (
-    b""
-    if missing
-    else offline_map.standalone_map_html(
-        filtered, dataset, on=on, state=state, data_label=chrome.data_label()
+# What the offline map shows: when any of it changes, the file made for it is dropped.
+map_view_key = (state, on, i18n.current_language(), chrome.data_label(), id(dataset))
+if st.session_state.pop(ui_state.OFFLINE_MAP_REQUEST, None) == map_view_key:
+    # Made only when asked (about 25 MB and 2 s at 15,000 sites), in this run, which knows the
+    # reader's language (a deferred download would not); kept in the session's own store.
+    session_files.put(
+        session_files.OFFLINE_MAP,
+        (
+            map_view_key,
+            offline_map.standalone_map_html(
+                filtered, dataset, on=on, state=state, data_label=chrome.data_label()
+            ),
+        ),
     )
-)
-map_html.download_button(
-    _("Map (HTML, offline)"),
-    data=map_file,
-    file_name=exports.export_filename("map", "html", state, on),
-    mime="text/html",
-    key=ui_state.DOWNLOAD_MAP_HTML,
-    icon=":material/map:",
-    on_click="ignore",
-    disabled=bool(missing),
-    help=(
-        _(
-            "Not available: the map's files (Leaflet and the country outlines) are not installed "
-            "on this server. Run `make setup` with npm to install them."
-        )
-        if missing
-        else _("One file with the map and everything it needs: it opens with no network.")
-    ),
-)
+prepared = session_files.get(session_files.OFFLINE_MAP)
+if prepared is not None and prepared[0] != map_view_key:
+    session_files.drop(session_files.OFFLINE_MAP)
+    prepared = None
+if prepared is None:
+    map_html.button(
+        _("Map (HTML, offline)"),
+        key=ui_state.PREPARE_MAP_HTML,
+        icon=":material/map:",
+        on_click=page_actions.request_offline_map,
+        args=(map_view_key,),
+        disabled=bool(missing),
+        help=(
+            _(
+                "Not available: the map's files (Leaflet and the country outlines) are not "
+                "installed on this server. Run `make setup` with npm to install them."
+            )
+            if missing
+            else _(
+                "One file with the map and everything it needs: it opens with no network. "
+                "Press to make it, then download it."
+            )
+        ),
+    )
+else:
+    map_html.download_button(
+        _("Download the map (HTML, offline)"),
+        data=prepared[1],
+        file_name=exports.export_filename("map", "html", state, on),
+        mime="text/html",
+        key=ui_state.DOWNLOAD_MAP_HTML,
+        icon=":material/download:",
+        on_click="ignore",
+        type="primary",
+        help=_("One file with the map and everything it needs: it opens with no network."),
+    )

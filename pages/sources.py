@@ -9,7 +9,7 @@ import html
 
 import streamlit as st
 
-from stationmap import chrome, config, i18n, legend, method, popups, tables, ui_state
+from stationmap import chrome, config, i18n, legend, markdown, method, popups, tables, ui_state
 from stationmap.i18n import _, n_
 from stationmap.styles import stylesheet
 
@@ -194,7 +194,8 @@ with version_tab:
     changelog = method.read_changelog(config.data_dir())
     if changelog:
         with st.container(border=True, key=ui_state.CHANGELOG):
-            st.markdown(changelog)
+            # The curator's Markdown: formatting kept, nothing loaded from elsewhere.
+            st.markdown(markdown.curated(changelog))
     else:
         st.caption(
             _("This data folder has no changelog ({file}).").format(file=method.CHANGELOG_FILE)

@@ -1,13 +1,14 @@
 """Your data: check your own sites, events and sources files, then see them on every page.
 
 The files are validated by stationmap.upload with the same rules as the published data, and
-the result lives in this browser session only (chrome.use_uploaded_data): in the server's
-memory, never on its disk, never in a cache other sessions can read.
+the result lives in this browser session only (stationmap.session_files): in the server's
+memory, never on its disk, never in a cache other sessions can read, and released when the
+browser disconnects.
 """
 
 import streamlit as st
 
-from stationmap import chrome, schema, ui_state, upload
+from stationmap import chrome, schema, session_files, ui_state, upload
 from stationmap.i18n import _, n_
 
 UPLOADERS = {
@@ -24,7 +25,7 @@ def show_result(result: upload.UploadResult) -> None:
     sites.metric(_("Sites loaded"), len(dataset.sites))
     events.metric(_("Events loaded"), len(dataset.events))
     sources.metric(_("Sources loaded"), len(dataset.sources))
-    problems.metric(_("Problems"), len(dataset.problems))
+    problems.metric(_("Problems"), dataset.problem_count)
     if dataset.problems:
         st.warning(
             n_(
@@ -32,8 +33,8 @@ def show_result(result: upload.UploadResult) -> None:
                 "Fix them in your files and upload them again.",
                 "{n} problems. The rows concerned are left out and every other row is used. "
                 "Fix them in your files and upload them again.",
-                len(dataset.problems),
-            ).format(n=len(dataset.problems)),
+                dataset.problem_count,
+            ).format(n=dataset.problem_count),
             icon=":material/warning:",
         )
         with st.container(key=ui_state.UPLOAD_PROBLEMS):
@@ -98,9 +99,19 @@ st.markdown(
 )
 st.caption(
     _(
-        "CSV files only, UTF-8, up to {size} MB each. Working in Excel or another spreadsheet? "
-        "Save each sheet as CSV (UTF-8); spreadsheet files such as .xlsx are not read."
-    ).format(size=upload.MAX_UPLOAD_MB)
+        "CSV files only, UTF-8, up to {size} bytes ({mb} MB) each. Working in Excel or another "
+        "spreadsheet? Save each sheet as CSV (UTF-8); spreadsheet files such as .xlsx are not "
+        "read."
+    ).format(size=f"{upload.MAX_UPLOAD_BYTES:,}", mb=upload.WIDGET_LIMIT_MB)
+)
+st.caption(
+    _(
+        "A download made while your data is shown (a table or the offline map) comes from a "
+        "plain address on this server: anyone who is given that address can fetch the file "
+        "while this tab is connected, without your session. Share the file, not the link. When "
+        "the tab closes or loses its connection, the server forgets your files and their "
+        "downloads, and you upload them again."
+    )
 )
 
 st.subheader(_("1. Start from the templates"))
@@ -144,7 +155,7 @@ for column, (file, key) in zip(uploader_columns, UPLOADERS.items(), strict=True)
         file,
         type=list(upload.ACCEPTED_EXTENSIONS),
         key=key,
-        max_upload_size=upload.MAX_UPLOAD_MB,
+        max_upload_size=upload.WIDGET_LIMIT_MB,
         help=_("Same columns as the template {file}").format(file=file),
     )
 files = {file: st.session_state.get(key) for file, key in UPLOADERS.items()}
@@ -153,10 +164,8 @@ st.subheader(_("3. Check what loaded"))
 result = None
 if any(files.values()):
     signature = upload.upload_signature(files)
-    checked = st.session_state.get(ui_state.UPLOAD_CHECKED)
-    if checked is not None and checked[0] == signature:
-        result = checked[1]
-    else:
+    result = session_files.checked_upload(signature)
+    if result is None:
         try:
             result = upload.dataset_from_uploads(upload.read_uploaded_files(files))
         except Exception as error:  # noqa: BLE001 -- a person gets a message, never a traceback
@@ -168,7 +177,7 @@ if any(files.values()):
                 icon=":material/error:",
             )
         else:
-            st.session_state[ui_state.UPLOAD_CHECKED] = (signature, result)
+            session_files.keep_checked_upload(signature, result)
     if result is not None:
         show_result(result)
 elif (stored := chrome.uploaded_data()) is not None:
@@ -193,8 +202,7 @@ if result is not None:
         _("Show my data on the map, timeline and every page"),
         key=ui_state.USE_MY_DATA,
         type="primary",
-        on_click=chrome.use_uploaded_data,
-        args=(result,),
+        on_click=chrome.use_checked_upload,
         disabled=not usable,
         icon=":material/visibility:",
         help=None if usable else _("No site loaded: fix the problems listed above first."),
@@ -205,7 +213,6 @@ elif stored is not None:
             _("Show my earlier files again"),
             key=ui_state.USE_MY_DATA,
             on_click=chrome.use_uploaded_data,
-            args=(stored,),
             icon=":material/visibility:",
         )
     st.button(

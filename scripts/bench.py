@@ -95,7 +95,11 @@ def synthetic_dir(root: Path, sites: int) -> Path:
     stamp = folder / ".complete"
     if not stamp.is_file():
         subprocess.run(  # noqa: S603 -- our own interpreter and module
-            [sys.executable, "-m", "stationmap", "synth", "--sites", str(sites), "--out", folder],
+            # --force: the folder is the bench's own, left half-written by an interrupted run.
+            [
+                *(sys.executable, "-m", "stationmap", "synth", "--sites", str(sites)),
+                *("--out", folder, "--force"),
+            ],
             cwd=REPO_ROOT,
             check=True,
             stdout=subprocess.DEVNULL,

@@ -28,7 +28,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from stationmap import schema
@@ -118,9 +118,15 @@ class _LineFinder:
         self.story_lines: list[int] = []
         self.slide_lines: list[list[int]] = []
         self.keys: dict[tuple[int, int, str], int] = {}
+        # Keys and tables outside any [[stories]] (e.g. `stories = [1, "x"]`, `[stories]`).
+        self.top: dict[str, int] = {}
         story, slide = -1, -1
         for number, line in enumerate(text.splitlines(), start=1):
             stripped = line.strip()
+            if story < 0 and (
+                match := re.match(r"^\[?\[\s*([\w.-]+)\s*\]|^([\w-]+)\s*=", stripped)
+            ):
+                self.top.setdefault((match.group(1) or match.group(2)).split(".")[0], number)
             if stripped.startswith("[[stories]]"):
                 story, slide = story + 1, -1
                 self.story_lines.append(number)
@@ -141,7 +147,11 @@ class _LineFinder:
             return self.slide_lines[story][slide]
         if story < len(self.story_lines):
             return self.story_lines[story]
-        return WHOLE_FILE
+        return self.top.get("stories", WHOLE_FILE)
+
+    def top_line(self, key: str) -> int:
+        """The line of a key outside the stories."""
+        return self.top.get(key, WHOLE_FILE)
 
 
 def _strings(value, what: str) -> tuple[tuple[str, ...], str | None]:
@@ -184,10 +194,20 @@ def parse_briefings(
     unknown_top = set(document) - {"stories"}
     for key in sorted(unknown_top):
         result.problems.append(
-            Problem(file, WHOLE_FILE, key, "unknown setting (expected: stories)")
+            Problem(file, lines.top_line(key), key, "unknown setting (expected: stories)")
         )
     stories = document.get("stories", [])
-    if not isinstance(stories, list) or not stories:
+    if not isinstance(stories, list):
+        result.problems.append(
+            Problem(
+                file,
+                lines.top_line("stories"),
+                "stories",
+                "stories must be a list of tables: write each story under [[stories]]",
+            )
+        )
+        return result
+    if not stories:
         result.problems.append(Problem(file, WHOLE_FILE, "stories", "no stories found"))
         return result
     known_countries = set(known_countries)
@@ -207,8 +227,15 @@ def parse_briefings(
         ) -> None:
             problems.append(Problem(file, lines.line(story, slide, key), where, message))
 
-        story_id = raw.get("id")
         label = f"stories[{index}]"
+        if not isinstance(raw, dict):
+            report(
+                f"a story must be a table (written under [[stories]]), not {_kind(raw)}",
+                where=label,
+            )
+            result.problems.extend(problems)
+            continue
+        story_id = raw.get("id")
         if not isinstance(story_id, str) or not STORY_ID_PATTERN.match(story_id):
             report(
                 f"story id {story_id!r} must be lower-case letters, digits, hyphens",
@@ -230,7 +257,14 @@ def parse_briefings(
         if not isinstance(title, str) or not title.strip():
             report("a story needs a title", "title", where=f"{label}.title")
         slides_raw = raw.get("slides")
-        if not isinstance(slides_raw, list) or not slides_raw:
+        if slides_raw is not None and not isinstance(slides_raw, list):
+            report(
+                "slides must be a list of tables: write each slide under [[stories.slides]]",
+                "slides",
+                where=f"{label}.slides",
+            )
+            slides_raw = []
+        elif not slides_raw:
             report("a story needs at least one slide", "slides", where=f"{label}.slides")
             slides_raw = []
         slides: list[Slide] = []
@@ -266,19 +300,21 @@ def parse_briefings(
         if next_story is not None and not isinstance(next_story, str):
             report("next_story must be a story id", "next_story", where=f"{label}.next_story")
             next_story = None
+        summary = raw.get("summary", "")
+        if not isinstance(summary, str):
+            report("summary must be text", "summary", where=f"{label}.summary")
         if story_id:
             seen.add(story_id)
         if problems or not story_id:
             result.problems.extend(problems)
             continue
-        summary = raw.get("summary", "")
         parsed.append(
             (
                 index,
                 Story(
                     story_id,
                     title.strip(),
-                    summary if isinstance(summary, str) else "",
+                    summary,
                     tuple(slides),
                     next_story,
                 ),
@@ -339,11 +375,26 @@ def check_numbers(caption, key, language, fail, stated_figures) -> None:
         )
 
 
+def _kind(value) -> str:
+    """What a TOML value is, in words, for a problem's message."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        return f"a text ({value!r})" if len(value) <= 40 else "a text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time"
+
+
 def _parse_slide(
     raw, position, where, report, known_countries, known_regions, today, stated_figures=None
 ):
     if not isinstance(raw, dict):
-        report("a slide must be a table")
+        report(f"a slide must be a table (written under [[stories.slides]]), not {_kind(raw)}")
         return None
     failed = False
 
@@ -379,7 +430,9 @@ def _parse_slide(
                 f"unknown caption language '{language}' (allowed: {', '.join(CAPTION_LANGUAGES)})",
                 "captions",
             )
-        elif not isinstance(text, str) or not text.strip():
+        elif not isinstance(text, str):
+            fail(f"caption in {language} must be text, not {_kind(text)}", "captions")
+        elif not text.strip():
             fail(f"caption in {language} is empty", "captions")
         else:
             check_numbers(text, "captions", language, fail, stated_figures)
@@ -389,7 +442,10 @@ def _parse_slide(
         title = ""
     as_of = None
     as_of_raw = raw.get("as_of")
-    if isinstance(as_of_raw, date):
+    if isinstance(as_of_raw, datetime):
+        # A date and time cannot be compared with a day: it is a mistake, not a finer date.
+        fail("as_of must be a date (YYYY-MM-DD), without a time", "as_of")
+    elif isinstance(as_of_raw, date):
         as_of = as_of_raw
     elif isinstance(as_of_raw, str):
         try:
@@ -458,8 +514,8 @@ def _parse_slide(
     if (center is None) != (zoom is None) and not failed:
         fail("give center and zoom together, or neither (the map then fits its sites)", "zoom")
     panel = raw.get("panel", DEFAULT_PANEL)
-    if panel not in PANELS:
-        fail(f"unknown panel '{panel}' (allowed: {', '.join(PANELS)})", "panel")
+    if not isinstance(panel, str) or panel not in PANELS:
+        fail(f"unknown panel {panel!r} (allowed: {', '.join(PANELS)})", "panel")
     if failed:
         return None
     return Slide(

@@ -11,10 +11,10 @@ opens the same view. A page gets what it shows in one line::
     dataset, view, filtered, state = chrome.current_view()
 
 Someone who uploads their own files on the "Your data" page and chooses to use them sees them on
-every page, in that browser session only: the validated dataset is kept in
-``st.session_state`` (see :func:`use_uploaded_data`), never on disk and never in a cache that
-Streamlit shares between sessions (``st.cache_data``, ``st.cache_resource``), and every page
-says so with a button back to the published data.
+every page, in that browser session only: the validated dataset is kept in the session's own
+store (:mod:`stationmap.session_files`, released when the browser disconnects), never on disk
+and never in a cache that Streamlit shares between sessions, and every page says so with a
+button back to the published data.
 
 The functions at the top are pure and tested without Streamlit; those below draw.
 """
@@ -31,7 +31,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from stationmap import browser_code, config, heap, i18n, schema, ui_state
+from stationmap import browser_code, config, heap, i18n, schema, session_files, ui_state
 from stationmap.filters import FilterState, apply_filters, count_headlines, filter_options
 from stationmap.i18n import _, n_
 from stationmap.loader import Dataset, check_url, load_dataset
@@ -218,7 +218,7 @@ def _data_key() -> tuple[str, tuple, date]:
 
 def uploaded_data() -> UploadResult | None:
     """The files this session uploaded and validated, if any (memory only, this session only)."""
-    return st.session_state.get(ui_state.UPLOADED_DATA)
+    return session_files.get(session_files.UPLOADED_DATA)
 
 
 def using_uploaded_data() -> bool:
@@ -226,9 +226,19 @@ def using_uploaded_data() -> bool:
     return bool(st.session_state.get(ui_state.USE_UPLOADED_DATA)) and uploaded_data() is not None
 
 
-def use_uploaded_data(result: UploadResult) -> None:
-    """Show `result`'s dataset on every page of this session (a button callback)."""
-    st.session_state[ui_state.UPLOADED_DATA] = result
+def use_checked_upload() -> None:
+    """Show the last checked upload on every page of this session (a button callback).
+
+    Callbacks take no data as arguments: Streamlit keeps them with the session's widgets.
+    """
+    checked = session_files.get(session_files.CHECKED_UPLOAD)
+    if checked is not None:
+        session_files.put(session_files.UPLOADED_DATA, checked[1])
+        use_uploaded_data()
+
+
+def use_uploaded_data() -> None:
+    """Show this session's uploaded data on every page again (a button callback)."""
     st.session_state[ui_state.USE_UPLOADED_DATA] = True
     _forget_data_bounds()
 
@@ -241,8 +251,8 @@ def use_published_data() -> None:
 
 def forget_uploaded_data() -> None:
     """Drop this session's uploaded data altogether and show the published dataset."""
-    st.session_state.pop(ui_state.UPLOADED_DATA, None)
-    st.session_state.pop(ui_state.UPLOAD_CHECKED, None)
+    session_files.drop(session_files.UPLOADED_DATA)
+    session_files.drop(session_files.CHECKED_UPLOAD)
     st.session_state[ui_state.USE_UPLOADED_DATA] = False
     _forget_data_bounds()
 
@@ -561,8 +571,8 @@ def render_data_problems(dataset: Dataset) -> None:
         n_(
             "The data has {n} problem. The rows concerned are left out; everything else is shown.",
             "The data has {n} problems. The rows concerned are left out; everything else is shown.",
-            len(lines),
-        ).format(n=len(lines)),
+            dataset.problem_count,
+        ).format(n=dataset.problem_count),
         icon=":material/warning:",
     )
     with st.expander(_("Show the problems (file:row: column: message)")):

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from stationmap import config, exports, schema, staleness
+from stationmap import config, exports, outputs, schema, staleness
 from stationmap.briefings import BRIEFINGS_FILE, Briefings, load_briefings
 from stationmap.captions import figures_stated_in_events
 from stationmap.filters import FilterState, apply_filters
@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --format csv: export sites (default) or the events about them",
     )
     export.add_argument("--out", type=Path, required=True, help="file to write ('-' for stdout)")
+    export.add_argument(
+        "--force", action="store_true", help="write over a file in a dataset's folder"
+    )
     export.add_argument("--status", action="append", default=[], choices=schema.STATUSES)
     export.add_argument("--country", action="append", default=[], help="ISO alpha-2 code")
     export.add_argument("--region", action="append", default=[], help="e.g. Europe")
@@ -91,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--sites", type=int, required=True)
     synth.add_argument("--seed", type=int, default=0)
     synth.add_argument("--out", type=Path, required=True, help="folder to write the CSVs into")
+    synth.add_argument("--force", action="store_true", help="write over a dataset in that folder")
     staleness.add_stale_command(commands, _add_data_dir)
     return parser
 
@@ -99,6 +103,16 @@ EXPORT_FORMATS = ("csv", "geojson", "html")
 
 
 def run_export(args: argparse.Namespace, data_dir: Path, out: TextIO) -> int:
+    # Checked before anything is built: a mistyped --out or data folder is one line, exit 2.
+    to_stdout = str(args.out) == "-"
+    try:
+        if not Path(data_dir).is_dir():
+            raise outputs.OutputError(f"the data folder {data_dir} does not exist")
+        if not to_stdout:
+            outputs.check_file_target(args.out, force=args.force)
+    except outputs.OutputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     dataset = load_dataset(data_dir)
     for problem in dataset.problems:
         print(f"warning: {problem}", file=sys.stderr)
@@ -130,11 +144,15 @@ def run_export(args: argparse.Namespace, data_dir: Path, out: TextIO) -> int:
         except OfflineAssetsMissing as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-    if str(args.out) == "-":
+    if to_stdout:
         sys.stdout.buffer.write(data)
-    else:
-        args.out.write_bytes(data)
-        print(f"wrote {len(filtered)} site(s) to {args.out}", file=out)
+        return 0
+    try:
+        outputs.write_atomically(args.out, data)
+    except outputs.OutputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(filtered)} site(s) to {args.out}", file=out)
     return 0
 
 
@@ -165,7 +183,8 @@ def run_validate(data_dir: Path, as_json: bool, out: TextIO) -> int:
     if problems:
         for problem in problems:
             print(problem, file=out)
-        print(f"{len(problems)} problem(s) in {data_dir}", file=sys.stderr)
+        count = dataset.problem_count + len(problems) - len(dataset.problems)
+        print(f"{count:,} problem(s) in {data_dir}", file=sys.stderr)
         return 1
     summary = summarize(dataset)
     stories = list(briefings.stories.values()) if briefings else []
@@ -201,7 +220,15 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         if args.sites < 1:
             print("--sites must be at least 1", file=sys.stderr)
             return 2
-        write_synthetic_dataset(args.out, args.sites, args.seed)
+        try:
+            outputs.check_folder_target(args.out, force=args.force)
+            write_synthetic_dataset(args.out, args.sites, args.seed)
+        except outputs.OutputError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        except OSError as error:  # the folder could not be made
+            print(f"error: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+            return 2
         print(f"wrote a synthetic dataset of {args.sites} site(s) to {args.out}", file=out)
         return 0
     if args.command == "export":

@@ -7,8 +7,6 @@ the good rows; the `validate` command prints the problems and exits 1.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,15 +20,24 @@ import pandas as pd
 import pycountry
 
 from stationmap import first_reports, schema
+from stationmap.csvfiles import (  # noqa: F401 -- also this module's names, as they always were
+    MAX_CELL_CHARS,
+    MAX_FILE_BYTES,
+    RawTable,
+    ReadingGuard,
+    check_columns,
+    not_this_table,
+    read_table,
+)
 from stationmap.dates import PartialDate, PartialDateError, parse_partial_date
-from stationmap.problems import HEADER_ROW, WHOLE_FILE, Problem, problem_order
-
-# A curated table has about a hundred rows; an upload a thousand times larger is a mistake or
-# an attack, and parsing it would stall the app for every viewer.
-MAX_FILE_BYTES = 20 * 1024 * 1024
-
-# Excel and some editors cap a cell far below this; a longer cell is pasted by mistake.
-MAX_CELL_CHARS = 5000
+from stationmap.problems import (  # noqa: F401 -- also this module's names, as they always were
+    HEADER_ROW,
+    MAX_PROBLEMS_SHOWN,
+    WHOLE_FILE,
+    Problem,
+    ProblemLog,
+    problem_order,
+)
 
 
 @dataclass
@@ -40,8 +47,12 @@ class Dataset:
     sites: pd.DataFrame
     events: pd.DataFrame
     sources: pd.DataFrame
+    # The first MAX_PROBLEMS_SHOWN problems (and a line saying how many there were in all).
     problems: list[Problem] = field(default_factory=list)
     data_dir: Path | None = None
+    # Every problem found, kept in `problems` or only counted (see stationmap.problems); None:
+    # as many as `problems` holds.
+    problem_total: int | None = None
     # Tables derived from this dataset that do not depend on the date or the filters (status
     # histories, per-site counts), computed once: the dataset never changes after loading.
     derived: dict = field(default_factory=dict, repr=False, compare=False)
@@ -50,143 +61,10 @@ class Dataset:
     def is_valid(self) -> bool:
         return not self.problems
 
-
-# --- reading -------------------------------------------------------------------------------
-
-
-@dataclass
-class RawTable:
-    """A CSV file's rows as text, each with the line number it starts on."""
-
-    file: str
-    header: list[str]
-    rows: list[tuple[int, dict[str, str]]]
-
-
-def _decode(file: str, data: bytes, problems: list[Problem]) -> tuple[str, set[int]]:
-    """Decode UTF-8 (a BOM is accepted); report every line holding bytes that are not UTF-8.
-
-    Returns the text, with bad bytes replaced, and the numbers of the lines that held them, so
-    those rows can be dropped while the rest load.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    bad_lines: set[int] = set()
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError as error:
-            bad_lines.add(number)
-            byte = line[error.start : error.start + 1].hex()
-            problems.append(
-                Problem(
-                    file,
-                    number,
-                    "",
-                    f"bytes are not valid UTF-8 (byte 0x{byte} at character {error.start + 1}); "
-                    "save the file as UTF-8",
-                )
-            )
-    return data.decode("utf-8", errors="replace"), bad_lines
-
-
-def read_table(file: str, data: bytes | None, problems: list[Problem]) -> RawTable | None:
-    """Parse one CSV file's bytes; None (with a problem) if nothing can be read from it."""
-    if data is None:
-        problems.append(Problem(file, WHOLE_FILE, "", "file is missing"))
-        return None
-    if len(data) > MAX_FILE_BYTES:
-        problems.append(
-            Problem(
-                file,
-                WHOLE_FILE,
-                "",
-                f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
-            )
-        )
-        return None
-    if not data.strip():
-        problems.append(Problem(file, WHOLE_FILE, "", "file is empty"))
-        return None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.append(
-            Problem(file, WHOLE_FILE, "", "file is encoded as UTF-16; save it as UTF-8")
-        )
-        return None
-    if b"\x00" in data:
-        problems.append(Problem(file, WHOLE_FILE, "", "file is binary, not a CSV text file"))
-        return None
-    text, bad_lines = _decode(file, data, problems)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [name.strip() for name in next(reader)]
-    except (csv.Error, StopIteration) as error:
-        problems.append(Problem(file, HEADER_ROW, "", f"cannot read the header: {error}"))
-        return None
-    rows: list[tuple[int, dict[str, str]]] = []
-    start_line = reader.line_num + 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            problems.append(Problem(file, start_line, "", f"malformed CSV: {error}"))
-            break
-        end_line = reader.line_num
-        line_numbers = set(range(start_line, end_line + 1))
-        row_start, start_line = start_line, end_line + 1
-        if not any(cell.strip() for cell in cells):
-            continue  # blank lines are harmless
-        if line_numbers & bad_lines:
-            continue  # already reported as bad bytes
-        if len(cells) > len(header):
-            extra = cells[len(header) :]
-            if any(cell.strip() for cell in extra):
-                problems.append(
-                    Problem(
-                        file,
-                        row_start,
-                        "",
-                        f"row has {len(cells)} cells but the header has {len(header)}",
-                    )
-                )
-                continue
-        values: dict[str, str] = {}
-        for i, name in enumerate(header):
-            # A repeated column is reported with the header; its first occurrence counts.
-            values.setdefault(name, cells[i] if i < len(cells) else "")
-        rows.append((row_start, values))
-    return RawTable(file, header, rows)
-
-
-def check_columns(table: RawTable, problems: list[Problem]) -> bool:
-    """Report missing, unknown and repeated columns; False if a required column is missing."""
-    columns = schema.COLUMNS_BY_FILE[table.file]
-    known = {column.name for column in columns}
-    seen: set[str] = set()
-    for name in table.header:
-        if name in seen:
-            problems.append(Problem(table.file, HEADER_ROW, name, "column appears twice"))
-        seen.add(name)
-        if name not in known:
-            problems.append(
-                Problem(
-                    table.file,
-                    HEADER_ROW,
-                    name,
-                    "unknown column (expected: " + ", ".join(schema.column_names(table.file)) + ")",
-                )
-            )
-    usable = True
-    for column in columns:
-        if column.name not in seen and not column.may_be_absent:
-            what = "required" if column.required else "optional"
-            problems.append(
-                Problem(table.file, HEADER_ROW, column.name, f"{what} column is missing")
-            )
-            usable = usable and not column.required
-    return usable
+    @property
+    def problem_count(self) -> int:
+        """How many problems were found, listed in `problems` or not."""
+        return len(self.problems) if self.problem_total is None else self.problem_total
 
 
 # --- field checks ----------------------------------------------------------------------------
@@ -201,9 +79,13 @@ class RowChecker:
         self.values = values
         self.problems = problems
         self.ok = True
+        # Problems with the row's own cells, not with what it refers to in another file (which
+        # may have failed as a whole): many of them mark a row of some other table.
+        self.own_problems = 0
 
-    def fail(self, column: str, message: str) -> None:
+    def fail(self, column: str, message: str, *, reference: bool = False) -> None:
         self.ok = False
+        self.own_problems += not reference
         self.problems.append(Problem(self.file, self.row, column, message))
 
     def text(self, column: str, *, required: bool) -> str:
@@ -297,7 +179,7 @@ class RowChecker:
                     Problem(self.file, self.row, column, f"unknown {what} id '{item}'")
                 )
         if required and value and not unique:
-            self.fail(column, f"none of the {what}s cited here could be loaded")
+            self.fail(column, f"none of the {what}s cited here could be loaded", reference=True)
         return tuple(unique)
 
 
@@ -402,13 +284,17 @@ def _ids_in(table: RawTable | None, file: str) -> set[str]:
     if table is None:
         return set()
     column = schema.ID_COLUMN_BY_FILE[file]
-    return {(values.get(column) or "").strip() for _, values in table.rows} - {""}
+    if column not in table.header:
+        return set()
+    index = table.header.index(column)
+    return {cells[index].strip() for _, cells in table.records() if index < len(cells)} - {""}
 
 
 def _validate_sources(table: RawTable, problems: list[Problem], today: date) -> list[dict]:
     rows: list[dict] = []
     seen: set[str] = set()
-    for number, values in table.rows:
+    guard = ReadingGuard(table, problems)
+    for number, values in guard.rows():
         check = RowChecker(table.file, number, values, problems)
         source_id = check.identifier("source_id", schema.RECORD_ID_PATTERN, seen)
         url = check.text("url", required=True)
@@ -434,15 +320,22 @@ def _validate_sources(table: RawTable, problems: list[Problem], today: date) -> 
             seen.add(source_id)
         if check.ok:
             rows.append(row)
+        if guard.give_up(check.ok, check.own_problems):
+            break
     return rows
 
 
 def _validate_sites(
-    table: RawTable, sources: Mapping[str, dict], rejected: References, problems: list[Problem]
+    table: RawTable,
+    sources: Mapping[str, dict],
+    rejected: References,
+    problems: list[Problem],
+    place: PlaceSite | None = None,
 ) -> list[dict]:
     rows: list[dict] = []
     seen: set[str] = set()
-    for number, values in table.rows:
+    guard = ReadingGuard(table, problems)
+    for number, values in guard.rows():
         check = RowChecker(table.file, number, values, problems)
         site_id = check.identifier("site_id", schema.SITE_ID_PATTERN, seen)
         precision = check.choice("precision", schema.PRECISIONS, required=True)
@@ -486,7 +379,11 @@ def _validate_sites(
         if site_id:
             seen.add(site_id)
         if check.ok:
+            if place is not None and row["latitude"] is None and row["longitude"] is None:
+                place(row, values)
             rows.append(row)
+        if guard.give_up(check.ok, check.own_problems):
+            break
     return rows
 
 
@@ -500,7 +397,8 @@ def _validate_events(
 ) -> list[dict]:
     rows: list[dict] = []
     seen: set[str] = set()
-    for order, (number, values) in enumerate(table.rows):
+    guard = ReadingGuard(table, problems)
+    for order, (number, values) in enumerate(guard.rows()):
         check = RowChecker(table.file, number, values, problems)
         event_id = check.identifier("event_id", schema.RECORD_ID_PATTERN, seen)
         when = check.partial_date("date", today)
@@ -568,6 +466,8 @@ def _validate_events(
             seen.add(event_id)
         if check.ok:
             rows.append(row)
+        if guard.give_up(check.ok, check.own_problems):
+            break
     return rows
 
 
@@ -585,15 +485,24 @@ def _frame(rows: list[dict], columns: list[str], index: str) -> pd.DataFrame:
     return frame.set_index(index, drop=False).rename_axis(None)
 
 
+# Fills a valid site row's missing coordinates: (parsed row, its cells as written) -> None.
+PlaceSite = Callable[[dict, Mapping[str, str]], None]
+
+
 def build_dataset(
     files: Mapping[str, bytes | None],
     *,
     today: date | None = None,
     data_dir: Path | None = None,
+    place: PlaceSite | None = None,
 ) -> Dataset:
-    """Validate the three files' bytes and return the dataset of every valid row."""
+    """Validate the three files' bytes and return the dataset of every valid row.
+
+    `place` is given each valid site without coordinates, to fill them (an upload's gazetteer).
+    At most MAX_PROBLEMS_SHOWN problems are kept; the rest are counted.
+    """
     today = today or date.today()
-    problems: list[Problem] = []
+    problems = ProblemLog()
     raw_tables = {file: read_table(file, files.get(file), problems) for file in schema.DATA_FILES}
     # A file missing a required column is not read further, but its ids still count as
     # present, so references to them are not reported a second time.
@@ -611,7 +520,7 @@ def build_dataset(
     rejected = References(sources=_ids_in(raw_tables[schema.SOURCES_FILE], schema.SOURCES_FILE))
     rejected.sources -= set(sources_by_id)
     sites = rows_of(
-        schema.SITES_FILE, lambda t: _validate_sites(t, sources_by_id, rejected, problems)
+        schema.SITES_FILE, lambda t: _validate_sites(t, sources_by_id, rejected, problems, place)
     )
     sites_by_id = {row["site_id"]: row for row in sites}
     rejected.sites = _ids_in(raw_tables[schema.SITES_FILE], schema.SITES_FILE) - set(sites_by_id)
@@ -620,6 +529,10 @@ def build_dataset(
         lambda t: _validate_events(t, sites_by_id, sources_by_id, rejected, problems, today),
     )
     sites, events = first_reports.check_first_reports(sites, events, problems)
+    _summarise(
+        problems,
+        {schema.SITES_FILE: sites, schema.EVENTS_FILE: events, schema.SOURCES_FILE: sources},
+    )
     problems.sort(key=problem_order)
     site_frame = _frame(sites, SITE_FRAME_COLUMNS, "site_id")
     for column in ("latitude", "longitude"):
@@ -628,9 +541,21 @@ def build_dataset(
         sites=site_frame,
         events=_frame(events, EVENT_FRAME_COLUMNS, "event_id"),
         sources=_frame(sources, SOURCE_FRAME_COLUMNS, "source_id"),
-        problems=problems,
+        problems=list(problems),
         data_dir=data_dir,
+        problem_total=problems.total,
     )
+
+
+def _summarise(problems: ProblemLog, loaded: Mapping[str, list]) -> None:
+    """Past the limit, say how many problems there were, and which file is not what it says."""
+    summary = problems.summary()
+    if summary is None:
+        return
+    worst, count = problems.by_file.most_common(1)[0]
+    if not loaded.get(worst) and count > problems.limit:
+        summary += f"; {not_this_table(worst)}"
+    problems.note(Problem(worst, WHOLE_FILE, "", summary))
 
 
 def read_data_files(data_dir: Path) -> dict[str, bytes | None]:

@@ -24,5 +24,5 @@ def summarize(dataset: Dataset, on: date | None = None) -> dict:
         "sources": len(dataset.sources),
         "latest_event": latest.iso() if latest else None,
         "status_counts": count_by_status(statuses),
-        "problems": len(dataset.problems),
+        "problems": dataset.problem_count,
     }

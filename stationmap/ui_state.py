@@ -61,6 +61,10 @@ DOWNLOAD_SITES_CSV = "download_sites_csv"
 DOWNLOAD_SITES_GEOJSON = "download_sites_geojson"
 DOWNLOAD_EVENTS_CSV = "download_events_csv"
 DOWNLOAD_MAP_HTML = "download_map_html"
+# The sites page's offline map is built only when asked: the button that asks for it, and the
+# view it was asked for (the file itself is kept in stationmap.session_files).
+PREPARE_MAP_HTML = "prepare_map_html"
+OFFLINE_MAP_REQUEST = "offline_map_request"
 # The "Your data" page's template downloads (one per file: "template_download-sites.csv").
 TEMPLATE_DOWNLOAD = "template_download"
 # The "Your data" page's three file uploaders.
@@ -69,11 +73,8 @@ UPLOAD_EVENTS = "upload_events"
 UPLOAD_SOURCES = "upload_sources"
 # The box holding the table of problems found in the uploaded files.
 UPLOAD_PROBLEMS = "upload_problems"
-# The validated upload of this session (an upload.UploadResult, in memory only), the files it
-# came from (so the same files are validated once), and whether the pages show it. Never in
-# the URL: a link cannot carry someone's files.
-UPLOADED_DATA = "uploaded_data"
-UPLOAD_CHECKED = "upload_checked"
+# Whether the pages show this session's validated upload (which stationmap.session_files
+# keeps). Never in the URL: a link cannot carry someone's files.
 USE_UPLOADED_DATA = "use_uploaded_data"
 # The buttons that switch to the uploaded data, back to the published data, or forget the upload.
 USE_MY_DATA = "use_my_data"

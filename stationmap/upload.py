@@ -10,15 +10,12 @@ Where the bytes live before they reach this module (checked in the Streamlit 1.6
 the session ends. The upload route (``web/server/starlette/starlette_routes.py``) parses the
 request with Starlette's multipart parser, which holds each file in a ``SpooledTemporaryFile``
 that stays in memory up to 1 MiB (``MultiPartParser.spool_max_size``) and only past that rolls
-over to an (unlinked) temporary file. Hence the 1 MiB limit below, which
-``.streamlit/config.toml`` (``server.maxUploadSize = 1``) and the upload widgets share: an
-accepted upload never touches the server's disk.
+over to an (unlinked) temporary file. Hence the limit below (MAX_UPLOAD_BYTES), under 1 MiB:
+an accepted upload never touches the server's disk.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -28,13 +25,20 @@ from stationmap import schema
 from stationmap.geocoding import geocode_site, get_gazetteer
 from stationmap.loader import WHOLE_FILE, Dataset, Problem, build_dataset, problem_order
 
-# Streamlit counts upload limits in whole "megabytes" of 2**20 bytes.
-BYTES_PER_MB = 1024 * 1024
-# Ten times the curated files (about 100 kB together: ~3,000 sites fit), far below what would
-# stall a shared server, and no more than Starlette keeps in memory while parsing an upload
-# (see the module docstring): above it, the file would pass through a temporary file on disk.
-MAX_UPLOAD_MB = 1
-MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * BYTES_PER_MB
+# The one upload limit, in bytes, for every uploaded file: checked exactly here, and stated by
+# the upload page. Ten times the curated files (about 100 kB together: ~3,000 sites fit), far
+# below what would stall a shared server, and less than Starlette keeps in memory while parsing
+# an upload (see the module docstring): above that, the file would pass through a file on disk.
+MAX_UPLOAD_BYTES = 1_000_000
+# Streamlit's widget and ``server.maxUploadSize`` (.streamlit/config.toml) can only say whole
+# megabytes, and its browser code reads one as 10**6 bytes on some systems and 2**20 on others;
+# the server refuses a body past 2**20. So the widget says 1 MB, which is MAX_UPLOAD_BYTES in
+# the page's own words, and `check_upload` holds the exact number whatever the widget let through.
+WIDGET_LIMIT_MB = -(-MAX_UPLOAD_BYTES // 1_000_000)
+
+# Coordinates the gazetteer gives are kept to about a metre: more digits would claim a precision
+# a city's centre does not have.
+COORDINATE_DECIMALS = 5
 
 # What an upload field accepts; the content is checked too, whatever the name says.
 ACCEPTED_EXTENSIONS = ("csv",)
@@ -70,44 +74,34 @@ def check_upload(file: str, name: str, data: bytes) -> Problem | None:
     return None
 
 
-def _place_missing_coordinates(data: bytes) -> tuple[bytes, list[str], list[str]]:
-    """Fill coordinates of site rows that lack them, with the offline gazetteer only."""
-    try:
-        text = data.decode("utf-8-sig")
-        rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    except (UnicodeDecodeError, csv.Error):
-        return data, [], []  # the loader reports what is wrong with the file
-    header = list(rows[0].keys()) if rows else []
-    if not rows or not {"latitude", "longitude", "precision", "iso2"} <= set(header):
-        return data, [], []
-    if any(None in row or None in row.values() for row in rows):
-        return data, [], []  # ragged rows: rewriting would hide them from the loader
-    placed, unplaced = [], []
-    gazetteer = get_gazetteer()
-    for row in rows:
-        if (row.get("latitude") or "").strip() and (row.get("longitude") or "").strip():
-            continue
-        site_id = (row.get("site_id") or "").strip() or "(no id)"
+class GazetteerPlacer:
+    """Fills the coordinates of valid site rows that lack them, with the offline gazetteer only.
+
+    Given to the loader (`build_dataset(place=...)`), so the file is never rewritten: every
+    problem keeps the line it has in the file as uploaded, and only rows that are otherwise
+    valid are looked up (a file of junk costs no lookups).
+    """
+
+    def __init__(self) -> None:
+        self.placed: list[str] = []  # "site_id: how it was placed"
+        self.unplaced: list[str] = []  # "site_id: why not"
+
+    def __call__(self, row: dict, values: Mapping[str, str]) -> None:
+        site_id = row["site_id"]
         try:
-            outcome = geocode_site(row, cache=None, gazetteer=gazetteer)
+            # Loaded on first use only (about 40 MB, kept for the process's life): an upload
+            # whose sites all have coordinates, or none valid, never needs it.
+            outcome = geocode_site(values, cache=None, gazetteer=get_gazetteer())
         except Exception as error:  # noqa: BLE001 -- one odd row must not stop the rest
-            unplaced.append(f"{site_id}: {error}")
-            continue
+            self.unplaced.append(f"{site_id}: {error}")
+            return
         if outcome.ok and outcome.latitude is not None:
-            row["latitude"] = f"{outcome.latitude:.5f}"
-            row["longitude"] = f"{outcome.longitude:.5f}"
-            if "coord_source" in header:
-                row["coord_source"] = outcome.coord_source
-            placed.append(f"{site_id}: {outcome.message}")
+            row["latitude"] = round(outcome.latitude, COORDINATE_DECIMALS)
+            row["longitude"] = round(outcome.longitude, COORDINATE_DECIMALS)
+            row["coord_source"] = outcome.coord_source
+            self.placed.append(f"{site_id}: {outcome.message}")
         else:
-            unplaced.append(f"{site_id}: {outcome.message}")
-    if not placed:
-        return data, placed, unplaced
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8"), placed, unplaced
+            self.unplaced.append(f"{site_id}: {outcome.message}")
 
 
 def dataset_from_uploads(uploads: Mapping[str, tuple[str, bytes] | None]) -> UploadResult:
@@ -130,27 +124,24 @@ def dataset_from_uploads(uploads: Mapping[str, tuple[str, bytes] | None]) -> Upl
             files[file] = None
         else:
             files[file] = data
-    placed: list[str] = []
-    unplaced: list[str] = []
-    if files.get(schema.SITES_FILE):
-        files[schema.SITES_FILE], placed, unplaced = _place_missing_coordinates(
-            files[schema.SITES_FILE]
-        )
-    dataset = build_dataset(files)
+    placer = GazetteerPlacer()
+    dataset = build_dataset(files, place=placer)
     if upfront:
         # The upfront reason replaces the loader's plain "file is missing" for the same file.
         rejected = {problem.file for problem in upfront}
-        dataset.problems = sorted(
-            upfront
-            + [
-                p
-                for p in dataset.problems
-                if not (p.file in rejected and p.message == "file is missing")
-            ],
-            key=problem_order,
+        kept = [
+            p
+            for p in dataset.problems
+            if not (p.file in rejected and p.message == "file is missing")
+        ]
+        dataset.problem_total = (
+            dataset.problem_count - (len(dataset.problems) - len(kept)) + len(upfront)
         )
+        dataset.problems = sorted(upfront + kept, key=problem_order)
     names = {file: upload[0] for file, upload in uploads.items() if upload is not None}
-    return UploadResult(dataset=dataset, placed=placed, unplaced=unplaced, names=names)
+    return UploadResult(
+        dataset=dataset, placed=placer.placed, unplaced=placer.unplaced, names=names
+    )
 
 
 def template_csv(file: str) -> bytes:

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from stationmap import config, i18n, ui_state
+from stationmap import markdown as markdown_module
 from stationmap.filters import FilterState, apply_filters, count_headlines
 from stationmap.loader import load_dataset
 from stationmap.views import build_site_view
@@ -142,7 +143,42 @@ def test_an_unknown_story_lists_the_stories_and_says_so():
 
     assert_ran_cleanly(app)
     assert titles(app) == ["Briefing"]
-    assert any("There is no story “<b>atlantis</b>”" in w.value for w in app.main.warning)
+    escaped = markdown_module.plain("<b>atlantis</b>")
+    assert any(f"There is no story “{escaped}”" in w.value for w in app.main.warning)
+
+
+def test_an_unknown_story_from_a_link_is_shown_as_text_not_markdown():
+    # Bold text, a working link and a third party's image, had the warning rendered them.
+    story = "**x** [here](https://evil.example/) ![p](https://evil.example/p.png)"
+    app = run_briefing({ui_state.STORY: story})
+
+    assert_ran_cleanly(app)
+    (warning,) = [w.value for w in app.main.warning if "There is no story" in w.value]
+    assert markdown_module.plain(story) in warning
+    assert "](https" not in warning and "**" not in warning
+
+
+def test_curated_captions_keep_their_formatting_but_load_no_image(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    shutil.copytree(config.DEFAULT_DATA_DIR, folder)
+    (folder / "briefings.toml").write_text(
+        '[[stories]]\nid = "pics"\ntitle = "Pictures ![t](https://evil.example/t.png)"\n'
+        'summary = "**Bold** <img src=https://evil.example/s.png>"\n\n'
+        '[[stories.slides]]\ncaption = "A *caption* ![p](https://evil.example/p.png)"\n'
+        'countries = ["GB"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(config.DATA_DIR_ENV, str(folder))
+
+    listed = run_briefing()
+    shown = run_briefing({ui_state.STORY: "pics"})
+
+    assert_ran_cleanly(listed)
+    assert_ran_cleanly(shown)
+    assert [sub.value for sub in listed.main.subheader][0] == "Pictures t"
+    assert "**Bold** \\<img src=https://evil.example/s.png>" in markdown(listed)
+    assert "A *caption* p" in markdown(shown)
+    assert "evil.example" not in " ".join(markdown(shown) + titles(shown))
 
 
 def test_high_contrast_is_a_toggle_held_in_the_link():

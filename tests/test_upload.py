@@ -14,9 +14,9 @@ from starlette.formparsers import MultiPartParser
 from stationmap import config, schema
 from stationmap.loader import Problem
 from stationmap.upload import (
-    BYTES_PER_MB,
     MAX_UPLOAD_BYTES,
-    MAX_UPLOAD_MB,
+    WIDGET_LIMIT_MB,
+    check_upload,
     column_guide,
     dataset_from_uploads,
     problems_table,
@@ -84,7 +84,7 @@ def test_oversized_upload_is_refused_with_a_clear_message():
     uploads[SITES] = ("big.csv", b"a" * (MAX_UPLOAD_BYTES + 1))
     result = dataset_from_uploads(uploads)
     first = str(result.dataset.problems[0])
-    assert first == "sites.csv:-: -: 'big.csv' is 1,048,577 bytes; the limit is 1,048,576"
+    assert first == "sites.csv:-: -: 'big.csv' is 1,000,001 bytes; the limit is 1,000,000"
     assert "file is missing" not in " ".join(map(str, result.dataset.problems))
 
 
@@ -116,10 +116,19 @@ def test_template_has_exact_columns():
 # --- the limits the server and the widgets share ------------------------------------------------
 
 
-def test_the_server_upload_limit_is_the_validators_limit():
+def test_the_server_and_the_widget_state_the_validators_limit():
     settings = tomllib.loads((config.PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
-    assert settings["server"]["maxUploadSize"] == MAX_UPLOAD_MB
-    assert MAX_UPLOAD_MB * BYTES_PER_MB == MAX_UPLOAD_BYTES
+    assert settings["server"]["maxUploadSize"] == WIDGET_LIMIT_MB
+    # The widget's "1 MB" is the limit in decimal megabytes, exactly.
+    assert WIDGET_LIMIT_MB * 1_000_000 == MAX_UPLOAD_BYTES
+    # The server (2**20 bytes to the megabyte) lets every file within the limit through.
+    assert settings["server"]["maxUploadSize"] * 1024 * 1024 >= MAX_UPLOAD_BYTES
+
+
+def test_the_limit_is_exact_to_the_byte():
+    assert check_upload(SITES, "sites.csv", b"a" * MAX_UPLOAD_BYTES) is None
+    refused = check_upload(SITES, "sites.csv", b"a" * (MAX_UPLOAD_BYTES + 1))
+    assert refused is not None and "the limit is 1,000,000" in refused.message
 
 
 def test_an_accepted_upload_never_leaves_memory_while_it_is_parsed():
