@@ -10,7 +10,7 @@ chrome.map_first).
 
 import streamlit as st
 
-from stationmap import chrome, heap
+from stationmap.app import chrome, heap
 from stationmap.i18n import _
 
 # Before any session's data is made (it acts once a process; later runs skip it).

@@ -12,10 +12,12 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.stats import add_months, median
-from stationmap import i18n, mapbuilder, schema
-from stationmap.filters import FilterState, apply_filters
-from stationmap.loader import Dataset, load_dataset
-from stationmap.views import build_site_view
+from stationmap import i18n
+from stationmap.map import builder as mapbuilder
+from stationmap.record import schema
+from stationmap.record.filters import FilterState, apply_filters
+from stationmap.record.loader import Dataset, load_dataset
+from stationmap.record.views import build_site_view
 
 # How many months, back from today, to look through for steps of one month that change the map.
 MAX_AS_OF_CANDIDATES = 72

@@ -10,7 +10,7 @@ import folium.plugins
 import streamlit as st
 from streamlit_folium import st_folium
 
-from stationmap import assets
+from stationmap.map import assets
 
 # The app's own map height and width, so the iframe costs the same to lay out.
 MAP_HEIGHT_PX = 620

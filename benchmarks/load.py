@@ -38,10 +38,11 @@ from benchmarks.expectations import MapExpectation, expect_map
 from benchmarks.procmem import RssSampler, tree_cpu_seconds, tree_rss
 from benchmarks.server import REPO_ROOT, StreamlitServer
 from benchmarks.stats import MB, load_summary, memory_bound
-from stationmap import config, i18n, ui_state
-from stationmap.filters import FilterState, apply_filters, count_headlines, filter_options
-from stationmap.loader import load_dataset
-from stationmap.views import build_site_view
+from stationmap import config, i18n
+from stationmap.app import ui_state
+from stationmap.record.filters import FilterState, apply_filters, count_headlines, filter_options
+from stationmap.record.loader import load_dataset
+from stationmap.record.views import build_site_view
 
 # Streamlit's default is 120 s; the test cannot wait that long, and what it checks is that
 # memory goes once the sessions are gone, not how long Streamlit waits for a reconnect.

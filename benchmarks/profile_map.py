@@ -18,11 +18,11 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.stats import markdown_table
-from stationmap import mapbuilder
-from stationmap.filters import FilterState, apply_filters
-from stationmap.loader import load_dataset
+from stationmap.map import builder as mapbuilder
 from stationmap.map import folium_bridge
-from stationmap.views import build_site_view
+from stationmap.record.filters import FilterState, apply_filters
+from stationmap.record.loader import load_dataset
+from stationmap.record.views import build_site_view
 
 
 def _timed(stages: list, name: str, call: Callable):
@@ -41,8 +41,9 @@ def stage_timings(data_dir: Path, as_of: date | None = None) -> tuple[list, dict
     """
     import streamlit_folium
 
-    from stationmap import static_cache, timeline
-    from stationmap.status import status_histories
+    from stationmap import timeline
+    from stationmap.map import static_cache
+    from stationmap.record.status import status_histories
 
     stages: list[tuple[str, float]] = []
     dataset = _timed(stages, "once: load_dataset", lambda: load_dataset(data_dir))
@@ -133,7 +134,8 @@ def apptest_reruns(data_dir: Path, status: str, as_of: date) -> list[tuple[str, 
     """
     from streamlit.testing.v1 import AppTest
 
-    from stationmap import config, ui_state
+    from stationmap import config
+    from stationmap.app import ui_state
 
     previous = os.environ.get(config.DATA_DIR_ENV)
     os.environ[config.DATA_DIR_ENV] = str(data_dir)

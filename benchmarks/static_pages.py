@@ -16,7 +16,7 @@ from pathlib import Path
 import folium
 import folium.plugins
 
-from stationmap import assets
+from stationmap.map import assets
 
 STATIC_BENCH_DIR = Path(__file__).resolve().parent.parent / "static" / "bench"
 STATIC_BENCH_URL = "/app/static/bench/"

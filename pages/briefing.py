@@ -1,9 +1,9 @@
 """Briefing: prepared stories of maps and timelines, slide by slide, for a presenter sharing a
 screen; and "Present this view", the map's current filters as one clean slide.
 
-What to show comes from the URL (stationmap.briefing_view.read_request); each slide's view,
-map, chart, sources and the slides' style sheet come from stationmap.briefing_view. The stories
-are data/briefings.toml, checked against the data (stationmap.briefings); their problems are
+What to show comes from the URL (stationmap.briefing.view.read_request); each slide's view,
+map, chart, sources and the slides' style sheet come from stationmap.briefing.view. The stories
+are data/briefings.toml, checked against the data (stationmap.briefing.stories); their problems are
 listed on the list of stories, never raised.
 """
 
@@ -13,23 +13,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from stationmap import (
-    assets,
-    briefing_view,
-    chrome,
-    config,
-    i18n,
-    markdown,
-    page_actions,
-    timeline,
-    ui_state,
-)
-from stationmap.briefings import BRIEFINGS_FILE, Briefings, load_briefings
-from stationmap.captions import figures_stated_in_events
+from stationmap import config, i18n, timeline
+from stationmap.app import chrome, page_actions, ui_state
+from stationmap.briefing import view as briefing_view
+from stationmap.briefing.captions import figures_stated_in_events
+from stationmap.briefing.stories import BRIEFINGS_FILE, Briefings, load_briefings
 from stationmap.exports import describe_filters
-from stationmap.filters import count_headlines
+from stationmap.html import markdown
+from stationmap.html.popups import esc
 from stationmap.i18n import _, n_
-from stationmap.popups import esc
+from stationmap.map import assets
+from stationmap.record.filters import count_headlines
 
 MAP_PAGE = "pages/map.py"
 # One entry per version of the stories file, per day (a date in the future is refused).

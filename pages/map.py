@@ -1,6 +1,6 @@
 """Map page: every site the filters allow, coloured by status; click a marker for its story.
 
-The map is drawn by stationmap.mapbuilder as a live map: its sites are built once per dataset
+The map is drawn by stationmap.map.builder as a live map: its sites are built once per dataset
 and language and kept by the browser; each run sends only the view (the filters and the date),
 which the map applies to the markers it has. Its play control steps through the months inside
 the map, in the browser, without a rerun. Under the map: the clicked site's details, status
@@ -12,20 +12,14 @@ from datetime import date
 
 import streamlit as st
 
-from stationmap import (
-    assets,
-    chrome,
-    i18n,
-    legend,
-    map_source,
-    mapbuilder,
-    popups,
-    timeline,
-    ui_state,
-)
-from stationmap.filters import count_headlines
+from stationmap import i18n, timeline
+from stationmap.app import chrome, ui_state
+from stationmap.html import legend, popups
 from stationmap.i18n import _
-from stationmap.map import folium_bridge
+from stationmap.map import assets, folium_bridge
+from stationmap.map import builder as mapbuilder
+from stationmap.map import source as map_source
+from stationmap.record.filters import count_headlines
 
 # Tall enough for Europe's clusters, the legend and the play control on a laptop screen shared
 # in a meeting.

@@ -1,28 +1,21 @@
 """Sites page: every site the filters allow in a sortable table, a selected site's story, a
 summary per country, and downloads of exactly what is shown.
 
-The tables come from stationmap.tables, the details from stationmap.popups (as under the map),
-the files from stationmap.exports and stationmap.offline_map.
+The tables come from stationmap.html.tables, the details from stationmap.html.popups (as
+under the map), the files from stationmap.exports and stationmap.map.offline.
 """
 
 from datetime import date
 
 import streamlit as st
 
-from stationmap import (
-    chrome,
-    exports,
-    i18n,
-    offline_map,
-    page_actions,
-    popups,
-    schema,
-    session_files,
-    tables,
-    ui_state,
-)
-from stationmap.filters import count_headlines
+from stationmap import exports, i18n
+from stationmap.app import chrome, page_actions, session_files, ui_state
+from stationmap.html import popups, tables
 from stationmap.i18n import _
+from stationmap.map import offline as offline_map
+from stationmap.record import schema
+from stationmap.record.filters import count_headlines
 from stationmap.timeline import scope_for, select_events
 
 MAP_PAGE = "pages/map.py"

@@ -1,7 +1,7 @@
 """Sources and method: every source with what it supports, how statuses are derived, what the
 data does not cover, and its version and changelog.
 
-The facts shown (counts, the latest event, per-source use) come from stationmap.tables and
+The facts shown (counts, the latest event, per-source use) come from stationmap.html.tables and
 stationmap.method; the wording is neutral and says throughout that these are allegations.
 """
 
@@ -9,9 +9,10 @@ import html
 
 import streamlit as st
 
-from stationmap import chrome, config, i18n, legend, markdown, method, popups, tables, ui_state
+from stationmap import browser_code, config, i18n, method
+from stationmap.app import chrome, ui_state
+from stationmap.html import legend, markdown, popups, tables
 from stationmap.i18n import _, n_
-from stationmap.styles import stylesheet
 
 dataset, view, filtered, state = chrome.current_view()
 table = tables.source_table(dataset)
@@ -85,7 +86,7 @@ with method_tab:
         for row in definitions.itertuples(index=False)
     )
     st.html(
-        f"<style>{popups.POPUP_CSS}{stylesheet('sources.css')}</style>"
+        f"<style>{popups.POPUP_CSS}{browser_code.read('web/sources.css')}</style>"
         f'<ul class="sm-definitions">{rows}</ul>'
     )
     st.subheader(_("How a status is derived"))
@@ -129,7 +130,8 @@ with method_tab:
         for row in bases.itertuples(index=False)
     )
     st.html(
-        f'<style>{stylesheet("sources.css")}</style><ul class="sm-definitions">{basis_rows}</ul>'
+        f"<style>{browser_code.read('web/sources.css')}</style>"
+        f'<ul class="sm-definitions">{basis_rows}</ul>'
     )
     st.subheader(_("How precise the locations are"))
     st.markdown(

@@ -9,7 +9,9 @@ from datetime import date
 
 import streamlit as st
 
-from stationmap import chrome, i18n, popups, timeline, ui_state
+from stationmap import i18n, timeline
+from stationmap.app import chrome, ui_state
+from stationmap.html import popups
 from stationmap.i18n import _, n_
 
 dataset, view, filtered, state = chrome.current_view()

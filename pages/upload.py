@@ -1,15 +1,16 @@
 """Your data: check your own sites, events and sources files, then see them on every page.
 
-The files are validated by stationmap.upload with the same rules as the published data, and
-the result lives in this browser session only (stationmap.session_files): in the server's
+The files are validated by stationmap.app.upload with the same rules as the published data, and
+the result lives in this browser session only (stationmap.app.session_files): in the server's
 memory, never on its disk, never in a cache other sessions can read, and released when the
 browser disconnects.
 """
 
 import streamlit as st
 
-from stationmap import chrome, schema, session_files, ui_state, upload
+from stationmap.app import chrome, session_files, ui_state, upload
 from stationmap.i18n import _, n_
+from stationmap.record import schema
 
 UPLOADERS = {
     schema.SITES_FILE: ui_state.UPLOAD_SITES,

@@ -14,14 +14,15 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from stationmap import config, exports, outputs, schema, staleness
-from stationmap.briefings import BRIEFINGS_FILE, Briefings, load_briefings
-from stationmap.captions import figures_stated_in_events
-from stationmap.filters import FilterState, apply_filters
-from stationmap.loader import Dataset, load_dataset
-from stationmap.summary import summarize
+from stationmap import config, exports, outputs
+from stationmap.briefing.captions import figures_stated_in_events
+from stationmap.briefing.stories import BRIEFINGS_FILE, Briefings, load_briefings
+from stationmap.record import schema, staleness
+from stationmap.record.filters import FilterState, apply_filters
+from stationmap.record.loader import Dataset, load_dataset
+from stationmap.record.summary import summarize
+from stationmap.record.views import build_site_view
 from stationmap.timeline import scope_for, select_events
-from stationmap.views import build_site_view
 
 
 def _add_data_dir(parser: argparse.ArgumentParser) -> None:
@@ -137,7 +138,7 @@ def run_export(args: argparse.Namespace, data_dir: Path, out: TextIO) -> int:
         data = exports.sites_geojson_bytes(filtered, dataset)
     else:
         # Imported here: folium is only needed for the map.
-        from stationmap.offline_map import OfflineAssetsMissing, standalone_map_html
+        from stationmap.map.offline import OfflineAssetsMissing, standalone_map_html
 
         try:
             data = standalone_map_html(filtered, dataset, on=on, state=state)
@@ -237,7 +238,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         return staleness.run_stale(args, data_dir, out)
     if args.command == "geocode":
         # Imported here: the gazetteer is large and only this command needs it.
-        from stationmap.geocoding import run_geocode
+        from stationmap.geocoding.core import run_geocode
 
         return run_geocode(data_dir, online=args.online, user_agent=args.user_agent, out=out)
     raise AssertionError(f"unhandled command {args.command}")

@@ -17,14 +17,14 @@ DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 VENDOR_DIR = PROJECT_ROOT / "static" / "vendor"
 VENDOR_URL_PREFIX = "/app/static/vendor/"
 # The map page's sites and popups for the published data, written as JSON files by the app
-# (stationmap/static_cache.py) and served beside the vendored files.
+# (stationmap/map/static_cache.py) and served beside the vendored files.
 STATIC_CACHE_DIR = PROJECT_ROOT / "static" / "cache"
 STATIC_CACHE_URL_PREFIX = "/app/static/cache/"
 
 # Environment variables, named once here.
 DATA_DIR_ENV = "STATIONMAP_DATA_DIR"
 # The map's background: "none" (country outlines only: no request leaves the app's own host),
-# a provider named in stationmap.assets.TILE_PROVIDERS, or an http(s) URL template with
+# a provider named in stationmap.map.assets.TILE_PROVIDERS, or an http(s) URL template with
 # {z}, {x} and {y}, which then needs STATIONMAP_TILES_ATTRIBUTION.
 TILES_ENV = "STATIONMAP_TILES"
 TILES_ATTRIBUTION_ENV = "STATIONMAP_TILES_ATTRIBUTION"

@@ -16,9 +16,9 @@ from datetime import date
 import pandas as pd
 
 from stationmap import i18n
-from stationmap.filters import FilterState
 from stationmap.i18n import _
-from stationmap.loader import Dataset
+from stationmap.record.filters import FilterState
+from stationmap.record.loader import Dataset
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets
 # (OWASP "CSV injection"); a leading apostrophe makes them show it as text instead.

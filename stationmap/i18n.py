@@ -39,8 +39,9 @@ from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from stationmap import schema, ui_state
-from stationmap.dates import PartialDate
+from stationmap.app import ui_state
+from stationmap.record import schema
+from stationmap.record.dates import PartialDate
 
 DOMAIN = "stationmap"
 SOURCE_LANGUAGE = "en"
@@ -267,7 +268,7 @@ SOURCE_KIND_LABELS = {
     "politician": N_("Politician"),
 }
 
-# What a site rests on (stationmap.basis), as the sidebar filter, tables and popups name it.
+# What a site rests on (stationmap.record.basis), as the sidebar filter, tables and popups name it.
 BASIS_LABELS = {
     "court": N_("Court or prosecutor"),
     "authorities": N_("Authorities addressed it"),
@@ -276,7 +277,7 @@ BASIS_LABELS = {
     "weak": N_("Weak sources only"),
 }
 
-# The region names stationmap.views gives (which are also the filter's values) as territory
+# The region names stationmap.record.views gives (which are also the filter's values) as territory
 # codes (UN M49 for continents; AQ for Antarctica), whose names Babel's CLDR data has in every
 # language. 003 is North America with Central America and the Caribbean, as the continent
 # codes views uses count it (021 would be Northern America only).
@@ -292,7 +293,7 @@ REGION_TERRITORIES = {
 # Regions with no territory code: countries views cannot place on a continent.
 REGION_LABELS = {"Other": N_("Other")}
 
-# Keyed by stationmap.filters.UNKNOWN_BUREAU; real bureau names are data and stay as written.
+# Keyed by stationmap.record.filters.UNKNOWN_BUREAU; real bureau names are data and stay as written.
 BUREAU_LABELS = {"Not reported": N_("Not reported")}
 
 if not (

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from stationmap import i18n, schema
-from stationmap.dates import PartialDate
+from stationmap import i18n
 from stationmap.i18n import N_
-from stationmap.loader import Dataset
-from stationmap.status import count_by_status, statuses_on
+from stationmap.record import schema
+from stationmap.record.dates import PartialDate
+from stationmap.record.loader import Dataset
+from stationmap.record.status import count_by_status, statuses_on
 
 # Kept beside the data files, so a data release and its entry travel together.
 CHANGELOG_FILE = "CHANGELOG.md"
@@ -51,7 +52,7 @@ if set(STATUS_DEFINITIONS) != set(schema.STATUSES):
     raise RuntimeError("every status needs a definition")
 
 
-# One neutral line per basis (stationmap.basis): what the strongest source naming a site is.
+# One neutral line per basis (stationmap.record.basis): what the strongest source naming a site is.
 BASIS_DEFINITIONS = {
     "court": N_(
         "A court or a prosecutor acted: a court's own record, or a source reporting charges or "

@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from stationmap import schema
+from stationmap.record import schema
 
 
 class OutputError(Exception):

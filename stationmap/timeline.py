@@ -16,13 +16,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from stationmap import browser_code, i18n, schema
-from stationmap.dates import PartialDate
-from stationmap.filters import fold
+from stationmap import browser_code, i18n
+from stationmap.html.popups import esc, source_list_html
 from stationmap.i18n import N_, _
-from stationmap.loader import Dataset
-from stationmap.popups import esc, source_list_html
-from stationmap.status import status_histories
+from stationmap.record import schema
+from stationmap.record.dates import PartialDate
+from stationmap.record.filters import fold
+from stationmap.record.loader import Dataset
+from stationmap.record.status import status_histories
 
 # The event groups, in the order they are listed and coloured.
 GROUP_REPORTS = "reports"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from stationmap import ui_state
+from stationmap.app import ui_state
 from stationmap.map import folium_bridge
 
 

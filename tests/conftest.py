@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from stationmap import config, schema
-from stationmap.loader import Dataset, build_dataset, load_dataset
+from stationmap import config
+from stationmap.record import schema
+from stationmap.record.loader import Dataset, build_dataset, load_dataset
 
 # Fixed "today" for tests, so a test's outcome never depends on the day it runs.
 TEST_TODAY = date(2026, 11, 27)

@@ -11,11 +11,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap import chrome, config, i18n, method, schema, tables, ui_state, upload
-from stationmap.filters import FilterState, apply_filters, count_headlines
-from stationmap.loader import load_dataset
-from stationmap.summary import summarize
-from stationmap.views import build_site_view
+from stationmap import config, i18n, method
+from stationmap.app import chrome, ui_state, upload
+from stationmap.html import tables
+from stationmap.record import schema
+from stationmap.record.filters import FilterState, apply_filters, count_headlines
+from stationmap.record.loader import load_dataset
+from stationmap.record.summary import summarize
+from stationmap.record.views import build_site_view
 from tests.app_session import map_has_shown
 from tests.conftest import small_files, small_rows
 

@@ -8,8 +8,9 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap import config, i18n, method, ui_state
-from stationmap.loader import load_dataset
+from stationmap import config, i18n, method
+from stationmap.app import ui_state
+from stationmap.record.loader import load_dataset
 from tests.app_session import map_has_shown
 from tests.test_app_pages import PAGES, assert_ran_cleanly
 

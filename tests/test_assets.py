@@ -11,7 +11,8 @@ import folium.plugins
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap import assets, config
+from stationmap import config
+from stationmap.map import assets
 from tests.app_session import map_has_shown
 
 

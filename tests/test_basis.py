@@ -8,12 +8,14 @@ import json
 
 import pytest
 
-from stationmap import basis, exports, popups, schema, tables
-from stationmap.basis import publisher_key, site_basis
+from stationmap import exports
 from stationmap.cli import main
-from stationmap.filters import FilterState, apply_filters
-from stationmap.loader import build_dataset
-from stationmap.views import build_site_view
+from stationmap.html import popups, tables
+from stationmap.record import basis, schema
+from stationmap.record.basis import publisher_key, site_basis
+from stationmap.record.filters import FilterState, apply_filters
+from stationmap.record.loader import build_dataset
+from stationmap.record.views import build_site_view
 from tests.conftest import TEST_TODAY, small_files, small_rows
 
 SITES, EVENTS, SOURCES = schema.SITES_FILE, schema.EVENTS_FILE, schema.SOURCES_FILE

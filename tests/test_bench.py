@@ -9,8 +9,8 @@ import pytest
 from benchmarks import expectations, load, procmem, stats
 from benchmarks.stats import MB, DatasetResult, FloorParts, Sample, failed
 from stationmap import config
-from stationmap.filters import FilterState
-from stationmap.loader import load_dataset
+from stationmap.record.filters import FilterState
+from stationmap.record.loader import load_dataset
 from tests.conftest import TEST_TODAY
 
 # --- figures ----------------------------------------------------------------------------------

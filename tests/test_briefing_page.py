@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap import config, i18n, ui_state
-from stationmap import markdown as markdown_module
-from stationmap.filters import FilterState, apply_filters, count_headlines
-from stationmap.loader import load_dataset
-from stationmap.views import build_site_view
+from stationmap import config, i18n
+from stationmap.app import ui_state
+from stationmap.html import markdown as markdown_module
+from stationmap.record.filters import FilterState, apply_filters, count_headlines
+from stationmap.record.loader import load_dataset
+from stationmap.record.views import build_site_view
 from tests.conftest import small_files, write_dataset
 
 DASHBOARD = config.PROJECT_ROOT / "dashboard.py"

@@ -10,11 +10,14 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from stationmap import briefing_view, config, mapbuilder, ui_state
-from stationmap.briefing_view import MODE_LIST, MODE_PRESENT, MODE_PRINT, MODE_STORY, Request
-from stationmap.briefings import load_briefings, parse_briefings
-from stationmap.filters import FilterState
-from stationmap.views import build_site_view
+from stationmap import config
+from stationmap.app import ui_state
+from stationmap.briefing import view as briefing_view
+from stationmap.briefing.stories import load_briefings, parse_briefings
+from stationmap.briefing.view import MODE_LIST, MODE_PRESENT, MODE_PRINT, MODE_STORY, Request
+from stationmap.map import builder as mapbuilder
+from stationmap.record.filters import FilterState
+from stationmap.record.views import build_site_view
 from tests.conftest import TEST_TODAY
 
 PAYLOAD_LINE = re.compile(r"^var \w+ = stationmap\.drawLayer\(\w+, (.*)\);$", re.MULTILINE)

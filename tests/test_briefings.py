@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from stationmap import config
-from stationmap.briefings import load_briefings, parse_briefings
-from stationmap.captions import figures_stated_in_events, fill_caption
-from stationmap.filters import apply_filters, count_headlines
-from stationmap.views import build_site_view
+from stationmap.briefing.captions import figures_stated_in_events, fill_caption
+from stationmap.briefing.stories import load_briefings, parse_briefings
+from stationmap.record.filters import apply_filters, count_headlines
+from stationmap.record.views import build_site_view
 from tests.conftest import TEST_TODAY
 
 GOOD_STORY = """

@@ -9,8 +9,8 @@ import shutil
 import pytest
 
 from stationmap import cli, config
-from stationmap.briefings import SLIDE_KEYS, STORY_KEYS, parse_briefings
-from stationmap.problems import WHOLE_FILE
+from stationmap.briefing.stories import SLIDE_KEYS, STORY_KEYS, parse_briefings
+from stationmap.record.problems import WHOLE_FILE
 from tests.conftest import TEST_TODAY
 from tests.test_briefing_page import run_briefing
 

@@ -12,7 +12,8 @@ from importlib import resources
 
 import pytest
 
-from stationmap import browser_code, mapbuilder
+from stationmap import browser_code
+from stationmap.map import builder as mapbuilder
 from stationmap.map import folium_bridge
 
 PACKAGE = resources.files("stationmap")

@@ -6,16 +6,16 @@ from datetime import date
 
 import pytest
 
-from stationmap import schema
-from stationmap.briefings import parse_briefings
-from stationmap.captions import (
+from stationmap.briefing.captions import (
     CAPTION_PLACEHOLDERS,
     ever_status_counts,
     figures_stated_in_events,
     fill_caption,
     typed_counts,
 )
-from stationmap.views import build_site_view
+from stationmap.briefing.stories import parse_briefings
+from stationmap.record import schema
+from stationmap.record.views import build_site_view
 from tests.conftest import TEST_TODAY
 
 STATED = {"54", "102", "53", "110"}
@@ -108,9 +108,9 @@ def test_fill_caption_leaves_anything_but_a_placeholder_as_written():
 def test_a_slide_fills_ever_placeholders_from_its_view_leaving_its_status_filter_aside(
     small_dataset,
 ):
-    from stationmap.briefing_view import build_slide_view
-    from stationmap.briefings import Slide
-    from stationmap.filters import FilterState
+    from stationmap.briefing.stories import Slide
+    from stationmap.briefing.view import build_slide_view
+    from stationmap.record.filters import FilterState
 
     slide = Slide(
         number=1,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from stationmap import chrome, ui_state
-from stationmap.filters import FilterState, filter_options
-from stationmap.loader import build_dataset, load_dataset
-from stationmap.views import build_site_view
+from stationmap.app import chrome, ui_state
+from stationmap.record.filters import FilterState, filter_options
+from stationmap.record.loader import build_dataset, load_dataset
+from stationmap.record.views import build_site_view
 from tests.conftest import TEST_TODAY, small_files, write_dataset
 
 BOUNDS = (date(2022, 1, 1), date(2024, 5, 14))

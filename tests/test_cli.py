@@ -126,7 +126,7 @@ def test_module_entry_point_runs_as_a_subprocess():
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    from stationmap.loader import load_dataset
+    from stationmap.record.loader import load_dataset
 
     shipped = load_dataset(config.DEFAULT_DATA_DIR)
     assert json.loads(result.stdout)["sites"] == len(shipped.sites) > 0
@@ -157,8 +157,8 @@ def test_validate_json_on_a_dataset_with_no_valid_site(tmp_path):
     folder = write_dataset(tmp_path / "nosites", small_files(rows))
     code, output = run(["validate", "--data-dir", str(folder)])
     assert code == 1
-    from stationmap.loader import load_dataset
-    from stationmap.summary import summarize
+    from stationmap.record.loader import load_dataset
+    from stationmap.record.summary import summarize
 
     summary = summarize(load_dataset(folder))
     assert summary["sites"] == 0 and summary["countries"] == 0

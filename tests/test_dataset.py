@@ -15,10 +15,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from stationmap import config, schema
+from stationmap import config
 from stationmap.cli import main
-from stationmap.first_reports import is_report
-from stationmap.status import status_histories, statuses_on
+from stationmap.record import schema
+from stationmap.record.first_reports import is_report
+from stationmap.record.status import status_histories, statuses_on
 from tests.conftest import RESEARCH_DIR, TEST_TODAY
 
 # The research's third pass (../shared/research/pass3) adds rows in files of the same columns.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from stationmap import schema
-from stationmap.first_reports import first_report_events
-from stationmap.loader import build_dataset
-from stationmap.status import status_histories, statuses_on
+from stationmap.record import schema
+from stationmap.record.first_reports import first_report_events
+from stationmap.record.loader import build_dataset
+from stationmap.record.status import status_histories, statuses_on
 from tests.conftest import TEST_TODAY, small_files, small_rows
 
 EVENTS = schema.EVENTS_FILE

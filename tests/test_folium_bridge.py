@@ -14,8 +14,9 @@ from importlib import metadata, resources
 import pytest
 import streamlit_folium
 
-from stationmap import assets, config, mapbuilder
-from stationmap.map import folium_bridge
+from stationmap import config
+from stationmap.map import assets, folium_bridge
+from stationmap.map import builder as mapbuilder
 
 REQUIREMENTS = config.PROJECT_ROOT / "requirements.txt"
 

@@ -1,4 +1,4 @@
-"""Tests for stationmap.geocoding: the gazetteer, the cache, the chain, the network adapter and
+"""Tests for stationmap.geocoding.core: the gazetteer, the cache, the chain, the network adapter and
 the `geocode` run over a data folder.
 
 Everything here is offline and deterministic: the online geocoder is always a fake, and an
@@ -22,8 +22,8 @@ from geopy.geocoders import Nominatim
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from stationmap import geocoding, schema
-from stationmap.geocoding import (
+from stationmap.geocoding import core as geocoding
+from stationmap.geocoding.core import (
     CACHE_COLUMNS,
     CACHE_FILE,
     EXAMPLE_USER_AGENT,
@@ -40,6 +40,7 @@ from stationmap.geocoding import (
     normalise_place_name,
     run_geocode,
 )
+from stationmap.record import schema
 
 SITE_COLUMNS = schema.column_names(schema.SITES_FILE)
 TEST_USER_AGENT = "stationmap-tests/0.1 (contact: tests@example.org)"

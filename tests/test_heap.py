@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from stationmap import heap
+from stationmap.app import heap
 
 
 class Node:

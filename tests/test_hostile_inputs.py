@@ -9,11 +9,11 @@ from collections.abc import Callable
 
 import pytest
 
-from stationmap import schema
+from stationmap.app.upload import dataset_from_uploads
 from stationmap.exports import sites_csv
-from stationmap.loader import MAX_CELL_CHARS, MAX_FILE_BYTES, build_dataset
-from stationmap.upload import dataset_from_uploads
-from stationmap.views import build_site_view
+from stationmap.record import schema
+from stationmap.record.loader import MAX_CELL_CHARS, MAX_FILE_BYTES, build_dataset
+from stationmap.record.views import build_site_view
 from tests.conftest import TEST_TODAY, csv_bytes, small_files, small_rows
 
 SITES, EVENTS, SOURCES = schema.SITES_FILE, schema.EVENTS_FILE, schema.SOURCES_FILE

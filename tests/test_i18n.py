@@ -13,9 +13,13 @@ import pytest
 from babel import Locale
 from babel.messages.pofile import read_po
 
-from stationmap import briefings, config, i18n, mapbuilder, offline_map, schema, views
-from stationmap.dates import parse_partial_date
-from stationmap.filters import UNKNOWN_BUREAU
+from stationmap import config, i18n
+from stationmap.briefing import stories as briefings
+from stationmap.map import builder as mapbuilder
+from stationmap.map import offline as offline_map
+from stationmap.record import schema, views
+from stationmap.record.dates import parse_partial_date
+from stationmap.record.filters import UNKNOWN_BUREAU
 from tests.conftest import TEST_TODAY
 
 # Where UI text is written: the entry point, the pages and the package.

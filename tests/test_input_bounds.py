@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import csv
 
-from stationmap import schema
-from stationmap.csvfiles import FIRST_ROWS_CHECKED, MAX_PROBLEMS_COUNTED
-from stationmap.loader import MAX_CELL_CHARS, build_dataset
-from stationmap.problems import MAX_PROBLEMS_SHOWN, WHOLE_FILE, Problem, ProblemLog
-from stationmap.upload import MAX_UPLOAD_BYTES, dataset_from_uploads
+from stationmap.app.upload import MAX_UPLOAD_BYTES, dataset_from_uploads
+from stationmap.record import schema
+from stationmap.record.csvfiles import FIRST_ROWS_CHECKED, MAX_PROBLEMS_COUNTED
+from stationmap.record.loader import MAX_CELL_CHARS, build_dataset
+from stationmap.record.problems import MAX_PROBLEMS_SHOWN, WHOLE_FILE, Problem, ProblemLog
 from tests.conftest import TEST_TODAY, csv_bytes, small_files, small_rows
 
 SITES, EVENTS, SOURCES = schema.SITES_FILE, schema.EVENTS_FILE, schema.SOURCES_FILE
@@ -176,7 +176,7 @@ def test_validate_lists_the_first_problems_and_says_how_many_in_all(tmp_path, ca
     import io
 
     from stationmap.cli import main
-    from stationmap.loader import load_dataset
+    from stationmap.record.loader import load_dataset
     from tests.conftest import write_dataset
 
     good = small_files()[SITES]

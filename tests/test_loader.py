@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from stationmap import schema
-from stationmap.loader import MAX_FILE_BYTES, build_dataset, load_dataset
+from stationmap.record import schema
+from stationmap.record.loader import MAX_FILE_BYTES, build_dataset, load_dataset
 from tests.conftest import TEST_TODAY, csv_bytes, small_files, small_rows
 
 SITES, EVENTS, SOURCES = schema.SITES_FILE, schema.EVENTS_FILE, schema.SOURCES_FILE

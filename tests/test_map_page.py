@@ -9,11 +9,12 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap import assets, config, ui_state
-from stationmap.filters import FilterState, apply_filters, count_headlines
-from stationmap.loader import load_dataset
-from stationmap.map import folium_bridge
-from stationmap.views import build_site_view
+from stationmap import config
+from stationmap.app import ui_state
+from stationmap.map import assets, folium_bridge
+from stationmap.record.filters import FilterState, apply_filters, count_headlines
+from stationmap.record.loader import load_dataset
+from stationmap.record.views import build_site_view
 from tests.app_session import map_has_shown
 
 DASHBOARD = config.PROJECT_ROOT / "dashboard.py"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from stationmap import map_source, mapbuilder, popups, static_cache
-from stationmap.loader import build_dataset, load_dataset
+from stationmap.html import popups
+from stationmap.map import builder as mapbuilder
+from stationmap.map import source as map_source
+from stationmap.map import static_cache
+from stationmap.record.loader import build_dataset, load_dataset
+from stationmap.record.views import build_site_view
 from stationmap.synth import write_synthetic_dataset
-from stationmap.views import build_site_view
 from tests.conftest import TEST_TODAY, small_files
 
 ENGLISH = popups._texts_for("en")

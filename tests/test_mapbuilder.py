@@ -13,12 +13,15 @@ import pandas as pd
 import pytest
 import streamlit_folium
 
-from stationmap import assets, browser_code, mapbuilder, palette, schema
-from stationmap.filters import FilterState, apply_filters
-from stationmap.loader import build_dataset
-from stationmap.map import folium_bridge
-from stationmap.status import status_histories
-from stationmap.views import build_site_view
+from stationmap import browser_code
+from stationmap.html import palette
+from stationmap.map import assets, folium_bridge
+from stationmap.map import builder as mapbuilder
+from stationmap.record import schema
+from stationmap.record.filters import FilterState, apply_filters
+from stationmap.record.loader import build_dataset
+from stationmap.record.status import status_histories
+from stationmap.record.views import build_site_view
 from tests.conftest import TEST_TODAY, small_files, small_rows
 
 PAYLOAD_LINE = re.compile(r"^var \w+ = stationmap\.drawLayer\(\w+, (.*)\);$", re.MULTILINE)

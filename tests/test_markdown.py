@@ -12,7 +12,7 @@ import string
 
 import pytest
 
-from stationmap.markdown import WORD_JOINER, curated, plain
+from stationmap.html.markdown import WORD_JOINER, curated, plain
 
 HOSTILE = [
     "**bold** _it_ `code`",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from stationmap import config, i18n, method, schema
+from stationmap import config, i18n, method
+from stationmap.record import schema
 from tests.conftest import TEST_TODAY
 
 # "**80 sites in 37 countries**, 18 of them country-level", "**115 events**", "**158 sources**".

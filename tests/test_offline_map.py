@@ -20,11 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from stationmap import assets, config, mapbuilder, offline_map
+from stationmap import config
 from stationmap.cli import main
-from stationmap.filters import FilterState, apply_filters
-from stationmap.loader import build_dataset
-from stationmap.views import build_site_view
+from stationmap.map import assets
+from stationmap.map import builder as mapbuilder
+from stationmap.map import offline as offline_map
+from stationmap.record.filters import FilterState, apply_filters
+from stationmap.record.loader import build_dataset
+from stationmap.record.views import build_site_view
 from tests.conftest import TEST_TODAY, small_files, small_rows
 
 REPORTED_CLOSED_IN_EUROPE = FilterState(statuses=("reported_closed",), regions=("Europe",))

@@ -8,9 +8,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from stationmap import legend, palette, popups, schema
-from stationmap.status import status_histories
-from stationmap.views import build_site_view
+from stationmap.html import legend, palette, popups
+from stationmap.record import schema
+from stationmap.record.status import status_histories
+from stationmap.record.views import build_site_view
 from tests.conftest import TEST_TODAY
 
 HOSTILE = "<img src=x onerror=alert(1)>"

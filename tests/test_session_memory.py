@@ -3,7 +3,7 @@
 Streamlit keeps a disconnected session's state, and every widget's callback and arguments,
 until well after it has gone; the last run's script module stays in ``sys.modules["__main__"]``
 until another run; and glibc keeps memory freed by one thread in that thread's arena. So: large
-data lives in stationmap.session_files (released on disconnect), callbacks live in modules and
+data lives in stationmap.app.session_files (released on disconnect), callbacks live in modules and
 take small arguments, dashboard.py keeps nothing in globals, and freed memory goes back to the
 system. The browser test tests/browser/test_public_server.py measures the whole.
 """
@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from stationmap import config, heap
+from stationmap import config
+from stationmap.app import heap
 
 PAGES = sorted((config.PROJECT_ROOT / "pages").glob("*.py"))
 

@@ -8,9 +8,10 @@ from datetime import date
 
 import pytest
 
-from stationmap import schema, staleness, tables
 from stationmap.cli import build_parser, main
-from stationmap.loader import build_dataset
+from stationmap.html import tables
+from stationmap.record import schema, staleness
+from stationmap.record.loader import build_dataset
 from tests.conftest import TEST_TODAY, small_files, small_rows, write_dataset
 
 SOURCES = schema.SOURCES_FILE

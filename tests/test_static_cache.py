@@ -7,7 +7,8 @@ import os
 
 import pytest
 
-from stationmap import config, static_cache
+from stationmap import config
+from stationmap.map import static_cache
 
 
 def test_a_file_is_named_by_its_content_and_served_from_the_apps_static_folder(tmp_path):

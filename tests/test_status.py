@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from stationmap import mapbuilder, schema
-from stationmap.loader import build_dataset
-from stationmap.status import count_by_status, status_histories, statuses_on
+from stationmap.map import builder as mapbuilder
+from stationmap.record import schema
+from stationmap.record.loader import build_dataset
+from stationmap.record.status import count_by_status, status_histories, statuses_on
 from tests.conftest import TEST_TODAY, small_files, small_rows
 
 # The cases the map's JavaScript is tested on too (tests/js/status_cases.test.js), so the

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from stationmap import palette, popups, tables
-from stationmap.dates import parse_partial_date
-from stationmap.filters import FilterState, apply_filters
-from stationmap.loader import build_dataset
-from stationmap.views import build_site_view
+from stationmap.html import palette, popups, tables
+from stationmap.record.dates import parse_partial_date
+from stationmap.record.filters import FilterState, apply_filters
+from stationmap.record.loader import build_dataset
+from stationmap.record.views import build_site_view
 from tests.conftest import TEST_TODAY, small_files, small_rows
 
 REPORTED_CLOSED_IN_EUROPE = FilterState(statuses=("reported_closed",), regions=("Europe",))

@@ -12,10 +12,13 @@ import pandas as pd
 import pycountry
 import pytest
 
-from stationmap import i18n, popups, schema
-from stationmap.dates import parse_partial_date
-from stationmap.filters import FilterState, apply_filters
-from stationmap.loader import build_dataset
+from stationmap import i18n
+from stationmap.html import popups
+from stationmap.record import schema
+from stationmap.record.dates import parse_partial_date
+from stationmap.record.filters import FilterState, apply_filters
+from stationmap.record.loader import build_dataset
+from stationmap.record.views import build_site_view
 from stationmap.synth import synthetic_rows
 from stationmap.timeline import (
     COUNT,
@@ -57,7 +60,6 @@ from stationmap.timeline import (
     timeline_chart,
     wants_counts,
 )
-from stationmap.views import build_site_view
 from tests.conftest import TEST_TODAY, csv_bytes, small_files, small_rows
 
 

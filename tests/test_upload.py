@@ -11,9 +11,8 @@ import pandas as pd
 import pytest
 from starlette.formparsers import MultiPartParser
 
-from stationmap import config, schema
-from stationmap.loader import Problem
-from stationmap.upload import (
+from stationmap import config
+from stationmap.app.upload import (
     MAX_UPLOAD_BYTES,
     WIDGET_LIMIT_MB,
     check_upload,
@@ -25,6 +24,8 @@ from stationmap.upload import (
     unplaced_table,
     upload_signature,
 )
+from stationmap.record import schema
+from stationmap.record.loader import Problem
 from tests.conftest import small_files, small_rows
 
 SITES, EVENTS, SOURCES = schema.SITES_FILE, schema.EVENTS_FILE, schema.SOURCES_FILE

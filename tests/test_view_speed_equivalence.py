@@ -14,13 +14,13 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from stationmap import schema
-from stationmap.basis import site_basis
-from stationmap.filters import FilterState, apply_filters, filter_options, fold
-from stationmap.loader import Dataset, build_dataset
-from stationmap.status import StatusChange, status_histories, statuses_on
+from stationmap.record import schema
+from stationmap.record.basis import site_basis
+from stationmap.record.filters import FilterState, apply_filters, filter_options, fold
+from stationmap.record.loader import Dataset, build_dataset
+from stationmap.record.status import StatusChange, status_histories, statuses_on
+from stationmap.record.views import SITE_VIEW_COLUMNS, build_site_view, region_of
 from stationmap.synth import synthetic_rows
-from stationmap.views import SITE_VIEW_COLUMNS, build_site_view, region_of
 from tests.conftest import TEST_TODAY, csv_bytes, small_files, small_rows
 
 # --- the references ---------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def coarsened_synthetic_files(sites: int) -> dict[str, bytes]:
          "event_type": "media_report"},
     ]  # fmt: skip
     # A response known only to the year of a site's first report: it takes effect on the
-    # report's day, not on 1 January (see stationmap.first_reports).
+    # report's day, not on 1 January (see stationmap.record.first_reports).
     second_site = rows[schema.SITES_FILE][1]["site_id"]
     first_report = next(e for e in rows[schema.EVENTS_FILE] if e["site_ids"] == second_site)
     rows[schema.EVENTS_FILE].append(

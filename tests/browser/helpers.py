@@ -11,10 +11,11 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page, expect
 
 from benchmarks.browser import APP_COMPLETE_SELECTOR
-from stationmap import config, mapbuilder
-from stationmap.filters import FilterState, apply_filters
-from stationmap.loader import load_dataset
-from stationmap.views import build_site_view
+from stationmap import config
+from stationmap.map import builder as mapbuilder
+from stationmap.record.filters import FilterState, apply_filters
+from stationmap.record.loader import load_dataset
+from stationmap.record.views import build_site_view
 
 # Covers the first script run, which imports pandas and folium on a cold 2-core machine.
 FIRST_RUN_TIMEOUT_MS = 30_000

@@ -11,11 +11,12 @@ from datetime import date
 import pytest
 from playwright.sync_api import Frame, Page, expect
 
-from stationmap import config, ui_state
-from stationmap.briefings import load_briefings
-from stationmap.filters import apply_filters
-from stationmap.loader import load_dataset
-from stationmap.views import build_site_view
+from stationmap import config
+from stationmap.app import ui_state
+from stationmap.briefing.stories import load_briefings
+from stationmap.record.filters import apply_filters
+from stationmap.record.loader import load_dataset
+from stationmap.record.views import build_site_view
 from tests.browser.conftest import ARTIFACTS_DIR, find_map_frame
 from tests.browser.helpers import (
     RERUN_TIMEOUT_MS,

@@ -32,10 +32,12 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page, expect
 
-from stationmap import cli, config, schema, ui_state
-from stationmap.briefings import BRIEFINGS_FILE, MAX_CAPTION_CHARS
-from stationmap.loader import load_dataset
+from stationmap import cli, config
+from stationmap.app import ui_state
+from stationmap.briefing.stories import BRIEFINGS_FILE, MAX_CAPTION_CHARS
 from stationmap.method import CHANGELOG_FILE
+from stationmap.record import schema
+from stationmap.record.loader import load_dataset
 from tests.browser.conftest import DEFAULT_SERVER_ENV, AppServer, find_map_frame
 from tests.browser.helpers import (
     FIRST_RUN_TIMEOUT_MS,

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Frame, Page, expect
 
-from stationmap import ui_state
+from stationmap.app import ui_state
 from tests.browser.conftest import ARTIFACTS_DIR
 from tests.browser.helpers import RERUN_TIMEOUT_MS, assert_clean, open_app, poll, wait_for_script
 

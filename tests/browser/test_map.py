@@ -9,10 +9,12 @@ from urllib.parse import quote_plus
 import pytest
 from playwright.sync_api import Frame, Page, expect
 
-from stationmap import config, mapbuilder, ui_state
-from stationmap.filters import FilterState, apply_filters
-from stationmap.loader import load_dataset
-from stationmap.views import build_site_view
+from stationmap import config
+from stationmap.app import ui_state
+from stationmap.map import builder as mapbuilder
+from stationmap.record.filters import FilterState, apply_filters
+from stationmap.record.loader import load_dataset
+from stationmap.record.views import build_site_view
 from tests.browser.helpers import (
     RERUN_TIMEOUT_MS,
     poll,

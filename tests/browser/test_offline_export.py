@@ -11,8 +11,9 @@ from urllib.parse import quote_plus, urlparse
 import pytest
 from playwright.sync_api import Browser, Page
 
-from stationmap import offline_map, ui_state
-from stationmap.filters import FilterState
+from stationmap.app import ui_state
+from stationmap.map import offline as offline_map
+from stationmap.record.filters import FilterState
 from tests.browser.helpers import (
     RERUN_TIMEOUT_MS,
     assert_clean,

@@ -24,9 +24,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from benchmarks.procmem import tree_rss
 from benchmarks.server import REPO_ROOT, StreamlitServer, log_tail
-from stationmap import config, schema, ui_state
-from stationmap.markdown import WORD_JOINER
-from stationmap.upload import MAX_UPLOAD_BYTES
+from stationmap import config
+from stationmap.app import ui_state
+from stationmap.app.upload import MAX_UPLOAD_BYTES
+from stationmap.html.markdown import WORD_JOINER
+from stationmap.record import schema
 from tests.browser.conftest import DEFAULT_SERVER_ENV
 from tests.browser.helpers import (
     FIRST_RUN_TIMEOUT_MS,

@@ -13,8 +13,9 @@ from urllib.parse import quote_plus
 import pytest
 from playwright.sync_api import Page, expect
 
-from stationmap import exports, ui_state
-from stationmap.filters import FilterState
+from stationmap import exports
+from stationmap.app import ui_state
+from stationmap.record.filters import FilterState
 from tests.browser.helpers import (
     RERUN_TIMEOUT_MS,
     assert_clean,

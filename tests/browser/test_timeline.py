@@ -9,10 +9,11 @@ from urllib.parse import quote_plus
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from stationmap import config, timeline, ui_state
-from stationmap.filters import FilterState, apply_filters
-from stationmap.loader import load_dataset
-from stationmap.views import build_site_view
+from stationmap import config, timeline
+from stationmap.app import ui_state
+from stationmap.record.filters import FilterState, apply_filters
+from stationmap.record.loader import load_dataset
+from stationmap.record.views import build_site_view
 from tests.browser.helpers import RERUN_TIMEOUT_MS, assert_clean, open_app
 
 pytestmark = pytest.mark.browser

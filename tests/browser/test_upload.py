@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from stationmap import schema, ui_state
-from stationmap.filters import FilterState
-from stationmap.loader import build_dataset
-from stationmap.views import build_site_view
+from stationmap.app import ui_state
+from stationmap.record import schema
+from stationmap.record.filters import FilterState
+from stationmap.record.loader import build_dataset
+from stationmap.record.views import build_site_view
 from tests.browser.helpers import (
     RERUN_TIMEOUT_MS,
     assert_clean,

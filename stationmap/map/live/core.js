@@ -171,7 +171,7 @@
     }
 
     // A site's popup from the parts loaded so far: the HTML Python built with every value
-    // escaped (stationmap.popups), empty if the site has none; null while its part is not
+    // escaped (stationmap.html.popups), empty if the site has none; null while its part is not
     // loaded.
     function popupFrom(parts, partSize, index) {
         var part = parts[popupPartOf(index, partSize)];

@@ -1,0 +1,1 @@
+"""Streamlit-only code: sidebar and filters, session state, uploads, language, footer."""

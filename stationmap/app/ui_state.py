@@ -1,0 +1,137 @@
+"""Every session-state key and URL query-parameter name the app uses, named once here.
+
+The sidebar filters are bound to the URL with Streamlit's own ``bind="query-params"``, which
+uses a widget's key as its query-parameter name. For those widgets the key *is* the URL name:
+renaming one breaks every link people have already shared, so these names are short, lower-case
+and meant to stay.
+
+What a bound parameter carries is what the widget shows: a multiselect's chosen options as
+their displayed labels (``?status=Under+investigation&country=United+Kingdom``), a date as
+``YYYY-MM-DD``, a date range as two repeated values. A value equal to the widget's default is
+left out, so a plain address shows everything.
+"""
+
+from __future__ import annotations
+
+# --- URL query parameters, which are also the keys of the widgets bound to them ---------------
+
+STATUS = "status"
+COUNTRY = "country"
+REGION = "region"
+BUREAU = "bureau"
+# What the sites rest on (stationmap.record.basis), as its displayed labels: ?basis=Media+only.
+BASIS = "basis"
+# The range of first-report dates, as two repeated values: ?reported=2022-09-01&reported=2023-06-30.
+REPORTED = "reported"
+# "q", as search boxes everywhere call it: people recognise it in a link.
+TEXT = "q"
+# The date statuses are derived for; absent means today.
+AS_OF = "as_of"
+# The interface language as its tag (?lang=zh-Hans; see stationmap.i18n), also the language
+# picker's key. Absent: English for a link with filters, else the browser's preferred language.
+LANGUAGE = "lang"
+# The site the map should centre on and open: "Show on map" on the sites page opens
+# /?site=<site_id> (with the filters in force). Not a widget: the map page reads
+# st.query_params[FOCUS_SITE].
+FOCUS_SITE = "site"
+
+# The filter widgets, in the order the sidebar shows them; "Reset filters" resets all of them.
+FILTER_KEYS = (TEXT, STATUS, AS_OF, COUNTRY, REGION, BUREAU, BASIS, REPORTED)
+
+# --- session-state keys that never reach the URL ----------------------------------------------
+
+RESET_FILTERS = "reset_filters"
+# The map page's streamlit-folium widget (its last click lives here) and the container that
+# shows the clicked site's details.
+SITE_MAP = "site_map"
+# Set once this session's sidebar has been drawn: its widgets' code is then in the browser, and
+# the map page is drawn whole in one run (chrome.map_first).
+CHROME_DRAWN = "chrome_drawn"
+SITE_DETAILS = "site_details"
+# The FilterState the sidebar produced in this run, read by chrome.current_view() on every page.
+CURRENT_FILTERS = "current_filters"
+# The sites page's table; its key also carries a digest of the rows shown (tables.selection_key),
+# so a selected row is forgotten when the filters change the rows.
+SITES_TABLE = "sites_table"
+# The sites page's "Show on map" button, the site it asked the map to centre on (until the
+# page switches), and its export buttons.
+SHOW_ON_MAP = "show_on_map"
+FOCUS_REQUEST = "focus_request"
+DOWNLOAD_SITES_CSV = "download_sites_csv"
+DOWNLOAD_SITES_GEOJSON = "download_sites_geojson"
+DOWNLOAD_EVENTS_CSV = "download_events_csv"
+DOWNLOAD_MAP_HTML = "download_map_html"
+# The sites page's offline map is built only when asked: the button that asks for it, and the
+# view it was asked for (the file itself is kept in stationmap.app.session_files).
+PREPARE_MAP_HTML = "prepare_map_html"
+OFFLINE_MAP_REQUEST = "offline_map_request"
+# The "Your data" page's template downloads (one per file: "template_download-sites.csv").
+TEMPLATE_DOWNLOAD = "template_download"
+# The "Your data" page's three file uploaders.
+UPLOAD_SITES = "upload_sites"
+UPLOAD_EVENTS = "upload_events"
+UPLOAD_SOURCES = "upload_sources"
+# The box holding the table of problems found in the uploaded files.
+UPLOAD_PROBLEMS = "upload_problems"
+# Whether the pages show this session's validated upload (which stationmap.app.session_files
+# keeps). Never in the URL: a link cannot carry someone's files.
+USE_UPLOADED_DATA = "use_uploaded_data"
+# The buttons that switch to the uploaded data, back to the published data, or forget the upload.
+USE_MY_DATA = "use_my_data"
+SWITCH_TO_PUBLISHED = "switch_to_published"
+FORGET_UPLOAD = "forget_upload"
+# The container of the banner every page shows while uploaded data is in use.
+UPLOAD_BANNER = "upload_banner"
+# The box the sources page shows the data's changelog in.
+CHANGELOG = "changelog"
+# The timeline page's event-group filter, bound to the URL like the sidebar filters: its
+# chosen groups as their displayed names (?group=Police+visits+and+investigations).
+EVENT_GROUP = "group"
+# The URL parameters that carry labels in the interface language (the bound multiselects and
+# pills): a link carrying them must open in the language they were written in.
+LABELLED_KEYS = (STATUS, COUNTRY, REGION, BUREAU, BASIS, EVENT_GROUP)
+# The timeline page's two charts; a click on an event in either selects it.
+TIMELINE_CHART = "timeline_chart"
+LANE_CHART = "lane_chart"
+# The box under the timeline's charts that shows the events clicked on them.
+SELECTED_EVENTS = "selected_events"
+# With too many events to list at once, the month whose events the list shows.
+TIMELINE_MONTH = "timeline_month"
+
+# --- the briefing page (pages/briefing.py; see stationmap.briefing.view) ----------------------
+
+# Its URL parameters: /briefing?story=uk&slide=3, /briefing?present=1 (plus the shared filters),
+# &print=1 (every slide of the story, one per printed page) and &contrast=high. Read and written
+# through st.query_params, not bound widgets: a bound widget writes its displayed label into the
+# URL, and a link must carry the story's id, which neither translation nor a retitling changes.
+STORY = "story"
+SLIDE = "slide"
+PRESENT = "present"
+PRINT = "print"
+CONTRAST = "contrast"
+# The map page's "Present this view" button.
+PRESENT_VIEW = "present_view"
+# The briefing's buttons. Next and Previous answer the arrow keys; Page Down and Page Up, which
+# presentation clickers send, have a button each of their own (one shortcut per button), hidden.
+BRIEFING_PREVIOUS = "briefing_previous"
+BRIEFING_NEXT = "briefing_next"
+BRIEFING_PAGE_UP = "briefing_page_up"
+BRIEFING_PAGE_DOWN = "briefing_page_down"
+BRIEFING_CONTRAST = "briefing_contrast"
+BRIEFING_PRINT = "briefing_print"
+BRIEFING_BACK = "briefing_back"
+# "Start" on the list of stories, one per story: "briefing_start-uk".
+BRIEFING_START = "briefing_start"
+# Containers the briefing's style sheet addresses: the control bar, the hidden key buttons, the
+# whole presentation, each slide ("briefing_slide-3"), and a slide's parts.
+BRIEFING_BAR = "briefing_bar"
+BRIEFING_KEYS = "briefing_keys"
+BRIEFING_SHOW = "briefing_show"
+BRIEFING_SLIDE = "briefing_slide"
+BRIEFING_TITLE = "briefing_title"
+BRIEFING_FACTS = "briefing_facts"
+BRIEFING_CAPTION = "briefing_caption"
+BRIEFING_MAP = "briefing_map"
+BRIEFING_TIMELINE = "briefing_timeline"
+BRIEFING_SOURCES = "briefing_sources"
+BRIEFING_PROBLEMS = "briefing_problems"

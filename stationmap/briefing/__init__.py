@@ -1,0 +1,1 @@
+"""Briefings: stories (parse and validate), captions and the slide view."""

@@ -1,0 +1,1 @@
+"""The HTML library: escaping, popups, legend, tables, palette, Markdown escaping."""

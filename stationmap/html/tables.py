@@ -1,0 +1,330 @@
+"""The tables of the sites and sources pages, built from the site view: pure, no Streamlit.
+
+Dates are kept as the text they were written in ('2022-09-12', '2023-06', '2023'), which sorts
+in date order, and are shown at their own precision ('June 2023') by the pandas Styler that
+`style_table` returns; statuses are shown in the map's colours (`palette`), with their name, so
+colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from stationmap import browser_code, i18n
+from stationmap.html import palette, popups
+from stationmap.i18n import N_, _
+from stationmap.record import schema, staleness
+from stationmap.record.basis import WEAK, is_single_source
+from stationmap.record.dates import PartialDate, PartialDateError, parse_partial_date
+from stationmap.record.filters import UNKNOWN_BUREAU
+from stationmap.record.loader import Dataset
+
+SITE_TABLE_COLUMNS = [
+    "name",
+    "country",
+    "city",
+    "precision",
+    "operating_bureau",
+    "status",
+    "status_since",
+    "first_reported",
+    "event_count",
+    "source_count",
+    "basis",
+    "independent_sources",
+    "status_source",
+]
+COUNTRY_SUMMARY_COLUMNS = ["country", "sites", *schema.STATUSES, "latest_event"]
+SOURCE_TABLE_COLUMNS = [
+    "publisher",
+    "title",
+    "date",
+    "kind",
+    "sites",
+    "events",
+    "url",
+]
+# How the sites table marks a basis that rests on one publisher, after the basis itself.
+SINGLE_SOURCE = N_("single source")
+# Text that reads on white and on the table's selected-row tint (WCAG AA), and stands out.
+CAUTION_CSS = "font-weight: 700; color: #8a3b00"
+# Characters of a digest in a widget key: enough that two selections never share a key.
+KEY_DIGEST_CHARS = 12
+
+
+def iso_text(value: PartialDate | None) -> str | None:
+    """A date as written ('2023-06'), which sorts in date order; None when unknown."""
+    return value.iso() if isinstance(value, PartialDate) else None
+
+
+def date_display(value: object) -> str:
+    """An ISO partial date ('2023-06') in words at its precision ('June 2023'); '' if empty."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        return i18n.date_label(parse_partial_date(value))
+    except PartialDateError:
+        return value
+
+
+def _first_link(source_ids: Iterable[str], urls: pd.Series) -> str | None:
+    for source_id in source_ids:
+        if source_id in urls.index and (href := popups.safe_href(urls[source_id])):
+            return href
+    return None
+
+
+def status_source_url(site: pd.Series, dataset: Dataset) -> str | None:
+    """A link to the source of a site's current status: the first http(s) source of the event
+    that set it, else the site's own first one. None if neither has a followable link."""
+    urls = dataset.sources["url"]
+    event_id = site.get("status_event_id")
+    if isinstance(event_id, str) and event_id in dataset.events.index:
+        if link := _first_link(dataset.events.at[event_id, "source_ids"], urls):
+            return link
+    return _first_link(site.get("source_ids") or (), urls)
+
+
+def basis_text(site: pd.Series, texts: popups.Texts) -> str:
+    """What a site rests on, in words; a single-source site says so ('Media only · single
+    source'), as a weak one does by its label ('Weak sources only')."""
+    text = texts.basis_label(site["basis"])
+    if is_single_source(site["independent_sources"]):
+        text += " · " + i18n.gettext(SINGLE_SOURCE, texts.language)
+    return text
+
+
+def caution_css(text: object, texts: popups.Texts) -> str:
+    """Bold, dark-orange text for a basis cell that calls for caution (weak or single source)."""
+    if not isinstance(text, str):
+        return ""
+    weak = texts.basis_label(WEAK)
+    single = i18n.gettext(SINGLE_SOURCE, texts.language)
+    return CAUTION_CSS if text.startswith(weak) or text.endswith(single) else ""
+
+
+def site_table(filtered: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """One row per filtered site (rows of the site view), indexed by site id, in view order.
+
+    Text is in the reader's language; the status is its label; dates are ISO text (see the
+    module docstring); `status_source` is an http(s) link or None.
+    """
+    texts = popups.current_texts()
+    not_reported = i18n.bureau_label(UNKNOWN_BUREAU)
+    rows = []
+    for site_id, site in filtered.iterrows():
+        country_level = popups.is_country_level(site)
+        rows.append(
+            {
+                "site_id": site_id,
+                "name": site["name"],
+                "country": i18n.country_label(site["iso2"], site["country"]),
+                "city": site["city"] or (texts.city_not_reported if country_level else ""),
+                "precision": texts.precision_label(site["precision"]),
+                "operating_bureau": site["operating_bureau"] or not_reported,
+                "status": texts.status_label(site["status"]) if site["status"] else None,
+                "status_since": iso_text(site["status_since"]),
+                "first_reported": iso_text(site["first_reported"]),
+                "event_count": int(site["event_count"]),
+                "source_count": int(site["source_count"]),
+                "basis": basis_text(site, texts),
+                "independent_sources": int(site["independent_sources"]),
+                "status_source": status_source_url(site, dataset),
+            }
+        )
+    table = pd.DataFrame(rows, columns=["site_id", *SITE_TABLE_COLUMNS])
+    return table.set_index("site_id").rename_axis(None)
+
+
+def _event_dates_by_country(filtered: pd.DataFrame, dataset: Dataset) -> dict[str, date]:
+    """The latest event date per country: events naming its filtered sites, or the country
+    itself without naming a site."""
+    country_of_site = filtered["iso2"].to_dict()
+    latest: dict[str, PartialDate] = {}
+    for event in dataset.events.itertuples(index=False):
+        if event.date is None:
+            continue
+        if event.site_ids:
+            countries = {country_of_site[s] for s in event.site_ids if s in country_of_site}
+        else:
+            countries = {event.iso2} if event.iso2 else set()
+        for iso2 in countries:
+            if iso2 not in latest or event.date > latest[iso2]:
+                latest[iso2] = event.date
+    return latest
+
+
+def country_summary(filtered: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """Per country of the filtered sites: how many, how many per status, the latest event.
+
+    Indexed by ISO code, most sites first; status columns are keyed by status.
+    """
+    latest = _event_dates_by_country(filtered, dataset)
+    rows = []
+    for iso2, sites in filtered.groupby("iso2", sort=False):
+        counts = sites["status"].value_counts()
+        rows.append(
+            {
+                "iso2": iso2,
+                "country": i18n.country_label(iso2, sites["country"].iloc[0]),
+                "sites": len(sites),
+                **{status: int(counts.get(status, 0)) for status in schema.STATUSES},
+                "latest_event": iso_text(latest.get(iso2)),
+            }
+        )
+    table = pd.DataFrame(rows, columns=["iso2", *COUNTRY_SUMMARY_COLUMNS])
+    table = table.sort_values(
+        ["sites", "country"], ascending=[False, True], key=_sort_key, kind="stable"
+    )
+    return table.set_index("iso2").rename_axis(None)
+
+
+def _sort_key(column: pd.Series) -> pd.Series:
+    return column.map(str.casefold) if column.dtype == object else column
+
+
+def source_usage(dataset: Dataset) -> pd.DataFrame:
+    """Per source id: how many sites it supports (cited by the site or by one of its events)
+    and how many events cite it."""
+    sites: dict[str, set[str]] = {source_id: set() for source_id in dataset.sources.index}
+    events: dict[str, int] = dict.fromkeys(dataset.sources.index, 0)
+    for site_id, source_ids in dataset.sites["source_ids"].items():
+        for source_id in source_ids:
+            sites.setdefault(source_id, set()).add(site_id)
+    for event in dataset.events.itertuples(index=False):
+        for source_id in event.source_ids:
+            events[source_id] = events.get(source_id, 0) + 1
+            sites.setdefault(source_id, set()).update(event.site_ids)
+    return pd.DataFrame(
+        {
+            "sites": pd.Series({k: len(v) for k, v in sites.items()}, dtype="int64"),
+            "events": pd.Series(events, dtype="int64"),
+        },
+        index=dataset.sources.index,
+    )
+
+
+def source_table(dataset: Dataset) -> pd.DataFrame:
+    """Every source, newest first: publisher, title, date (ISO), kind in words, the sites and
+    events it supports, and its link (None unless http(s)). Indexed by source id."""
+    sources = dataset.sources
+    usage = source_usage(dataset)
+    undated_last = sources["date"].map(lambda d: d.start if d is not None else date.min)
+    ordered = sources.assign(_sort=undated_last).sort_values(
+        ["_sort", "publisher"], ascending=[False, True], kind="stable"
+    )
+    table = pd.DataFrame(
+        {
+            "publisher": ordered["publisher"],
+            "title": ordered["title"],
+            "date": ordered["date"].map(iso_text),
+            "kind": ordered["kind"].map(i18n.source_kind_label),
+            "sites": usage.loc[ordered.index, "sites"],
+            "events": usage.loc[ordered.index, "events"],
+            "url": ordered["url"].map(popups.safe_href),
+        },
+        columns=SOURCE_TABLE_COLUMNS,
+    )
+    return table.rename_axis(None)
+
+
+def source_table_html(dataset: Dataset) -> str:
+    """Every source as an HTML table, newest first, for the sources page.
+
+    The link text is the publisher and title, never the address (whose slug may carry the name
+    of a business whose involvement was denied); then the copy read, a weak mark and the note,
+    as in the popups. Every value is escaped; only http(s) addresses become links.
+    """
+    texts = popups.current_texts()
+    sources = dataset.sources
+    table = source_table(dataset)
+    headers = (_("Source"), _("Date"), _("Kind"), _("Sites"), _("Events"))
+    head = "".join(f'<th scope="col">{popups.esc(header)}</th>' for header in headers)
+    rows = []
+    for source_id, row in table.iterrows():
+        source = sources.loc[source_id].to_dict()
+        rows.append(
+            f'<tr id="source-{popups.esc(source_id)}">'
+            f"<td>{popups.source_link_html(source)}{popups.source_extras_html(source, texts)}</td>"
+            f'<td class="sm-nowrap">{popups.esc(texts.date(source.get("date")))}</td>'
+            f"<td>{popups.esc(row['kind'])}</td>"
+            f'<td class="sm-number">{int(row["sites"])}</td>'
+            f'<td class="sm-number">{int(row["events"])}</td></tr>'
+        )
+    return (
+        f"<style>{browser_code.read('web/sources.css')}{popups.POPUP_CSS}</style>"
+        f'<table class="sm-source-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+LATEST_CHECK_COLUMNS = ["name", "country", "latest_source_date", "source"]
+
+
+def latest_check_table(dataset: Dataset) -> pd.DataFrame:
+    """Per site, oldest first: when a source naming it was last dated, and which source
+    ('publisher — title'); sites with no dated source first. Indexed by site id."""
+    latest = staleness.latest_sources(dataset)
+    sources = dataset.sources
+    rows = []
+    for site in latest.itertuples(index=False):
+        source = sources.loc[site.source_id] if site.source_id else None
+        rows.append(
+            {
+                "site_id": site.site_id,
+                "name": site.name,
+                "country": i18n.country_label(dataset.sites.at[site.site_id, "iso2"], site.country),
+                "latest_source_date": iso_text(site.latest_source_date),
+                "source": f"{source['publisher']} — {source['title']}"
+                if source is not None
+                else _("No dated source"),
+                "_order": (0, date.min)
+                if site.latest_source_date is None
+                else (1, site.latest_source_date.end),
+            }
+        )
+    table = pd.DataFrame(rows, columns=["site_id", *LATEST_CHECK_COLUMNS, "_order"])
+    table = table.sort_values("_order", kind="stable").drop(columns=["_order"])
+    return table.set_index("site_id").rename_axis(None)
+
+
+def status_css(status: str) -> str:
+    """The CSS of a status cell: the map's colour for it, and a text colour that reads on it."""
+    return (
+        f"background-color: {palette.STATUS_COLORS[status]}; "
+        f"color: {palette.STATUS_TEXT_COLORS[status]}"
+    )
+
+
+def style_table(
+    table: pd.DataFrame,
+    *,
+    date_columns: Sequence[str] = (),
+    status_column: str | None = None,
+    basis_column: str | None = None,
+) -> Styler:
+    """The table with its dates shown in words and its status cells in the status colours.
+
+    The values underneath stay as they are, so sorting a date column sorts by date.
+    """
+    styler = table.style.format(date_display, subset=list(date_columns), na_rep="")
+    styler = styler.format(na_rep="", subset=[c for c in table.columns if c not in date_columns])
+    if status_column:
+        css_by_label = {i18n.status_label(status): status_css(status) for status in schema.STATUSES}
+        styler = styler.map(lambda label: css_by_label.get(label, ""), subset=[status_column])
+    if basis_column:
+        texts = popups.current_texts()
+        styler = styler.map(lambda text: caution_css(text, texts), subset=[basis_column])
+    return styler
+
+
+def selection_key(prefix: str, ids: Iterable[str]) -> str:
+    """A widget key that changes whenever the rows change, so a selection never points at a
+    row that moved: `prefix` and a digest of the ids."""
+    digest = hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:KEY_DIGEST_CHARS]
+    return f"{prefix}-{digest}"

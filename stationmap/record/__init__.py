@@ -1,0 +1,1 @@
+"""The domain: schema, loading, status on a date, filters, site views. No Streamlit."""
