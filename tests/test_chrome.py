@@ -184,22 +184,3 @@ def test_footer_facts_of_an_empty_dataset_are_zero():
     empty = build_dataset({}, today=TEST_TODAY)
     facts = chrome.footer_facts(empty, build_site_view(empty, on=TEST_TODAY))
     assert facts == {"sites": 0, "countries": 0, "events": 0, "sources": 0, "latest": None}
-
-
-def test_sources_table_is_newest_first_with_words_for_dates_and_kinds(small_dataset):
-    table = chrome.sources_table(small_dataset)
-    assert list(table.columns) == ["publisher", "title", "date", "kind", "url"]
-    assert list(table["publisher"]) == ["UK Parliament (Hansard)", "Safeguard Defenders"]
-    assert list(table["date"]) == ["6 June 2023", "September 2022"]
-    assert list(table["kind"]) == ["Parliament", "NGO report"]
-
-
-def test_sources_table_never_links_anything_but_http(small_dataset):
-    small_dataset.sources.loc["S1", "url"] = "javascript:alert(1)"
-    table = chrome.sources_table(small_dataset)
-    assert table["url"].isna().sum() == 1
-    assert table["url"].dropna().str.startswith("https://").all()
-
-
-def test_sources_table_of_an_empty_dataset_is_empty():
-    assert chrome.sources_table(build_dataset({}, today=TEST_TODAY)).empty

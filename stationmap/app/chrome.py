@@ -37,7 +37,7 @@ from stationmap.i18n import _, n_
 from stationmap.map import folium_bridge
 from stationmap.record import schema
 from stationmap.record.filters import FilterState, apply_filters, count_headlines, filter_options
-from stationmap.record.loader import Dataset, check_url, load_dataset
+from stationmap.record.loader import Dataset, load_dataset
 from stationmap.record.views import build_site_view
 
 if TYPE_CHECKING:
@@ -165,26 +165,6 @@ def footer_facts(dataset: Dataset, view: pd.DataFrame) -> dict[str, Any]:
         "sources": len(dataset.sources),
         "latest": latest_event_date(dataset),
     }
-
-
-def sources_table(dataset: Dataset) -> pd.DataFrame:
-    """Every source, newest first, with its date and kind in words; only http(s) links kept."""
-    sources = dataset.sources
-    undated_last = sources["date"].map(lambda d: d.start if d is not None else date.min)
-    ordered = sources.assign(_sort=undated_last).sort_values(
-        ["_sort", "publisher"], ascending=[False, True], kind="stable"
-    )
-    return pd.DataFrame(
-        {
-            "publisher": ordered["publisher"],
-            "title": ordered["title"],
-            "date": ordered["date"].map(i18n.date_label),
-            "kind": ordered["kind"].map(i18n.source_kind_label),
-            # The loader already refuses other schemes; checked again because this becomes a
-            # link people click.
-            "url": ordered["url"].map(lambda url: url if check_url(url) is None else None),
-        }
-    ).reset_index(drop=True)
 
 
 # --- data, cached at the edge -------------------------------------------------------------------
