@@ -3,7 +3,7 @@
 The sites are drawn by ONE data-driven layer (`SiteLayer`), not by one folium object per site:
 Python sends site records as JSON, and the layer's JavaScript (`stationmap/map/live/layer.js`,
 its rules in `core.js`) turns each record into a marker inside one `L.markerClusterGroup`
-(see shared/guides/map-offline.md).
+(see docs/map-offline.md).
 
 Two kinds of map share that layer:
 
