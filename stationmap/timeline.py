@@ -204,14 +204,14 @@ def earliest_report(dataset: Dataset) -> date | None:
     with no dated report starts at its first site's first appearance.
     """
     # Asked on every run of the map page: once per dataset is enough.
-    if "earliest_report" not in dataset.derived:
+    if dataset.derived.earliest_report is None:
         events = dataset.events
         reports = events[events["event_type"].map(GROUP_OF_EVENT_TYPE.get) == GROUP_REPORTS]
         days = [when.start for when in reports["date"] if when is not None]
         if not days:
             days = [h[0].effective for h in status_histories(dataset).values() if h]
-        dataset.derived["earliest_report"] = min(days, default=None)
-    return dataset.derived["earliest_report"]
+        dataset.derived.earliest_report = min(days, default=None)
+    return dataset.derived.earliest_report
 
 
 @dataclass(frozen=True)

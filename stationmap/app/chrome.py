@@ -149,9 +149,9 @@ def problem_lines(dataset: Dataset) -> list[str]:
 def latest_event_date(dataset: Dataset):
     """The date of the most recent dated event: the data's version. None if there is none."""
     # In the footer of every run: once per dataset is enough.
-    if "latest_event_date" not in dataset.derived:
-        dataset.derived["latest_event_date"] = max(dataset.events["date"].dropna(), default=None)
-    return dataset.derived["latest_event_date"]
+    if dataset.derived.latest_event_date is None:
+        dataset.derived.latest_event_date = max(dataset.events["date"].dropna(), default=None)
+    return dataset.derived.latest_event_date
 
 
 def footer_facts(dataset: Dataset, view: pd.DataFrame) -> dict[str, Any]:

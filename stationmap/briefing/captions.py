@@ -87,12 +87,12 @@ def typed_counts(caption: str, stated: Iterable[str] = ()) -> list[str]:
 def figures_stated_in_events(dataset: Dataset) -> frozenset[str]:
     """Every number the events' summaries state: figures a caption may quote from a source.
     Once per dataset."""
-    if "stated_figures" not in dataset.derived:
+    if dataset.derived.stated_figures is None:
         numbers: set[str] = set()
         for summary in dataset.events["summary"].tolist():
             numbers.update(_digits(match.group()) for match in _NUMBER.finditer(summary or ""))
-        dataset.derived["stated_figures"] = frozenset(numbers)
-    return dataset.derived["stated_figures"]
+        dataset.derived.stated_figures = frozenset(numbers)
+    return dataset.derived.stated_figures
 
 
 def unknown_placeholders(caption: str) -> list[str]:

@@ -40,8 +40,8 @@ def live_layer(
     files under static/ are open to anyone who asks); an upload is not. `publish` writes
     JSON and returns its URL (`static_cache.publish_json`).
     """
-    key = ("live_layer", texts.language)
-    if key not in dataset.derived:
+    key = texts.language
+    if key not in dataset.derived.live_layers:
         layer = mapbuilder.build_live_layer(
             site_view(),
             events=dataset.events,
@@ -57,8 +57,8 @@ def live_layer(
                 pass  # a read-only install: inline, as for an upload
             # The published data's layer lives as long as the process (an upload's does not).
             heap.keep_out_of_gc_scans()
-        dataset.derived[key] = (layer, source)
-    return dataset.derived[key]
+        dataset.derived.live_layers[key] = (layer, source)
+    return dataset.derived.live_layers[key]
 
 
 def _published(layer: mapbuilder.LiveLayer, language: str, publish: Callable[..., str]) -> dict:

@@ -117,9 +117,9 @@ def basis_of(grades: Iterable[str]) -> str | None:
 
 def site_basis(dataset: Dataset) -> pd.DataFrame:
     """Per site (indexed by site id): `basis` and `independent_sources`, once per dataset."""
-    if "site_basis" not in dataset.derived:
-        dataset.derived["site_basis"] = _compute_site_basis(dataset)
-    return dataset.derived["site_basis"]
+    if dataset.derived.site_basis is None:
+        dataset.derived.site_basis = _compute_site_basis(dataset)
+    return dataset.derived.site_basis
 
 
 def _compute_site_basis(dataset: Dataset) -> pd.DataFrame:

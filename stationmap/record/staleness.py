@@ -62,8 +62,8 @@ def _recency(when: PartialDate) -> tuple[date, date]:
 def latest_sources(dataset: Dataset) -> pd.DataFrame:
     """Per site, in the dataset's order: its latest dated source and that source's date (None
     and '' for a site no dated source names). Indexed by site id; computed once per dataset."""
-    if "latest_sources" in dataset.derived:
-        return dataset.derived["latest_sources"]
+    if dataset.derived.latest_sources is not None:
+        return dataset.derived.latest_sources
     sites, events, sources = dataset.sites, dataset.events, dataset.sources
     dates = sources["date"].to_dict()
     cited = {site_id: list(ids) for site_id, ids in sites["source_ids"].items()}
@@ -88,7 +88,7 @@ def latest_sources(dataset: Dataset) -> pd.DataFrame:
         )
     frame = pd.DataFrame(rows, columns=LATEST_COLUMNS)
     frame = frame.set_index("site_id", drop=False).rename_axis(None)
-    dataset.derived["latest_sources"] = frame
+    dataset.derived.latest_sources = frame
     return frame
 
 

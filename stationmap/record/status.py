@@ -82,9 +82,9 @@ class StatusChangeTable:
 
 def status_change_table(dataset: Dataset) -> StatusChangeTable:
     """The dataset's status changes as one sorted table, computed once per dataset."""
-    if "status_change_table" not in dataset.derived:
-        dataset.derived["status_change_table"] = _compute_change_table(dataset)
-    return dataset.derived["status_change_table"]
+    if dataset.derived.status_change_table is None:
+        dataset.derived.status_change_table = _compute_change_table(dataset)
+    return dataset.derived.status_change_table
 
 
 def _compute_change_table(dataset: Dataset) -> StatusChangeTable:
@@ -169,9 +169,9 @@ def _compute_change_table(dataset: Dataset) -> StatusChangeTable:
 
 def status_histories(dataset: Dataset) -> dict[str, list[StatusChange]]:
     """Every site's status changes in date order, starting with its first report."""
-    if "status_histories" not in dataset.derived:
-        dataset.derived["status_histories"] = _compute_histories(dataset)
-    return dataset.derived["status_histories"]
+    if dataset.derived.status_histories is None:
+        dataset.derived.status_histories = _compute_histories(dataset)
+    return dataset.derived.status_histories
 
 
 def _compute_histories(dataset: Dataset) -> dict[str, list[StatusChange]]:
@@ -218,7 +218,7 @@ def statuses_on(dataset: Dataset, on: date | None = None) -> pd.DataFrame:
 
 def _first_reports(dataset: Dataset) -> pd.DataFrame:
     """The columns of `statuses_on` that no date changes, typed once per dataset."""
-    if "first_reports" not in dataset.derived:
+    if dataset.derived.first_reports is None:
         changes = status_change_table(dataset)
         columns = {
             "site_id": changes.site_ids,
@@ -226,8 +226,8 @@ def _first_reports(dataset: Dataset) -> pd.DataFrame:
             "first_report_event_id": changes.event_id[changes.first],
         }
         frame = pd.DataFrame(columns).infer_objects()
-        dataset.derived["first_reports"] = frame.set_index("site_id", drop=False).rename_axis(None)
-    return dataset.derived["first_reports"]
+        dataset.derived.first_reports = frame.set_index("site_id", drop=False).rename_axis(None)
+    return dataset.derived.first_reports
 
 
 def count_by_status(statuses: pd.DataFrame) -> dict[str, int]:

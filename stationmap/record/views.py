@@ -65,8 +65,8 @@ def region_of(iso2: str) -> str:
 
 def _site_base(dataset: Dataset) -> pd.DataFrame:
     """The part of the site view that no date or filter changes, computed once per dataset."""
-    if "site_base" in dataset.derived:
-        return dataset.derived["site_base"]
+    if dataset.derived.site_base is not None:
+        return dataset.derived.site_base
     sites, events = dataset.sites, dataset.events
     position = {site_id: number for number, site_id in enumerate(sites.index.tolist())}
     # Every event naming a site counts, dated or not, and adds its sources to those the site's
@@ -86,7 +86,7 @@ def _site_base(dataset: Dataset) -> pd.DataFrame:
     base["event_count"] = event_count
     base["source_count"] = [len(sources) for sources in cited]
     base = base.join(site_basis(dataset))
-    dataset.derived["site_base"] = base
+    dataset.derived.site_base = base
     return base
 
 
