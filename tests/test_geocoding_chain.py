@@ -1,4 +1,4 @@
-"""Tests for stationmap.geocoding.core: the gazetteer, the cache, the chain, the network adapter and
+"""Tests for stationmap.geocoding.chain: the gazetteer, the cache, the chain, the network adapter and
 the `geocode` run over a data folder.
 
 Everything here is offline and deterministic: the online geocoder is always a fake, and an
@@ -22,8 +22,8 @@ from geopy.geocoders import Nominatim
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from stationmap.geocoding import core as geocoding
-from stationmap.geocoding.core import (
+from stationmap.geocoding import chain as geocoding
+from stationmap.geocoding.chain import (
     CACHE_COLUMNS,
     CACHE_FILE,
     EXAMPLE_USER_AGENT,
