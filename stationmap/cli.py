@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         return staleness.run_stale(args, data_dir, out)
     if args.command == "geocode":
         # Imported here: the gazetteer is large and only this command needs it.
-        from stationmap.geocoding.chain import run_geocode
+        from stationmap.geocoding.command import run_geocode
 
         return run_geocode(data_dir, online=args.online, user_agent=args.user_agent, out=out)
     raise AssertionError(f"unhandled command {args.command}")

@@ -13,6 +13,9 @@ from stationmap import config
 from stationmap.record import schema
 from stationmap.record.loader import Dataset, build_dataset, load_dataset
 
+# The geocoding tests' fixtures, shared by their five files; pytest only takes plugins from here.
+pytest_plugins = ("tests.geocoding_support",)
+
 # Fixed "today" for tests, so a test's outcome never depends on the day it runs.
 TEST_TODAY = date(2026, 11, 27)
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from stationmap.geocoding.chain import geocode_site, get_gazetteer
+from stationmap.geocoding.chain import geocode_site
+from stationmap.geocoding.gazetteer import get_gazetteer
 from stationmap.record import schema
 from stationmap.record.loader import WHOLE_FILE, Dataset, Problem, build_dataset, problem_order
 
