@@ -6,6 +6,7 @@ Offline and deterministic: see tests/geocoding_support.py.
 from __future__ import annotations
 
 import os
+import stat
 
 import pytest
 
@@ -15,6 +16,7 @@ from stationmap.geocoding.cache import (
     CacheFileError,
     GeocodeCache,
     format_coordinate,
+    write_csv_atomically,
 )
 from stationmap.record import schema
 from tests.geocoding_support import FETCHED_AT, cache_file_text, cached, run, site_row, write_sites
@@ -155,3 +157,27 @@ def test_a_failed_cache_save_stops_the_run_with_a_message(data_dir, monkeypatch)
     assert f"could not save {cache_path}" in out and "No space left on device" in out
     assert cache_path.read_bytes() == cache_before
     assert {path.name for path in data_dir.iterdir()} == {schema.SITES_FILE, CACHE_FILE}
+
+
+def file_mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_new_csv_file_is_readable_by_everyone_not_only_its_owner(tmp_path):
+    path = tmp_path / CACHE_FILE
+
+    write_csv_atomically(path, CACHE_COLUMNS, [])
+
+    assert file_mode(path) == 0o644
+
+
+@pytest.mark.parametrize("mode", [0o664, 0o640, 0o600], ids=oct)
+def test_a_rewritten_csv_file_keeps_the_mode_it_had(tmp_path, mode):
+    path = tmp_path / schema.SITES_FILE
+    path.write_text("site_id\nold\n", encoding="utf-8")
+    path.chmod(mode)
+
+    write_csv_atomically(path, ["site_id"], [["new"]])
+
+    assert file_mode(path) == mode
+    assert path.read_text(encoding="utf-8") == "site_id\nnew\n"

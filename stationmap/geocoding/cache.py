@@ -11,6 +11,7 @@ import io
 import math
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ CACHE_COLUMNS = (
 )
 
 
+# What a newly written CSV may be read by: everyone, like a file any editor saves.
+NEW_FILE_MODE = 0o644
 # Five decimals is about a metre, finer than any place-level point, and keeps float noise
 # such as 51.50853000000001 out of the CSV.
 COORDINATE_DECIMALS = 5
@@ -245,9 +248,12 @@ def write_csv_atomically(
     """Write a CSV next to ``path``, flush and fsync it, then rename it over ``path``.
 
     A crash at any point leaves the previous file complete: the rename is the only step that
-    touches it, and it is atomic on one file system.
+    touches it, and it is atomic on one file system. The file keeps the mode of the one it
+    replaces, or gets :data:`NEW_FILE_MODE`: tempfile's own 0600 would leave sites.csv
+    unreadable to an app served under another account after a ``geocode`` run.
     """
     path = Path(path)
+    mode = _mode_to_keep(path)
     handle = tempfile.NamedTemporaryFile(
         "w",
         encoding="utf-8-sig" if byte_order_mark else "utf-8",
@@ -264,6 +270,7 @@ def write_csv_atomically(
             writer.writerow(header)
             writer.writerows(rows)
             handle.flush()
+            os.chmod(temporary, mode)
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
@@ -271,6 +278,14 @@ def write_csv_atomically(
         temporary.unlink(missing_ok=True)
         raise
     _fsync_directory(path.parent)
+
+
+def _mode_to_keep(path: Path) -> int:
+    """The permission bits of the file at ``path``, or :data:`NEW_FILE_MODE` if there is none."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return NEW_FILE_MODE
 
 
 def _fsync_directory(directory: Path) -> None:
