@@ -41,9 +41,9 @@ def stage_timings(data_dir: Path, as_of: date | None = None) -> tuple[list, dict
     """
     import streamlit_folium
 
-    from stationmap import timeline
     from stationmap.map import static_cache
     from stationmap.record.status import status_histories
+    from stationmap.timeline import events as timeline
 
     stages: list[tuple[str, float]] = []
     dataset = _timed(stages, "once: load_dataset", lambda: load_dataset(data_dir))

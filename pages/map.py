@@ -12,7 +12,7 @@ from datetime import date
 
 import streamlit as st
 
-from stationmap import i18n, timeline
+from stationmap import i18n
 from stationmap.app import chrome, ui_state
 from stationmap.html import legend, popups
 from stationmap.i18n import _
@@ -20,6 +20,7 @@ from stationmap.map import assets, folium_bridge
 from stationmap.map import builder as mapbuilder
 from stationmap.map import source as map_source
 from stationmap.record.filters import count_headlines
+from stationmap.timeline import events as timeline
 
 # Tall enough for Europe's clusters, the legend and the play control on a laptop screen shared
 # in a meeting.

@@ -9,10 +9,11 @@ from datetime import date
 
 import streamlit as st
 
-from stationmap import i18n, timeline
+from stationmap import i18n
 from stationmap.app import chrome, ui_state
 from stationmap.html import popups
 from stationmap.i18n import _, n_
+from stationmap.timeline import events as timeline
 
 dataset, view, filtered, state = chrome.current_view()
 until = state.as_of or date.today()

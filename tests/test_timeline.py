@@ -20,7 +20,7 @@ from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import build_dataset
 from stationmap.record.views import build_site_view
 from stationmap.synth import synthetic_rows
-from stationmap.timeline import (
+from stationmap.timeline.events import (
     COUNT,
     COUNT_SELECTIONS,
     EVENT_GROUPS,

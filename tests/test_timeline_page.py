@@ -12,12 +12,13 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap import config, timeline
+from stationmap import config
 from stationmap.app import ui_state
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
 from stationmap.synth import write_synthetic_dataset
+from stationmap.timeline import events as timeline
 
 DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
 # The first run imports pandas, folium and the gazetteer; a cold CI machine needs a while.

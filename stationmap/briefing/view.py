@@ -27,7 +27,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from stationmap import browser_code, i18n, timeline
+from stationmap import browser_code, i18n
 from stationmap.app import ui_state
 from stationmap.briefing.captions import EVER_PREFIX, ever_status_counts, fill_caption
 from stationmap.briefing.stories import Slide, Story
@@ -37,6 +37,7 @@ from stationmap.map import assets as map_assets
 from stationmap.map import builder as mapbuilder
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import Dataset
+from stationmap.timeline import events as timeline
 
 MODE_LIST = "list"
 MODE_STORY = "story"

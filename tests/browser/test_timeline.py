@@ -9,11 +9,12 @@ from urllib.parse import quote_plus
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from stationmap import config, timeline
+from stationmap import config
 from stationmap.app import ui_state
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
+from stationmap.timeline import events as timeline
 from tests.browser.helpers import RERUN_TIMEOUT_MS, assert_clean, open_app
 
 pytestmark = pytest.mark.browser
