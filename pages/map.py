@@ -20,7 +20,7 @@ from stationmap.map import assets, folium_bridge
 from stationmap.map import builder as mapbuilder
 from stationmap.map import source as map_source
 from stationmap.record.filters import count_headlines
-from stationmap.timeline import events as timeline
+from stationmap.timeline.events import earliest_report
 
 # Tall enough for Europe's clusters, the legend and the play control on a laptop screen shared
 # in a meeting.
@@ -53,7 +53,7 @@ site_view = mapbuilder.live_view(
     mapbuilder.sites_in_play(view, state).index,
     as_of=state.as_of,
     statuses=state.statuses,
-    first=timeline.earliest_report(dataset),
+    first=earliest_report(dataset),
     last=date.today(),
     focus=focus,
     report_shown=map_only,
