@@ -20,7 +20,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from stationmap.record.dates import PartialDate
+from stationmap.record.dates import PartialDate, resolve_day
 from stationmap.record.loader import Dataset, load_dataset
 
 LATEST_COLUMNS = ["site_id", "name", "country", "latest_source_date", "source_id"]
@@ -139,7 +139,7 @@ def run_stale(
     args: argparse.Namespace, data_dir: Path, out: TextIO, today: date | None = None
 ) -> int:
     """Print the stale sites (site, latest source date, which source); exit 0."""
-    today = today or date.today()
+    today = resolve_day(today)
     dataset = load_dataset(data_dir)
     for problem in dataset.problems:
         print(f"warning: {problem}", file=sys.stderr)
