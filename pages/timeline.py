@@ -5,8 +5,6 @@ are those about the sites the shared filters select, their countries and the wor
 as-of date in the sidebar.
 """
 
-from datetime import date
-
 import streamlit as st
 
 from stationmap import i18n
@@ -36,9 +34,10 @@ from stationmap.timeline.events import (
     scope_for,
     select_events,
 )
+from stationmap.record.dates import resolve_day
 
-dataset, view, filtered, state = chrome.current_view()
-until = state.as_of or date.today()
+dataset, site_view, filtered, state = chrome.page_data()
+until = resolve_day(state.as_of)
 sources = dataset.sources.to_dict("index")
 styles = f"<style>{popups.POPUP_CSS}{LIST_CSS}</style>"
 
