@@ -11,6 +11,7 @@ from stationmap import i18n
 from stationmap.app import chrome, ui_state
 from stationmap.html import popups
 from stationmap.i18n import _, n_
+from stationmap.record.dates import resolve_day
 from stationmap.timeline.charts import MAX_EVENT_MARKS, timeline_chart
 from stationmap.timeline.event_list import (
     LIST_CSS,
@@ -34,7 +35,6 @@ from stationmap.timeline.events import (
     scope_for,
     select_events,
 )
-from stationmap.record.dates import resolve_day
 
 dataset, site_view, filtered, state = chrome.page_data()
 until = resolve_day(state.as_of)
