@@ -12,7 +12,7 @@ import streamlit as st
 
 from stationmap import i18n
 from stationmap.app import chrome, data, render_order, ui_state
-from stationmap.html import legend, popups
+from stationmap.html import legend, markdown, popups
 from stationmap.i18n import _
 from stationmap.map import assets, folium_bridge
 from stationmap.map import builder as mapbuilder
@@ -113,7 +113,8 @@ with notices:
             icon=":material/cloud_off:",
         )
     if tiles.error:
-        st.error(tiles.error, icon=":material/map:")
+        # The setting is quoted back: shown as typed, never as a link or formatting.
+        st.error(markdown.plain(tiles.error), icon=":material/map:")
 
 site_id = mapbuilder.site_at(layer.placed, folium_bridge.clicked_position(map_value))
 if site_id is None and focus in filtered.index:
