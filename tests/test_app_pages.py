@@ -7,7 +7,6 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -527,12 +526,53 @@ def upload_files(app: AppTest, files: dict[str, bytes | tuple[str, bytes]]) -> A
     return app.run()
 
 
-def problem_rows(app: AppTest) -> list[str]:
+def problem_rows(app: AppTest, which: int = 0) -> list[str]:
+    """The lines of the page's problems table (which=0), or its notes table (which=1)."""
     # Identified by its columns: AppTest gives no key for a table without selection.
-    table = next(frame.value for frame in app.dataframe if "problem" in frame.value.columns)
+    tables = [frame.value for frame in app.dataframe if "problem" in frame.value.columns]
     return [
-        f"{row.file}:{'-' if pd.isna(row.row) else int(row.row)}: {row.column}: {row.problem}"
-        for row in table.itertuples(index=False)
+        f"{row.file}:{'-' if row.row == 'whole file' else row.row}: {row.column}: {row.problem}"
+        for row in tables[which].itertuples(index=False)
+    ]
+
+
+def test_a_sites_file_alone_is_accepted_and_shown_as_alleged():
+    app = upload_files(
+        run_page("pages/upload.py"), {schema.SITES_FILE: small_files()[schema.SITES_FILE]}
+    )
+
+    assert_ran_cleanly(app)
+    assert metric(app, "Problems") == "0"
+    assert any("No problems found" in box.value for box in app.success)
+    assert any(box.value.startswith("5 notes: nothing is left out") for box in app.info)
+    notes = problem_rows(app)
+    assert notes[0].startswith("events.csv:-: : not given: every site is shown as alleged")
+    assert "None" not in " ".join(notes)
+
+    app.button(key=ui_state.USE_MY_DATA).click().run()
+    app.switch_page("pages/sites.py").run()
+
+    assert_ran_cleanly(app)
+    table = sites_table(app).value
+    assert len(table) == 3 and set(table["status"]) == {"Alleged"}
+    for page, _heading in PAGES:
+        app.switch_page(page).run()
+        assert_ran_cleanly(app)
+        assert filter_summary(app) == "Showing 3 of 3 sites · 2 countries", page
+
+
+def test_a_site_whose_report_row_was_rejected_stays_with_the_row_named():
+    rows = small_rows()
+    rows[schema.EVENTS_FILE][3]["date"] = "12/2022"  # line 5: fr-unspecified's only report
+    app = upload_files(run_page("pages/upload.py"), small_files(rows))
+
+    assert_ran_cleanly(app)
+    assert metric(app, "Sites loaded") == "3"
+    assert [row.split(": ")[0] for row in problem_rows(app)] == ["events.csv:5"]
+    assert problem_rows(app, which=1) == [
+        "sites.csv:4: site_id: its events were rejected: events.csv row 5 (see the problems "
+        "there); kept without a first report and shown as alleged, undated, until a report "
+        "naming it loads"
     ]
 
 

@@ -73,6 +73,8 @@ UPLOAD_EVENTS = "upload_events"
 UPLOAD_SOURCES = "upload_sources"
 # The box holding the table of problems found in the uploaded files.
 UPLOAD_PROBLEMS = "upload_problems"
+# The box holding the notes: what loaded but changes what is shown (a file left out).
+UPLOAD_NOTICES = "upload_notices"
 # Whether the pages show this session's validated upload (which stationmap.app.session_files
 # keeps). Never in the URL: a link cannot carry someone's files.
 USE_UPLOADED_DATA = "use_uploaded_data"
