@@ -231,6 +231,43 @@ def test_the_sources_page_lists_every_source_linked_by_publisher_and_title():
     assert table.count('<strong class="sm-caution">weak source</strong>') == weak
 
 
+def uk_sources(dataset) -> set[str]:
+    """The sources of the UK's sites, of events about them or the UK, and worldwide ones."""
+    uk_sites = set(dataset.sites.index[dataset.sites["iso2"] == "GB"])
+    cited = {s for ids in dataset.sites.loc[sorted(uk_sites), "source_ids"] for s in ids}
+    for event in dataset.events.itertuples():
+        about_the_uk = bool(set(event.site_ids) & uk_sites) or (
+            not event.site_ids
+            and (event.iso2 in ("GB", "CN") or event.country == schema.GLOBAL_COUNTRY)
+        )
+        if about_the_uk:
+            cited.update(event.source_ids)
+    return cited
+
+
+def test_the_sources_page_follows_the_filters_unless_asked_for_all():
+    app = run_page("pages/sources.py", {ui_state.COUNTRY: "United Kingdom"})
+    assert_ran_cleanly(app)
+    dataset = load_dataset(config.DEFAULT_DATA_DIR)
+    expected = uk_sources(dataset)
+    table = source_table_html(app)
+    assert set(re.findall(r'<tr id="source-([^"]+)"', table)) == expected
+    assert 0 < len(expected) < len(dataset.sources)
+    total = len(dataset.sources)
+    assert any(
+        caption.value.startswith(
+            f"{len(expected)} sources of {total}: those of the sites the filters show (4)"
+        )
+        for caption in app.caption
+    ), [caption.value for caption in app.caption]
+
+    app.toggle(key=ui_state.SOURCES_SHOW_ALL).set_value(True).run()
+
+    assert_ran_cleanly(app)
+    assert source_table_html(app).count('<tr id="source-') == total
+    assert any(caption.value.startswith(f"All {total} sources:") for caption in app.caption)
+
+
 def test_the_sources_page_shows_each_sites_latest_check():
     app = run_page("pages/sources.py")
     assert_ran_cleanly(app)

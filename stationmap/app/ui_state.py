@@ -73,6 +73,8 @@ UPLOAD_EVENTS = "upload_events"
 UPLOAD_SOURCES = "upload_sources"
 # The box holding the table of problems found in the uploaded files.
 UPLOAD_PROBLEMS = "upload_problems"
+# The Sources page's switch from the sources of what the filters show to every source.
+SOURCES_SHOW_ALL = "sources_show_all"
 # The box holding the notes: what loaded but changes what is shown (a file left out).
 UPLOAD_NOTICES = "upload_notices"
 # Whether the pages show this session's validated upload (which stationmap.app.session_files
