@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from stationmap import config, i18n, method
-from stationmap.app import chrome, ui_state, upload
+from stationmap.app import chrome, page_actions, ui_state, upload
 from stationmap.html import tables
 from stationmap.record import schema
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
@@ -475,6 +475,40 @@ def test_selecting_a_row_shows_the_sites_story_and_show_on_map_opens_the_map_on_
     assert app.query_params[ui_state.FOCUS_SITE] == "ie-dublin"
     # The filters in force travel with it.
     assert app.sidebar.multiselect(key=ui_state.COUNTRY).value == ["IE"]
+
+
+def test_a_site_chosen_in_the_list_below_the_table_opens_its_details():
+    app = run_page("pages/sites.py", {ui_state.COUNTRY: "Ireland"})
+    assert app.selectbox(key=ui_state.SITE_CHOICE).value is None
+    assert not [b for b in app.button if b.key == ui_state.SHOW_ON_MAP]
+
+    app.selectbox(key=ui_state.SITE_CHOICE).set_value("ie-dublin").run()
+
+    assert_ran_cleanly(app)
+    details = " ".join(block.proto.body for block in app.get("html"))
+    assert "Status history" in details and "Dublin" in details
+    assert [b.key for b in app.button if b.key == ui_state.SHOW_ON_MAP] == [ui_state.SHOW_ON_MAP]
+
+
+def test_ticking_a_row_chooses_its_site_in_the_list_and_the_status_follows_the_name():
+    app = run_page("pages/sites.py", {ui_state.COUNTRY: "Ireland"})
+    assert list(sites_table(app).value.columns[:3]) == ["name", "status", "details"]
+    assert set(sites_table(app).value["details"]) == {"Details"}
+
+    select_site(app, expected_site_ids(FilterState(countries=("IE",))), "ie-dublin")
+
+    assert app.selectbox(key=ui_state.SITE_CHOICE).value == "ie-dublin"
+
+
+def test_a_details_button_opens_the_site_of_its_row(monkeypatch):
+    session = {ui_state.SITE_DETAILS_CLICK: {"row": 1, "label": "Details"}}
+    monkeypatch.setattr(page_actions.st, "session_state", session)
+    page_actions.open_clicked_site(("a-site", "b-site"))
+    assert session[ui_state.SITE_CHOICE] == "b-site"
+    # A click on a row the table no longer has opens nothing.
+    session[ui_state.SITE_DETAILS_CLICK] = {"row": 5, "label": "Details"}
+    page_actions.open_clicked_site(("c-site",))
+    assert session[ui_state.SITE_CHOICE] == "b-site"
 
 
 def test_search_words_from_a_link_are_shown_as_plain_text_never_as_markdown():

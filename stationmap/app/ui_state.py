@@ -48,6 +48,11 @@ SITE_MAP = "site_map"
 # the map page is drawn whole in one run (chrome.map_first).
 CHROME_DRAWN = "chrome_drawn"
 SITE_DETAILS = "site_details"
+# The sites page: the site whose details are open (a list below the table, set too by a row's
+# Details button and by ticking a row), the Details buttons' click, and the row last ticked.
+SITE_CHOICE = "site_choice"
+SITE_DETAILS_CLICK = "site_details_click"
+SITE_TICKED = "site_ticked"
 # The FilterState the sidebar produced in this run, read by chrome.current_view() on every page.
 CURRENT_FILTERS = "current_filters"
 # The sites page's table; its key also carries a digest of the rows shown (tables.selection_key),
