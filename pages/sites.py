@@ -115,7 +115,11 @@ site_id = None
 if table.empty:
     st.info(_("No sites match these filters."), icon=":material/filter_alt_off:")
 else:
-    site_names = table["name"].to_dict()
+    # With the country: two sites may share a name.
+    site_names = {
+        site_id: f"{name} ({country})"
+        for site_id, name, country in zip(site_ids, table["name"], table["country"], strict=True)
+    }
     site_id = st.selectbox(
         _("Details of a site"),
         site_ids,
