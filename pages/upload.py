@@ -18,12 +18,17 @@ UPLOADERS = {
     schema.SOURCES_FILE: ui_state.UPLOAD_SOURCES,
 }
 
-# What is shown when an optional file is not uploaded (the loader's notices say it too).
-WITHOUT_IT = {
+# Each uploader's help; events and sources may be left out, and say what that changes (as the
+# loader's notes do).
+UPLOAD_HELP = {
+    schema.SITES_FILE: N_("Same columns as the template {file}"),
     schema.EVENTS_FILE: N_(
-        "Optional: without it, every site is shown as alleged, undated, with no responses."
+        "Same columns as the template {file}. Optional: without it, every site is shown as "
+        "alleged, undated, with no responses."
     ),
-    schema.SOURCES_FILE: N_("Optional: without it, no source is shown or checked."),
+    schema.SOURCES_FILE: N_(
+        "Same columns as the template {file}. Optional: without it, no source is shown or checked."
+    ),
 }
 
 
@@ -179,12 +184,7 @@ for column, (file, key) in zip(uploader_columns, UPLOADERS.items(), strict=True)
         type=list(upload.ACCEPTED_EXTENSIONS),
         key=key,
         max_upload_size=upload.WIDGET_LIMIT_MB,
-        help=" ".join(
-            (
-                _("Same columns as the template {file}").format(file=file),
-                _(WITHOUT_IT[file]) if file in WITHOUT_IT else "",
-            )
-        ).strip(),
+        help=_(UPLOAD_HELP[file]).format(file=file),
     )
 files = {file: st.session_state.get(key) for file, key in UPLOADERS.items()}
 
