@@ -89,10 +89,19 @@ with checks_tab:
             "stationmap stale --older-than 12m` lists the sites older than a year."
         )
     )
+    checks = tables.latest_check_table(dataset)
+    if not show_all:
+        # The same scope as the sources above: the sites the sidebar's filters show.
+        checks = checks[checks.index.isin(filtered.index)]
+    st.caption(
+        _("All {n} sites.").format(n=len(checks))
+        if show_all
+        else _("{n} sites of {total}: those the filters show.").format(
+            n=len(checks), total=len(dataset.sites)
+        )
+    )
     st.dataframe(
-        tables.style_table(
-            tables.latest_check_table(dataset), date_columns=("latest_source_date",)
-        ),
+        tables.style_table(checks, date_columns=("latest_source_date",)),
         hide_index=True,
         width="stretch",
         column_config={

@@ -261,10 +261,19 @@ def test_the_sources_page_follows_the_filters_unless_asked_for_all():
         for caption in app.caption
     ), [caption.value for caption in app.caption]
 
+    # The latest-check tab has the same scope: the UK's four sites.
+    (checks,) = [frame.value for frame in app.dataframe]
+    assert len(checks) == 4
+    assert any(
+        c.value == f"4 sites of {len(dataset.sites)}: those the filters show." for c in app.caption
+    )
+
     app.toggle(key=ui_state.SOURCES_SHOW_ALL).set_value(True).run()
 
     assert_ran_cleanly(app)
     assert source_table_html(app).count('<tr id="source-') == total
+    (checks,) = [frame.value for frame in app.dataframe]
+    assert len(checks) == len(dataset.sites)
     assert any(caption.value.startswith(f"All {total} sources:") for caption in app.caption)
 
 
