@@ -94,11 +94,13 @@ with checks_tab:
         # The same scope as the sources above: the sites the sidebar's filters show.
         checks = checks[checks.index.isin(filtered.index)]
     st.caption(
-        _("All {n} sites.").format(n=len(checks))
+        n_("All {n} site.", "All {n} sites.", len(checks)).format(n=len(checks))
         if show_all
-        else _("{n} sites of {total}: those the filters show.").format(
-            n=len(checks), total=len(dataset.sites)
-        )
+        else n_(
+            "{n} site of {total}: those the filters show.",
+            "{n} sites of {total}: those the filters show.",
+            len(checks),
+        ).format(n=len(checks), total=len(dataset.sites))
     )
     st.dataframe(
         tables.style_table(checks, date_columns=("latest_source_date",)),
