@@ -10,6 +10,7 @@ chrome.map_first).
 
 import streamlit as st
 
+from stationmap import browser_code
 from stationmap.app import chrome, heap
 from stationmap.i18n import _
 
@@ -66,6 +67,8 @@ def main() -> None:
             ),
         ]
     )
+    # Style only, so it takes no room: the rules every page shares, from the first run on.
+    st.html(f"<style>{browser_code.read('web/page.css')}</style>")
     chrome.render_notices()
     known = chrome.filters_before_sidebar()
     if known is None:
