@@ -10,7 +10,7 @@ chrome.map_first).
 
 import streamlit as st
 
-from stationmap import browser_code
+from stationmap import browser_code, i18n
 from stationmap.app import chrome, heap
 from stationmap.i18n import _
 
@@ -28,11 +28,7 @@ def main() -> None:
     # First, so the title, the page names and everything after them are in the chosen language.
     language_picker = chrome.choose_language()
     # An emoji, not a :material: icon: Streamlit fetches a material favicon from a Google host.
-    st.set_page_config(
-        page_title=_("stationmap — alleged overseas police stations"),
-        page_icon="🗺️",
-        layout="wide",
-    )
+    st.set_page_config(page_icon="🗺️", layout="wide")
     navigation = st.navigation(
         [
             st.Page(
@@ -67,6 +63,8 @@ def main() -> None:
             ),
         ]
     )
+    # The page's own tab title; a briefing slide sets its own after this.
+    st.set_page_config(page_title=i18n.tab_title(navigation.title))
     # Style only, so it takes no room: the rules every page shares, from the first run on.
     st.html(f"<style>{browser_code.read('web/page.css')}</style>")
     chrome.render_notices()

@@ -184,4 +184,4 @@ def test_the_map_page_shows_a_bad_tiles_setting_and_still_draws(monkeypatch):
     app = run_map_page()
     (error,) = app.main.error
     assert config.TILES_ATTRIBUTION_ENV in error.value
-    assert "Map" in [title.value for title in app.main.title]
+    assert "Alleged Chinese overseas police stations" in [title.value for title in app.main.title]

@@ -48,6 +48,9 @@ SITE_MAP = "site_map"
 # the map page is drawn whole in one run (chrome.map_first).
 CHROME_DRAWN = "chrome_drawn"
 SITE_DETAILS = "site_details"
+# The map page's heading row, and the line under it: what every site is, where its sources are.
+MAP_TITLE = "map_title"
+MAP_INTRO = "map_intro"
 # The FilterState the sidebar produced in this run, read by chrome.current_view() on every page.
 CURRENT_FILTERS = "current_filters"
 # The sites page's table; its key also carries a digest of the rows shown (tables.selection_key),
