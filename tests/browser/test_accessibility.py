@@ -25,6 +25,7 @@ from tests.browser.helpers import (
     published_view,
     sites_drawn,
 )
+from tests.browser.test_upload import choose_files, ngo_files
 
 pytestmark = pytest.mark.browser
 
@@ -89,6 +90,40 @@ def test_no_serious_or_critical_axe_violation_in_any_frame(page, app_server, nam
     drawn(page)
 
     assert_accessible(page, name)
+
+
+# The Sources page's tabs after its first: only the tab shown is in the page for axe.
+SOURCES_TABS = [
+    "Latest check per site",
+    "Method",
+    "What the data does not cover",
+    "Version and changes",
+]
+
+
+def test_no_serious_or_critical_axe_violation_in_any_tab_of_the_sources_page(page, app_server):
+    page.set_viewport_size(SMALL_SCREEN)
+    open_app(page, app_server.base_url + "/sources")
+    for name in SOURCES_TABS:
+        tab = page.get_by_role("tab", name=name, exact=True)
+        tab.click()
+        expect(tab).to_have_attribute("aria-selected", "true")
+
+        assert_accessible(page, f"the sources page's tab {name!r}")
+
+
+def test_no_serious_or_critical_axe_violation_with_an_upload_and_its_problems(
+    page, app_server, tmp_path
+):
+    paths, _files = ngo_files(tmp_path / "ngo")
+    page.set_viewport_size(SMALL_SCREEN)
+    open_app(page, app_server.base_url + "/upload")
+
+    choose_files(page, paths)
+
+    problems = page.locator(f".st-key-{ui_state.UPLOAD_PROBLEMS} [role=gridcell]").first
+    expect(problems).to_be_attached(timeout=RERUN_TIMEOUT_MS)
+    assert_accessible(page, "the upload page with a file's problems listed")
 
 
 # The browser tab's title of each page, and of a slide (WCAG 2.4.2, Page Titled).
