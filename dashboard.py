@@ -10,6 +10,7 @@ render_order.map_first).
 
 import streamlit as st
 
+from stationmap import browser_code, i18n
 from stationmap.app import chrome, footer, heap, language, render_order
 from stationmap.i18n import _
 
@@ -27,11 +28,7 @@ def main() -> None:
     # First, so the title, the page names and everything after them are in the chosen language.
     language_picker = language.choose_language()
     # An emoji, not a :material: icon: Streamlit fetches a material favicon from a Google host.
-    st.set_page_config(
-        page_title=_("stationmap — alleged overseas police stations"),
-        page_icon="🗺️",
-        layout="wide",
-    )
+    st.set_page_config(page_icon="🗺️", layout="wide")
     navigation = st.navigation(
         [
             st.Page(
@@ -66,6 +63,10 @@ def main() -> None:
             ),
         ]
     )
+    # The page's own tab title; a briefing slide sets its own after this.
+    st.set_page_config(page_title=i18n.tab_title(navigation.title))
+    # Style only, so it takes no room: the rules every page shares, from the first run on.
+    st.html(f"<style>{browser_code.read('web/page.css')}</style>")
     chrome.render_notices()
     known = render_order.filters_before_sidebar()
     if known is None:

@@ -389,6 +389,9 @@ else:
         if request.mode == briefing_view.MODE_PRESENT:
             show_present(request, app_view, chart_start)
         elif request.mode == briefing_view.MODE_STORY:
+            story = stories[request.story_id]
+            # The slide's own tab title, so a slide's address names it in tabs and bookmarks.
+            st.set_page_config(page_title=i18n.tab_title(story.slides[request.number - 1].title))
             show_story_bar(request, stories)
             show_slide(
                 story_slide_view(app_view.dataset, stories[request.story_id], request.number),
@@ -398,4 +401,5 @@ else:
                 high_contrast=request.high_contrast,
             )
         else:
+            st.set_page_config(page_title=i18n.tab_title(stories[request.story_id].title))
             show_print(request, stories[request.story_id], app_view.dataset, chart_start)

@@ -10,7 +10,7 @@ and the rest in the run the map starts once it has shown its sites (render_order
 
 import streamlit as st
 
-from stationmap import i18n
+from stationmap import browser_code, i18n
 from stationmap.app import chrome, data, render_order, ui_state
 from stationmap.html import legend, markdown, popups
 from stationmap.i18n import _
@@ -34,7 +34,9 @@ tiles = assets.configured_tiles()
 # The map is made first and the rows above it after, into places kept for them: the browser
 # then fetches the map's code before the code of the buttons and counts, and the map appears
 # sooner. On screen the order is the usual one.
-title_row = st.container(horizontal=True, vertical_alignment="center")
+st.html(f"<style>{browser_code.read('web/map-page.css')}</style>")
+title_row = st.container(horizontal=True, vertical_alignment="center", key=ui_state.MAP_TITLE)
+intro = st.container(key=ui_state.MAP_INTRO)
 headline_row = st.container()
 notices = st.container()
 
@@ -64,8 +66,16 @@ map_value = folium_bridge.show_live_map(
     key=ui_state.SITE_MAP,
     height=MAP_HEIGHT_PX,
 )
+# The first screen says what is mapped and on what footing, before any count or marker.
 with title_row:
-    st.title(_("Map"))
+    st.title(_("Alleged Chinese overseas police stations"), anchor=False)
+with intro:
+    st.markdown(
+        _(
+            "Every site is an allegation reported by NGOs or media: click one for its sources "
+            "and the responses governments reported."
+        )
+    )
 if map_only:
     # The sidebar, the counts and the buttons come with the run the map's report starts.
     st.stop()

@@ -415,6 +415,12 @@ def font_css() -> str:
     )
 
 
+def tab_title(name: str) -> str:
+    """The browser tab's title for a page or a slide: its own name first, so tabs, bookmarks
+    and a screen reader's list of windows tell the pages apart (WCAG 2.4.2, Page Titled)."""
+    return _("{name} — stationmap").format(name=name)
+
+
 def html_lang(language: str | None = None) -> str:
     """The value of an HTML ``lang`` attribute for a language (default: the reader's)."""
     return language or current_language()

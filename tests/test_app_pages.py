@@ -27,7 +27,7 @@ RUN_TIMEOUT_S = 60
 
 # (page script, its heading), one per page dashboard.py registers.
 PAGES = [
-    ("pages/map.py", "Map"),
+    ("pages/map.py", "Alleged Chinese overseas police stations"),
     ("pages/timeline.py", "Timeline"),
     ("pages/sites.py", "Sites"),
     ("pages/briefing.py", "Briefing"),
@@ -96,7 +96,7 @@ def test_every_page_runs_and_shows_its_heading_with_the_shared_chrome(page, head
 def test_the_map_is_the_first_page():
     app = run_app()
     assert_ran_cleanly(app)
-    assert [title.value for title in app.main.title] == ["Map"]
+    assert [title.value for title in app.main.title] == ["Alleged Chinese overseas police stations"]
 
 
 # --- filters ---------------------------------------------------------------------------------
@@ -480,7 +480,7 @@ def test_selecting_a_row_shows_the_sites_story_and_show_on_map_opens_the_map_on_
     app.button(key=ui_state.SHOW_ON_MAP).click().run()
 
     assert_ran_cleanly(app)
-    assert [title.value for title in app.main.title] == ["Map"]
+    assert [title.value for title in app.main.title] == ["Alleged Chinese overseas police stations"]
     assert app.query_params[ui_state.FOCUS_SITE] == "ie-dublin"
     # The filters in force travel with it.
     assert app.sidebar.multiselect(key=ui_state.COUNTRY).value == ["IE"]

@@ -22,7 +22,7 @@ CHINESE = ("zh-Hans", "zh-Hant")
 # or missing catalogue entry fails here too.
 HEADINGS = {
     "zh-Hans": {
-        "pages/map.py": "地图",
+        "pages/map.py": "被指称的中国海外警察站",
         "pages/timeline.py": "时间线",
         "pages/sites.py": "站点",
         "pages/briefing.py": "简报",
@@ -30,7 +30,7 @@ HEADINGS = {
         "pages/upload.py": "您的数据",
     },
     "zh-Hant": {
-        "pages/map.py": "地圖",
+        "pages/map.py": "被指稱的中國海外警察站",
         "pages/timeline.py": "時間軸",
         "pages/sites.py": "站點",
         "pages/briefing.py": "簡報",
@@ -98,7 +98,7 @@ def test_every_page_runs_in_english_without_the_data_language_note(page, heading
 def test_the_map_page_title_and_headline_counts_are_chinese():
     app = start({ui_state.LANGUAGE: "zh-Hans"})
 
-    assert titles(app) == ["地图"]
+    assert titles(app) == ["被指称的中国海外警察站"]
     assert {metric.label for metric in app.metric} == {"站点", "国家"}
     facts = shipped_facts()
     sites, countries = facts.sites, facts.countries
@@ -127,7 +127,7 @@ def test_without_a_language_in_the_link_the_browsers_preference_decides(locale, 
 
     assert_ran_cleanly(app)
     assert language_of(app) == expected
-    assert titles(app) == [i18n.gettext("Map", expected)]
+    assert titles(app) == [i18n.gettext("Alleged Chinese overseas police stations", expected)]
     # Written into the URL, so a copied link opens in the same language for anyone.
     assert app.query_params[ui_state.LANGUAGE] == expected
 
@@ -136,7 +136,7 @@ def test_an_english_browser_gets_english_and_a_clean_url():
     app = start(locale="en-GB")
 
     assert language_of(app) == "en"
-    assert titles(app) == ["Map"]
+    assert titles(app) == ["Alleged Chinese overseas police stations"]
     assert ui_state.LANGUAGE not in app.query_params
 
 
@@ -189,7 +189,7 @@ def test_choosing_a_language_translates_the_page_and_rewrites_the_link():
     app.sidebar.selectbox(key=ui_state.LANGUAGE).select("zh-Hans").run()
 
     assert_ran_cleanly(app)
-    assert titles(app) == ["地图"]
+    assert titles(app) == ["被指称的中国海外警察站"]
     assert app.query_params[ui_state.LANGUAGE] == "zh-Hans"
     # The filters hold, and the URL now carries their Chinese labels.
     assert app.sidebar.multiselect(key=ui_state.STATUS).value == ["reported_closed"]
@@ -198,7 +198,7 @@ def test_choosing_a_language_translates_the_page_and_rewrites_the_link():
 
     app.sidebar.selectbox(key=ui_state.LANGUAGE).select("en").run()
 
-    assert titles(app) == ["Map"]
+    assert titles(app) == ["Alleged Chinese overseas police stations"]
     assert ui_state.LANGUAGE not in app.query_params
     assert app.query_params[ui_state.STATUS] == "Reported closed"
 

@@ -185,7 +185,7 @@ def test_the_map_page_shows_a_bad_tiles_setting_and_still_draws(monkeypatch):
     app = run_map_page()
     (error,) = app.main.error
     assert plain(config.TILES_ATTRIBUTION_ENV) in error.value
-    assert "Map" in [title.value for title in app.main.title]
+    assert "Alleged Chinese overseas police stations" in [title.value for title in app.main.title]
 
 
 def test_a_tiles_setting_quoted_back_is_text_not_markdown(monkeypatch):

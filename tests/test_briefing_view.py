@@ -253,6 +253,9 @@ def test_a_slides_map_holds_its_sites_at_its_view_with_a_compact_legend(shipped_
     assert briefing_view.MAP_PRESENTATION_CSS in page
     assert briefing_view.MAP_HIGH_CONTRAST_CSS not in page
     assert ui_state.BRIEFING_NEXT in page and "PageDown" in page
+    # A document of its own, read on its own by a screen reader: its language and a title.
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert f"<title>Map: {first.slide.title}</title>" in page
 
 
 def test_without_tiles_a_slides_zoom_stops_where_the_outlines_still_show(shipped_dataset, stories):

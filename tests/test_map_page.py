@@ -113,7 +113,7 @@ def test_a_first_visit_draws_the_map_alone_and_asks_it_to_report():
     app = first_visit()
 
     assert_ran_cleanly(app)
-    assert [title.value for title in app.title] == ["Map"]
+    assert [title.value for title in app.title] == ["Alleged Chinese overseas police stations"]
     view = view_sent_to_the_map(app)
     assert view["report"] is True
     # Nothing whose code the browser would fetch beside the map's: no filters, counts or buttons.

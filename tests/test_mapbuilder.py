@@ -779,3 +779,17 @@ def test_a_focused_site_is_named_by_its_index_if_it_has_a_marker(shipped_dataset
     assert shipped_layer.records[view["focus"]]["id"] == "uk-glasgow"
     # An id that is not on the map changes nothing.
     assert view_of(shipped_dataset, shipped_layer, focus="no-such-site")["focus"] is None
+
+
+def test_no_map_document_stops_its_reader_from_zooming(shipped_dataset, shipped_html):
+    """folium's viewport tag says user-scalable=no and maximum-scale=1 (WCAG 1.4.4): gone from
+    the static map, the live map and the header streamlit-folium puts in its frame."""
+    live = mapbuilder.build_live_map({"records": [], "popups": {}}, assets=assets.LOCAL_ASSETS)
+    live_html = render(live)
+    frame_header = streamlit_folium._get_header(live)
+    for html in (shipped_html, live_html, frame_header):
+        assert "user-scalable" not in html
+        assert "maximum-scale" not in html
+    # The map's own style, which shares folium's header with the tag, is still there
+    # (streamlit-folium names the map map_div in its frame).
+    assert f"#{live.get_name()}" in live_html and "#map_div" in frame_header

@@ -53,6 +53,9 @@ SITE_DETAILS = "site_details"
 SITE_CHOICE = "site_choice"
 SITE_DETAILS_CLICK = "site_details_click"
 SITE_TICKED = "site_ticked"
+# The map page's heading row, and the line under it: what every site is, where its sources are.
+MAP_TITLE = "map_title"
+MAP_INTRO = "map_intro"
 # The FilterState the sidebar produced in this run, read by chrome.page_data() on every page.
 CURRENT_FILTERS = "current_filters"
 # The sites page's table; its key also carries a digest of the rows shown (tables.selection_key),

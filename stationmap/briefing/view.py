@@ -391,7 +391,11 @@ def slide_map_html(
             str(KEEP_IN_VIEW_MOST_LEVELS),
         )
     page = site_map.get_root().render()
-    page = page.replace("</head>", f"<style>{css}</style>\n</head>", 1)
+    # The frame is a document of its own, read on its own by a screen reader: it says its
+    # language (its legend's) and has a title naming it.
+    page = page.replace("<html>", f'<html lang="{esc(i18n.html_lang())}">', 1)
+    title = _("Map: {slide}").format(slide=slide.title)
+    page = page.replace("</head>", f"<title>{esc(title)}</title>\n<style>{css}</style>\n</head>", 1)
     # After folium's own script, which comes after </body> and makes the map.
     head, end, tail = page.rpartition("</html>")
     return f"{head}<script>{script}</script>\n{end}{tail}"

@@ -50,6 +50,7 @@ from stationmap.html import legend, palette, popups
 from stationmap.i18n import _
 from stationmap.map import assets as map_assets
 from stationmap.map import folium_bridge
+from stationmap.map.zoomable import ZoomableMap
 from stationmap.record import schema
 from stationmap.record.dates import PartialDate
 from stationmap.record.filters import FilterState, apply_filters
@@ -626,7 +627,7 @@ def _bounds(records: Sequence[Mapping]) -> list[list[float]]:
 
 def _base_map(center: Sequence[float], zoom: int, tiles: map_assets.TileChoice) -> folium.Map:
     """An empty map with the app's zoom limits and, if chosen, a tile layer."""
-    m = folium.Map(
+    m = ZoomableMap(
         location=list(center), zoom_start=zoom, tiles=None, control_scale=True, min_zoom=MIN_ZOOM
     )
     m.options["maxZoom"] = MAX_ZOOM

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 # (URL path, the page's heading), one per page dashboard.py registers.
 PAGE_PATHS = [
-    ("/", "Map"),
+    ("/", "Alleged Chinese overseas police stations"),
     ("/timeline", "Timeline"),
     ("/sites", "Sites"),
     ("/briefing", "Briefing"),

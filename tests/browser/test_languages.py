@@ -26,14 +26,14 @@ SCREENSHOTS = ARTIFACTS_DIR / "languages"
 # Each script's own cut of Noto Sans CJK (Debian's fonts-noto-cjk): the Simplified and
 # Traditional forms of some characters differ, so the wrong cut is a visible fault too.
 FONT_OF_SCRIPT = {"zh-Hans": "Noto Sans CJK SC", "zh-Hant": "Noto Sans CJK TC"}
-MAP_HEADING = {"zh-Hans": "地图", "zh-Hant": "地圖"}
+MAP_HEADING = {"zh-Hans": "被指称的中国海外警察站", "zh-Hant": "被指稱的中國海外警察站"}
 LEGEND_TITLE = {"zh-Hans": "状态（地图上的站点）", "zh-Hant": "狀態（地圖上的站點）"}
 POPUP_HEADING = {"zh-Hans": "来源", "zh-Hant": "來源"}
 SLIDE_CAPTION_START = {"zh-Hans": "2022年9月12日，", "zh-Hant": "2022年9月12日，"}
 SLIDE_CAPTION_TEXT = {"zh-Hans": "这些均为指控", "zh-Hant": "這些均為指控"}
 # The pages in the sidebar's order, with their headings in Traditional Chinese.
 PAGE_HEADINGS = {
-    "": "地圖",
+    "": "被指稱的中國海外警察站",
     "timeline": "時間軸",
     "sites": "站點",
     "briefing": "簡報",
@@ -189,7 +189,7 @@ def test_the_language_in_the_link_survives_navigation_between_pages(page, app_se
 def test_a_browser_that_prefers_traditional_chinese_opens_in_it(page, app_server):
     open_app(page, app_server.base_url)
 
-    expect(page.get_by_test_id("stHeading").locator("h1")).to_have_text("地圖")
+    expect(page.get_by_test_id("stHeading").locator("h1")).to_have_text("被指稱的中國海外警察站")
     # Put into the URL, so a link copied from here opens in Traditional Chinese for anyone.
     poll(page, lambda: url_language(page), "zh-Hant", "lang in the URL")
     assert_clean(page)
@@ -197,13 +197,15 @@ def test_a_browser_that_prefers_traditional_chinese_opens_in_it(page, app_server
 
 def test_choosing_a_language_in_the_sidebar_switches_the_page_and_the_link(page, app_server):
     open_app(page, app_server.base_url)
-    expect(page.get_by_test_id("stHeading").locator("h1")).to_have_text("Map")
+    expect(page.get_by_test_id("stHeading").locator("h1")).to_have_text(
+        "Alleged Chinese overseas police stations"
+    )
     assert url_language(page) is None
 
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
     page.get_by_role("option", name="简体中文").click()
 
-    expect(page.get_by_test_id("stHeading").locator("h1")).to_have_text("地图")
+    expect(page.get_by_test_id("stHeading").locator("h1")).to_have_text("被指称的中国海外警察站")
     poll(page, lambda: url_language(page), "zh-Hans", "lang in the URL")
     poll(page, lambda: page_language(page), "zh-Hans", "the page's lang")
     assert_clean(page)

@@ -99,7 +99,9 @@ def test_selecting_a_row_shows_the_site_and_show_on_map_opens_the_map_on_it(page
 
     expect(page).to_have_url(re.compile(rf"[?&]{ui_state.FOCUS_SITE}=ie-dublin(&|$)"))
     wait_for_script(page)
-    expect(page.get_by_test_id("stMain").get_by_test_id("stHeading").first).to_have_text("Map")
+    expect(page.get_by_test_id("stMain").get_by_test_id("stHeading").first).to_have_text(
+        "Alleged Chinese overseas police stations"
+    )
     expect(page).to_have_url(re.compile(rf"[?&]{ui_state.COUNTRY}=Ireland(&|$)"))
     assert_clean(page)
 

@@ -106,7 +106,7 @@ def test_uploaded_files_are_checked_mapped_for_this_session_and_switching_back_r
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Map").click()
 
     expect(page.get_by_test_id("stMain").get_by_test_id("stHeading").first).to_have_text(
-        "Map", timeout=RERUN_TIMEOUT_MS
+        "Alleged Chinese overseas police stations", timeout=RERUN_TIMEOUT_MS
     )
     expect(page.get_by_text(BANNER)).to_be_visible()
     ngo_sites = drawable_count(uploaded_view)
