@@ -13,9 +13,11 @@ from stationmap import i18n, timeline
 from stationmap.app import chrome, ui_state
 from stationmap.html import popups
 from stationmap.i18n import _, n_
+from stationmap.record import summary
 
 dataset, view, filtered, state = chrome.current_view()
-until = state.as_of or date.today()
+# The axis and the caption end at the as-of date, or at the last event: not at today.
+until = state.as_of or summary.last_event_day(dataset, date.today())
 sources = dataset.sources.to_dict("index")
 styles = f"<style>{popups.POPUP_CSS}{timeline.LIST_CSS}</style>"
 
