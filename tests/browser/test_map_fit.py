@@ -20,17 +20,31 @@ PHONE = {"width": 390, "height": 844}
 UK_QUERY = f"{ui_state.COUNTRY}={quote_plus('United Kingdom')}"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
-# Records every height the map's place in the page has, from the moment it is in the page: a
-# place that changed height after its first paint would move everything below it. Streamlit
-# first holds it with a skeleton, then shows the frame.
+# Records every height the map's place in the page has, from the moment it is in the page,
+# with whether the page's style sheet for it (web/map-fit.css) applies yet, and every height
+# the map's frame is shown at. Streamlit first holds any element's place with a small generic
+# skeleton until the element's code has loaded, and so it does for the style sheet's own
+# element: until then the place is that skeleton. On a first visit nothing is below the map
+# then, so nothing moves; from the moment the sheet applies, the place must keep its height.
 PLACE_HEIGHTS_JS = """
 window.smPlaceHeights = [];
+window.smFrameHeights = [];
 new MutationObserver(() => {
     const place = document.querySelector('.st-key-MAP_FRAME');
-    if (!place || place.smWatched) { return; }
+    if (!place) { return; }
+    const frame = place.querySelector('iframe');
+    if (frame && !frame.smWatched) {
+        frame.smWatched = true;
+        new ResizeObserver(() => {
+            const height = Math.round(frame.getBoundingClientRect().height);
+            if (height) { window.smFrameHeights.push(height); }
+        }).observe(frame);
+    }
+    if (place.smWatched) { return; }
     place.smWatched = true;
     new ResizeObserver(() => {
-        window.smPlaceHeights.push(Math.round(place.getBoundingClientRect().height));
+        const styled = getComputedStyle(place).getPropertyValue('--sm-map-height') !== '';
+        window.smPlaceHeights.push([Math.round(place.getBoundingClientRect().height), styled]);
     }).observe(place);
 }).observe(document, {childList: true, subtree: true});
 """.replace("MAP_FRAME", ui_state.MAP_FRAME)
@@ -82,8 +96,12 @@ def test_on_a_laptop_screen_the_whole_map_and_its_legend_are_in_view(page, app_s
     assert in_window(legend.bounding_box(), LAPTOP), legend.bounding_box()
     # Without scrolling.
     assert page.get_by_test_id("stMain").evaluate("(main) => main.scrollTop") == 0
-    # Its height was reserved up front: its place in the page never had another.
-    assert set(page.evaluate("() => window.smPlaceHeights")) == {round(frame_box["height"])}
+    # Its height was reserved up front: once sized, its place in the page never had another,
+    # and the frame was never shown at another.
+    height = round(frame_box["height"])
+    places = page.evaluate("() => window.smPlaceHeights")
+    assert {place for place, styled in places if styled} == {height}, places
+    assert set(page.evaluate("() => window.smFrameHeights")) == {height}
     assert_clean(page)
 
 

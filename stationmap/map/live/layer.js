@@ -406,9 +406,9 @@ stationmap.drawLayer = function (map, payload) {
         }
         steps = view.steps;
         index = view.start;
-        // The page counted this view's own day.
-        reportedDay = core.viewDay(view);
         var day = core.viewDay(view);
+        // The page counted this view's own day.
+        reportedDay = day;
         var focused = view.focus === null ? null : sites[view.focus];
         var focusShown = core.focusShown(focused, day, filter);
         // The view is set before the markers are added, so they are clustered once, at the
