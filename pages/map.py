@@ -8,6 +8,8 @@ history, events and sources. On a session's first visit the page draws its title
 and the rest in the run the map starts once it has shown its sites (render_order.map_first).
 """
 
+from datetime import date
+
 import streamlit as st
 
 from stationmap import browser_code, i18n
@@ -17,12 +19,12 @@ from stationmap.i18n import _
 from stationmap.map import assets, folium_bridge
 from stationmap.map import builder as mapbuilder
 from stationmap.map import source as map_source
-from stationmap.record.dates import resolve_day
-from stationmap.record.filters import count_headlines
+from stationmap.record.facts import last_event_day
+from stationmap.record.filters import apply_filters, count_headlines
 from stationmap.timeline.events import earliest_report
 
-# Tall enough for Europe's clusters, the legend and the play control on a laptop screen shared
-# in a meeting.
+# What streamlit-folium is told; in a browser the page's style sheet sizes the map to the
+# window instead (folium_bridge.show_live_map, web/map-fit.css).
 MAP_HEIGHT_PX = 620
 BRIEFING_PAGE = "pages/briefing.py"
 
@@ -55,7 +57,8 @@ site_view = mapbuilder.live_view(
     as_of=state.as_of,
     statuses=state.statuses,
     first=earliest_report(dataset),
-    last=resolve_day(),
+    # The slider ends at the last event (or at a later as-of date), not at today.
+    last=max(last_event_day(dataset), state.as_of or date.min),
     focus=focus,
     report_shown=map_only,
 )
@@ -64,6 +67,7 @@ map_value = folium_bridge.show_live_map(
     mapbuilder.build_live_map(source, tiles=tiles, assets=map_assets),
     site_view,
     key=ui_state.SITE_MAP,
+    frame_key=ui_state.MAP_FRAME,
     height=MAP_HEIGHT_PX,
 )
 # The first screen says what is mapped and on what footing, before any count or marker.
@@ -83,11 +87,26 @@ if site_view["steps"]:
     st.caption(
         _(
             "Press Play on the map, or move its slider, to see the statuses month by month "
-            "from the first report. The counts above stay at the date in the sidebar."
+            "from the first report. The counts above follow the map's date when you let go of "
+            "the slider or pause."
         )
     )
 
+# One set of numbers: the counts are for the day the map shows, the slider's once it has
+# settled on one (the map reports it), else the view's own.
+slider_day = folium_bridge.reported_day(map_value, site_view)
+if slider_day is None:
+    counted_day = mapbuilder.day_of_number(site_view["day"])
+    counted = filtered
+else:
+    counted_day = mapbuilder.day_of_number(slider_day)
+    counted = apply_filters(data.site_view(counted_day), state)
+headline = count_headlines(counted)
 with title_row:
+    # Beside the title, just above the counts, and costing the map no height.
+    st.caption(
+        _("Counts on {date}, the date the map shows.").format(date=i18n.day_label(counted_day))
+    )
     st.space("stretch")
     present = st.button(
         _("Present this view"),
@@ -101,7 +120,6 @@ with title_row:
 if present:
     # The filters go along: they live in this session's sidebar widgets, whatever the page.
     st.switch_page(BRIEFING_PAGE, query_params={ui_state.PRESENT: "1"})
-headline = count_headlines(filtered)
 with headline_row:
     sites_column, countries_column, statuses_column = st.columns(
         [1, 1, 5], vertical_alignment="center"

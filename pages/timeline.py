@@ -11,7 +11,7 @@ from stationmap import i18n
 from stationmap.app import chrome, ui_state
 from stationmap.html import popups
 from stationmap.i18n import _, n_
-from stationmap.record.dates import resolve_day
+from stationmap.record.facts import last_event_day
 from stationmap.timeline.charts import MAX_EVENT_MARKS, timeline_chart
 from stationmap.timeline.event_list import (
     LIST_CSS,
@@ -37,7 +37,8 @@ from stationmap.timeline.events import (
 )
 
 dataset, site_view, filtered, state = chrome.page_data()
-until = resolve_day(state.as_of)
+# The axis and the caption end at the as-of date, or at the last event: not at today.
+until = state.as_of or last_event_day(dataset)
 sources = dataset.sources.to_dict("index")
 styles = f"<style>{popups.POPUP_CSS}{LIST_CSS}</style>"
 

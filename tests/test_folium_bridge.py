@@ -14,7 +14,8 @@ from importlib import metadata, resources
 import pytest
 import streamlit_folium
 
-from stationmap import config
+from stationmap import browser_code, config
+from stationmap.app import ui_state
 from stationmap.map import assets, folium_bridge
 from stationmap.map import builder as mapbuilder
 
@@ -81,7 +82,8 @@ def live_map():
 def test_each_run_hands_the_component_the_map_and_its_view_as_a_feature_group(component):
     views = [{"key": "first", "day": 1}, {"key": "second", "day": 2}]
     values = [
-        folium_bridge.show_live_map(live_map(), view, key="site_map", height=620) for view in views
+        folium_bridge.show_live_map(live_map(), view, key="site_map", frame_key="f", height=620)
+        for view in views
     ]
     first, second = component.calls
     assert first["returned_objects"] == ["last_object_clicked"]
@@ -103,9 +105,49 @@ def test_each_run_hands_the_component_the_map_and_its_view_as_a_feature_group(co
 
 
 def test_the_value_says_where_a_click_was_and_whether_the_map_has_shown(component):
-    value = folium_bridge.show_live_map(live_map(), {"key": "k"}, key="site_map", height=620)
+    value = folium_bridge.show_live_map(
+        live_map(), {"key": "k"}, key="site_map", frame_key="f", height=620
+    )
     assert folium_bridge.clicked_position(value) == {"lat": 51.5, "lng": -0.1}
     assert folium_bridge.map_was_shown(value)
     assert not folium_bridge.map_was_shown({folium_bridge.CLICKED: None})
     assert not folium_bridge.map_was_shown(None)
     assert folium_bridge.clicked_position(None) is None
+
+
+STEPS_VIEW = {"key": "view-a", "steps": [[100, "Jan", "..."], [131, "Feb", "..."]]}
+
+
+def day_value(day, view="view-a"):
+    return {folium_bridge.CLICKED: None, folium_bridge.MAP_DAY_REPORT: {"day": day, "view": view}}
+
+
+def test_the_slider_day_the_map_reports_for_this_view_is_read():
+    assert folium_bridge.reported_day(day_value(131), STEPS_VIEW) == 131
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        {folium_bridge.CLICKED: None},
+        day_value(131, view="an-earlier-view"),
+        day_value(132),
+        day_value("131"),
+        day_value(True),
+        {folium_bridge.MAP_DAY_REPORT: [131, "view-a"]},
+    ],
+    ids=["no value", "no report", "stale view", "not a step", "text", "boolean", "not a mapping"],
+)
+def test_a_day_not_for_this_view_or_not_one_of_its_steps_is_ignored(value):
+    # The value comes from the browser: anything but one of the view's own steps, for it, is
+    # ignored and the page counts the view's own day.
+    assert folium_bridge.reported_day(value, STEPS_VIEW) is None
+
+
+def test_the_map_fills_streamlit_folium_s_frame_which_the_page_sizes_to_the_window():
+    # layer.css overrides the pixel height streamlit-folium sets on #map_div (FRONTEND_HOOKS).
+    assert re.search(r"#map_div\s*\{\s*height:\s*100vh !important;", mapbuilder.MAP_CSS)
+    page_css = browser_code.read(folium_bridge.FRAME_STYLE)
+    assert f".st-key-{ui_state.MAP_FRAME} iframe" in page_css
+    assert re.search(r"height: clamp\(.*vh.*\) !important;", page_css)

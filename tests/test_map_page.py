@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap import config
+from stationmap import config, i18n
 from stationmap.app import ui_state
 from stationmap.map import assets, folium_bridge
+from stationmap.map import builder as mapbuilder
+from stationmap.record import summary
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
@@ -89,6 +91,32 @@ def test_a_site_named_in_the_link_has_its_story_under_the_map():
     assert "Under investigation" in history
     assert "No evidence found" not in history
     assert "As of 5 June 2023, the date in the sidebar." in [c.value for c in app.caption]
+
+
+def test_without_an_as_of_date_the_slider_and_the_counts_end_at_the_last_event():
+    app = run_map()
+
+    assert_ran_cleanly(app)
+    last = summary.last_event_day(load_dataset(config.DEFAULT_DATA_DIR), date.today())
+    view = view_sent_to_the_map(app)
+    # The slider's last month is the last event's, not the current one, and it starts there.
+    assert view["steps"][-1][0] == view["day"] == mapbuilder.day_number(last)
+    assert view["start"] == len(view["steps"]) - 1
+    # The counts say which day they are for: the map's.
+    caption = f"Counts on {i18n.day_label(last)}, the date the map shows."
+    assert caption in [c.value for c in app.caption]
+    assert metric(app, "Sites") == str(headline(FilterState())["sites"])
+
+
+def test_the_counts_name_the_as_of_date_the_map_shows():
+    app = run_map({ui_state.AS_OF: "2023-06-05"})
+
+    assert_ran_cleanly(app)
+    assert "Counts on 5 June 2023, the date the map shows." in [c.value for c in app.caption]
+    # A later as-of date than the last event is still the slider's last step.
+    app = run_map({ui_state.AS_OF: (date.today() - timedelta(days=1)).isoformat()})
+    view = view_sent_to_the_map(app)
+    assert view["steps"][-1][0] == view["day"]
 
 
 # --- a session's first visit: the map first, the rest once it has shown ---------------------

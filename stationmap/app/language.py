@@ -111,6 +111,8 @@ def _render_language_marks(language: str) -> None:
     # Our own constant text: the tag is one of the languages with a catalogue.
     tag = browser_code.script_safe_json(i18n.html_lang(language))
     script = browser_code.script("web/language.js", "stationmap.setPageLanguage", tag)
+    # Not about language, but a page script too, and one st.html takes no more room than one.
+    script += "\n" + browser_code.script("web/date-enter.js", "stationmap.applyDatesOnEnter")
     st.html(
         f"<style>{i18n.font_css()}{browser_code.read('web/language.css')}</style>{note}"
         f"<script>{script}</script>",

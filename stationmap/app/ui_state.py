@@ -44,6 +44,9 @@ RESET_FILTERS = "reset_filters"
 # The map page's streamlit-folium widget (its last click lives here) and the container that
 # shows the clicked site's details.
 SITE_MAP = "site_map"
+# The container of that map's frame: stationmap/web/map-fit.css sizes the frame to the window
+# through it (.st-key-map_frame).
+MAP_FRAME = "map_frame"
 # Set once this session's sidebar has been drawn: its widgets' code is then in the browser, and
 # the map page is drawn whole in one run (render_order.map_first).
 CHROME_DRAWN = "chrome_drawn"

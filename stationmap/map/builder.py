@@ -35,7 +35,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import folium
 import numpy as np
@@ -162,6 +162,11 @@ STATUS_INDEX = {status: index for index, status in enumerate(schema.STATUSES)}
 def day_number(day: date) -> int:
     """A date as the number of days since DAY_ZERO: how the map's play data write dates."""
     return (day - DAY_ZERO).days
+
+
+def day_of_number(number: int) -> date:
+    """The date of a day number (`day_number`'s inverse)."""
+    return DAY_ZERO + timedelta(days=number)
 
 
 def history_pairs(history: Sequence[StatusChange]) -> list[list[int]]:
@@ -586,6 +591,7 @@ class SiteLayer(JSCSSMixin):
             "worldZoom": WORLD_ZOOM,
             "lang": i18n.html_lang(texts.language),
             "shownReport": folium_bridge.MAP_SHOWN_REPORT,
+            "dayReport": folium_bridge.MAP_DAY_REPORT,
         }
         self.payload_json = script_safe_json(self.payload)
 

@@ -14,6 +14,13 @@ is named here, and in its frame-side counterpart ``stationmap/map/live/bridge.js
   that value again with `MAP_SHOWN_REPORT` set (and wraps ``setComponentValue`` so every later
   value carries it). streamlit-folium hands the frame's value back as it is, so the key reaches
   the page (`map_was_shown`).
+- **The slider's day.** Where the play control's slider settles, ``bridge.js`` sets
+  `MAP_DAY_REPORT` in the value the same way (the day number and the view's key), which reruns
+  the page; its counts follow (`reported_day`).
+- **The frame's height.** streamlit-folium sizes its frame and its map in pixels; the page's
+  style sheet (``web/map-fit.css``, through the container `show_live_map` puts the frame in)
+  sizes the frame to the window instead, from the first paint, and ``layer.css`` makes the
+  map (``#map_div``, streamlit-folium's) fill the frame.
 - **Clicks.** Only ``last_object_clicked`` is returned (`RETURNED_OBJECTS`): a click on a
   marker reruns the page; panning, zooming and playing do not.
 
@@ -37,6 +44,12 @@ PINNED_VERSION = "0.27.4"
 # The name in the map's value under which a live map says it has shown its sites, when its
 # view asks it to (`mapbuilder.live_view(report_shown=True)`).
 MAP_SHOWN_REPORT = "stationmap_map_shown"
+# The name in the map's value under which it says which day its slider shows, as
+# ``{"day": day number, "view": the view's key}``.
+MAP_DAY_REPORT = "stationmap_day"
+# The page's style sheet sizing the frame to the window. It addresses the frame through its
+# container, whose key the page passes (ui_state.MAP_FRAME: the sheet names it).
+FRAME_STYLE = "web/map-fit.css"
 # What a click returns: the clicked marker's position (`mapbuilder.site_at` maps it back).
 CLICKED = "last_object_clicked"
 RETURNED_OBJECTS = (CLICKED,)
@@ -56,6 +69,7 @@ FRONTEND_HOOKS = {
     ),
     r"eval\(feature_group": "a changed feature group's script is evaluated in the map drawn",
     r"if\(!window\.map\)": "the map's own script runs once, while no map exists",
+    r'getElementById\("map_div"\)': "the map's element is #map_div (layer.css sizes it)",
 }
 
 
@@ -88,24 +102,31 @@ def view_layer(view: Mapping) -> folium.FeatureGroup:
 
 
 def show_live_map(
-    site_map: folium.Map, view: Mapping, *, key: str, height: int
+    site_map: folium.Map, view: Mapping, *, key: str, frame_key: str, height: int
 ) -> Mapping[str, Any] | None:
     """Draw the live map (`mapbuilder.build_live_map`) with this run's view; its value.
 
-    The value holds the last clicked marker's position (`clicked_position`) and, once the
-    map has reported, `MAP_SHOWN_REPORT` (`map_was_shown`). It is also kept in
-    ``st.session_state[key]``.
+    The value holds the last clicked marker's position (`clicked_position`), once the map has
+    reported, `MAP_SHOWN_REPORT` (`map_was_shown`), and once its slider has moved, the day it
+    shows (`reported_day`). It is also kept in ``st.session_state[key]``. The frame is sized
+    to the window (``web/map-fit.css``, through the container `frame_key`); `height` (px) is
+    what streamlit-folium is told, and what the frame has wherever that sheet does not apply.
     """
+    import streamlit as st
     from streamlit_folium import st_folium
 
-    return st_folium(
-        site_map,
-        key=key,
-        height=height,
-        use_container_width=True,
-        returned_objects=list(RETURNED_OBJECTS),
-        feature_group_to_add=view_layer(view),
-    )
+    # Style only: Streamlit puts it where it takes no room, and before the frame, so the frame
+    # has its height from the first paint and keeps it (no shift of what is below).
+    st.html(f"<style>{browser_code.read(FRAME_STYLE)}</style>")
+    with st.container(key=frame_key):
+        return st_folium(
+            site_map,
+            key=key,
+            height=height,
+            use_container_width=True,
+            returned_objects=list(RETURNED_OBJECTS),
+            feature_group_to_add=view_layer(view),
+        )
 
 
 def clicked_position(value: Mapping | None) -> Mapping | None:
@@ -116,3 +137,20 @@ def clicked_position(value: Mapping | None) -> Mapping | None:
 def map_was_shown(value: Any) -> bool:
     """Whether a live map's value (``st.session_state[key]``) says it has shown its sites."""
     return isinstance(value, Mapping) and bool(value.get(MAP_SHOWN_REPORT))
+
+
+def reported_day(value: Any, view: Mapping) -> int | None:
+    """The day number the map's slider shows, from a live map's value, if it is for `view`.
+
+    The value comes from the browser: only a day that is one of the view's own steps, reported
+    for this very view (its key), counts. A day reported for an earlier view (the filters have
+    changed since) is stale, and the page shows the view's own day.
+    """
+    if not isinstance(value, Mapping):
+        return None
+    report = value.get(MAP_DAY_REPORT)
+    if not isinstance(report, Mapping) or report.get("view") != view.get("key"):
+        return None
+    day = report.get("day")
+    steps = {step[0] for step in view.get("steps", ())}
+    return day if isinstance(day, int) and not isinstance(day, bool) and day in steps else None

@@ -68,3 +68,20 @@ def headline_facts(
         by_status=count_by_status(site_view),
         problems=dataset.problem_count,
     )
+
+
+def last_event_day(dataset: Dataset, today: date | None = None) -> date:
+    """Where date axes and sliders end when no date is chosen: the last day of the latest dated
+    event (its month's or year's last day if that is all that is known).
+
+    Not today: the months after the last event show nothing new, and an axis running on to
+    the current month suggests there is news there. Never after today; today when nothing is
+    dated.
+    """
+    today = resolve_day(today)
+    if dataset.derived.last_event_end is None:
+        # Asked on every run of the map and timeline pages: once per dataset is enough.
+        ends = (when.end for when in dataset.events["date"].dropna())
+        dataset.derived.last_event_end = max(ends, default=None)
+    last = dataset.derived.last_event_end
+    return today if last is None else min(last, today)

@@ -49,6 +49,32 @@ test("every later value the frame sends carries the report too", () => {
     assert.deepEqual(sent[1], {last_object_clicked: {lat: 1, lng: 2}, [REPORT]: true});
 });
 
+const DAY = "stationmap_day";
+
+test("the slider's day is sent at once with the view it belongs to, keeping the last click", () => {
+    const clicked = {last_object_clicked: {lat: 51.5, lng: -0.1}};
+    const {win, sent} = frame(clicked);
+    bridge.reportDay(win, DAY, 19000, "view-a");
+    assert.deepEqual(sent, [{...clicked, [DAY]: {day: 19000, view: "view-a"}}]);
+    assert.deepEqual(win.__GLOBAL_DATA__.previous_data, clicked);
+});
+
+test("the shown report and the latest day both travel with every later value", () => {
+    const {win, sent, flush} = frame(null);
+    bridge.reportShown(win, REPORT);
+    flush();
+    bridge.reportDay(win, DAY, 19000, "view-a");
+    bridge.reportDay(win, DAY, 19031, "view-a");
+    assert.deepEqual(sent[2], {[REPORT]: true, [DAY]: {day: 19031, view: "view-a"}});
+    // A click after that (streamlit-folium's own send) still says which day the map shows.
+    win.Streamlit.setComponentValue({last_object_clicked: {lat: 1, lng: 2}});
+    assert.deepEqual(sent[3], {
+        last_object_clicked: {lat: 1, lng: 2},
+        [REPORT]: true,
+        [DAY]: {day: 19031, view: "view-a"},
+    });
+});
+
 test("a frame without the component cannot report (a slide, the offline file)", () => {
     assert.equal(bridge.canReport({}), false);
 });

@@ -9,7 +9,8 @@
 // - The map tells the page it has shown its sites by sending streamlit-folium's last value
 //   again (window.__GLOBAL_DATA__.previous_data) with one more key, through the
 //   Streamlit.setComponentValue the frame exposes as window.Streamlit, wrapped so that every
-//   later value (a click) carries the key too.
+//   later value (a click) carries the key too. The day the play control's slider settles on
+//   goes the same way, so the page's counts follow the map.
 //
 // Runs in the map's frame as stationmap.bridge, and under Node's require for tests/js/; the
 // frame's window is passed in, so a test can pass a stand-in.
@@ -39,25 +40,47 @@
         return Boolean(win.Streamlit);
     }
 
-    // Once the browser has painted what the map shows: sets key in the component's value,
-    // now and in every value it sends later, which starts a run of the page
-    // (chrome.map_first). The value is streamlit-folium's last one, so nothing it reported
-    // (a click) is lost.
+    // Sets marks (keys and values) in the component's value, now and in every value the frame
+    // sends later (streamlit-folium's own, on a click), and sends it, which starts a run of
+    // the page. The value sent is streamlit-folium's last one, so nothing it reported (a
+    // click) is lost; its own record of what it sent is left as it was.
+    function mark(win, marks) {
+        var streamlit = win.Streamlit;
+        if (!win.smValueMarks) {
+            win.smValueMarks = {};
+            var send = streamlit.setComponentValue;
+            streamlit.setComponentValue = function (value) {
+                return send.call(streamlit, Object.assign({}, value, win.smValueMarks));
+            };
+        }
+        Object.assign(win.smValueMarks, marks);
+        var sent = win.__GLOBAL_DATA__ && win.__GLOBAL_DATA__.previous_data;
+        streamlit.setComponentValue(sent || {});
+    }
+
+    // Once the browser has painted what the map shows: sets key (chrome.map_first).
     function reportShown(win, key) {
         win.requestAnimationFrame(function () {
             win.setTimeout(function () {
-                var streamlit = win.Streamlit;
-                var send = streamlit.setComponentValue;
-                streamlit.setComponentValue = function (value) {
-                    var marked = Object.assign({}, value);
-                    marked[key] = true;
-                    return send.call(streamlit, marked);
-                };
-                var sent = win.__GLOBAL_DATA__ && win.__GLOBAL_DATA__.previous_data;
-                streamlit.setComponentValue(sent || {});
+                var marks = {};
+                marks[key] = true;
+                mark(win, marks);
             }, 0);
         });
     }
 
-    return {receiveViews: receiveViews, canReport: canReport, reportShown: reportShown};
+    // The day the map's slider shows, for the view it belongs to (its key), so the page's
+    // counts can follow it (folium_bridge.reported_day).
+    function reportDay(win, key, day, viewKey) {
+        var marks = {};
+        marks[key] = {day: day, view: viewKey};
+        mark(win, marks);
+    }
+
+    return {
+        receiveViews: receiveViews,
+        canReport: canReport,
+        reportShown: reportShown,
+        reportDay: reportDay
+    };
 });

@@ -302,10 +302,25 @@ stationmap.drawLayer = function (map, payload) {
             + (playing ? play.texts.pause : play.texts.play);
         button.setAttribute("aria-pressed", playing ? "true" : "false");
     }
-    function pause() {
+    // The page's counts follow the day the control settles on: where the slider is let go
+    // (each key press is one), where playing is paused or ends. Not every step played, which
+    // would run the page each month.
+    var reportedDay = null;
+    function reportDay() {
+        var day = steps.length ? steps[index][0] : null;
+        if (day === null || day === reportedDay || !bridge.canReport(window)) { return; }
+        reportedDay = day;
+        bridge.reportDay(window, payload.dayReport, day, shownKey);
+    }
+    function stop() {
         if (timer !== null) { clearInterval(timer); }
         timer = null;
         setPlaying(false);
+    }
+    function pause() {
+        var wasPlaying = timer !== null;
+        stop();
+        if (wasPlaying) { reportDay(); }
     }
     function start() {
         if (index >= steps.length - 1) { goTo(0); }
@@ -337,9 +352,10 @@ stationmap.drawLayer = function (map, payload) {
             if (timer !== null) { pause(); } else { start(); }
         });
         L.DomEvent.on(slider, "input", function () {
-            pause();
+            stop();
             goTo(Number(slider.value));
         });
+        L.DomEvent.on(slider, "change", reportDay);
         return box;
     };
     control.addTo(map);
@@ -381,7 +397,7 @@ stationmap.drawLayer = function (map, payload) {
         // The same view again (e.g. the run that the report above starts): nothing to redo,
         // and a month being played goes on playing.
         if (view.key === shownKey) { reportShown(view); return; }
-        pause();
+        stop();
         filter = view.filter;
         var refit = view.visible !== visibleBits;
         if (refit) {
@@ -391,6 +407,8 @@ stationmap.drawLayer = function (map, payload) {
         steps = view.steps;
         index = view.start;
         var day = core.viewDay(view);
+        // The page counted this view's own day.
+        reportedDay = day;
         var focused = view.focus === null ? null : sites[view.focus];
         var focusShown = core.focusShown(focused, day, filter);
         // The view is set before the markers are added, so they are clustered once, at the
