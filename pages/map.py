@@ -4,8 +4,10 @@ The map is drawn by stationmap.map.builder as a live map: its sites are built on
 and language and kept by the browser; each run sends only the view (the filters and the date),
 which the map applies to the markers it has. Its play control steps through the months inside
 the map, in the browser, without a rerun. Under the map: the clicked site's details, status
-history, events and sources. On a session's first visit the page draws its title and map alone,
-and the rest in the run the map starts once it has shown its sites (chrome.map_first).
+history, events and sources (its id in the address, stationmap.app.opened_site), and the map
+as text with a list of its sites; before it, a link that skips it (stationmap.app.map_access).
+On a session's first visit the page draws its title and map alone, and the rest in the run
+the map starts once it has shown its sites (chrome.map_first).
 """
 
 from datetime import date
@@ -13,7 +15,7 @@ from datetime import date
 import streamlit as st
 
 from stationmap import i18n, timeline
-from stationmap.app import chrome, ui_state
+from stationmap.app import chrome, map_access, opened_site, ui_state
 from stationmap.html import legend, popups
 from stationmap.i18n import _
 from stationmap.map import assets, folium_bridge
@@ -37,14 +39,16 @@ tiles = assets.configured_tiles()
 title_row = st.container(horizontal=True, vertical_alignment="center")
 headline_row = st.container()
 notices = st.container()
+# "Skip the map", right before it; drawn once the page is whole.
+skip_row = st.container()
 
 # The map holds every site once; each run sends it only this view: the sites the filters allow
 # on any date, the status filter and the date, which the map and its play control apply.
 layer, source = map_source.live_layer(
     dataset, chrome.site_view, texts, shared=chrome.shared_cache_key() is not None
 )
-# "Show on map" on the sites page opens this page with ?site=<id>.
-focus = st.query_params.get(ui_state.FOCUS_SITE)
+# A site named by the address (a shared link, "Show on map" on the sites page), not by a click.
+focus = opened_site.focus_for_map()
 # A session's first visit: the map alone, then the rest once the map says it is shown.
 map_only = chrome.map_first(map_assets.local)
 site_view = mapbuilder.live_view(
@@ -58,7 +62,7 @@ site_view = mapbuilder.live_view(
     report_shown=map_only,
 )
 # Only a click on a marker reruns the page; panning, zooming and playing stay in the browser.
-map_value = folium_bridge.show_live_map(
+folium_bridge.show_live_map(
     mapbuilder.build_live_map(source, tiles=tiles, assets=map_assets),
     site_view,
     key=ui_state.SITE_MAP,
@@ -115,16 +119,38 @@ with notices:
     if tiles.error:
         st.error(tiles.error, icon=":material/map:")
 
-site_id = mapbuilder.site_at(layer.placed, folium_bridge.clicked_position(map_value))
-if site_id is None and focus in filtered.index:
-    site_id = focus
-if site_id is None:
-    st.caption(_("Click a marker to see that site's details, status history and sources here."))
-else:
-    details = popups.site_details(dataset, view.loc[site_id], state.as_of, texts)
-    with st.container(border=True, key=ui_state.SITE_DETAILS):
-        if state.as_of is not None:
-            st.caption(
-                _("As of {date}, the date in the sidebar.").format(date=i18n.day_label(state.as_of))
+with skip_row:
+    map_access.skip_link()
+
+opened = opened_site.after_map(layer.placed, filtered.index)
+# What "Skip the map" moves focus to.
+after_map = st.container(key=ui_state.AFTER_MAP)
+with after_map:
+    if opened.unknown is not None:
+        map_access.unknown_site_note(opened.unknown)
+    if opened.site_id is None:
+        st.caption(
+            _(
+                "Click a marker, or press Enter on it, to see that site's details, status "
+                "history and sources here."
             )
-        st.html(f"<style>{popups.POPUP_CSS}</style>{details}")
+        )
+    else:
+        details = popups.site_details(dataset, view.loc[opened.site_id], state.as_of, texts)
+        with st.container(border=True, key=ui_state.SITE_DETAILS):
+            if state.as_of is not None:
+                st.caption(
+                    _("As of {date}, the date in the sidebar.").format(
+                        date=i18n.day_label(state.as_of)
+                    )
+                )
+            st.html(f"<style>{popups.POPUP_CSS}</style>{details}")
+            st.button(
+                _("Close"),
+                key=ui_state.CLOSE_SITE,
+                icon=":material/close:",
+                on_click=opened_site.close,
+            )
+        if opened_site.take_list_focus() == opened.site_id:
+            map_access.focus_details(opened.site_id)
+    map_access.map_as_text(filtered, state.as_of or date.today(), texts)

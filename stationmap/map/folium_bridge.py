@@ -14,8 +14,10 @@ is named here, and in its frame-side counterpart ``stationmap/map/live/bridge.js
   that value again with `MAP_SHOWN_REPORT` set (and wraps ``setComponentValue`` so every later
   value carries it). streamlit-folium hands the frame's value back as it is, so the key reaches
   the page (`map_was_shown`).
-- **Clicks.** Only ``last_object_clicked`` is returned (`RETURNED_OBJECTS`): a click on a
-  marker reruns the page; panning, zooming and playing do not.
+- **Clicks.** Only ``last_object_clicked`` and ``last_object_clicked_count`` are returned
+  (`RETURNED_OBJECTS`): a click on a marker reruns the page; panning, zooming and playing do
+  not. The count tells a new click from the last one kept in the value (`clicked_count`), so
+  a site closed on the page is not opened again by the click that opened it.
 
 Nothing here imports streamlit-folium (and with it Streamlit) until a map is shown, so the
 map builder and the command line stay free of it.
@@ -39,7 +41,9 @@ PINNED_VERSION = "0.27.4"
 MAP_SHOWN_REPORT = "stationmap_map_shown"
 # What a click returns: the clicked marker's position (`mapbuilder.site_at` maps it back).
 CLICKED = "last_object_clicked"
-RETURNED_OBJECTS = (CLICKED,)
+# How many clicks the map has seen: each one is a new value, the same marker's too.
+CLICK_COUNT = "last_object_clicked_count"
+RETURNED_OBJECTS = (CLICKED, CLICK_COUNT)
 # The frame's script passed to the feature group, with the view appended as its argument.
 VIEW_HANDOFF_SCRIPT = "map/live/view-handoff.js"
 
@@ -111,6 +115,12 @@ def show_live_map(
 def clicked_position(value: Mapping | None) -> Mapping | None:
     """The clicked marker's position in a live map's value, ``{"lat": ..., "lng": ...}``."""
     return value.get(CLICKED) if isinstance(value, Mapping) else None
+
+
+def clicked_count(value: Mapping | None) -> int:
+    """How many clicks a live map's value has counted (0 for none, or no value yet)."""
+    count = value.get(CLICK_COUNT) if isinstance(value, Mapping) else None
+    return count if isinstance(count, int) and not isinstance(count, bool) else 0
 
 
 def map_was_shown(value: Any) -> bool:
