@@ -195,3 +195,17 @@ def test_the_pages_scripts_survive_streamlits_html_sanitiser():
     text = browser_code.read(map_access.SKIP_SCRIPT)
     assert "stationmap.bindSkipLinks" in text
     assert not re.search(r"<[/\w!]", text)
+
+
+@pytest.mark.parametrize(
+    "site_id", ["E001", 'x*/alert(1)/*"</script><img src=x>', "a\u2028b`${c}`"]
+)
+def test_the_details_focus_script_carries_any_id_as_a_string_and_nothing_else(site_id):
+    from stationmap.app import map_access
+
+    first, rest = map_access.details_focus_script(site_id).split("\n", 1)
+    literal = re.fullmatch(r'void ("(?:[^"\\]|\\.)*");', first)
+    assert literal is not None, first
+    assert json.loads(literal.group(1)) == site_id
+    assert "</script" not in first.lower() and "<img" not in first
+    assert rest.rstrip().endswith('stationmap.focusWhenShown(".st-key-site_details");')

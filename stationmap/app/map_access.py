@@ -40,16 +40,22 @@ def skip_link() -> None:
     )
 
 
-def focus_details(site_id: str) -> None:
-    """Give focus to the details box once shown (a site was just opened from the list)."""
-    # The id makes each opening's element new, so its script runs; JSON, never markup.
-    script = browser_code.script(
+def details_focus_script(site_id: str) -> str:
+    """The script that gives focus to the details box once shown (`focus_details`).
+
+    The id makes each opening's element new, so its script runs. It is a JSON string that
+    nothing can end early (browser_code.script_safe_json), as an expression of its own: in a
+    comment, an id with "*/" in it would end the comment.
+    """
+    focus = browser_code.script(
         SKIP_SCRIPT, "stationmap.focusWhenShown", browser_code.script_safe_json(DETAILS_SELECTOR)
     )
-    st.html(
-        f"<script>/* {browser_code.script_safe_json(site_id)} */\n{script}</script>",
-        unsafe_allow_javascript=True,
-    )
+    return f"void {browser_code.script_safe_json(site_id)};\n{focus}"
+
+
+def focus_details(site_id: str) -> None:
+    """Give focus to the details box once shown (a site was just opened from the list)."""
+    st.html(f"<script>{details_focus_script(site_id)}</script>", unsafe_allow_javascript=True)
 
 
 def unknown_site_note(site_id: str) -> None:
