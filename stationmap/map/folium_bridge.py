@@ -17,7 +17,9 @@ is named here, and in its frame-side counterpart ``stationmap/map/live/bridge.js
 - **Clicks.** Only ``last_object_clicked`` and ``last_object_clicked_count`` are returned
   (`RETURNED_OBJECTS`): a click on a marker reruns the page; panning, zooming and playing do
   not. The count tells a new click from the last one kept in the value (`clicked_count`), so
-  a site closed on the page is not opened again by the click that opened it.
+  a site closed on the page is not opened again by the click that opened it. The frame counts
+  from 0 and Python's default has None: ``bridge.js`` starts the count at null, or the first
+  value would differ from the default and cost a run of the page as soon as the map is drawn.
 
 Nothing here imports streamlit-folium (and with it Streamlit) until a map is shown, so the
 map builder and the command line stay free of it.
@@ -60,6 +62,10 @@ FRONTEND_HOOKS = {
     ),
     r"eval\(feature_group": "a changed feature group's script is evaluated in the map drawn",
     r"if\(!window\.map\)": "the map's own script runs once, while no map exists",
+    r"script\+\"window\.map = map_div; window\.initComponent\(": (
+        "the map's own script runs before the frame works out its first value"
+    ),
+    r"\.last_object_clicked_count\+=1": "a click adds one to the count (null + 1 is 1)",
 }
 
 

@@ -480,6 +480,7 @@ stationmap.drawLayer = function (map, payload) {
     // The server's views arrive through streamlit-folium's feature group (bridge.js); one may
     // arrive before this map exists, or before its sites.
     bridge.receiveViews(window, applyView);
+    if (bridge.canReport(window)) { bridge.countClicksFromNone(window); }
     var records = live.records ? Promise.resolve(live.records) : fetchJson(live.dataUrl);
     records.then(function (list) {
         // Marks in the frame's performance timeline, for measuring where a first paint goes.
