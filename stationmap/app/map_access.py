@@ -66,8 +66,10 @@ def unknown_site_note(site_id: str) -> None:
 
 def map_as_text(filtered: pd.DataFrame, on: date, texts: popups.Texts) -> None:
     """The summary of the view and the list of its sites, folded under one heading."""
+    # A plain expander, not a keyed one: with a key it would be a widget, whose state the
+    # browser reports to the server.
     title = _("The map as text: counts and a list of the sites")
-    with st.expander(title, key=ui_state.MAP_AS_TEXT):
+    with st.container(key=ui_state.MAP_AS_TEXT), st.expander(title):
         st.html(
             f"<style>{browser_code.read(SKIP_CSS)}</style>"
             f"{view_text.summary_html(filtered, on, texts)}"

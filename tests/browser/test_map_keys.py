@@ -137,3 +137,40 @@ def test_an_unknown_site_in_the_link_is_ignored_with_a_note(page, app_server):
     expect(note.locator("a, b")).to_have_count(0)
     expect(page.locator(f".st-key-{ui_state.SITE_DETAILS}")).to_have_count(0)
     assert_clean(page)
+
+
+def test_space_on_a_marker_opens_it_as_enter_does(page, app_server, map_frame):
+    open_app(page, f"{app_server.base_url}/?{ui_state.TEXT}=Glasgow")
+    poll(page, lambda: sites_drawn(map_frame(page, RERUN_TIMEOUT_MS)), 1, "sites drawn")
+    frame = map_frame(page)
+    scroll_before = page.get_by_test_id("stMain").evaluate("(main) => main.scrollTop")
+    frame.locator(".sm-marker").focus()
+
+    page.keyboard.press("Space")
+
+    expect(frame.locator(".leaflet-popup .sm-popup")).to_contain_text("Glasgow")
+    details = page.locator(f".st-key-{ui_state.SITE_DETAILS}")
+    expect(details.get_by_role("heading", name="Glasgow")).to_be_visible(timeout=RERUN_TIMEOUT_MS)
+    # Space did not scroll the page as it would on its own.
+    assert page.get_by_test_id("stMain").evaluate("(main) => main.scrollTop") == scroll_before
+    assert_clean(page)
+
+
+def test_the_map_as_text_lists_the_sites_and_opens_one_with_focus_on_it(page, app_server):
+    open_app(page, f"{app_server.base_url}/?{ui_state.COUNTRY}=United+Kingdom")
+    text_view = page.locator(f".st-key-{ui_state.MAP_AS_TEXT}")
+    summary = text_view.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(text_view.locator(".sm-text-view")).to_contain_text("By country")
+    expect(text_view.locator(".sm-text-view")).to_contain_text("United Kingdom: 4")
+    choice = text_view.get_by_role("button", name=re.compile(r"^Glasgow .*United Kingdom$"))
+    choice.focus()
+
+    page.keyboard.press("Enter")
+
+    details = page.locator(f".st-key-{ui_state.SITE_DETAILS}")
+    expect(details.get_by_role("heading", name="Glasgow")).to_be_visible(timeout=RERUN_TIMEOUT_MS)
+    expect(details).to_be_focused(timeout=RERUN_TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(rf"[?&]{ui_state.FOCUS_SITE}={GLASGOW}(&|$)"))
+    assert_clean(page)
