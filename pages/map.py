@@ -4,8 +4,10 @@ The map is drawn by stationmap.map.builder as a live map: its sites are built on
 and language and kept by the browser; each run sends only the view (the filters and the date),
 which the map applies to the markers it has. Its play control steps through the months inside
 the map, in the browser, without a rerun. Under the map: the clicked site's details, status
-history, events and sources. On a session's first visit the page draws its title and map alone,
-and the rest in the run the map starts once it has shown its sites (render_order.map_first).
+history, events and sources (its id in the address, stationmap.app.opened_site), and the map
+as text with a list of its sites; before it, a link that skips it (stationmap.app.map_access).
+On a session's first visit the page draws its title and map alone, and the rest in the run
+the map starts once it has shown its sites (render_order.map_first).
 """
 
 from datetime import date
@@ -13,7 +15,7 @@ from datetime import date
 import streamlit as st
 
 from stationmap import browser_code, i18n
-from stationmap.app import chrome, data, render_order, ui_state
+from stationmap.app import chrome, data, map_access, opened_site, render_order, ui_state
 from stationmap.html import legend, markdown, popups
 from stationmap.i18n import _
 from stationmap.map import assets, folium_bridge
@@ -41,14 +43,16 @@ title_row = st.container(horizontal=True, vertical_alignment="center", key=ui_st
 intro = st.container(key=ui_state.MAP_INTRO)
 headline_row = st.container()
 notices = st.container()
+# "Skip the map", right before it; drawn once the page is whole.
+skip_row = st.container()
 
 # The map holds every site once; each run sends it only this view: the sites the filters allow
 # on any date, the status filter and the date, which the map and its play control apply.
 layer, source = map_source.live_layer(
     dataset, data.site_view, texts, shared=data.shared_cache_key() is not None
 )
-# "Show on map" on the sites page opens this page with ?site=<id>.
-focus = st.query_params.get(ui_state.FOCUS_SITE)
+# A site named by the address (a shared link, "Show on map" on the sites page), not by a click.
+focus = opened_site.focus_for_map()
 # A session's first visit: the map alone, then the rest once the map says it is shown.
 map_only = render_order.map_first(map_assets.local)
 site_view = mapbuilder.live_view(
@@ -144,16 +148,39 @@ with notices:
         # The setting is quoted back: shown as typed, never as a link or formatting.
         st.error(markdown.plain(tiles.error), icon=":material/map:")
 
-site_id = mapbuilder.site_at(layer.placed, folium_bridge.clicked_position(map_value))
-if site_id is None and focus in filtered.index:
-    site_id = focus
-if site_id is None:
-    st.caption(_("Click a marker to see that site's details, status history and sources here."))
-else:
-    details = popups.site_details(dataset, view.loc[site_id], state.as_of, texts)
-    with st.container(border=True, key=ui_state.SITE_DETAILS):
-        if state.as_of is not None:
-            st.caption(
-                _("As of {date}, the date in the sidebar.").format(date=i18n.day_label(state.as_of))
+with skip_row:
+    map_access.skip_link()
+
+opened = opened_site.after_map(layer.placed, filtered.index)
+# What "Skip the map" moves focus to.
+after_map = st.container(key=ui_state.AFTER_MAP)
+with after_map:
+    if opened.unknown is not None:
+        map_access.unknown_site_note(opened.unknown)
+    if opened.site_id is None:
+        st.caption(
+            _(
+                "Click a marker, or press Enter on it, to see that site's details, status "
+                "history and sources here."
             )
-        st.html(f"<style>{popups.POPUP_CSS}</style>{details}")
+        )
+    else:
+        details = popups.site_details(dataset, view.loc[opened.site_id], state.as_of, texts)
+        with st.container(border=True, key=ui_state.SITE_DETAILS):
+            if state.as_of is not None:
+                st.caption(
+                    _("As of {date}, the date in the sidebar.").format(
+                        date=i18n.day_label(state.as_of)
+                    )
+                )
+            st.html(f"<style>{popups.POPUP_CSS}</style>{details}")
+            st.button(
+                _("Close"),
+                key=ui_state.CLOSE_SITE,
+                icon=":material/close:",
+                on_click=opened_site.close,
+            )
+        if opened_site.take_list_focus() == opened.site_id:
+            map_access.focus_details(opened.site_id)
+    # The same rows and day as the counts above: one set of numbers.
+    map_access.map_as_text(counted, counted_day, texts)

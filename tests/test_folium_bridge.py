@@ -68,6 +68,7 @@ def component(monkeypatch) -> Component:
     fake = Component(
         {
             folium_bridge.CLICKED: {"lat": 51.5, "lng": -0.1},
+            folium_bridge.CLICK_COUNT: 3,
             folium_bridge.MAP_SHOWN_REPORT: True,
         }
     )
@@ -86,8 +87,9 @@ def test_each_run_hands_the_component_the_map_and_its_view_as_a_feature_group(co
         for view in views
     ]
     first, second = component.calls
-    assert first["returned_objects"] == ["last_object_clicked"]
-    assert set(first["default"]) == {"last_object_clicked"}
+    # The click's position, and its count, which tells a new click from the last one kept.
+    assert first["returned_objects"] == ["last_object_clicked", "last_object_clicked_count"]
+    assert set(first["default"]) == {"last_object_clicked", "last_object_clicked_count"}
     assert first["height"] == 620 and first["width"] is None
     # The map's script draws the layer on streamlit-folium's map_div.
     assert re.search(r"^var \w+ = stationmap\.drawLayer\(map_div, \{", first["script"], re.M)
@@ -113,6 +115,10 @@ def test_the_value_says_where_a_click_was_and_whether_the_map_has_shown(componen
     assert not folium_bridge.map_was_shown({folium_bridge.CLICKED: None})
     assert not folium_bridge.map_was_shown(None)
     assert folium_bridge.clicked_position(None) is None
+    assert folium_bridge.clicked_count(value) == 3
+    # No value yet, or one from a frame that sent something else: no click.
+    for odd in (None, {}, {folium_bridge.CLICK_COUNT: "3"}, {folium_bridge.CLICK_COUNT: True}):
+        assert folium_bridge.clicked_count(odd) == 0
 
 
 STEPS_VIEW = {"key": "view-a", "steps": [[100, "Jan", "..."], [131, "Feb", "..."]]}

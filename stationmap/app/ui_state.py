@@ -30,9 +30,11 @@ AS_OF = "as_of"
 # The interface language as its tag (?lang=zh-Hans; see stationmap.i18n), also the language
 # picker's key. Absent: English for a link with filters, else the browser's preferred language.
 LANGUAGE = "lang"
-# The site the map should centre on and open: "Show on map" on the sites page opens
-# /?site=<site_id> (with the filters in force). Not a widget: the map page reads
-# st.query_params[FOCUS_SITE].
+# The site whose details the map page shows, so a copied link opens it again: set when a marker
+# is clicked (or Enter pressed on it) or a site is chosen in the list under the map, removed by
+# "Close". "Show on map" on the sites page opens /?site=<site_id> (with the filters in force);
+# a site named by the address, not by a click, is also centred on and its popup opened. Not a
+# widget: stationmap.app.opened_site reads and writes st.query_params[FOCUS_SITE].
 FOCUS_SITE = "site"
 
 # The filter widgets, in the order the sidebar shows them; "Reset filters" resets all of them.
@@ -59,6 +61,19 @@ SITE_TICKED = "site_ticked"
 # The map page's heading row, and the line under it: what every site is, where its sources are.
 MAP_TITLE = "map_title"
 MAP_INTRO = "map_intro"
+# The map page's keyboard and screen-reader aids: the box after the map that "Skip the map"
+# moves focus to, the "Close" button of the details, the text view of the map and its list of
+# sites (one button each: "site_list-E001").
+AFTER_MAP = "after_map"
+CLOSE_SITE = "close_site"
+MAP_AS_TEXT = "map_as_text"
+SITE_LIST = "site_list"
+# Which click of the map's value the page has acted on (folium_bridge.clicked_count), the site
+# that click opened (a site named in the address by a click is not centred on again), and a
+# site just opened from the list, whose details then take focus.
+SITE_CLICKS_SEEN = "site_clicks_seen"
+SITE_OPENED_BY_CLICK = "site_opened_by_click"
+SITE_FROM_LIST = "site_from_list"
 # The FilterState the sidebar produced in this run, read by chrome.page_data() on every page.
 CURRENT_FILTERS = "current_filters"
 # The sites page's table; its key also carries a digest of the rows shown (tables.selection_key),

@@ -578,6 +578,8 @@ class SiteLayer(JSCSSMixin):
             "play": play,
             "statuses": status_styles(texts),
             "cityNotReported": texts.city_not_reported,
+            # A cluster's name for screen readers, which would otherwise read a bare number.
+            "clusterLabel": _("{count} sites, Enter to zoom"),
             "legend": legend,
             "iconImagePath": assets.icon_image_path,
             "outlinesUrl": assets.outlines_url if outlines else None,

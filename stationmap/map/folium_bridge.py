@@ -21,8 +21,12 @@ is named here, and in its frame-side counterpart ``stationmap/map/live/bridge.js
   style sheet (``web/map-fit.css``, through the container `show_live_map` puts the frame in)
   sizes the frame to the window instead, from the first paint, and ``layer.css`` makes the
   map (``#map_div``, streamlit-folium's) fill the frame.
-- **Clicks.** Only ``last_object_clicked`` is returned (`RETURNED_OBJECTS`): a click on a
-  marker reruns the page; panning, zooming and playing do not.
+- **Clicks.** Only ``last_object_clicked`` and ``last_object_clicked_count`` are returned
+  (`RETURNED_OBJECTS`): a click on a marker reruns the page; panning, zooming and playing do
+  not. The count tells a new click from the last one kept in the value (`clicked_count`), so
+  a site closed on the page is not opened again by the click that opened it. The frame counts
+  from 0 and Python's default has None: ``bridge.js`` starts the count at null, or the first
+  value would differ from the default and cost a run of the page as soon as the map is drawn.
 
 Nothing here imports streamlit-folium (and with it Streamlit) until a map is shown, so the
 map builder and the command line stay free of it.
@@ -52,7 +56,9 @@ MAP_DAY_REPORT = "stationmap_day"
 FRAME_STYLE = "web/map-fit.css"
 # What a click returns: the clicked marker's position (`mapbuilder.site_at` maps it back).
 CLICKED = "last_object_clicked"
-RETURNED_OBJECTS = (CLICKED,)
+# How many clicks the map has seen: each one is a new value, the same marker's too.
+CLICK_COUNT = "last_object_clicked_count"
+RETURNED_OBJECTS = (CLICKED, CLICK_COUNT)
 # The frame's script passed to the feature group, with the view appended as its argument.
 VIEW_HANDOFF_SCRIPT = "map/live/view-handoff.js"
 
@@ -70,6 +76,10 @@ FRONTEND_HOOKS = {
     r"eval\(feature_group": "a changed feature group's script is evaluated in the map drawn",
     r"if\(!window\.map\)": "the map's own script runs once, while no map exists",
     r'getElementById\("map_div"\)': "the map's element is #map_div (layer.css sizes it)",
+    r"script\+\"window\.map = map_div; window\.initComponent\(": (
+        "the map's own script runs before the frame works out its first value"
+    ),
+    r"\.last_object_clicked_count\+=1": "a click adds one to the count (null + 1 is 1)",
 }
 
 
@@ -132,6 +142,12 @@ def show_live_map(
 def clicked_position(value: Mapping | None) -> Mapping | None:
     """The clicked marker's position in a live map's value, ``{"lat": ..., "lng": ...}``."""
     return value.get(CLICKED) if isinstance(value, Mapping) else None
+
+
+def clicked_count(value: Mapping | None) -> int:
+    """How many clicks a live map's value has counted (0 for none, or no value yet)."""
+    count = value.get(CLICK_COUNT) if isinstance(value, Mapping) else None
+    return count if isinstance(count, int) and not isinstance(count, bool) else 0
 
 
 def map_was_shown(value: Any) -> bool:

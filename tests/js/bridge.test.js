@@ -94,3 +94,18 @@ test("a view that arrives before the map is kept, then applied when the map take
     vm.runInNewContext(handoff + "({\"key\": \"second\"});", {window: win});
     assert.deepEqual(applied, ["first", "second"]);
 });
+
+test("clicks are counted from null, as the page's default value has it, not from 0", () => {
+    const {win} = frame(null);
+    win.__GLOBAL_DATA__.last_object_clicked_count = 0;
+    bridge.countClicksFromNone(win);
+    assert.equal(win.__GLOBAL_DATA__.last_object_clicked_count, null);
+    // streamlit-folium's "+= 1" on the first click then gives 1.
+    win.__GLOBAL_DATA__.last_object_clicked_count += 1;
+    assert.equal(win.__GLOBAL_DATA__.last_object_clicked_count, 1);
+    // A count already under way is left alone; so is a frame with no data.
+    win.__GLOBAL_DATA__.last_object_clicked_count = 4;
+    bridge.countClicksFromNone(win);
+    assert.equal(win.__GLOBAL_DATA__.last_object_clicked_count, 4);
+    assert.doesNotThrow(() => bridge.countClicksFromNone({}));
+});

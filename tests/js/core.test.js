@@ -184,6 +184,32 @@ test("a marker's screen-reader label is the same parts, as plain text", () => {
                  "France \u2014 Alleged \u2014 City not reported");
 });
 
+// --- the keyboard ------------------------------------------------------------------------------
+
+test("Enter and Space activate a marker or cluster; other keys do not", () => {
+    assert.equal(core.activates("Enter"), true);
+    assert.equal(core.activates(" "), true);
+    assert.equal(core.activates("Spacebar"), true);
+    for (const key of ["Tab", "Escape", "ArrowDown", "e", "", undefined]) {
+        assert.equal(core.activates(key), false, String(key));
+    }
+});
+
+test("focus goes to the revealed marker a reader meets first: top row, then leftmost", () => {
+    const row = 24;
+    // Two in the top row (y within one row of each other): the left one wins.
+    assert.equal(core.firstInReadingOrder(
+        [{x: 300, y: 200}, {x: 120, y: 10}, {x: 40, y: 20}, {x: 10, y: 90}], row), 2);
+    // A lower row loses to a higher one even far to its left.
+    assert.equal(core.firstInReadingOrder([{x: 0, y: 50}, {x: 500, y: 5}], row), 1);
+    assert.equal(core.firstInReadingOrder([{x: 7, y: 7}], row), 0);
+    assert.equal(core.firstInReadingOrder([], row), -1);
+});
+
+test("a cluster's screen-reader name counts its sites in the words Python sent", () => {
+    assert.equal(core.fillCount("{count} sites, Enter to zoom", 6), "6 sites, Enter to zoom");
+});
+
 test("marker and cluster faces are built from escaped values", () => {
     assert.equal(core.markerHtml({color: "#d1495b", textColor: "#ffffff", symbol: "A"}),
                  "<span style=\"background:#d1495b;color:#ffffff\">A</span>");

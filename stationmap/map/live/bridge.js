@@ -6,6 +6,7 @@
 //   evaluates in the map it already has when the group changes (view-handoff.js); they are
 //   handed to the map through window.smApplyView, or kept in window.smPendingView until the
 //   map can take them.
+// - Clicks are counted from null, as the page's first value has it (countClicksFromNone).
 // - The map tells the page it has shown its sites by sending streamlit-folium's last value
 //   again (window.__GLOBAL_DATA__.previous_data) with one more key, through the
 //   Streamlit.setComponentValue the frame exposes as window.Streamlit, wrapped so that every
@@ -77,10 +78,21 @@
         mark(win, marks);
     }
 
+    // streamlit-folium counts clicks from 0, while the value the page starts with (Python's
+    // default) has no count (None): that difference alone would make the map send a value, and
+    // the page run again, as soon as it is drawn. Counting from null instead (null + 1 is 1)
+    // keeps the first value the page's own until the first click. Runs before the frame's
+    // first value is worked out (the map's script comes before streamlit-folium's setup).
+    function countClicksFromNone(win) {
+        var data = win.__GLOBAL_DATA__;
+        if (data && data.last_object_clicked_count === 0) { data.last_object_clicked_count = null; }
+    }
+
     return {
         receiveViews: receiveViews,
         canReport: canReport,
         reportShown: reportShown,
-        reportDay: reportDay
+        reportDay: reportDay,
+        countClicksFromNone: countClicksFromNone
     };
 });

@@ -158,6 +158,29 @@
         return parts.join(" \u2014 ");
     }
 
+    // --- the keyboard ---------------------------------------------------------------------------
+
+    // Whether a key (KeyboardEvent.key) activates a focused marker or cluster, as it would a
+    // button: Enter or Space.
+    function activates(key) {
+        return key === "Enter" || key === " " || key === "Spacebar";
+    }
+
+    // Of the markers and clusters a zoom revealed, as {x, y} points on the map's container,
+    // the one a reader meets first (top to bottom, then left to right, in rows of rowPx): its
+    // position, or -1 when there is none. Focus moves there, so it is never lost to the page.
+    function firstInReadingOrder(points, rowPx) {
+        var best = -1;
+        points.forEach(function (point, position) {
+            if (best < 0) { best = position; return; }
+            var row = Math.floor(point.y / rowPx), bestRow = Math.floor(points[best].y / rowPx);
+            if (row < bestRow || (row === bestRow && point.x < points[best].x)) {
+                best = position;
+            }
+        });
+        return best;
+    }
+
     // How many sites' popups each part of a live map's popups holds: inline (an upload), all
     // in one part; published, popupPart a file. A static map's popups are in its records.
     function popupPartSize(live) {
@@ -229,6 +252,8 @@
         clusterHtml: clusterHtml,
         tooltipHtml: tooltipHtml,
         ariaLabel: ariaLabel,
+        activates: activates,
+        firstInReadingOrder: firstInReadingOrder,
         popupPartSize: popupPartSize,
         popupPartOf: popupPartOf,
         popupFrom: popupFrom,

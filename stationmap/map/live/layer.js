@@ -13,6 +13,19 @@
 var core = stationmap.core;
 var bridge = stationmap.bridge;
 
+// Rows of this many pixels make the reading order of the markers a cluster reveals.
+var READING_ROW_PX = 24;
+
+// A divIcon whose element has a name for screen readers ("6 sites, Enter to zoom" for a
+// cluster, which would otherwise be read as a bare number), set as text, never parsed.
+var NamedIcon = L.DivIcon.extend({
+    createIcon: function (oldIcon) {
+        var element = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+        element.setAttribute("aria-label", this.options.label);
+        return element;
+    }
+});
+
 stationmap.drawLayer = function (map, payload) {
     // Chinese text gets the fonts and glyph forms of its script (see i18n.font_css).
     map.getContainer().setAttribute("lang", payload.lang);
@@ -91,10 +104,11 @@ stationmap.drawLayer = function (map, payload) {
         chunkedLoading: true,
         iconCreateFunction: function (group) {
             var count = group.getChildCount();
-            return L.divIcon({
+            return new NamedIcon({
                 html: core.clusterHtml(count),
                 className: "marker-cluster sm-cluster",
-                iconSize: L.point(40, 40)
+                iconSize: L.point(40, 40),
+                label: core.fillCount(payload.clusterLabel, count)
             });
         }
     });
@@ -196,6 +210,47 @@ stationmap.drawLayer = function (map, payload) {
     });
     cluster.on("click", function (event) {
         if (bindOnce(event.layer)) { event.layer.openPopup(); }
+    });
+    // The keyboard does what a click does. Leaflet turns Enter on a marker into a click with
+    // no position, which opens nothing here and tells streamlit-folium of no site; so Enter
+    // and Space are handled on key down (which also stops Leaflet's own Enter, and the page
+    // scrolling on Space): a marker gets the click a pointer gives it, position included, so
+    // its popup opens and the page shows its details; a cluster zooms in, and focus moves to
+    // what it revealed instead of being lost with the cluster's icon.
+    cluster.on("keydown", function (event) {
+        var key = event.originalEvent;
+        if (!core.activates(key.key) || !event.layer.smSite) { return; }
+        L.DomEvent.preventDefault(key);
+        var marker = event.layer;
+        bindOnce(marker);
+        marker.fire("click", {latlng: marker.getLatLng(), originalEvent: key}, true);
+    });
+    var pendingReveal = null;
+    function focusRevealed(children) {
+        var shown = [];
+        children.forEach(function (child) {
+            var parent = cluster.getVisibleParent(child);
+            if (parent && parent._icon && shown.indexOf(parent) < 0) { shown.push(parent); }
+        });
+        var first = core.firstInReadingOrder(shown.map(function (layer) {
+            return map.latLngToContainerPoint(layer.getLatLng());
+        }), READING_ROW_PX);
+        if (first >= 0) { shown[first]._icon.focus({preventScroll: true}); }
+    }
+    cluster.on("clusterkeydown", function (event) {
+        var key = event.originalEvent;
+        if (!core.activates(key.key)) { return; }
+        L.DomEvent.preventDefault(key);
+        var children = event.layer.getAllChildMarkers();
+        // Clusters are redrawn once the zoom has ended, animated or not. A zoom that changed
+        // nothing ends no animation: a reveal still waiting then must not move focus later.
+        if (pendingReveal) { cluster.off("animationend", pendingReveal); }
+        pendingReveal = function () {
+            pendingReveal = null;
+            focusRevealed(children);
+        };
+        cluster.once("animationend", pendingReveal);
+        event.layer.zoomToBounds();
     });
     var sites = [];
     var legendBox = null;
@@ -378,6 +433,7 @@ stationmap.drawLayer = function (map, payload) {
         }
     }
     var loaded = false, failed = false, pendingView = null, shownKey = null, reported = false;
+    var shownFocus = null;
     // Asked for by the page's first run in a session (chrome.map_first): once the map has
     // shown its sites, or has failed to load them, and the browser has painted that, tell
     // the page, whose next run draws the rest of it. Once per map; every later value (a
@@ -421,8 +477,17 @@ stationmap.drawLayer = function (map, payload) {
         }
         showDay(day);
         render();
-        // The site a reader asked for stands out of any cluster; its story is under the map.
-        if (focusShown) { cluster.zoomToShowLayer(focused.marker); }
+        // The site a reader asked for (a link with ?site=) stands out of any cluster, its popup
+        // open once, when it is first asked for; its story is under the map.
+        if (focusShown) {
+            var opening = view.focus !== shownFocus;
+            cluster.zoomToShowLayer(focused.marker, function () {
+                if (!opening) { return; }
+                bindOnce(focused.marker);
+                focused.marker.openPopup();
+            });
+        }
+        shownFocus = view.focus;
         // For tests: the view this map shows, once it shows it.
         map.getContainer().setAttribute("data-sm-view", view.key);
         shownKey = view.key;
@@ -433,6 +498,7 @@ stationmap.drawLayer = function (map, payload) {
     // The server's views arrive through streamlit-folium's feature group (bridge.js); one may
     // arrive before this map exists, or before its sites.
     bridge.receiveViews(window, applyView);
+    if (bridge.canReport(window)) { bridge.countClicksFromNone(window); }
     var records = live.records ? Promise.resolve(live.records) : fetchJson(live.dataUrl);
     records.then(function (list) {
         // Marks in the frame's performance timeline, for measuring where a first paint goes.
