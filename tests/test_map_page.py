@@ -13,7 +13,7 @@ from stationmap import config, i18n
 from stationmap.app import ui_state
 from stationmap.map import assets, folium_bridge
 from stationmap.map import builder as mapbuilder
-from stationmap.record import summary
+from stationmap.record.facts import last_event_day
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
@@ -97,7 +97,7 @@ def test_without_an_as_of_date_the_slider_and_the_counts_end_at_the_last_event()
     app = run_map()
 
     assert_ran_cleanly(app)
-    last = summary.last_event_day(load_dataset(config.DEFAULT_DATA_DIR), date.today())
+    last = last_event_day(load_dataset(config.DEFAULT_DATA_DIR), date.today())
     view = view_sent_to_the_map(app)
     # The slider's last month is the last event's, not the current one, and it starts there.
     assert view["steps"][-1][0] == view["day"] == mapbuilder.day_number(last)

@@ -62,7 +62,7 @@ class DerivedData:
     latest_sources: pd.DataFrame | None = None
     # record.facts (None is also a valid answer for an empty dataset; recomputing it is cheap)
     latest_event_date: Any = None
-    # record.summary.last_event_day (None is also the answer when nothing is dated)
+    # record.facts.last_event_day (None is also the answer when nothing is dated)
     last_event_end: Any = None
     # timeline (None is also the answer when nothing is dated)
     earliest_report: Any = None
