@@ -318,8 +318,16 @@ def sources_html(sources: Sequence[Mapping], limit: int = SOURCES_SHOWN) -> str:
 # ?contrast=high, white on black.
 MAP_PRESENTATION_CSS = browser_code.read("web/slide-map.css")
 MAP_HIGH_CONTRAST_CSS = browser_code.read("web/slide-map-high-contrast.css")
-# Inside the map's document: the arrow and page keys step through the slides even after a click
-# gave the map the keyboard (stationmap.bindSlideKeys).
+
+
+def screen_only(css: str) -> str:
+    """Style for the screen alone: high contrast is for a projector; on paper white on black
+    is a black page, so a slide printed from high contrast prints as the normal one."""
+    return f"@media screen {{\n{css}}}\n"
+
+
+# Inside the map's document: the arrow and page keys step through the slides, and Escape leaves
+# them, even after a click gave the map the keyboard (stationmap.bindSlideKeys).
 KEY_SCRIPT = "web/slide-keys.js"
 # Without tiles the map draws 1:110m country outlines, which show nothing closer than this (a
 # slide set to show one city at zoom 11 would show a blank triangle of coast); with tiles, a
@@ -339,6 +347,7 @@ SLIDE_KEYS = {
     "PageDown": ui_state.BRIEFING_NEXT,
     "ArrowLeft": ui_state.BRIEFING_PREVIOUS,
     "PageUp": ui_state.BRIEFING_PREVIOUS,
+    "Escape": ui_state.BRIEFING_EXIT,
 }
 
 
@@ -369,7 +378,7 @@ def slide_map_html(
     )
     # The arrow keys step through the slides; they must not also pan the map.
     site_map.options["keyboard"] = False
-    css = MAP_PRESENTATION_CSS + (MAP_HIGH_CONTRAST_CSS if high_contrast else "")
+    css = MAP_PRESENTATION_CSS + (screen_only(MAP_HIGH_CONTRAST_CSS) if high_contrast else "")
     script = browser_code.script(
         KEY_SCRIPT, "stationmap.bindSlideKeys", browser_code.script_safe_json(SLIDE_KEYS)
     )
@@ -467,5 +476,5 @@ def page_css(*, high_contrast: bool = False) -> str:
     """The briefing's style sheet: slides on screen (and printed), optionally high contrast."""
     css = _SLIDE_CSS.replace("TIMELINE_PX", f"{TIMELINE_BESIDE_MAP_PX}px")
     if high_contrast:
-        css += _HIGH_CONTRAST_CSS
+        css += screen_only(_HIGH_CONTRAST_CSS)
     return css + PRINT_CSS

@@ -266,3 +266,77 @@ def test_present_this_view_turns_the_maps_filters_into_one_slide_and_exit_goes_b
     expect(page.get_by_test_id("stSidebar")).to_be_visible(timeout=RERUN_TIMEOUT_MS)
     expect(page.get_by_role("button", name="Present this view")).to_be_visible()
     assert_clean(page)
+
+
+def test_escape_leaves_the_slides_even_after_a_click_on_the_map(page, app_server):
+    open_slide(page, slide_url(app_server.base_url, "uk", 1))
+    frame = map_done(page, drawable_count(slide_sites("uk", 1)))
+    expect(page.locator(f".st-key-{ui_state.BRIEFING_EXIT} button")).to_be_attached()
+    # The map has the keyboard: Escape pressed in its frame must still leave the slides.
+    frame.locator(".leaflet-container").click(position={"x": 120, "y": 300})
+
+    page.keyboard.press("Escape")
+
+    expect(page.get_by_role("heading", name="Briefing", exact=True)).to_be_visible(
+        timeout=RERUN_TIMEOUT_MS
+    )
+    expect(page).not_to_have_url(re.compile(rf"[?&]{ui_state.STORY}="))
+    expect(page.get_by_role("button", name="Present this view")).to_be_visible()
+    assert_clean(page)
+
+
+WHITE = "rgb(255, 255, 255)"
+BLACK = "rgb(0, 0, 0)"
+# The map's sea without tiles (stationmap/map/live/layer.css).
+MAP_GROUND = "rgb(220, 230, 239)"
+MAP_GROUND_JS = (
+    "() => getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor"
+)
+# A chart's background, which Vega sets on its own picture.
+CHART_GROUND_JS = """(chart) => {
+    const picture = chart.querySelector('svg.marks, canvas.marks');
+    return getComputedStyle(picture).backgroundColor;
+}"""
+
+
+def test_print_all_slides_prints_in_normal_contrast_from_high_contrast(page, app_server):
+    open_slide(page, slide_url(app_server.base_url, "uk", 4, f"&{ui_state.CONTRAST}=high"))
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_css("background-color", BLACK)
+
+    page.get_by_role("button", name="Print all slides").click()
+    expect(page).to_have_url(re.compile(rf"[?&]{ui_state.PRINT}=1(&|$)"))
+    expect(page).to_have_url(re.compile(rf"[?&]{ui_state.CONTRAST}=high(&|$)"))
+    expect(page.locator("[class*='st-key-briefing_slide-']")).to_have_count(6)
+    page.emulate_media(media="print")
+
+    expect(app).to_have_css("background-color", WHITE)
+    expect(page.locator("[class*='st-key-briefing_caption'] p").first).not_to_have_css(
+        "color", WHITE
+    )
+    poll(
+        page,
+        lambda: {
+            frame.evaluate(MAP_GROUND_JS)
+            for frame in page.frames
+            if frame.query_selector(".sm-legend-control")
+        },
+        {MAP_GROUND},
+        "maps in normal contrast",
+    )
+    # The timelines are pictures with a background of their own: drawn for paper too.
+    charts = page.locator("[class*='st-key-briefing_timeline'] .vega-embed")
+    expect(charts.first).to_be_visible()
+    assert {charts.nth(i).evaluate(CHART_GROUND_JS) for i in range(charts.count())} == {WHITE}
+    assert_clean(page)
+
+
+def test_one_slide_printed_from_high_contrast_prints_in_normal_contrast(page, app_server):
+    open_slide(page, slide_url(app_server.base_url, "uk", 1, f"&{ui_state.CONTRAST}=high"))
+    frame = map_done(page, drawable_count(slide_sites("uk", 1)))
+    assert frame.evaluate(MAP_GROUND_JS) == BLACK
+
+    page.emulate_media(media="print")
+
+    expect(page.get_by_test_id("stApp")).to_have_css("background-color", WHITE)
+    assert frame.evaluate(MAP_GROUND_JS) == MAP_GROUND
