@@ -202,8 +202,10 @@ START_WATCH_JS = f"""
 }}
 """
 
-CHART_JS = """
-() => {
+# Resolves to {drawn: true} once the script has finished and a Vega chart has drawn, or to
+# {drawn: false} once the script has stayed finished with no chart element for `graceMs`.
+CHART_SETTLED_JS = """
+(graceMs) => {
   const app = document.querySelector('[data-testid="stApp"]');
   const idle = app && app.getAttribute('data-test-script-state') === 'notRunning';
   const charts = document.querySelectorAll(
@@ -212,7 +214,10 @@ CHART_JS = """
   charts.forEach((chart) => {
     if (chart.querySelector('canvas, svg.marks')) { drawn = true; }
   });
-  return {idle: !!idle, charts: charts.length, drawn: drawn};
+  if (idle && drawn) { return {drawn: true}; }
+  if (!idle || charts.length) { window.__smNoChartSince = null; return false; }
+  window.__smNoChartSince = window.__smNoChartSince || performance.now();
+  return performance.now() - window.__smNoChartSince > graceMs ? {drawn: false} : false;
 }
 """
 
@@ -547,22 +552,17 @@ def time_chart(page: Page, url: str) -> Sample:
         page.goto(url, timeout=PAGE_TIMEOUT_MS)
     except PlaywrightError as error:
         return failed(_short(error))
-    deadline = start + PAGE_TIMEOUT_MS / 1000
-    idle_without_chart_since = None
-    while time.monotonic() < deadline:
-        try:
-            state = page.evaluate(CHART_JS)
-        except PlaywrightError:
-            state = {"idle": False, "charts": 0, "drawn": False}
-        now = time.monotonic()
-        if state["drawn"] and state["idle"]:
-            problem = app_exception(page)
-            return failed(problem) if problem else Sample(now - start)
-        if state["idle"] and not state["charts"]:
-            idle_without_chart_since = idle_without_chart_since or now
-            if now - idle_without_chart_since > NO_CHART_GRACE_MS / 1000:
-                return failed("the page finished with no Vega chart on it")
-        else:
-            idle_without_chart_since = None
-        page.wait_for_timeout(POLL_MS)
-    return failed(f"no chart drawn within {PAGE_TIMEOUT_MS / 1000:.0f} s")
+    try:
+        outcome = page.wait_for_function(
+            CHART_SETTLED_JS,
+            arg=NO_CHART_GRACE_MS,
+            polling=POLL_MS,
+            timeout=max(PAGE_TIMEOUT_MS - (time.monotonic() - start) * 1000, 1),
+        ).json_value()
+    except PlaywrightError:
+        return failed(f"no chart drawn within {PAGE_TIMEOUT_MS / 1000:.0f} s")
+    elapsed = time.monotonic() - start
+    if not outcome["drawn"]:
+        return failed("the page finished with no Vega chart on it")
+    problem = app_exception(page)
+    return failed(problem) if problem else Sample(elapsed)

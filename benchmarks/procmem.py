@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -82,6 +83,38 @@ def tree_cpu_seconds(root_pid: int, proc: Path = PROC) -> float | None:
     """CPU time (user + system) used so far by the live processes of a tree; None if gone."""
     ticks = _tree_total(root_pid, "stat", parse_cpu_ticks, proc)
     return ticks / os.sysconf("SC_CLK_TCK") if ticks is not None else None
+
+
+def rss_settled(
+    read: Callable[[], int | None],
+    *,
+    not_before: float,
+    window_s: float,
+    tolerance: int,
+    clock: Callable[[], float] = time.monotonic,
+) -> Callable[[], bool]:
+    """A condition for ``benchmarks.waiting.wait_until``: from ``not_before`` (on ``clock``),
+    the readings of ``read()`` have moved by at most ``tolerance`` bytes for ``window_s``.
+
+    Memory freed when a session ends is given back over a moment, not at once; a reading
+    taken while it still falls would measure the fall, not what stays. None (the process is
+    gone) counts as settled: there is nothing left to wait for, and the caller reports it.
+    """
+    readings: list[tuple[float, int]] = []
+
+    def settled() -> bool:
+        now, rss = clock(), read()
+        if rss is None:
+            return True
+        if now < not_before:
+            return False
+        readings.append((now, rss))
+        if now - readings[0][0] < window_s:
+            return False
+        recent = [value for at, value in readings if now - at <= window_s]
+        return max(recent) - min(recent) <= tolerance
+
+    return settled
 
 
 class RssSampler:

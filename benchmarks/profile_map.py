@@ -41,9 +41,9 @@ def stage_timings(data_dir: Path, as_of: date | None = None) -> tuple[list, dict
     """
     import streamlit_folium
 
-    from stationmap import timeline
     from stationmap.map import static_cache
     from stationmap.record.status import status_histories
+    from stationmap.timeline.events import earliest_report
 
     stages: list[tuple[str, float]] = []
     dataset = _timed(stages, "once: load_dataset", lambda: load_dataset(data_dir))
@@ -78,7 +78,7 @@ def stage_timings(data_dir: Path, as_of: date | None = None) -> tuple[list, dict
     allowed = _timed(
         stages, "rerun: sites_in_play", lambda: mapbuilder.sites_in_play(view, state).index
     )
-    first = _timed(stages, "rerun: earliest_report", lambda: timeline.earliest_report(dataset))
+    first = _timed(stages, "rerun: earliest_report", lambda: earliest_report(dataset))
     site_view = _timed(
         stages,
         "rerun: live_view",

@@ -13,11 +13,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
+
+from benchmarks.waiting import WaitTimeout, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = REPO_ROOT / "dashboard.py"
@@ -26,7 +27,6 @@ STATIC_DIR = REPO_ROOT / "static"
 
 # A cold start on a loaded 2-core machine takes a few seconds; a minute means broken.
 START_TIMEOUT_S = 60.0
-POLL_INTERVAL_S = 0.2
 STOP_TIMEOUT_S = 10.0
 LOOPBACK = "127.0.0.1"
 
@@ -152,25 +152,26 @@ class StreamlitServer:
     def _wait_until_healthy(self) -> None:
         url = f"{self.base_url}/_stcore/health"
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        deadline = time.monotonic() + START_TIMEOUT_S
-        last = "no answer yet"
-        while time.monotonic() < deadline:
+
+        def answer() -> str:
             if self.process.poll() is not None:
                 raise ServerError(
                     f"streamlit exited with code {self.process.returncode}; log:\n"
                     f"{log_tail(self.log_path)}"
                 )
-            try:
-                with opener.open(url, timeout=2) as response:  # noqa: S310 -- loopback http
-                    if response.read().decode("utf-8", "replace").strip() == "ok":
-                        return
-            except (urllib.error.URLError, OSError) as error:
-                last = str(error)
-            time.sleep(POLL_INTERVAL_S)
-        raise ServerError(
-            f"no 'ok' from {url} within {START_TIMEOUT_S:.0f} s ({last}); log:\n"
-            f"{log_tail(self.log_path)}"
-        )
+            with opener.open(url, timeout=2) as response:  # noqa: S310 -- loopback http
+                return response.read().decode("utf-8", "replace").strip()
+
+        try:
+            wait_until(
+                answer,
+                lambda body: body == "ok",
+                timeout_s=START_TIMEOUT_S,
+                what=f"'ok' from {url}",
+                retry_on=(urllib.error.URLError, OSError),
+            )
+        except WaitTimeout as timeout:
+            raise ServerError(f"{timeout}; log:\n{log_tail(self.log_path)}") from None
 
     def stop(self) -> None:
         """SIGTERM to the whole process group, SIGKILL if it lingers."""

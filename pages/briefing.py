@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from stationmap import config, i18n, timeline
+from stationmap import config, i18n
 from stationmap.app import chrome, page_actions, ui_state
 from stationmap.briefing import view as briefing_view
 from stationmap.briefing.captions import figures_stated_in_events
@@ -24,6 +24,7 @@ from stationmap.html.popups import esc
 from stationmap.i18n import _, n_
 from stationmap.map import assets
 from stationmap.record.filters import count_headlines
+from stationmap.timeline.events import earliest_report
 
 MAP_PAGE = "pages/map.py"
 # One entry per version of the stories file, per day (a date in the future is refused).
@@ -397,7 +398,7 @@ uploaded = chrome.using_uploaded_data()
 briefings = None if uploaded else load_stories()
 stories = briefings.stories if briefings else {}
 request = briefing_view.read_request(st.query_params.to_dict(), stories)
-first_report = timeline.earliest_report(app_view.dataset)
+first_report = earliest_report(app_view.dataset)
 chart_start = first_report.replace(day=1) if first_report else None
 
 if request.mode == briefing_view.MODE_LIST:

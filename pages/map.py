@@ -12,7 +12,7 @@ from datetime import date
 
 import streamlit as st
 
-from stationmap import i18n, timeline
+from stationmap import i18n
 from stationmap.app import chrome, ui_state
 from stationmap.html import legend, popups
 from stationmap.i18n import _
@@ -20,6 +20,7 @@ from stationmap.map import assets, folium_bridge
 from stationmap.map import builder as mapbuilder
 from stationmap.map import source as map_source
 from stationmap.record.filters import count_headlines
+from stationmap.timeline.events import earliest_report
 
 # Tall enough for Europe's clusters, the legend and the play control on a laptop screen shared
 # in a meeting.
@@ -52,7 +53,7 @@ site_view = mapbuilder.live_view(
     mapbuilder.sites_in_play(view, state).index,
     as_of=state.as_of,
     statuses=state.statuses,
-    first=timeline.earliest_report(dataset),
+    first=earliest_report(dataset),
     last=date.today(),
     focus=focus,
     report_shown=map_only,

@@ -16,7 +16,7 @@ from stationmap.i18n import _
 from stationmap.map import offline as offline_map
 from stationmap.record import schema
 from stationmap.record.filters import count_headlines
-from stationmap.timeline import scope_for, select_events
+from stationmap.timeline.events import scope_for, select_events
 
 MAP_PAGE = "pages/map.py"
 DATE_COLUMNS = ("status_since", "first_reported")

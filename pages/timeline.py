@@ -9,39 +9,62 @@ from datetime import date
 
 import streamlit as st
 
-from stationmap import i18n, timeline
+from stationmap import i18n
 from stationmap.app import chrome, ui_state
 from stationmap.html import popups
 from stationmap.i18n import _, n_
+from stationmap.timeline.charts import MAX_EVENT_MARKS, timeline_chart
+from stationmap.timeline.event_list import (
+    LIST_CSS,
+    MAX_LISTED_EVENTS,
+    event_list_html,
+    latest_month,
+    months_html,
+)
+from stationmap.timeline.events import (
+    EVENT_GROUPS,
+    GROUP_EMBASSY,
+    GROUP_GOVERNMENT,
+    GROUP_POLICE,
+    LANE_OF_GROUP,
+    axis_start,
+    by_month,
+    chart_rows,
+    count_by_group,
+    group_label,
+    row_per_site,
+    scope_for,
+    select_events,
+)
 
 dataset, view, filtered, state = chrome.current_view()
 until = state.as_of or date.today()
 sources = dataset.sources.to_dict("index")
-styles = f"<style>{popups.POPUP_CSS}{timeline.LIST_CSS}</style>"
+styles = f"<style>{popups.POPUP_CSS}{LIST_CSS}</style>"
 
 st.title(_("Timeline"))
 groups = st.pills(
     _("Kinds of event"),
-    timeline.EVENT_GROUPS,
+    EVENT_GROUPS,
     selection_mode="multi",
     key=ui_state.EVENT_GROUP,
-    format_func=timeline.group_label,
+    format_func=group_label,
     help=_("Pick one or more kinds to show only those; with none picked, every kind is shown."),
     bind="query-params",
 )
 # Worldwide events belong with any site; with no site selected there is nothing to show.
-scope = timeline.scope_for(filtered, include_global=not filtered.empty)
-events = timeline.select_events(dataset, scope, groups, until=state.as_of)
-counts = timeline.count_by_group(events)
+scope = scope_for(filtered, include_global=not filtered.empty)
+events = select_events(dataset, scope, groups, until=state.as_of)
+counts = count_by_group(events)
 
 columns = st.columns(4)
 columns[0].metric(_("Events"), len(events))
 for column, group in zip(
     columns[1:],
-    (timeline.GROUP_POLICE, timeline.GROUP_GOVERNMENT, timeline.GROUP_EMBASSY),
+    (GROUP_POLICE, GROUP_GOVERNMENT, GROUP_EMBASSY),
     strict=True,
 ):
-    column.metric(_(timeline.LANE_OF_GROUP[group]), counts[group])
+    column.metric(_(LANE_OF_GROUP[group]), counts[group])
 st.caption(
     n_(
         "Events about the {n} site the filters select, its country and the world, from the "
@@ -55,11 +78,11 @@ st.caption(
 if events.empty:
     st.info(_("No events match these filters."), icon=":material/event_busy:")
 else:
-    start = timeline.axis_start(dataset, events)
+    start = axis_start(dataset, events)
     # Exactly one country: a row per site, so a reader sees which site each event concerns
     # (when there are few enough sites for a row each).
-    per_site = timeline.row_per_site(filtered)
-    rows, order = timeline.chart_rows(
+    per_site = row_per_site(filtered)
+    rows, order = chart_rows(
         events,
         per_site=per_site,
         site_names=dataset.sites["name"].to_dict(),
@@ -67,10 +90,8 @@ else:
     )
     # Each chart draws a mark per event, or, with more events than a reader can tell apart, how
     # many there were per row and month; a click selects an event or a cell's events.
-    lane_chart = timeline.timeline_chart(
-        events, row_field="lane", start=start, end=until, name="lanes"
-    )
-    row_chart = timeline.timeline_chart(rows, row_order=order, start=start, end=until, name="rows")
+    lane_chart = timeline_chart(events, row_field="lane", start=start, end=until, name="lanes")
+    row_chart = timeline_chart(rows, row_order=order, start=start, end=until, name="rows")
 
     st.subheader(_("Police visits and government responses"))
     lanes = st.altair_chart(
@@ -123,8 +144,8 @@ else:
                 "the events known only to the year. Hover over a cell for its counts by kind; "
                 "click it to list its events with their sources. Drag or scroll on a chart to "
                 "zoom in on a period; double-click to zoom out.",
-                timeline.MAX_EVENT_MARKS,
-            ).format(n=timeline.MAX_EVENT_MARKS)
+                MAX_EVENT_MARKS,
+            ).format(n=MAX_EVENT_MARKS)
         )
     if undated:
         notes.append(
@@ -143,19 +164,19 @@ else:
     if not chosen.empty:
         with selected_box.container(border=True, key=ui_state.SELECTED_EVENTS):
             st.markdown(f"**{_('Selected on the charts')}**")
-            st.html(styles + timeline.event_list_html(chosen, sources))
+            st.html(styles + event_list_html(chosen, sources))
 
     st.subheader(_("Every event, by month"))
-    if len(events) <= timeline.MAX_LISTED_EVENTS:
-        st.html(styles + timeline.months_html(events, sources))
+    if len(events) <= MAX_LISTED_EVENTS:
+        st.html(styles + months_html(events, sources))
     else:
         # Too many to lay out at once: the reader picks a month, and sees its events in full.
-        months = dict(timeline.by_month(events))
+        months = dict(by_month(events))
         headings = list(months)
         heading = st.selectbox(
             _("Month"),
             headings,
-            index=timeline.latest_month(headings),
+            index=latest_month(headings),
             key=ui_state.TIMELINE_MONTH,
             format_func=lambda heading: n_(
                 "{month}: {n} event", "{month}: {n} events", len(months[heading])
@@ -170,4 +191,4 @@ else:
                 len(events),
             ).format(n=len(events))
         )
-        st.html(styles + timeline.months_html(months[heading], sources))
+        st.html(styles + months_html(months[heading], sources))

@@ -22,7 +22,7 @@ from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import Dataset, load_dataset
 from stationmap.record.summary import summarize
 from stationmap.record.views import build_site_view
-from stationmap.timeline import scope_for, select_events
+from stationmap.timeline.events import scope_for, select_events
 
 
 def _add_data_dir(parser: argparse.ArgumentParser) -> None:

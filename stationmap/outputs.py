@@ -57,30 +57,39 @@ def write_atomically(path: Path, data: bytes) -> None:
 
     Raises OutputError (one line) when the folder cannot be written to.
     """
-    path = Path(path)
     try:
-        handle = tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        )
+        replace_file(Path(path), data)
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from error
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `data` beside `path`, flush and fsync it, then rename it over `path`.
+
+    A crash at any point leaves the previous file complete: the rename is the only step that
+    touches it, and it is atomic on one file system. The one writer of whole files for the
+    CLI, synth and the geocoder's CSVs; raises OSError.
+    """
+    path = Path(path)
+    handle = tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
     temporary = Path(handle.name)
     try:
-        # A temporary file is private (0600); the file it becomes keeps the mode it had, or
-        # gets the one any new file would.
+        # A temporary file is private (0600): sites.csv rewritten by `geocode` would be
+        # unreadable to an app served under another account. The file it becomes keeps the
+        # mode it had, or gets the one any new file would.
         os.chmod(temporary, _mode_for(path))
         with handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {error.strerror or error}") from error
     except BaseException:
         # Also on Ctrl-C: no half-written temporary file is left behind.
         temporary.unlink(missing_ok=True)
         raise
+    _fsync_directory(path.parent)
 
 
 def _mode_for(path: Path) -> int:
@@ -90,3 +99,17 @@ def _mode_for(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable; not every platform can open a directory, which is fine."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

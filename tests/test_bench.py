@@ -259,3 +259,31 @@ def test_a_step_done_again_is_listed_and_is_not_a_failure():
     text = report.markdown()
     assert "1 step(s) done again:" in text
     assert "- wave 1, session 3 (Italy): Country: the option did not show" in text
+
+
+# --- RSS that has settled ---------------------------------------------------------------------
+
+
+def settled_reads(readings: list[tuple[float, int | None]], **options) -> list[bool]:
+    """What rss_settled says at each (time, RSS) reading."""
+    clock_and_rss = iter(readings)
+    current: list = [None]
+
+    def clock() -> float:
+        current[0] = next(clock_and_rss)
+        return current[0][0]
+
+    settled = procmem.rss_settled(lambda: current[0][1], clock=clock, **options)
+    return [settled() for _ in readings]
+
+
+def test_rss_counts_as_settled_only_after_not_before_and_a_still_window():
+    readings = [(0.0, 500), (1.0, 500), (2.0, 400), (2.5, 300), (3.0, 300), (3.6, 301)]
+    options = {"not_before": 1.5, "window_s": 1.0, "tolerance": 2}
+    # Before 1.5 nothing counts; 2.0-3.0 it falls; 2.5-3.6 it moved by 1 over a full second.
+    assert settled_reads(readings, **options) == [False, False, False, False, False, True]
+
+
+def test_rss_of_a_gone_process_counts_as_settled():
+    options = {"not_before": 10.0, "window_s": 1.0, "tolerance": 2}
+    assert settled_reads([(0.0, None)], **options) == [True]

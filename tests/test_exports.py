@@ -23,7 +23,7 @@ from stationmap.exports import (
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import build_dataset
 from stationmap.record.views import build_site_view
-from stationmap.timeline import scope_for, select_events
+from stationmap.timeline.events import scope_for, select_events
 from tests.conftest import TEST_TODAY, small_files, small_rows
 from tests.geojson_schema import validate_geojson
 

@@ -166,7 +166,11 @@ def file_mode(path):
 def test_a_new_csv_file_is_readable_by_everyone_not_only_its_owner(tmp_path):
     path = tmp_path / CACHE_FILE
 
-    write_csv_atomically(path, CACHE_COLUMNS, [])
+    previous_umask = os.umask(0o022)
+    try:
+        write_csv_atomically(path, CACHE_COLUMNS, [])
+    finally:
+        os.umask(previous_umask)
 
     assert file_mode(path) == 0o644
 

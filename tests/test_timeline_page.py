@@ -12,12 +12,32 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap import config, timeline
+from stationmap import config
 from stationmap.app import ui_state
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
 from stationmap.synth import write_synthetic_dataset
+from stationmap.timeline.charts import (
+    COUNT,
+    COUNT_SELECTIONS,
+    MAX_EVENT_MARKS,
+    PERIOD,
+    SELECTION,
+    SELECTION_MONTH_CELL,
+    events_in_cells,
+)
+from stationmap.timeline.event_list import MAX_LISTED_EVENTS, latest_month
+from stationmap.timeline.events import (
+    GROUP_EMBASSY,
+    GROUP_LEGAL,
+    GROUP_POLICE,
+    LANE_POLICE,
+    MAX_SITE_ROWS,
+    by_month,
+    scope_for,
+    select_events,
+)
 
 DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
 # The first run imports pandas, folium and the gazetteer; a cold CI machine needs a while.
@@ -52,8 +72,8 @@ def expected_events(state: FilterState, groups=()) -> list[str]:
     dataset = load_dataset(config.DEFAULT_DATA_DIR)
     view = build_site_view(dataset, on=state.as_of or date.today())
     sites = apply_filters(view, state)
-    scope = timeline.scope_for(sites, include_global=not sites.empty)
-    events = timeline.select_events(dataset, scope, groups, until=state.as_of)
+    scope = scope_for(sites, include_global=not sites.empty)
+    events = select_events(dataset, scope, groups, until=state.as_of)
     return list(events["event_id"])
 
 
@@ -78,10 +98,10 @@ def test_choosing_a_kind_of_event_keeps_only_that_kind():
     app = run_timeline({ui_state.COUNTRY: UK})
     everything = int(metric(app, "Events"))
 
-    app.button_group(key=ui_state.EVENT_GROUP).set_value([timeline.GROUP_POLICE]).run()
+    app.button_group(key=ui_state.EVENT_GROUP).set_value([GROUP_POLICE]).run()
 
     assert_ran_cleanly(app)
-    police = expected_events(FilterState(countries=("GB",)), [timeline.GROUP_POLICE])
+    police = expected_events(FilterState(countries=("GB",)), [GROUP_POLICE])
     assert 0 < len(police) < everything
     assert metric(app, "Events") == str(len(police))
     assert listed_event_ids(app) == police
@@ -93,7 +113,7 @@ def test_a_link_with_kinds_of_event_opens_with_them_chosen():
     )
 
     assert_ran_cleanly(app)
-    groups = [timeline.GROUP_EMBASSY, timeline.GROUP_LEGAL]
+    groups = [GROUP_EMBASSY, GROUP_LEGAL]
     assert app.button_group(key=ui_state.EVENT_GROUP).value == groups
     expected = expected_events(FilterState(countries=("GB",)), groups)
     assert listed_event_ids(app) == expected
@@ -161,7 +181,7 @@ def synthetic_events(folder: Path):
     """Every event of the data in `folder`, as the page shows it with no filter."""
     dataset = load_dataset(folder)
     sites = build_site_view(dataset, on=date.today())
-    return timeline.select_events(dataset, timeline.scope_for(sites))
+    return select_events(dataset, scope_for(sites))
 
 
 def chart_specs(app: AppTest) -> list[dict]:
@@ -183,16 +203,16 @@ def test_at_scale_the_charts_count_events_per_month(at_scale):
     assert_ran_cleanly(app)
     events = synthetic_events(at_scale)
     dated = int(events["start"].notna().sum())
-    assert dated > timeline.MAX_EVENT_MARKS
+    assert dated > MAX_EVENT_MARKS
     assert metric(app, "Events") == str(len(events))
     specs = chart_specs(app)
     assert len(specs) == 2
     for spec in specs:
         names = {param["name"] for param in spec["params"]}
-        assert set(timeline.COUNT_SELECTIONS) <= names and timeline.SELECTION not in names
+        assert set(COUNT_SELECTIONS) <= names and SELECTION not in names
     # Each chart counts every dated event once, in a cell per row and month.
     lanes, by_country = chart_rows_sent(app)
-    assert lanes[timeline.COUNT].sum() == by_country[timeline.COUNT].sum() == dated
+    assert lanes[COUNT].sum() == by_country[COUNT].sum() == dated
     assert len(lanes) < 4 * 60 and len(by_country) < dated / 2
     assert "By country" in [s.value for s in app.subheader]
     assert any(
@@ -203,13 +223,13 @@ def test_at_scale_the_charts_count_events_per_month(at_scale):
 def test_at_scale_a_clicked_cell_lists_its_events_with_their_sources(at_scale):
     app = run_timeline()
     events = synthetic_events(at_scale)
-    police = events[events["lane"] == timeline.LANE_POLICE]
+    police = events[events["lane"] == LANE_POLICE]
     period = police["start"].iloc[0].strftime("%Y-%m")
-    expected = timeline.events_in_cells(events, [(timeline.LANE_POLICE, period)], "lane")
+    expected = events_in_cells(events, [(LANE_POLICE, period)], "lane")
     assert expected
     # What the browser sends when a cell is clicked (AppTest cannot click a chart).
-    cell = {"lane": timeline.LANE_POLICE, timeline.PERIOD: period}
-    app.session_state[ui_state.LANE_CHART] = {"selection": {timeline.SELECTION_MONTH_CELL: [cell]}}
+    cell = {"lane": LANE_POLICE, PERIOD: period}
+    app.session_state[ui_state.LANE_CHART] = {"selection": {SELECTION_MONTH_CELL: [cell]}}
     app.run()
 
     assert_ran_cleanly(app)
@@ -222,13 +242,13 @@ def test_at_scale_a_clicked_cell_lists_its_events_with_their_sources(at_scale):
 def test_at_scale_the_list_shows_one_month_at_a_time(at_scale):
     app = run_timeline()
     events = synthetic_events(at_scale)
-    assert len(events) > timeline.MAX_LISTED_EVENTS
-    months = dict(timeline.by_month(events))
+    assert len(events) > MAX_LISTED_EVENTS
+    months = dict(by_month(events))
     headings = list(months)
 
     assert_ran_cleanly(app)
     picker = app.selectbox(key=ui_state.TIMELINE_MONTH)
-    latest = headings[timeline.latest_month(headings)]
+    latest = headings[latest_month(headings)]
     assert picker.value == latest
     assert listed_event_ids(app) == list(months[latest]["event_id"])
     assert any("too many to list at once" in caption.value for caption in app.caption)
@@ -245,7 +265,7 @@ def test_at_scale_a_country_with_too_many_sites_gets_one_row(at_scale):
     dataset = load_dataset(at_scale)
     busiest = dataset.sites["country"].value_counts()
     country = busiest.index[0]
-    assert busiest.iloc[0] > timeline.MAX_SITE_ROWS
+    assert busiest.iloc[0] > MAX_SITE_ROWS
     app = run_timeline({ui_state.COUNTRY: country})
 
     assert_ran_cleanly(app)

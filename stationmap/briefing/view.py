@@ -27,7 +27,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from stationmap import browser_code, i18n, timeline
+from stationmap import browser_code, i18n
 from stationmap.app import ui_state
 from stationmap.briefing.captions import EVER_PREFIX, ever_status_counts, fill_caption
 from stationmap.briefing.stories import Slide, Story
@@ -37,6 +37,8 @@ from stationmap.map import assets as map_assets
 from stationmap.map import builder as mapbuilder
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import Dataset
+from stationmap.timeline.charts import build_timeline_chart
+from stationmap.timeline.events import scope_for, select_events
 
 MODE_LIST = "list"
 MODE_STORY = "story"
@@ -207,8 +209,8 @@ def build_slide_view(
         # {ever_<status>}: among the sites the slide allows whatever their status today.
         any_status = apply_filters(view, replace(slide.filters, statuses=()))
         counts = {**counts, **ever_status_counts(dataset, any_status, on)}
-    scope = timeline.scope_for(sites, include_global=not sites.empty)
-    events = timeline.select_events(dataset, scope, until=on)
+    scope = scope_for(sites, include_global=not sites.empty)
+    events = select_events(dataset, scope, until=on)
     if by_period is None:
         by_period = slide.filters.as_of is not None
     sources = slide_sources(dataset, sites, events, since=since, until=on, period=by_period)
@@ -433,7 +435,7 @@ def slide_chart(
     end = slide_view.on
     if start is not None:
         end += timedelta(days=max(CHART_MIN_MARGIN_DAYS, (end - start).days // 40))
-    chart = timeline.build_timeline_chart(
+    chart = build_timeline_chart(
         slide_view.events, row_field="lane", start=start, end=end, name="briefing"
     ).properties(height=height)
     # The lanes name the kinds of event; a legend would take the room of a lane. Ticks every

@@ -9,10 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import re
-import stat
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +29,7 @@ from stationmap.geocoding.names import (
     CacheFileError,
     GeocodingError,
 )
+from stationmap.outputs import replace_file
 from stationmap.record import schema
 
 _GAZETTEER_SOURCE_BY_PLACE_KIND = {
@@ -54,8 +52,6 @@ CACHE_COLUMNS = (
 )
 
 
-# What a newly written CSV may be read by: everyone, like a file any editor saves.
-NEW_FILE_MODE = 0o644
 # Five decimals is about a metre, finer than any place-level point, and keeps float noise
 # such as 51.50853000000001 out of the CSV.
 COORDINATE_DECIMALS = 5
@@ -245,58 +241,13 @@ def write_csv_atomically(
     line_terminator: str = "\n",
     byte_order_mark: bool = False,
 ) -> None:
-    """Write a CSV next to ``path``, flush and fsync it, then rename it over ``path``.
+    """Write a CSV whole or not at all (:func:`stationmap.outputs.replace_file`).
 
-    A crash at any point leaves the previous file complete: the rename is the only step that
-    touches it, and it is atomic on one file system. The file keeps the mode of the one it
-    replaces, or gets :data:`NEW_FILE_MODE`: tempfile's own 0600 would leave sites.csv
-    unreadable to an app served under another account after a ``geocode`` run.
+    The file keeps the mode of the one it replaces, or gets the one any new file would.
     """
-    path = Path(path)
-    mode = _mode_to_keep(path)
-    handle = tempfile.NamedTemporaryFile(
-        "w",
-        encoding="utf-8-sig" if byte_order_mark else "utf-8",
-        newline="",
-        dir=path.parent,
-        prefix=f".{path.name}.",
-        suffix=".tmp",
-        delete=False,
-    )
-    temporary = Path(handle.name)
-    try:
-        with handle:
-            writer = csv.writer(handle, lineterminator=line_terminator)
-            writer.writerow(header)
-            writer.writerows(rows)
-            handle.flush()
-            os.chmod(temporary, mode)
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        # Also on Ctrl-C: the half-written temporary file must not be left behind.
-        temporary.unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
-
-
-def _mode_to_keep(path: Path) -> int:
-    """The permission bits of the file at ``path``, or :data:`NEW_FILE_MODE` if there is none."""
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        return NEW_FILE_MODE
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable; not every platform can open a directory, which is fine."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator=line_terminator)
+    writer.writerow(header)
+    writer.writerows(rows)
+    encoding = "utf-8-sig" if byte_order_mark else "utf-8"
+    replace_file(Path(path), buffer.getvalue().encode(encoding))

@@ -16,7 +16,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Generator, Iterator, Mapping
@@ -30,6 +29,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS
 from benchmarks.server import find_free_port, log_tail, stop_process_group
+from benchmarks.waiting import WaitTimeout, page_pause, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = REPO_ROOT / "dashboard.py"
@@ -37,10 +37,8 @@ ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
 
 # A cold Streamlit start on a 2-core CI machine takes a few seconds; 60 s means "broken".
 SERVER_START_TIMEOUT_S = 60.0
-SERVER_POLL_INTERVAL_S = 0.2
 # Streamlit loads the map iframe after the script run; the first run imports pandas and folium.
 MAP_FRAME_TIMEOUT_MS = 30_000
-MAP_FRAME_POLL_MS = 100
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_SERVER_ENV = {"STATIONMAP_TILES": "none"}
@@ -61,27 +59,26 @@ def wait_until_healthy(process: subprocess.Popen, base_url: str, log_path: Path)
     health_url = f"{base_url}/_stcore/health"
     # Loopback must not go through any proxy set in the environment.
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    last_problem = "no answer yet"
-    while time.monotonic() < deadline:
+
+    def answer() -> str:
         if process.poll() is not None:
             pytest.fail(
                 f"Streamlit exited with code {process.returncode} before answering "
                 f"{health_url}. Log:\n{log_tail(log_path)}"
             )
-        try:
-            with opener.open(health_url, timeout=2) as response:
-                body = response.read().decode("utf-8", errors="replace").strip()
-            if body == "ok":
-                return
-            last_problem = f"answered {body!r}"
-        except (urllib.error.URLError, OSError) as error:
-            last_problem = str(error)
-        time.sleep(SERVER_POLL_INTERVAL_S)
-    pytest.fail(
-        f"Streamlit did not answer {health_url} with 'ok' within {SERVER_START_TIMEOUT_S:.0f} s "
-        f"(last: {last_problem}). Log:\n{log_tail(log_path)}"
-    )
+        with opener.open(health_url, timeout=2) as response:
+            return response.read().decode("utf-8", errors="replace").strip()
+
+    try:
+        wait_until(
+            answer,
+            lambda body: body == "ok",
+            timeout_s=SERVER_START_TIMEOUT_S,
+            what=f"Streamlit answering {health_url} with 'ok'",
+            retry_on=(urllib.error.URLError, OSError),
+        )
+    except WaitTimeout as timeout:
+        pytest.fail(f"{timeout}. Log:\n{log_tail(log_path)}")
 
 
 @pytest.fixture(scope="session")
@@ -248,8 +245,8 @@ def find_map_frame(page: Page, timeout: float = MAP_FRAME_TIMEOUT_MS) -> Frame:
     streamlit-folium draws the map inside an iframe, so locators on ``page`` cannot see it.
     ``timeout`` is in milliseconds, as everywhere in Playwright.
     """
-    deadline = time.monotonic() + timeout / 1000
-    while True:
+
+    def frame_with_map() -> Frame | None:
         for frame in page.frames:
             try:
                 if frame.query_selector(".leaflet-container") is not None:
@@ -257,15 +254,21 @@ def find_map_frame(page: Page, timeout: float = MAP_FRAME_TIMEOUT_MS) -> Frame:
             except PlaywrightError:
                 # The frame was detached or navigated between listing and querying.
                 continue
-        if time.monotonic() >= deadline:
-            break
-        # Not time.sleep: the sync API only dispatches browser events while we call into it.
-        page.wait_for_timeout(MAP_FRAME_POLL_MS)
-    frame_urls = [frame.url for frame in page.frames]
-    raise AssertionError(
-        f"No frame with .leaflet-container after {timeout:.0f} ms; frames: {frame_urls}; "
-        f"errors seen: {getattr(page, 'errors_seen', [])}"
-    )
+        return None
+
+    try:
+        return wait_until(
+            frame_with_map,
+            timeout_s=timeout / 1000,
+            what="a frame with .leaflet-container",
+            pause=page_pause(page),
+        )
+    except WaitTimeout as timeout_error:
+        frame_urls = [frame.url for frame in page.frames]
+        raise AssertionError(
+            f"{timeout_error}; frames: {frame_urls}; "
+            f"errors seen: {getattr(page, 'errors_seen', [])}"
+        ) from None
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from datetime import date
 
@@ -11,6 +10,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page, expect
 
 from benchmarks.browser import APP_COMPLETE_SELECTOR
+from benchmarks.waiting import page_pause, wait_until
 from stationmap import config
 from stationmap.map import builder as mapbuilder
 from stationmap.record.filters import FilterState, apply_filters
@@ -21,7 +21,6 @@ from stationmap.record.views import build_site_view
 FIRST_RUN_TIMEOUT_MS = 30_000
 # A rerun after a widget change reads cached data; generous for a loaded CI machine.
 RERUN_TIMEOUT_MS = 15_000
-POLL_MS = 100
 
 # Opened at /sites, Streamlit's front end first looks for its server at /sites/_stcore/...
 # (in case the app is served under a path prefix), is answered 404, then uses /_stcore/.
@@ -122,18 +121,15 @@ def sites_drawn(frame: Frame) -> int:
 
 def poll(page: Page, read: Callable[[], object], wanted: object, what: str) -> None:
     """Poll `read()` until it returns `wanted` (maps redraw asynchronously), or fail."""
-    deadline = time.monotonic() + RERUN_TIMEOUT_MS / 1000
-    last: object = None
-    while time.monotonic() < deadline:
-        try:
-            last = read()
-        except (PlaywrightError, AssertionError) as error:
-            # A rerun replaced the map's frame mid-read: read again.
-            last = error
-        if last == wanted:
-            return
-        page.wait_for_timeout(POLL_MS)
-    raise AssertionError(f"{what}: wanted {wanted!r}, last read {last!r}")
+    wait_until(
+        read,
+        lambda last: last == wanted,
+        timeout_s=RERUN_TIMEOUT_MS / 1000,
+        what=f"{what}: wanted {wanted!r}",
+        pause=page_pause(page),
+        # A rerun replaced the map's frame mid-read: read again.
+        retry_on=(PlaywrightError, AssertionError),
+    )
 
 
 def assert_clean(page: Page) -> None:

@@ -13,7 +13,6 @@ to it, in a real browser against the real server.
 from __future__ import annotations
 
 import shutil
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -24,6 +23,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from benchmarks.procmem import tree_rss
 from benchmarks.server import REPO_ROOT, StreamlitServer, log_tail
+from benchmarks.waiting import WaitTimeout, wait_until
 from stationmap import config
 from stationmap.app import ui_state
 from stationmap.app.upload import MAX_UPLOAD_BYTES
@@ -189,9 +189,15 @@ def test_a_session_that_uploaded_junk_costs_bounded_memory_and_gives_it_back(
         context.close()
 
         # Wait on the condition, not a fixed time: the session ends after its TTL.
-        deadline = time.monotonic() + MEMORY_WAIT_S
-        while (now := rss_mb(server)) > start + MEMORY_MARGIN_MB and time.monotonic() < deadline:
-            time.sleep(0.5)
+        try:
+            now = wait_until(
+                lambda: rss_mb(server),
+                lambda mb: mb <= start + MEMORY_MARGIN_MB,
+                timeout_s=MEMORY_WAIT_S,
+                what="server RSS back near its start",
+            )
+        except WaitTimeout:
+            now = rss_mb(server)
         log = log_tail(server.log_path)
 
     print(f"server RSS: start {start:.0f} MB, with the upload {peak:.0f} MB, after {now:.0f} MB")
@@ -242,8 +248,11 @@ def test_a_download_link_works_without_the_session_only_while_its_tab_is_connect
         context.close()
 
         # ...until the tab has gone: then the server forgets the file.
-        deadline = time.monotonic() + MEMORY_WAIT_S
-        while (status := fetch_status(url)) == 200 and time.monotonic() < deadline:
-            time.sleep(0.5)
+        status = wait_until(
+            lambda: fetch_status(url),
+            lambda answer: answer != 200,
+            timeout_s=MEMORY_WAIT_S,
+            what="the download link gone after its tab closed",
+        )
 
     assert status == 404

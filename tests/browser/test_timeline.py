@@ -9,11 +9,12 @@ from urllib.parse import quote_plus
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from stationmap import config, timeline
+from stationmap import config
 from stationmap.app import ui_state
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
+from stationmap.timeline.events import GROUP_POLICE, scope_for, select_events
 from tests.browser.helpers import RERUN_TIMEOUT_MS, assert_clean, open_app
 
 pytestmark = pytest.mark.browser
@@ -34,8 +35,8 @@ def expected_count(state: FilterState, groups=()) -> int:
     dataset = load_dataset(config.DEFAULT_DATA_DIR)
     view = build_site_view(dataset, on=state.as_of or date.today())
     sites = apply_filters(view, state)
-    scope = timeline.scope_for(sites, include_global=not sites.empty)
-    return len(timeline.select_events(dataset, scope, groups, until=state.as_of))
+    scope = scope_for(sites, include_global=not sites.empty)
+    return len(select_events(dataset, scope, groups, until=state.as_of))
 
 
 def test_the_timeline_charts_are_drawn_by_streamlits_own_vega_with_nothing_from_a_cdn(
@@ -88,7 +89,7 @@ def test_picking_a_kind_of_event_narrows_the_timeline_and_the_link(page, app_ser
         "button", name="Police visits and investigations"
     ).click()
 
-    police = expected_count(FilterState(countries=("GB",)), [timeline.GROUP_POLICE])
+    police = expected_count(FilterState(countries=("GB",)), [GROUP_POLICE])
     expect(events_metric(page)).to_have_text(str(police), timeout=RERUN_TIMEOUT_MS)
     expect(page).to_have_url(
         re.compile(rf"[?&]{ui_state.EVENT_GROUP}=Police\+visits\+and\+investigations(&|$)")

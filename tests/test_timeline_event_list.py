@@ -1,0 +1,71 @@
+"""The timeline's HTML list: month headings, each event with its sources, escaped."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from stationmap.html import popups
+from stationmap.timeline.event_list import (
+    MAX_LISTED_EVENTS,
+    event_item_html,
+    latest_month,
+    months_html,
+)
+from stationmap.timeline.events import by_month
+from tests.timeline_data import all_events, big_synthetic_dataset, uk_events
+
+
+@pytest.fixture(scope="module")
+def big_dataset():
+    return big_synthetic_dataset()
+
+
+def test_the_list_gives_each_event_its_sources_as_safe_links(shipped_dataset):
+    sources = shipped_dataset.sources.to_dict("index")
+    events = uk_events(shipped_dataset)
+    html = months_html(events, sources)
+    headings = re.findall(r'<h4 class="sm-month">([^<]+)</h4>', html)
+    assert headings == [heading for heading, _ in by_month(events)]
+    statement = html.split('data-event="E070"', 1)[1].split("</li></ul></li>", 1)[0]
+    assert "6 June 2023" in statement
+    assert "Security Minister Tom Tugendhat" in statement
+    assert "Sites: London: Croydon, London: Hendon, Glasgow, Belfast" in statement
+    hansard = sources["S001"]
+    assert f'href="{hansard["url"]}" target="_blank" rel="noopener noreferrer"' in statement
+    assert f"{popups.esc(hansard['publisher'])} — {popups.esc(hansard['title'])}" in statement
+
+
+def test_the_list_escapes_every_data_string_and_links_only_http():
+    event = {
+        "event_id": 'E1"><b>',
+        "group": "police",
+        "date_label": "<i>June</i>",
+        "type_label": "Police visit",
+        "actor": "<img src=x onerror=alert(1)>",
+        "summary": "{{ 7 * 7 }} `${alert(1)}`",
+        "site_names": "</li><script>alert(1)</script>",
+        "source_ids": ("S1", "S2"),
+    }
+    sources = {
+        "S1": {"publisher": "<b>P</b>", "title": "T", "date": None, "url": "javascript:alert(1)"},
+        "S2": {"publisher": "P2", "title": "T2", "date": None, "url": "https://example.org/a"},
+    }
+    html = event_item_html(event, sources)
+    for raw in ("<img", "<script", "<i>", "<b>", "{{", "`", "${", 'E1">'):
+        assert raw not in html
+    assert re.findall(r'href="([^"]*)"', html) == ["https://example.org/a"]
+    assert "javascript:alert(1)" in html  # shown as text, never followed
+
+
+def test_one_month_at_a_time_opens_at_the_latest_dated_month(big_dataset):
+    events, _sites = all_events(big_dataset)
+    months = by_month(events)
+    headings = [heading for heading, _month in months]
+    assert headings[-1] == "Date not known"
+    latest = latest_month(headings)
+    assert latest == len(headings) - 2
+    assert months[latest][1]["start"].max() == events["start"].max()
+    assert sum(len(month) for _heading, month in months) == len(events) > MAX_LISTED_EVENTS
+    assert latest_month(["June 2023"]) == 0 and latest_month([]) == 0
