@@ -153,6 +153,7 @@ def show_slide(
                             theme=None,
                             width="stretch",
                         )
+                        st.html(briefing_view.chart_legend_html(slide_view.events))
                     else:
                         st.info(_("No dated events for this view."), icon=":material/event_busy:")
 

@@ -18,6 +18,7 @@ from stationmap.briefing.view import MODE_LIST, MODE_PRESENT, MODE_PRINT, MODE_S
 from stationmap.map import builder as mapbuilder
 from stationmap.record.filters import FilterState
 from stationmap.record.views import build_site_view
+from stationmap.timeline import events as timeline_events
 from tests.conftest import TEST_TODAY
 
 PAYLOAD_LINE = re.compile(r"^var \w+ = stationmap\.drawLayer\(\w+, (.*)\);$", re.MULTILINE)
@@ -280,9 +281,51 @@ def test_a_slides_chart_is_its_lanes_in_large_type(shipped_dataset, stories):
     for layer in chart["layer"]:
         assert layer["encoding"]["color"]["legend"] is None
         assert layer["encoding"]["y"]["field"] == "lane"
-    # The axis runs a few days past the slide's date, so its own events are not cut in half.
-    domain_end = chart["layer"][0]["encoding"]["x"]["scale"]["domain"][1]
-    assert domain_end > "2023-06-10"
+    # The axis runs past the slide's date and the June replies known only to their month, and
+    # keeps room at its ends for a whole dot, so the slide's own events are not cut.
+    scale = chart["layer"][0]["encoding"]["x"]["scale"]
+    assert scale["domain"][1] >= "2023-07-01"
+    assert scale["padding"] == briefing_view.CHART_EDGE_PX > 0
+
+
+def chart_events(*rows: tuple[str, str, str]) -> pd.DataFrame:
+    """Events as the timeline gives them: (first day, morning after the last, precision)."""
+    return pd.DataFrame(
+        [
+            {"start": pd.Timestamp(start), "end": pd.Timestamp(end), "date_precision": precision}
+            for start, end, precision in rows
+        ]
+    )
+
+
+def test_the_time_axis_ends_past_the_slides_day_and_its_months_but_not_its_years():
+    on, start = date(2023, 6, 6), date(2022, 9, 1)
+    day = chart_events(("2023-06-06", "2023-06-07", "day"))
+    month = chart_events(("2023-06-01", "2023-07-01", "month"))
+    year = chart_events(("2023-01-01", "2024-01-01", "year"))
+
+    # A fortieth of the nine months shown: six days.
+    assert briefing_view.chart_end(day, on, start) == date(2023, 6, 12)
+    assert briefing_view.chart_end(pd.concat([day, month]), on, start) == date(2023, 6, 30)
+    assert briefing_view.chart_end(pd.concat([day, year]), on, start) == date(2023, 6, 12)
+    assert briefing_view.chart_end(day, on, None) == on
+
+
+def test_the_chart_legend_names_the_kinds_the_slide_shows_in_words(shipped_dataset, stories):
+    statement = slide_view(shipped_dataset, stories["uk"].slides[3])
+    kinds = briefing_view.shown_kinds(statement.events)
+    legend = briefing_view.chart_legend_html(statement.events)
+
+    assert kinds == [k for k in timeline_events.EVENT_GROUPS if k in kinds]
+    assert legend.count("<li>") == len(kinds) >= 3
+    assert "Embassy responses" in legend and timeline_events.GROUP_COLORS["embassy"] in legend
+    assert 'aria-label="Kinds of event"' in legend
+
+
+def test_the_chart_legend_escapes_its_names(monkeypatch):
+    monkeypatch.setattr(briefing_view, "group_label", lambda group: "<b>Reports</b>")
+    events = pd.DataFrame({"start": [pd.Timestamp("2023-01-01")], "group": ["reports"]})
+    assert "&lt;b&gt;Reports&lt;/b&gt;" in briefing_view.chart_legend_html(events)
 
 
 @pytest.mark.parametrize(
@@ -309,4 +352,13 @@ def test_the_style_sheet_sizes_captions_for_a_shared_screen_and_prints_a_slide_a
     assert '[data-testid="stSidebar"]' in css and '[data-testid="stHeader"]' in css
     assert "@media print" in css and "size: landscape" in css and "break-before: page" in css
     assert "#000000" not in css.split("@media print")[0]
-    assert "background: #000000" in briefing_view.page_css(high_contrast=True)
+    high = briefing_view.page_css(high_contrast=True)
+    assert "background: #000000" in high
+    # High contrast is for the screen: printed, a slide is black on white.
+    assert high.index("@media screen") < high.index("background: #000000")
+
+
+def test_a_slides_map_in_high_contrast_prints_in_normal_contrast(shipped_dataset, stories):
+    first = slide_view(shipped_dataset, stories["uk"].slides[0])
+    page = briefing_view.slide_map_html(first, shipped_dataset, high_contrast=True)
+    assert briefing_view.screen_only(briefing_view.MAP_HIGH_CONTRAST_CSS) in page

@@ -38,7 +38,13 @@ from stationmap.map import builder as mapbuilder
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import Dataset
 from stationmap.timeline.charts import build_timeline_chart
-from stationmap.timeline.events import scope_for, select_events
+from stationmap.timeline.events import (
+    EVENT_GROUPS,
+    GROUP_COLORS,
+    group_label,
+    scope_for,
+    select_events,
+)
 
 MODE_LIST = "list"
 MODE_STORY = "story"
@@ -408,6 +414,11 @@ def slide_map_html(
 
 # Days the time axis runs past the slide's date, at least (a fortieth of its span otherwise).
 CHART_MIN_MARGIN_DAYS = 5
+# The chart's type, read from across a room (WCAG's large text starts at 18.5 px bold, 24 px);
+# and the room, in pixels, kept at each end of the time axis for a dot of the first or last
+# day (its radius and outline).
+CHART_TEXT_PX = 16
+CHART_EDGE_PX = 12
 
 
 def tick_months(start: date | None, end: date) -> int:
@@ -421,6 +432,25 @@ def tick_months(start: date | None, end: date) -> int:
     return 12
 
 
+def chart_end(events: pd.DataFrame, on: date, start: date | None) -> date:
+    """The last day of a slide's time axis.
+
+    A little past the slide's date: the events of that very day, often the point of the slide,
+    would otherwise be cut in half at the edge. And past the end of the month of an event known
+    only to its month (the embassy's reply, "June 2023", on a slide of 6 June): its bar is
+    drawn whole. An event known only to its year is not waited for: its bar would stretch the
+    axis for months past the slide.
+    """
+    end = on
+    if start is not None:
+        end += timedelta(days=max(CHART_MIN_MARGIN_DAYS, (on - start).days // 40))
+    months = events.loc[events["date_precision"].eq("month") & events["end"].notna(), "end"]
+    if not months.empty:
+        # "end" is the morning after the period's last day.
+        end = max(end, (months.max() - pd.Timedelta(days=1)).date())
+    return end
+
+
 def slide_chart(
     slide_view: SlideView,
     *,
@@ -430,24 +460,26 @@ def slide_chart(
 ) -> alt.LayerChart:
     """The timeline's lane chart for the slide's events, in type a room can read."""
     foreground = "#ffffff" if high_contrast else "#1b1f24"
-    # The axis runs a little past the slide's date: the events of that very day, often the
-    # point of the slide, would otherwise be cut in half at the edge.
-    end = slide_view.on
-    if start is not None:
-        end += timedelta(days=max(CHART_MIN_MARGIN_DAYS, (end - start).days // 40))
+    end = chart_end(slide_view.events, slide_view.on, start)
     chart = build_timeline_chart(
         slide_view.events, row_field="lane", start=start, end=end, name="briefing"
     ).properties(height=height)
-    # The lanes name the kinds of event; a legend would take the room of a lane. Ticks every
-    # month would crowd labels in type this size over years, so they are spaced out.
+    # The legend is the page's own, in words that wrap (chart_legend_html): Vega's would run
+    # off the slide. Ticks every month would crowd labels in type this size over years, so they
+    # are spaced out.
     step = tick_months(start, slide_view.on)
     for layer in chart.layer:
         layer.encoding.color.legend = None
-        layer.encoding.x["axis"].tickCount = alt.TimeIntervalStep(interval="month", step=step)
+        x = layer.encoding.x
+        x["axis"].tickCount = alt.TimeIntervalStep(interval="month", step=step)
+        # A dot on the first or last day is drawn whole, not cut by the edge of the plot.
+        if x["scale"] is alt.Undefined:
+            x["scale"] = alt.Scale()
+        x["scale"].padding = CHART_EDGE_PX
     return (
         chart.configure(background="#000000" if high_contrast else "#ffffff")
         .configure_axis(
-            labelFontSize=16,
+            labelFontSize=CHART_TEXT_PX,
             labelColor=foreground,
             titleColor=foreground,
             domainColor=foreground,
@@ -457,6 +489,27 @@ def slide_chart(
         )
         .configure_view(stroke=foreground if high_contrast else None)
     )
+
+
+def shown_kinds(events: pd.DataFrame) -> list[str]:
+    """The kinds of dated event among `events` (their groups), in the timeline's order."""
+    present = set(events.loc[events["start"].notna(), "group"])
+    return [group for group in EVENT_GROUPS if group in present]
+
+
+def chart_legend_html(events: pd.DataFrame) -> str:
+    """The slide chart's legend: a colour for each kind of event it shows, named in words.
+
+    The lanes name most kinds, but one lane holds reports and legal steps in two colours. The
+    colours come from the timeline's own table, never from the data; the names are escaped.
+    """
+    items = "".join(
+        f'<li><span class="sm-chart-swatch" style="background:{GROUP_COLORS[group]}"></span>'
+        f"{esc(group_label(group))}</li>"
+        for group in shown_kinds(events)
+    )
+    label = esc(_("Kinds of event"))
+    return f'<ul class="sm-chart-legend" aria-label="{label}">{items}</ul>'
 
 
 # --- the page's style sheets ----------------------------------------------------------------

@@ -340,3 +340,56 @@ def test_one_slide_printed_from_high_contrast_prints_in_normal_contrast(page, ap
 
     expect(page.get_by_test_id("stApp")).to_have_css("background-color", WHITE)
     assert frame.evaluate(MAP_GROUND_JS) == MAP_GROUND
+
+
+# Of the slide's chart: its text, its dots and the ends of its time axis, where they are drawn.
+CHART_PARTS_JS = """() => {
+    const box = (element) => element.getBoundingClientRect();
+    const panel = document.querySelector("[class*='st-key-briefing_timeline']");
+    const chart = panel.querySelector('svg.marks');
+    const axis = [...chart.querySelectorAll('.role-axis-domain line, .role-axis-domain path')]
+        .map(box).filter((line) => line.width > line.height)[0];
+    const legend = [...panel.querySelectorAll('.sm-chart-legend li')];
+    return {
+        text: [...chart.querySelectorAll('text'), ...legend].map((element) => [
+            element.textContent, parseFloat(getComputedStyle(element).fontSize)]),
+        marks: [...chart.querySelectorAll('.mark-symbol path, .mark-rect path')].map((dot) => {
+            const b = box(dot);
+            return [b.left, b.right];
+        }),
+        axis: [axis.left, axis.right],
+        legend: legend.map((item) => {
+            const b = box(item);
+            return [item.textContent, b.right, b.bottom];
+        }),
+    };
+}"""
+MIN_CHART_TEXT_PX = 14
+
+
+def test_the_slide_timeline_is_readable_has_a_legend_and_shows_its_last_events_whole(
+    page, app_server
+):
+    # Slide 4 is the day of the statement: its own events sit at the end of the time axis.
+    open_slide(page, slide_url(app_server.base_url, "uk", 4))
+    map_done(page, drawable_count(slide_sites("uk", 4)))
+    expect(page.locator(".mark-symbol path").first).to_be_attached()
+    expect(page.locator(".mark-rect path").first).to_be_attached()
+    expect(page.locator(".sm-chart-legend")).to_contain_text("Embassy responses")
+    parts = page.evaluate(CHART_PARTS_JS)
+
+    small = [(text, px) for text, px in parts["text"] if px < MIN_CHART_TEXT_PX]
+    assert parts["text"] and small == [], small
+    kinds = [name for name, _right, _bottom in parts["legend"]]
+    assert {"Reports", "Police visits and investigations", "Embassy responses"} <= set(kinds)
+    for name, right, bottom in parts["legend"]:
+        assert right <= SMALL_SCREEN["width"] + FIT_TOLERANCE_PX, (name, right)
+        assert bottom <= SMALL_SCREEN["height"] + FIT_TOLERANCE_PX, (name, bottom)
+    # The last events whole, inside the end of the time axis: the statement's day (a dot) and
+    # the replies known only to their month (bars to the end of June) are not cut. (Events
+    # before the first report lie past the axis's start, by design.)
+    _left, right = parts["axis"]
+    assert parts["marks"]
+    assert max(mark_right for _left, mark_right in parts["marks"]) <= right + 0.5, parts
+    assert_fits(page, SMALL_SCREEN)
+    assert_clean(page)
