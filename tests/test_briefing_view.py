@@ -254,6 +254,23 @@ def test_a_slides_map_holds_its_sites_at_its_view_with_a_compact_legend(shipped_
     assert briefing_view.MAP_PRESENTATION_CSS in page
     assert briefing_view.MAP_HIGH_CONTRAST_CSS not in page
     assert ui_state.BRIEFING_NEXT in page and "PageDown" in page
+    # Finer outlines when close (from the app's own host), and the cities named.
+    assert payload["fineOutlinesUrl"].endswith("countries-50m.json")
+    assert payload["fineOutlinesZoom"] == 4
+    assert "stationmap.cityLabels(" in page and '"name":"Glasgow"' in page
+
+
+def test_a_slides_city_labels_name_each_city_once_and_no_country(shipped_dataset, stories):
+    statement = slide_view(shipped_dataset, stories["uk"].slides[3])
+    placed = mapbuilder.placed_sites(statement.sites)
+    labels = briefing_view.city_labels(placed)
+    # London's two sites get one label, between them.
+    assert [label["name"] for label in labels] == ["Belfast", "Glasgow", "London"]
+    london = placed[placed["city"] == "London"]
+    (middle,) = [label for label in labels if label["name"] == "London"]
+    assert london["display_lat"].min() < middle["lat"] < london["display_lat"].max()
+    country_level = placed.assign(precision="country")
+    assert briefing_view.city_labels(country_level) == []
 
 
 def test_without_tiles_a_slides_zoom_stops_where_the_outlines_still_show(shipped_dataset, stories):

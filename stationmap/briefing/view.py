@@ -350,6 +350,13 @@ KEEP_IN_VIEW_SCRIPT = "web/slide-keep-in-view.js"
 KEEP_IN_VIEW_MARGIN_PX = 24
 KEEP_IN_VIEW_MOST_LEVELS = 1
 
+# Inside the map's document: each city's name beside its sites from this zoom on, where a slide
+# shows a country or two (the world at zoom 2 would be a crowd of names), this many pixels
+# right of the place, clear of a marker (stationmap.cityLabels).
+CITY_LABELS_SCRIPT = "web/slide-city-labels.js"
+CITY_LABELS_FROM_ZOOM = 5
+CITY_LABEL_OFFSET_PX = 22
+
 SLIDE_KEYS = {
     "ArrowRight": ui_state.BRIEFING_NEXT,
     "PageDown": ui_state.BRIEFING_NEXT,
@@ -405,11 +412,36 @@ def slide_map_html(
             str(KEEP_IN_VIEW_MARGIN_PX),
             str(KEEP_IN_VIEW_MOST_LEVELS),
         )
+        script += "\n" + browser_code.script(
+            CITY_LABELS_SCRIPT,
+            "stationmap.cityLabels",
+            site_map.get_name(),
+            # The names are set as text in the browser; the JSON is safe in a script.
+            browser_code.script_safe_json(city_labels(placed)),
+            str(CITY_LABELS_FROM_ZOOM),
+            str(CITY_LABEL_OFFSET_PX),
+        )
     page = site_map.get_root().render()
     page = page.replace("</head>", f"<style>{css}</style>\n</head>", 1)
     # After folium's own script, which comes after </body> and makes the map.
     head, end, tail = page.rpartition("</html>")
     return f"{head}<script>{script}</script>\n{end}{tail}"
+
+
+def city_labels(placed: pd.DataFrame) -> list[dict]:
+    """Each city of the placed sites, once, at the middle of its sites' markers, for a label.
+
+    A row for a whole country names no city and gets none; a city's name is a public place's.
+    """
+    cities = placed[
+        (placed["precision"] != "country")
+        & placed["city"].fillna("").astype(str).str.strip().ne("")
+    ]
+    middles = cities.groupby(["iso2", "city"], sort=True)[["display_lat", "display_lon"]].mean()
+    return [
+        {"name": str(city), "lat": round(float(lat), 6), "lng": round(float(lng), 6)}
+        for (_iso2, city), (lat, lng) in middles.iterrows()
+    ]
 
 
 # Days the time axis runs past the slide's date, at least (a fortieth of its span otherwise).

@@ -14,6 +14,7 @@ from playwright.sync_api import Frame, Page, expect
 from stationmap import config
 from stationmap.app import ui_state
 from stationmap.briefing.stories import load_briefings
+from stationmap.map import builder as mapbuilder
 from stationmap.record.filters import apply_filters
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
@@ -392,4 +393,59 @@ def test_the_slide_timeline_is_readable_has_a_legend_and_shows_its_last_events_w
     assert parts["marks"]
     assert max(mark_right for _left, mark_right in parts["marks"]) <= right + 0.5, parts
     assert_fits(page, SMALL_SCREEN)
+    assert_clean(page)
+
+
+# The 1:50m Natural Earth file has 241 countries, the 1:110m one 177.
+FINE_COUNTRY_PATHS = 200
+
+
+def outline_paths(frame: Frame) -> int:
+    return frame.locator(".leaflet-smOutlines-pane path").count()
+
+
+def test_at_a_slides_zoom_a_cluster_shows_its_statuses_and_the_cities_are_named(page, app_server):
+    # 12 September 2022: London's two sites, both alleged, share a cluster at zoom 6.
+    open_slide(page, slide_url(app_server.base_url, "uk", 1))
+    frame = map_done(page, drawable_count(slide_sites("uk", 1)))
+    alleged = next(s["color"] for s in mapbuilder.status_styles() if s["key"] == "alleged")
+
+    ring = frame.locator(".sm-cluster-ringed .sm-cluster-ring")
+    expect(ring).to_have_count(1)
+    expect(ring).to_be_visible()
+    assert alleged.casefold() in ring.get_attribute("style").casefold()
+    # The ring shows round the count, not under a navy disc of the same size.
+    ring_box = ring.bounding_box()
+    disc_box = frame.locator(".sm-cluster-ringed > div").bounding_box()
+    assert ring_box["width"] >= disc_box["width"] + 8, (ring_box, disc_box)
+    labels = frame.locator(".sm-city-label")
+    expect(labels).to_have_text(["Glasgow", "London"], use_inner_text=True)
+    for index in range(labels.count()):
+        expect(labels.nth(index)).to_be_visible()
+    assert_clean(page)
+
+
+def test_a_world_slide_names_no_city_and_keeps_the_coarse_outlines(page, app_server):
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    open_slide(page, slide_url(app_server.base_url, "world", 1))
+    frame = map_done(page, drawable_count(slide_sites("world", 1)))
+
+    expect(frame.locator(".sm-city-label")).to_have_count(0)
+    assert outline_paths(frame) < FINE_COUNTRY_PATHS
+    assert not [url for url in fetched if url.endswith("countries-50m.json")]
+    assert_clean(page)
+
+
+def test_from_zoom_4_a_slide_draws_the_finer_country_outlines(page, app_server):
+    open_slide(page, slide_url(app_server.base_url, "uk", 1))
+    frame = map_done(page, drawable_count(slide_sites("uk", 1)))
+
+    poll(page, lambda: outline_paths(frame) > FINE_COUNTRY_PATHS, True, "finer outlines")
+    # Zoomed out to a continent, the coarse ones again.
+    frame.evaluate(
+        "() => { const map = Object.values(window).find((v) => v instanceof L.Map);"
+        " map.setZoom(3, {animate: false}); }"
+    )
+    poll(page, lambda: outline_paths(frame) < FINE_COUNTRY_PATHS, True, "coarse outlines")
     assert_clean(page)
