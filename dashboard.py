@@ -5,12 +5,12 @@ The sidebar filters are made here, so they hold on every page: after the page wh
 filters are known without drawing them (the page's map then starts loading sooner), before it
 on a first visit from a link with filters, which only the widgets can read. On a session's first
 visit the map page stops after its map, and the sidebar comes with the next run (see
-chrome.map_first).
+render_order.map_first).
 """
 
 import streamlit as st
 
-from stationmap.app import chrome, heap
+from stationmap.app import chrome, footer, heap, language, render_order
 from stationmap.i18n import _
 
 # Before any session's data is made (it acts once a process; later runs skip it).
@@ -21,11 +21,11 @@ def main() -> None:
     """Lay out the pages and the chrome, and run the chosen page.
 
     A function, not the script's top level: Streamlit leaves the last run's script module in
-    ``sys.modules["__main__"]`` until another run replaces it, and a global here (the view, the
+    ``sys.modules["__main__"]`` until another run replaces it, and a global here (the site view, the
     dataset) would keep the last session's data, an upload of 15,000 sites, after it has gone.
     """
     # First, so the title, the page names and everything after them are in the chosen language.
-    language_picker = chrome.choose_language()
+    language_picker = language.choose_language()
     # An emoji, not a :material: icon: Streamlit fetches a material favicon from a Google host.
     st.set_page_config(
         page_title=_("stationmap — alleged overseas police stations"),
@@ -67,18 +67,18 @@ def main() -> None:
         ]
     )
     chrome.render_notices()
-    known = chrome.filters_before_sidebar()
+    known = render_order.filters_before_sidebar()
     if known is None:
         # A first visit from a link with filters: the sidebar's widgets read them from the link.
-        app_view = chrome.render_chrome()
+        page = chrome.render_chrome()
         navigation.run()
     else:
         # The page first, then the sidebar: the page's map starts loading sooner.
         chrome.use_filters(known)
         navigation.run()
-        app_view = chrome.render_chrome(page_filters=known)
-    chrome.render_language_picker(language_picker)
-    chrome.render_footer(app_view.dataset)
+        page = chrome.render_chrome(page_filters=known)
+    language.render_language_picker(language_picker)
+    footer.render_footer(page.dataset)
 
 
 main()

@@ -11,7 +11,7 @@ How "the map shows it" is told, with no hook from the app but its own DOM:
 - the app has finished: ``stApp``'s ``data-test-script-state`` is ``notRunning`` and, for the
   app's pages, its sidebar widgets are drawn (``APP_COMPLETE_SELECTOR``): on a browser's first
   visit the map page draws them in a second run, started by the map once it has shown its
-  sites (``chrome.map_first``).
+  sites (``render_order.map_first``).
 
 A first paint is timed twice: until the map shows the expected sites (the figure compared with
 the floor), and until the whole page is complete.

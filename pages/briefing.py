@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from stationmap import config, i18n
-from stationmap.app import chrome, page_actions, ui_state
+from stationmap.app import chrome, data, page_actions, ui_state
 from stationmap.briefing import view as briefing_view
 from stationmap.briefing.captions import figures_stated_in_events
 from stationmap.briefing.stories import BRIEFINGS_FILE, Briefings, load_briefings
@@ -23,6 +23,7 @@ from stationmap.html import markdown
 from stationmap.html.popups import esc
 from stationmap.i18n import _, n_
 from stationmap.map import assets
+from stationmap.record.dates import resolve_day
 from stationmap.record.filters import count_headlines
 from stationmap.timeline.events import earliest_report
 
@@ -57,14 +58,14 @@ def load_stories() -> Briefings | None:
         stat = path.stat()
     except OSError:
         return None
-    published = chrome.site_view()
+    published = data.site_view()
     return cached_briefings(
         str(path),
         (stat.st_mtime_ns, stat.st_size),
         tuple(sorted(set(published["iso2"]))),
         tuple(sorted(set(published["region"]))),
-        tuple(sorted(figures_stated_in_events(chrome.load_published_data()))),
-        date.today(),
+        tuple(sorted(figures_stated_in_events(data.load_published_data()))),
+        resolve_day(),
     )
 
 
@@ -161,10 +162,10 @@ def show_slide(
 def story_slide_view(dataset, story, number: int) -> briefing_view.SlideView:
     """A story's slide `number` (from 1), on its own date, in the reader's language."""
     slide = story.slides[number - 1]
-    on = slide.filters.as_of or date.today()
+    on = resolve_day(slide.filters.as_of)
     return briefing_view.build_slide_view(
         dataset,
-        chrome.site_view(on),
+        data.site_view(on),
         slide,
         on=on,
         language=i18n.current_language(),
@@ -336,7 +337,7 @@ def show_list(request, briefings: Briefings | None, *, uploaded: bool) -> None:
     )
 
 
-def show_present(request, app_view: chrome.AppView, chart_start: date | None) -> None:
+def show_present(request, app_view: chrome.PageData, chart_start: date | None) -> None:
     """The shared filters' view as one slide: what the map page shows, in large type."""
     dataset, view, filtered, state = app_view
     with st.container(key=ui_state.BRIEFING_BAR, horizontal=True, vertical_alignment="center"):
@@ -345,7 +346,7 @@ def show_present(request, app_view: chrome.AppView, chart_start: date | None) ->
         show_tools(request, print_button=False)
     with st.container(key=ui_state.BRIEFING_KEYS):
         show_escape(request)
-    on = state.as_of or date.today()
+    on = resolve_day(state.as_of)
     slide = briefing_view.present_slide(state, count_headlines(filtered), on)
     country_names = dict(zip(view["iso2"], view["country"], strict=True))
     slide_view = briefing_view.build_slide_view(
@@ -394,8 +395,8 @@ def show_print(request, story, dataset, chart_start: date | None) -> None:
         )
 
 
-app_view = chrome.current_view()
-uploaded = chrome.using_uploaded_data()
+app_view = chrome.page_data()
+uploaded = data.using_uploaded_data()
 briefings = None if uploaded else load_stories()
 stories = briefings.stories if briefings else {}
 request = briefing_view.read_request(st.query_params.to_dict(), stories)

@@ -5,20 +5,19 @@ and language and kept by the browser; each run sends only the view (the filters 
 which the map applies to the markers it has. Its play control steps through the months inside
 the map, in the browser, without a rerun. Under the map: the clicked site's details, status
 history, events and sources. On a session's first visit the page draws its title and map alone,
-and the rest in the run the map starts once it has shown its sites (chrome.map_first).
+and the rest in the run the map starts once it has shown its sites (render_order.map_first).
 """
-
-from datetime import date
 
 import streamlit as st
 
 from stationmap import i18n
-from stationmap.app import chrome, ui_state
-from stationmap.html import legend, popups
+from stationmap.app import chrome, data, render_order, ui_state
+from stationmap.html import legend, markdown, popups
 from stationmap.i18n import _
 from stationmap.map import assets, folium_bridge
 from stationmap.map import builder as mapbuilder
 from stationmap.map import source as map_source
+from stationmap.record.dates import resolve_day
 from stationmap.record.filters import count_headlines
 from stationmap.timeline.events import earliest_report
 
@@ -27,7 +26,7 @@ from stationmap.timeline.events import earliest_report
 MAP_HEIGHT_PX = 620
 BRIEFING_PAGE = "pages/briefing.py"
 
-dataset, view, filtered, state = chrome.current_view()
+dataset, view, filtered, state = chrome.page_data()
 texts = popups.current_texts()
 map_assets = assets.detect_assets()
 tiles = assets.configured_tiles()
@@ -42,19 +41,19 @@ notices = st.container()
 # The map holds every site once; each run sends it only this view: the sites the filters allow
 # on any date, the status filter and the date, which the map and its play control apply.
 layer, source = map_source.live_layer(
-    dataset, chrome.site_view, texts, shared=chrome.shared_cache_key() is not None
+    dataset, data.site_view, texts, shared=data.shared_cache_key() is not None
 )
 # "Show on map" on the sites page opens this page with ?site=<id>.
 focus = st.query_params.get(ui_state.FOCUS_SITE)
 # A session's first visit: the map alone, then the rest once the map says it is shown.
-map_only = chrome.map_first(map_assets.local)
+map_only = render_order.map_first(map_assets.local)
 site_view = mapbuilder.live_view(
     layer,
     mapbuilder.sites_in_play(view, state).index,
     as_of=state.as_of,
     statuses=state.statuses,
     first=earliest_report(dataset),
-    last=date.today(),
+    last=resolve_day(),
     focus=focus,
     report_shown=map_only,
 )
@@ -114,7 +113,8 @@ with notices:
             icon=":material/cloud_off:",
         )
     if tiles.error:
-        st.error(tiles.error, icon=":material/map:")
+        # The setting is quoted back: shown as typed, never as a link or formatting.
+        st.error(markdown.plain(tiles.error), icon=":material/map:")
 
 site_id = mapbuilder.site_at(layer.placed, folium_bridge.clicked_position(map_value))
 if site_id is None and focus in filtered.index:

@@ -5,16 +5,15 @@ The tables come from stationmap.html.tables, the details from stationmap.html.po
 under the map), the files from stationmap.exports and stationmap.map.offline.
 """
 
-from datetime import date
-
 import streamlit as st
 
 from stationmap import exports, i18n
-from stationmap.app import chrome, page_actions, session_files, ui_state
+from stationmap.app import chrome, data, page_actions, session_files, ui_state
 from stationmap.html import popups, tables
 from stationmap.i18n import _
 from stationmap.map import offline as offline_map
 from stationmap.record import schema
+from stationmap.record.dates import resolve_day
 from stationmap.record.filters import count_headlines
 from stationmap.timeline.events import scope_for, select_events
 
@@ -24,11 +23,11 @@ DATE_COLUMNS = ("status_since", "first_reported")
 HOST_PATTERN = r"https?://(?:www\.)?([^/]+)"
 
 
-dataset, view, filtered, state = chrome.current_view()
+dataset, view, filtered, state = chrome.page_data()
 if (focus := st.session_state.pop(ui_state.FOCUS_REQUEST, None)) is not None:
     # The filters in force travel along by themselves: their widgets write them into the URL.
     st.switch_page(MAP_PAGE, query_params={ui_state.FOCUS_SITE: focus})
-on = state.as_of or date.today()
+on = resolve_day(state.as_of)
 headlines = count_headlines(filtered)
 texts = popups.current_texts()
 
@@ -172,7 +171,7 @@ events_csv.download_button(
 )
 missing = offline_map.missing_vendor_files()
 # What the offline map shows: when any of it changes, the file made for it is dropped.
-map_view_key = (state, on, i18n.current_language(), chrome.data_label(), id(dataset))
+map_view_key = (state, on, i18n.current_language(), data.data_label(), id(dataset))
 if st.session_state.pop(ui_state.OFFLINE_MAP_REQUEST, None) == map_view_key:
     # Made only when asked (about 25 MB and 2 s at 15,000 sites), in this run, which knows the
     # reader's language (a deferred download would not); kept in the session's own store.
@@ -181,7 +180,7 @@ if st.session_state.pop(ui_state.OFFLINE_MAP_REQUEST, None) == map_view_key:
         (
             map_view_key,
             offline_map.standalone_map_html(
-                filtered, dataset, on=on, state=state, data_label=chrome.data_label()
+                filtered, dataset, on=on, state=state, data_label=data.data_label()
             ),
         ),
     )

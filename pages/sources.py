@@ -10,11 +10,12 @@ import html
 import streamlit as st
 
 from stationmap import browser_code, config, i18n, method
-from stationmap.app import chrome, ui_state
+from stationmap.app import chrome, data, ui_state
 from stationmap.html import legend, markdown, popups, tables
 from stationmap.i18n import _, n_
+from stationmap.record.facts import headline_facts
 
-dataset, view, filtered, state = chrome.current_view()
+dataset, site_view, filtered, state = chrome.page_data()
 table = tables.source_table(dataset)
 
 st.title(_("Sources"))
@@ -148,7 +149,7 @@ with method_tab:
     )
 
 with coverage_tab:
-    published = method.data_version(chrome.load_published_data())
+    published = headline_facts(data.load_published_data())
     st.markdown(
         _(
             "- **Not every alleged station is here.** Safeguard Defenders' December 2022 report "
@@ -166,13 +167,13 @@ with coverage_tab:
             "- **Many statuses rest on one statement**, often the Chinese side's assurance that a "
             "site closed, and most investigations have no reported outcome.\n"
             "- Some dates are known only to the month or the year, and a few not at all."
-        ).format(country_level=published["country_level"], sites=published["sites"])
+        ).format(country_level=published.country_level, sites=published.sites)
     )
 
 with version_tab:
-    facts = method.data_version(dataset)
-    latest = facts["latest_event"]
-    if chrome.using_uploaded_data():
+    facts = headline_facts(dataset)
+    latest = facts.latest_event
+    if data.using_uploaded_data():
         st.info(
             _("These figures are of your uploaded data; the changelog is the published dataset's."),
             icon=":material/upload_file:",
@@ -184,15 +185,15 @@ with version_tab:
             "events ({undated} undated) and {sources} sources."
         ).format(
             version=i18n.date_label(latest) if latest else _("no dated events"),
-            sites=facts["sites"],
-            countries=facts["countries"],
-            country_level=facts["country_level"],
-            events=facts["events"],
-            undated=facts["undated_events"],
-            sources=facts["sources"],
+            sites=facts.sites,
+            countries=facts.countries,
+            country_level=facts.country_level,
+            events=facts.events,
+            undated=facts.undated_events,
+            sources=facts.sources,
         )
     )
-    st.html(f"<style>{popups.POPUP_CSS}</style>{legend.status_counts_html(facts['by_status'])}")
+    st.html(f"<style>{popups.POPUP_CSS}</style>{legend.status_counts_html(facts.by_status)}")
     changelog = method.read_changelog(config.data_dir())
     if changelog:
         with st.container(border=True, key=ui_state.CHANGELOG):

@@ -5,14 +5,13 @@ are those about the sites the shared filters select, their countries and the wor
 as-of date in the sidebar.
 """
 
-from datetime import date
-
 import streamlit as st
 
 from stationmap import i18n
 from stationmap.app import chrome, ui_state
 from stationmap.html import popups
 from stationmap.i18n import _, n_
+from stationmap.record.dates import resolve_day
 from stationmap.timeline.charts import MAX_EVENT_MARKS, timeline_chart
 from stationmap.timeline.event_list import (
     LIST_CSS,
@@ -37,8 +36,8 @@ from stationmap.timeline.events import (
     select_events,
 )
 
-dataset, view, filtered, state = chrome.current_view()
-until = state.as_of or date.today()
+dataset, site_view, filtered, state = chrome.page_data()
+until = resolve_day(state.as_of)
 sources = dataset.sources.to_dict("index")
 styles = f"<style>{popups.POPUP_CSS}{LIST_CSS}</style>"
 

@@ -8,7 +8,7 @@ browser disconnects.
 
 import streamlit as st
 
-from stationmap.app import chrome, session_files, ui_state, upload
+from stationmap.app import chrome, data, session_files, ui_state, upload
 from stationmap.i18n import _, n_
 from stationmap.record import schema
 
@@ -87,7 +87,7 @@ def show_result(result: upload.UploadResult) -> None:
         )
 
 
-dataset, view, filtered, state = chrome.current_view()
+dataset, site_view, filtered, state = chrome.page_data()
 
 st.title(_("Your data"))
 st.markdown(
@@ -181,7 +181,7 @@ if any(files.values()):
             session_files.keep_checked_upload(signature, result)
     if result is not None:
         show_result(result)
-elif (stored := chrome.uploaded_data()) is not None:
+elif (stored := data.uploaded_data()) is not None:
     # Plain text, not Markdown: file names are whatever the person's computer called them.
     st.text(
         _("Your files from earlier in this session: {names}").format(
@@ -196,36 +196,36 @@ else:
     )
 
 st.subheader(_("4. Show it on every page"))
-stored = chrome.uploaded_data()
+stored = data.uploaded_data()
 if result is not None:
     usable = len(result.dataset.sites) > 0
     st.button(
         _("Show my data on the map, timeline and every page"),
         key=ui_state.USE_MY_DATA,
         type="primary",
-        on_click=chrome.use_checked_upload,
+        on_click=data.use_checked_upload,
         disabled=not usable,
         icon=":material/visibility:",
         help=None if usable else _("No site loaded: fix the problems listed above first."),
     )
 elif stored is not None:
-    if not chrome.using_uploaded_data():
+    if not data.using_uploaded_data():
         st.button(
             _("Show my earlier files again"),
             key=ui_state.USE_MY_DATA,
-            on_click=chrome.use_uploaded_data,
+            on_click=data.use_uploaded_data,
             icon=":material/visibility:",
         )
     st.button(
         _("Forget my files"),
         key=ui_state.FORGET_UPLOAD,
-        on_click=chrome.forget_uploaded_data,
+        on_click=data.forget_uploaded_data,
         icon=":material/delete:",
         help=_("Removes your files from this session and shows the published dataset."),
     )
 else:
     st.caption(_("Nothing uploaded is in use: every page shows the published dataset."))
-if chrome.using_uploaded_data():
+if data.using_uploaded_data():
     st.success(
         _(
             "Every page now shows your uploaded data, in this browser session only. The banner at "

@@ -18,9 +18,10 @@ from stationmap import config, exports, outputs
 from stationmap.briefing.captions import figures_stated_in_events
 from stationmap.briefing.stories import BRIEFINGS_FILE, Briefings, load_briefings
 from stationmap.record import schema, staleness
+from stationmap.record.dates import resolve_day
+from stationmap.record.facts import HeadlineFacts, headline_facts
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import Dataset, load_dataset
-from stationmap.record.summary import summarize
 from stationmap.record.views import build_site_view
 from stationmap.timeline.events import scope_for, select_events
 
@@ -128,7 +129,7 @@ def run_export(args: argparse.Namespace, data_dir: Path, out: TextIO) -> int:
         text=args.text,
         as_of=args.as_of,
     )
-    on = args.as_of or date.today()
+    on = resolve_day(args.as_of)
     filtered = apply_filters(build_site_view(dataset, on), state)
     if args.format == "csv" and args.what == "events":
         data = exports.events_csv(select_events(dataset, scope_for(filtered)), dataset)
@@ -177,6 +178,20 @@ def check_briefings(
     )
 
 
+def summary_json(facts: HeadlineFacts) -> dict:
+    """The headline figures as `validate --json` prints them (the shape scripts rely on)."""
+    return {
+        "as_of": facts.as_of.isoformat(),
+        "sites": facts.sites,
+        "countries": facts.countries,
+        "events": facts.events,
+        "sources": facts.sources,
+        "latest_event": facts.latest_event.iso() if facts.latest_event else None,
+        "status_counts": dict(facts.by_status),
+        "problems": facts.problems,
+    }
+
+
 def run_validate(data_dir: Path, as_json: bool, out: TextIO) -> int:
     dataset = load_dataset(data_dir)
     briefings = check_briefings(data_dir, dataset)
@@ -187,7 +202,7 @@ def run_validate(data_dir: Path, as_json: bool, out: TextIO) -> int:
         count = dataset.problem_count + len(problems) - len(dataset.problems)
         print(f"{count:,} problem(s) in {data_dir}", file=sys.stderr)
         return 1
-    summary = summarize(dataset)
+    summary = summary_json(headline_facts(dataset))
     stories = list(briefings.stories.values()) if briefings else []
     summary["stories"] = len(stories)
     summary["slides"] = sum(len(story.slides) for story in stories)

@@ -6,7 +6,6 @@ in neutral words; the page shows them beside the status colours.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -14,9 +13,6 @@ import pandas as pd
 from stationmap import i18n
 from stationmap.i18n import N_
 from stationmap.record import schema
-from stationmap.record.dates import PartialDate
-from stationmap.record.loader import Dataset
-from stationmap.record.status import count_by_status, statuses_on
 
 # Kept beside the data files, so a data release and its entry travel together.
 CHANGELOG_FILE = "CHANGELOG.md"
@@ -109,27 +105,6 @@ def status_definitions() -> pd.DataFrame:
         ],
         columns=["status", "label", "definition"],
     )
-
-
-def data_version(dataset: Dataset, on: date | None = None) -> dict:
-    """The data's version and size: the latest event's date, the counts, sites per status.
-
-    Counts sites reported by `on` (default today), as the footer does.
-    """
-    statuses = statuses_on(dataset, on or date.today())
-    reported = dataset.sites.loc[statuses.index[statuses["reported"].astype(bool)]]
-    dated = dataset.events["date"].dropna()
-    latest: PartialDate | None = max(dated, default=None)
-    return {
-        "latest_event": latest,
-        "sites": len(reported),
-        "countries": int(reported["iso2"].nunique()),
-        "country_level": int((reported["precision"] == "country").sum()),
-        "events": len(dataset.events),
-        "undated_events": int(dataset.events["date"].isna().sum()),
-        "sources": len(dataset.sources),
-        "by_status": count_by_status(statuses),
-    }
 
 
 def read_changelog(data_dir: Path | None) -> str | None:

@@ -12,7 +12,7 @@ def map_has_shown(app: AppTest) -> AppTest:
     """As after the map page's map has shown its sites and said so, as it does in a browser.
 
     On a session's first visit the map page draws its map alone and the rest in the run that
-    the map's report starts (chrome.map_first); AppTest runs no component, so tests of the
+    the map's report starts (render_order.map_first); AppTest runs no component, so tests of the
     whole page set the report the map would have sent. Call before the first run.
     """
     app.session_state[ui_state.SITE_MAP] = {folium_bridge.MAP_SHOWN_REPORT: True}

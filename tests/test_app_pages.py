@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap import config, i18n, method
-from stationmap.app import chrome, ui_state, upload
+from stationmap import config, i18n
+from stationmap.app import ui_state, upload
 from stationmap.html import tables
 from stationmap.record import schema
+from stationmap.record.facts import headline_facts, latest_event_date
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import load_dataset
-from stationmap.record.summary import summarize
 from stationmap.record.views import build_site_view
 from tests.app_session import map_has_shown
 from tests.conftest import small_files, small_rows
@@ -191,17 +191,17 @@ def test_reset_filters_shows_everything_again():
 
 
 def shipped_counts_line() -> str:
-    facts = summarize(load_dataset(config.DEFAULT_DATA_DIR))
+    facts = headline_facts(load_dataset(config.DEFAULT_DATA_DIR))
     return (
-        f"{facts['sites']} sites · {facts['countries']} countries · "
-        f"{facts['events']} events · {facts['sources']} sources"
+        f"{facts.sites} sites · {facts.countries} countries · "
+        f"{facts.events} events · {facts.sources} sources"
     )
 
 
 def test_the_footer_gives_data_version_counts_sources_link_and_disclaimer():
     app = run_app()
     text = footer(app)
-    latest = chrome.latest_event_date(load_dataset(config.DEFAULT_DATA_DIR))
+    latest = latest_event_date(load_dataset(config.DEFAULT_DATA_DIR))
     assert f"Data version {i18n.date_label(latest)} (latest event)" in text
     assert shipped_counts_line() in text
     assert "alleged" in text
@@ -499,10 +499,10 @@ def test_the_sources_page_says_what_each_source_supports_and_how_statuses_are_de
     assert "latest status-bearing event on or before that date" in text
     assert "never a building" in text
     assert "About 16 of those countries are not identified" in text
-    facts = method.data_version(load_dataset(config.DEFAULT_DATA_DIR))
-    stated = f"{facts['country_level']} of the {facts['sites']} published rows are country-level"
+    facts = headline_facts(load_dataset(config.DEFAULT_DATA_DIR))
+    stated = f"{facts.country_level} of the {facts.sites} published rows are country-level"
     assert stated in text
-    assert f"Data version:** {i18n.date_label(facts['latest_event'])}" in text
+    assert f"Data version:** {i18n.date_label(facts.latest_event)}" in text
     assert "What a site rests on" in [header.value for header in app.subheader]
     assert "2026-11-27 — first release" in text
     definitions = " ".join(block.proto.body for block in app.get("html"))

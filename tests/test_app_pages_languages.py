@@ -8,8 +8,9 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap import config, i18n, method
+from stationmap import config, i18n
 from stationmap.app import ui_state
+from stationmap.record.facts import HeadlineFacts, headline_facts
 from stationmap.record.loader import load_dataset
 from tests.app_session import map_has_shown
 from tests.test_app_pages import PAGES, assert_ran_cleanly
@@ -100,18 +101,18 @@ def test_the_map_page_title_and_headline_counts_are_chinese():
     assert titles(app) == ["地图"]
     assert {metric.label for metric in app.metric} == {"站点", "国家"}
     facts = shipped_facts()
-    sites, countries = facts["sites"], facts["countries"]
+    sites, countries = facts.sites, facts.countries
     summary = " ".join(block.value for block in app.sidebar.markdown)
     assert f"显示{sites}个站点中的{sites}个 · {countries}个国家" in summary
     footer = " ".join(caption.value for caption in app.main.caption)
-    latest = i18n.date_label(facts["latest_event"], "zh-Hans")
+    latest = i18n.date_label(facts.latest_event, "zh-Hans")
     assert f"数据版本：{latest}（最新事件）" in footer
     assert f"{sites}个站点 · {countries}个国家" in footer
 
 
-def shipped_facts() -> dict:
+def shipped_facts() -> HeadlineFacts:
     """The shipped data's counts and version, as the pages work them out."""
-    return method.data_version(load_dataset(config.DEFAULT_DATA_DIR))
+    return headline_facts(load_dataset(config.DEFAULT_DATA_DIR))
 
 
 # --- where the language comes from --------------------------------------------------------------
@@ -245,8 +246,8 @@ def test_the_method_and_coverage_are_translated_and_the_status_definitions_too()
     text = " ".join(block.value for block in app.markdown)
     assert "狀態從不以人工填寫" in text
     facts = shipped_facts()
-    assert f"{facts['sites']}筆紀錄中有{facts['country_level']}筆僅知國家" in text
-    assert f"**資料版本**：{i18n.date_label(facts['latest_event'], 'zh-Hant')}" in text
+    assert f"{facts.sites}筆紀錄中有{facts.country_level}筆僅知國家" in text
+    assert f"**資料版本**：{i18n.date_label(facts.latest_event, 'zh-Hant')}" in text
     assert "被非政府組織或媒體指為警察站" in html_bodies(app)
 
 

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from stationmap import config
+from stationmap.html.markdown import plain
 from stationmap.map import assets
 from tests.app_session import map_has_shown
 
@@ -192,5 +193,15 @@ def test_the_map_page_shows_a_bad_tiles_setting_and_still_draws(monkeypatch):
     monkeypatch.delenv(config.TILES_ATTRIBUTION_ENV, raising=False)
     app = run_map_page()
     (error,) = app.main.error
-    assert config.TILES_ATTRIBUTION_ENV in error.value
+    assert plain(config.TILES_ATTRIBUTION_ENV) in error.value
     assert "Map" in [title.value for title in app.main.title]
+
+
+def test_a_tiles_setting_quoted_back_is_text_not_markdown(monkeypatch):
+    # An operator's typo is shown as typed: no link, image or emphasis comes of it.
+    monkeypatch.setenv(config.TILES_ENV, "[click](https://evil.example) **bold** ![i](x.png)")
+    app = run_map_page()
+    (error,) = app.main.error
+    assert error.value.count("\\[") == 2
+    assert "\\*\\*bold\\*\\*" in error.value
+    assert "](https://" not in error.value

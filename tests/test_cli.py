@@ -157,11 +157,11 @@ def test_validate_json_on_a_dataset_with_no_valid_site(tmp_path):
     folder = write_dataset(tmp_path / "nosites", small_files(rows))
     code, output = run(["validate", "--data-dir", str(folder)])
     assert code == 1
+    from stationmap.record.facts import headline_facts
     from stationmap.record.loader import load_dataset
-    from stationmap.record.summary import summarize
 
-    summary = summarize(load_dataset(folder))
-    assert summary["sites"] == 0 and summary["countries"] == 0
+    facts = headline_facts(load_dataset(folder))
+    assert facts.sites == 0 and facts.countries == 0
 
 
 # --- briefing stories ------------------------------------------------------------------------

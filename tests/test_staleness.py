@@ -141,3 +141,31 @@ def test_the_sources_page_table_lists_each_sites_latest_check_oldest_first(small
     assert list(table.index) == ["fr-unspecified", "uk-croydon", "uk-glasgow"]
     assert table.loc["fr-unspecified", "source"] == "Safeguard Defenders — 110 Overseas"
     assert table.loc["uk-glasgow", "latest_source_date"] == "2023-06-06"
+
+
+def test_latest_checks_name_each_sites_latest_source_oldest_first(small_dataset):
+    checks = staleness.latest_checks(small_dataset)
+    assert list(checks.index) == ["fr-unspecified", "uk-croydon", "uk-glasgow"]
+    assert checks.loc["fr-unspecified", ["source_id", "publisher", "title"]].tolist() == [
+        "S2",
+        "Safeguard Defenders",
+        "110 Overseas",
+    ]
+    # The page's table is these rows, rendered.
+    table = tables.latest_check_table(small_dataset)
+    assert list(table.index) == list(checks.index)
+
+
+def test_a_site_with_no_dated_source_has_no_publisher_or_title():
+    rows = small_rows()
+    rows[SOURCES][1]["date"] = ""
+    dataset = build_dataset(small_files(rows), today=TEST_TODAY)
+    checks = staleness.latest_checks(dataset, staleness.stale_sites(dataset, date(2023, 6, 7)))
+    first = checks.iloc[0]
+    assert (first["site_id"], first["source_id"], first["publisher"], first["title"]) == (
+        "fr-unspecified",
+        "",
+        None,
+        None,
+    )
+    assert tables.latest_check_table(dataset).loc["fr-unspecified", "source"] == "No dated source"

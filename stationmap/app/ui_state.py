@@ -45,10 +45,10 @@ RESET_FILTERS = "reset_filters"
 # shows the clicked site's details.
 SITE_MAP = "site_map"
 # Set once this session's sidebar has been drawn: its widgets' code is then in the browser, and
-# the map page is drawn whole in one run (chrome.map_first).
+# the map page is drawn whole in one run (render_order.map_first).
 CHROME_DRAWN = "chrome_drawn"
 SITE_DETAILS = "site_details"
-# The FilterState the sidebar produced in this run, read by chrome.current_view() on every page.
+# The FilterState the sidebar produced in this run, read by chrome.page_data() on every page.
 CURRENT_FILTERS = "current_filters"
 # The sites page's table; its key also carries a digest of the rows shown (tables.selection_key),
 # so a selected row is forgotten when the filters change the rows.

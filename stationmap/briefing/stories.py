@@ -34,7 +34,7 @@ from pathlib import Path
 
 from stationmap.briefing.captions import PLACEHOLDERS_NAMED, typed_counts, unknown_placeholders
 from stationmap.record import schema
-from stationmap.record.dates import PartialDateError, parse_partial_date
+from stationmap.record.dates import PartialDateError, parse_partial_date, resolve_day
 from stationmap.record.filters import FilterState
 from stationmap.record.loader import WHOLE_FILE, Problem
 
@@ -182,7 +182,7 @@ def parse_briefings(
     numbers: each must be a placeholder, part of a date, or one of these figures.
     """
     stated_figures = None if stated_figures is None else frozenset(stated_figures)
-    today = today or date.today()
+    today = resolve_day(today)
     result = Briefings()
     try:
         document = tomllib.loads(text)

@@ -30,7 +30,7 @@ from stationmap.html import palette
 from stationmap.i18n import N_
 from stationmap.record import schema
 from stationmap.record.basis import WEAK, is_single_source
-from stationmap.record.dates import PartialDate
+from stationmap.record.dates import PartialDate, resolve_day
 from stationmap.record.loader import Dataset, check_url
 from stationmap.record.status import status_histories
 
@@ -695,7 +695,7 @@ def site_details(
 ) -> str:
     """`details_html` for one row of the site view, with what happened up to `as_of`."""
     site_id = text_of(site.get("site_id"))
-    on = as_of or date.today()
+    on = resolve_day(as_of)
     history = [change for change in status_histories(dataset)[site_id] if change.effective <= on]
     return details_html(
         site,

@@ -269,28 +269,27 @@ LATEST_CHECK_COLUMNS = ["name", "country", "latest_source_date", "source"]
 def latest_check_table(dataset: Dataset) -> pd.DataFrame:
     """Per site, oldest first: when a source naming it was last dated, and which source
     ('publisher — title'); sites with no dated source first. Indexed by site id."""
-    latest = staleness.latest_sources(dataset)
-    sources = dataset.sources
-    rows = []
-    for site in latest.itertuples(index=False):
-        source = sources.loc[site.source_id] if site.source_id else None
-        rows.append(
-            {
-                "site_id": site.site_id,
-                "name": site.name,
-                "country": i18n.country_label(dataset.sites.at[site.site_id, "iso2"], site.country),
-                "latest_source_date": iso_text(site.latest_source_date),
-                "source": f"{source['publisher']} — {source['title']}"
-                if source is not None
-                else _("No dated source"),
-                "_order": (0, date.min)
-                if site.latest_source_date is None
-                else (1, site.latest_source_date.end),
-            }
-        )
-    table = pd.DataFrame(rows, columns=["site_id", *LATEST_CHECK_COLUMNS, "_order"])
-    table = table.sort_values("_order", kind="stable").drop(columns=["_order"])
-    return table.set_index("site_id").rename_axis(None)
+    checks = staleness.latest_checks(dataset)
+    iso2 = dataset.sites["iso2"]
+    table = pd.DataFrame(
+        {
+            "name": checks["name"],
+            "country": [
+                i18n.country_label(iso2[site_id], country)
+                for site_id, country in zip(checks.index, checks["country"], strict=True)
+            ],
+            "latest_source_date": [iso_text(when) for when in checks["latest_source_date"]],
+            "source": [
+                f"{publisher} — {title}" if source_id else _("No dated source")
+                for source_id, publisher, title in zip(
+                    checks["source_id"], checks["publisher"], checks["title"], strict=True
+                )
+            ],
+        },
+        index=checks.index,
+        columns=LATEST_CHECK_COLUMNS,
+    )
+    return table.rename_axis(None)
 
 
 def status_css(status: str) -> str:

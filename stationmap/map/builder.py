@@ -436,7 +436,7 @@ def live_view(
     - `focus`: a site to centre on, as its record's index, if it has a marker;
     - `report_shown`: once it has shown this view (or failed to load its sites), the map sets
       `folium_bridge.MAP_SHOWN_REPORT` in its value, which starts a run (see
-      chrome.map_first). It is left out of the view's `key`: the view shown is the same.
+      render_order.map_first). It is left out of the view's `key`: the view shown is the same.
     The map refits to the allowed sites when they change, and not when only the day does.
     """
     mask = np.zeros(len(layer.site_ids), dtype=bool)

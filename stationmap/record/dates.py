@@ -94,3 +94,12 @@ def precision_of(text: str) -> str:
     """The precision the written form of a date implies ('unknown' for an empty text)."""
     parsed = parse_partial_date(text)
     return parsed.precision if parsed else "unknown"
+
+
+def resolve_day(on: date | None = None) -> date:
+    """The day a caller means: `on`, or today when it gives none.
+
+    The one place the package reads the calendar, so "no date means today" is decided once and
+    a test that needs a fixed today has one function to replace.
+    """
+    return date.today() if on is None else on

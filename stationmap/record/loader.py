@@ -30,7 +30,7 @@ from stationmap.record.csvfiles import (  # noqa: F401 -- also this module's nam
     not_this_table,
     read_table,
 )
-from stationmap.record.dates import PartialDate, PartialDateError, parse_partial_date
+from stationmap.record.dates import PartialDate, PartialDateError, parse_partial_date, resolve_day
 from stationmap.record.problems import (  # noqa: F401 -- also this module's names, as they always were
     HEADER_ROW,
     MAX_PROBLEMS_SHOWN,
@@ -60,7 +60,7 @@ class DerivedData:
     site_base: pd.DataFrame | None = None
     # record.staleness
     latest_sources: pd.DataFrame | None = None
-    # app.chrome (None is also a valid answer for an empty dataset; recomputing it is cheap)
+    # record.facts (None is also a valid answer for an empty dataset; recomputing it is cheap)
     latest_event_date: Any = None
     # timeline (None is also the answer when nothing is dated)
     earliest_report: Any = None
@@ -531,7 +531,7 @@ def build_dataset(
     `place` is given each valid site without coordinates, to fill them (an upload's gazetteer).
     At most MAX_PROBLEMS_SHOWN problems are kept; the rest are counted.
     """
-    today = today or date.today()
+    today = resolve_day(today)
     problems = ProblemLog()
     raw_tables = {file: read_table(file, files.get(file), problems) for file in schema.DATA_FILES}
     # A file missing a required column is not read further, but its ids still count as

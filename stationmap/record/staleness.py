@@ -20,7 +20,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from stationmap.record.dates import PartialDate
+from stationmap.record.dates import PartialDate, resolve_day
 from stationmap.record.loader import Dataset, load_dataset
 
 LATEST_COLUMNS = ["site_id", "name", "country", "latest_source_date", "source_id"]
@@ -92,15 +92,41 @@ def latest_sources(dataset: Dataset) -> pd.DataFrame:
     return frame
 
 
+def oldest_first(latest: pd.DataFrame) -> pd.DataFrame:
+    """Rows of `latest_sources`, sites with no dated source first, then oldest first (by the
+    last day each latest source can be)."""
+    order = latest["latest_source_date"].map(lambda d: (0, date.min) if d is None else (1, d.end))
+    return latest.loc[order.sort_values(kind="stable").index]
+
+
 def stale_sites(dataset: Dataset, cutoff: date) -> pd.DataFrame:
     """The sites whose latest source is certainly older than `cutoff` (or undated), oldest
     first, sites with no dated source at the top."""
     latest = latest_sources(dataset)
     when = latest["latest_source_date"]
     stale = when.map(lambda d: d is None or d.end < cutoff).astype(bool)
-    chosen = latest[stale]
-    order = chosen["latest_source_date"].map(lambda d: (0, date.min) if d is None else (1, d.end))
-    return chosen.loc[order.sort_values(kind="stable").index]
+    return oldest_first(latest[stale])
+
+
+def latest_checks(dataset: Dataset, latest: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rows of `latest` (default: every site's latest source, oldest first), in their order,
+    with the publisher and title of each site's latest source (None where no dated source
+    names the site): what the sources page's table and the `stale` command both list."""
+    if latest is None:
+        latest = oldest_first(latest_sources(dataset))
+    sources = dataset.sources
+    chosen = [sources.loc[source_id] if source_id else None for source_id in latest["source_id"]]
+    # Object columns: None stays None (a text column would turn it into NaN).
+    return latest.assign(
+        **{
+            column: pd.Series(
+                [None if source is None else source[column] for source in chosen],
+                index=latest.index,
+                dtype=object,
+            )
+            for column in ("publisher", "title")
+        }
+    )
 
 
 # --- the command --------------------------------------------------------------------------------
@@ -139,30 +165,27 @@ def run_stale(
     args: argparse.Namespace, data_dir: Path, out: TextIO, today: date | None = None
 ) -> int:
     """Print the stale sites (site, latest source date, which source); exit 0."""
-    today = today or date.today()
+    today = resolve_day(today)
     dataset = load_dataset(data_dir)
     for problem in dataset.problems:
         print(f"warning: {problem}", file=sys.stderr)
     amount, unit = args.older_than
     cutoff = cutoff_for(args.older_than, today)
-    stale = stale_sites(dataset, cutoff)
-    sources = dataset.sources
-    records = []
-    for site in stale.itertuples(index=False):
-        source = sources.loc[site.source_id] if site.source_id else None
-        records.append(
-            {
-                "site_id": site.site_id,
-                "name": site.name,
-                "country": site.country,
-                "latest_source_date": site.latest_source_date.iso()
-                if site.latest_source_date
-                else None,
-                "source_id": site.source_id or None,
-                "publisher": source["publisher"] if source is not None else None,
-                "title": source["title"] if source is not None else None,
-            }
-        )
+    checks = latest_checks(dataset, stale_sites(dataset, cutoff))
+    records = [
+        {
+            "site_id": site.site_id,
+            "name": site.name,
+            "country": site.country,
+            "latest_source_date": site.latest_source_date.iso()
+            if site.latest_source_date
+            else None,
+            "source_id": site.source_id or None,
+            "publisher": site.publisher,
+            "title": site.title,
+        }
+        for site in checks.itertuples(index=False)
+    ]
     if args.json:
         document = {
             "older_than": f"{amount}{unit}",

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from stationmap.record import schema
-from stationmap.record.dates import PartialDate
+from stationmap.record.dates import PartialDate, resolve_day
 from stationmap.record.loader import Dataset
 
 # Site and day fold into one sortable number, site * DAYS_PER_SITE + day, so that one
@@ -200,7 +200,7 @@ def statuses_on(dataset: Dataset, on: date | None = None) -> pd.DataFrame:
     """
     changes = status_change_table(dataset)
     first_reports = _first_reports(dataset)
-    current = changes.in_force_on(on or date.today())
+    current = changes.in_force_on(resolve_day(on))
     # Python objects, None where a site has no value, typed by inference as rows of Python
     # values always were: text when any site has a status on that date, object when none has
     # (and `reported` bool, unless there are no sites at all).

@@ -45,7 +45,7 @@ def wait_for_script(page: Page, timeout: float = FIRST_RUN_TIMEOUT_MS) -> None:
 
     The sidebar's widgets, on every page, mark a whole page: on a session's first visit the map
     page draws its map alone, and the rest in the run its map starts once it has shown its sites
-    (chrome.map_first). Each kind of widget shows once its own code has loaded, and one shown
+    (render_order.map_first). Each kind of widget shows once its own code has loaded, and one shown
     late moves those below it, so all of them are waited for (benchmarks.browser's
     APP_COMPLETE_SELECTOR).
     """

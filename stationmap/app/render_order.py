@@ -1,0 +1,67 @@
+"""What a run draws first: the page before the sidebar when it can, the map alone at first.
+
+Also the one patch of Streamlit's internals the app needs (:func:`rerun_through_entry_point`):
+a page opened before ``dashboard.py`` first ran is run again through it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from stationmap.app import ui_state
+from stationmap.app.data import site_view
+from stationmap.app.sidebar import filters_in_session
+from stationmap.map import folium_bridge
+from stationmap.record.dates import resolve_day
+from stationmap.record.filters import FilterState, filter_options
+
+
+def rerun_through_entry_point() -> None:
+    """Run again through dashboard.py if Streamlit ran a page script on its own."""
+    # Streamlit decides per process, before the first run, whether the app is an old-style
+    # multipage app, and it says yes for any app beside a folder named `pages/`. Until
+    # dashboard.py has called st.navigation once, a request for /sites then runs
+    # pages/sites.py alone: no sidebar filters, file names in the menu. That is exactly what
+    # the first visitor after a restart gets from a shared deep link (and what every AppTest
+    # run gets). There is no public switch, so clear the internal flag st.navigation itself
+    # clears and run again, this time through dashboard.py, at the same address and query.
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def filters_before_sidebar() -> FilterState | None:
+    """The filters in force, read without drawing the sidebar; None if only it can tell.
+
+    The sidebar's widgets keep their values in session state from one run to the next, so
+    once they have been drawn, this run's filters are known before they are drawn again; and
+    a session's first run with no filters in its link has the defaults. Only a first run from
+    a link with filters needs the widgets, which read the link when they are made. Knowing the
+    filters first lets a page be drawn before the sidebar: the map then starts loading while
+    the sidebar is still being made.
+    """
+    first_run = ui_state.CURRENT_FILTERS not in st.session_state
+    if first_run and any(key in st.query_params for key in ui_state.FILTER_KEYS):
+        return None
+    return filters_in_session(filter_options(site_view()), resolve_day())
+
+
+def map_first(assets_local: bool) -> bool:
+    """Whether this run of the map page draws its title and map only, and stops there.
+
+    In a browser's first visit, each kind of widget on the page has code of its own to fetch:
+    drawn with the map, the sidebar's filters and the page's buttons and counts make the
+    browser fetch about 40 more files than a page with a map alone, over the same few
+    connections as the map's own code, and the map shows later (scripts/bench.py measures
+    it). So until this session's sidebar has been drawn once, the map page draws its map
+    first; the map reports when it has shown its sites (`folium_bridge.map_was_shown` of its
+    value), and the run that report starts draws the rest of the page.
+
+    Not when the map's code comes from a CDN (`assets_local` False): a map that may never
+    load would never report, and the page would never get its filters.
+    """
+    if not assets_local or st.session_state.get(ui_state.CHROME_DRAWN):
+        return False
+    return not folium_bridge.map_was_shown(st.session_state.get(ui_state.SITE_MAP))
