@@ -25,6 +25,7 @@ from stationmap.i18n import _, n_
 from stationmap.map import assets
 from stationmap.record.dates import resolve_day
 from stationmap.record.filters import count_headlines
+from stationmap.timeline.event_list import kinds_legend_html
 from stationmap.timeline.events import earliest_report
 
 MAP_PAGE = "pages/map.py"
@@ -154,7 +155,7 @@ def show_slide(
                             theme=None,
                             width="stretch",
                         )
-                        st.html(briefing_view.chart_legend_html(slide_view.events))
+                        st.html(kinds_legend_html(slide_view.events))
                     else:
                         st.info(_("No dated events for this view."), icon=":material/event_busy:")
 

@@ -18,7 +18,6 @@ from stationmap.briefing.view import MODE_LIST, MODE_PRESENT, MODE_PRINT, MODE_S
 from stationmap.map import builder as mapbuilder
 from stationmap.record.filters import FilterState
 from stationmap.record.views import build_site_view
-from stationmap.timeline import events as timeline_events
 from tests.conftest import TEST_TODAY
 
 PAYLOAD_LINE = re.compile(r"^var \w+ = stationmap\.drawLayer\(\w+, (.*)\);$", re.MULTILINE)
@@ -326,23 +325,6 @@ def test_the_time_axis_ends_past_the_slides_day_and_its_months_but_not_its_years
     assert briefing_view.chart_end(pd.concat([day, month]), on, start) == date(2023, 6, 30)
     assert briefing_view.chart_end(pd.concat([day, year]), on, start) == date(2023, 6, 12)
     assert briefing_view.chart_end(day, on, None) == on
-
-
-def test_the_chart_legend_names_the_kinds_the_slide_shows_in_words(shipped_dataset, stories):
-    statement = slide_view(shipped_dataset, stories["uk"].slides[3])
-    kinds = briefing_view.shown_kinds(statement.events)
-    legend = briefing_view.chart_legend_html(statement.events)
-
-    assert kinds == [k for k in timeline_events.EVENT_GROUPS if k in kinds]
-    assert legend.count("<li>") == len(kinds) >= 3
-    assert "Embassy responses" in legend and timeline_events.GROUP_COLORS["embassy"] in legend
-    assert 'aria-label="Kinds of event"' in legend
-
-
-def test_the_chart_legend_escapes_its_names(monkeypatch):
-    monkeypatch.setattr(briefing_view, "group_label", lambda group: "<b>Reports</b>")
-    events = pd.DataFrame({"start": [pd.Timestamp("2023-01-01")], "group": ["reports"]})
-    assert "&lt;b&gt;Reports&lt;/b&gt;" in briefing_view.chart_legend_html(events)
 
 
 @pytest.mark.parametrize(

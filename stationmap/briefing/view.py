@@ -39,9 +39,6 @@ from stationmap.record.filters import FilterState, apply_filters, count_headline
 from stationmap.record.loader import Dataset
 from stationmap.timeline.charts import build_timeline_chart
 from stationmap.timeline.events import (
-    EVENT_GROUPS,
-    GROUP_COLORS,
-    group_label,
     scope_for,
     select_events,
 )
@@ -496,9 +493,9 @@ def slide_chart(
     chart = build_timeline_chart(
         slide_view.events, row_field="lane", start=start, end=end, name="briefing"
     ).properties(height=height)
-    # The legend is the page's own, in words that wrap (chart_legend_html): Vega's would run
-    # off the slide. Ticks every month would crowd labels in type this size over years, so they
-    # are spaced out.
+    # The legend is the page's own, in words that wrap (event_list.kinds_legend_html): Vega's
+    # would run off the slide. Ticks every month would crowd labels in type this size over
+    # years, so they are spaced out.
     step = tick_months(start, slide_view.on)
     for layer in chart.layer:
         layer.encoding.color.legend = None
@@ -521,27 +518,6 @@ def slide_chart(
         )
         .configure_view(stroke=foreground if high_contrast else None)
     )
-
-
-def shown_kinds(events: pd.DataFrame) -> list[str]:
-    """The kinds of dated event among `events` (their groups), in the timeline's order."""
-    present = set(events.loc[events["start"].notna(), "group"])
-    return [group for group in EVENT_GROUPS if group in present]
-
-
-def chart_legend_html(events: pd.DataFrame) -> str:
-    """The slide chart's legend: a colour for each kind of event it shows, named in words.
-
-    The lanes name most kinds, but one lane holds reports and legal steps in two colours. The
-    colours come from the timeline's own table, never from the data; the names are escaped.
-    """
-    items = "".join(
-        f'<li><span class="sm-chart-swatch" style="background:{GROUP_COLORS[group]}"></span>'
-        f"{esc(group_label(group))}</li>"
-        for group in shown_kinds(events)
-    )
-    label = esc(_("Kinds of event"))
-    return f'<ul class="sm-chart-legend" aria-label="{label}">{items}</ul>'
 
 
 # --- the page's style sheets ----------------------------------------------------------------

@@ -350,7 +350,7 @@ CHART_PARTS_JS = """() => {
     const chart = panel.querySelector('svg.marks');
     const axis = [...chart.querySelectorAll('.role-axis-domain line, .role-axis-domain path')]
         .map(box).filter((line) => line.width > line.height)[0];
-    const legend = [...panel.querySelectorAll('.sm-chart-legend li')];
+    const legend = [...panel.querySelectorAll('.sm-kinds li')];
     return {
         text: [...chart.querySelectorAll('text'), ...legend].map((element) => [
             element.textContent, parseFloat(getComputedStyle(element).fontSize)]),
@@ -376,7 +376,7 @@ def test_the_slide_timeline_is_readable_has_a_legend_and_shows_its_last_events_w
     map_done(page, drawable_count(slide_sites("uk", 4)))
     expect(page.locator(".mark-symbol path").first).to_be_attached()
     expect(page.locator(".mark-rect path").first).to_be_attached()
-    expect(page.locator(".sm-chart-legend")).to_contain_text("Embassy responses")
+    expect(page.locator(".sm-kinds")).to_contain_text("Embassy responses")
     parts = page.evaluate(CHART_PARTS_JS)
 
     small = [(text, px) for text, px in parts["text"] if px < MIN_CHART_TEXT_PX]
