@@ -355,6 +355,9 @@ def test_the_style_sheet_sizes_captions_for_a_shared_screen_and_prints_a_slide_a
     assert "background: #000000" in high
     # High contrast is for the screen: printed, a slide is black on white.
     assert high.index("@media screen") < high.index("background: #000000")
+    # And a timeline Vega drew white on black is printed black on white.
+    assert "svg.marks { background-color: #ffffff !important; }" in high
+    assert "svg.marks" not in briefing_view.page_css()
 
 
 def test_a_slides_map_in_high_contrast_prints_in_normal_contrast(shipped_dataset, stories):

@@ -532,6 +532,7 @@ TIMELINE_ALONE_PX = 500
 # high-contrast theme, and one slide per landscape page when printed.
 _SLIDE_CSS = browser_code.read("web/briefing.css")
 _HIGH_CONTRAST_CSS = browser_code.read("web/briefing-high-contrast.css")
+_HIGH_CONTRAST_PRINT_CSS = browser_code.read("web/briefing-high-contrast-print.css")
 PRINT_CSS = browser_code.read("web/briefing-print.css")
 
 
@@ -539,5 +540,5 @@ def page_css(*, high_contrast: bool = False) -> str:
     """The briefing's style sheet: slides on screen (and printed), optionally high contrast."""
     css = _SLIDE_CSS.replace("TIMELINE_PX", f"{TIMELINE_BESIDE_MAP_PX}px")
     if high_contrast:
-        css += screen_only(_HIGH_CONTRAST_CSS)
+        css += screen_only(_HIGH_CONTRAST_CSS) + _HIGH_CONTRAST_PRINT_CSS
     return css + PRINT_CSS

@@ -308,7 +308,10 @@ def test_print_all_slides_prints_in_normal_contrast_from_high_contrast(page, app
     page.get_by_role("button", name="Print all slides").click()
     expect(page).to_have_url(re.compile(rf"[?&]{ui_state.PRINT}=1(&|$)"))
     expect(page).to_have_url(re.compile(rf"[?&]{ui_state.CONTRAST}=high(&|$)"))
-    expect(page.locator("[class*='st-key-briefing_slide-']")).to_have_count(6)
+    # Six slides, each with its map or chart: a while on a busy machine.
+    expect(page.locator("[class*='st-key-briefing_slide-']")).to_have_count(
+        6, timeout=RERUN_TIMEOUT_MS
+    )
     page.emulate_media(media="print")
 
     expect(app).to_have_css("background-color", WHITE)
@@ -333,14 +336,21 @@ def test_print_all_slides_prints_in_normal_contrast_from_high_contrast(page, app
 
 
 def test_one_slide_printed_from_high_contrast_prints_in_normal_contrast(page, app_server):
-    open_slide(page, slide_url(app_server.base_url, "uk", 1, f"&{ui_state.CONTRAST}=high"))
-    frame = map_done(page, drawable_count(slide_sites("uk", 1)))
+    # Slide 4 has a map and a timeline.
+    open_slide(page, slide_url(app_server.base_url, "uk", 4, f"&{ui_state.CONTRAST}=high"))
+    frame = map_done(page, drawable_count(slide_sites("uk", 4)))
+    chart = page.locator("[class*='st-key-briefing_timeline'] .vega-embed").first
+    expect(chart.locator("svg.marks")).to_be_visible()
     assert frame.evaluate(MAP_GROUND_JS) == BLACK
+    assert chart.evaluate(CHART_GROUND_JS) == BLACK
 
     page.emulate_media(media="print")
 
     expect(page.get_by_test_id("stApp")).to_have_css("background-color", WHITE)
     assert frame.evaluate(MAP_GROUND_JS) == MAP_GROUND
+    assert chart.evaluate(CHART_GROUND_JS) == WHITE
+    label = chart.locator("svg.marks .role-axis-label text").first
+    expect(label).not_to_have_css("fill", WHITE)
 
 
 # Of the slide's chart: its text, its dots and the ends of its time axis, where they are drawn.
