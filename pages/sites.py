@@ -39,11 +39,13 @@ st.caption(
     _(
         "Each row is a site named in reports as an alleged station, with the status its latest "
         "reported event had set by {date}. Sort by any column, search with the table's own "
-        "search or the sidebar, and select a row for the site's history and sources."
+        "search or the sidebar. For a site's history and sources, press Details in its row, "
+        "or choose the site in the list below the table."
     ).format(date=i18n.day_label(on))
 )
 
 table = tables.site_table(filtered, dataset)
+site_ids = tuple(table.index)
 selection = st.dataframe(
     tables.style_table(
         table, date_columns=DATE_COLUMNS, status_column="status", basis_column="basis"
@@ -55,6 +57,15 @@ selection = st.dataframe(
     key=tables.selection_key(ui_state.SITES_TABLE, table.index),
     column_config={
         "name": st.column_config.TextColumn(_("Name"), pinned=True),
+        # A button in every row; the grid takes it from a pointer only, so the list below the
+        # table is the keyboard's way to the same details.
+        "details": st.column_config.ButtonColumn(
+            _("Details"),
+            help=_("Show this site's details, status history and sources below the table"),
+            on_click=page_actions.open_clicked_site,
+            args=(site_ids,),
+            key=ui_state.SITE_DETAILS_CLICK,
+        ),
         "country": st.column_config.TextColumn(_("Country")),
         "city": st.column_config.TextColumn(_("City")),
         "precision": st.column_config.TextColumn(
@@ -92,10 +103,31 @@ selection = st.dataframe(
 )
 
 selected = selection.selection.rows if selection else []
+# A row ticked in the table opens that site, once: the list below may open another after it.
+ticked = site_ids[selected[0]] if selected and selected[0] < len(site_ids) else None
+if ticked != st.session_state.get(ui_state.SITE_TICKED):
+    st.session_state[ui_state.SITE_CHOICE] = ticked
+st.session_state[ui_state.SITE_TICKED] = ticked
+if st.session_state.get(ui_state.SITE_CHOICE) not in site_ids:
+    st.session_state[ui_state.SITE_CHOICE] = None  # filtered out since it was opened
+site_id = None
 if table.empty:
     st.info(_("No sites match these filters."), icon=":material/filter_alt_off:")
-elif selected and selected[0] < len(table):
-    site_id = table.index[selected[0]]
+else:
+    # With the country: two sites may share a name.
+    site_names = {
+        site_id: f"{name} ({country})"
+        for site_id, name, country in zip(site_ids, table["name"], table["country"], strict=True)
+    }
+    site_id = st.selectbox(
+        _("Details of a site"),
+        site_ids,
+        index=None,
+        key=ui_state.SITE_CHOICE,
+        format_func=lambda choice: site_names.get(choice, choice),
+        placeholder=_("Choose a site (type to search), or press Details in its row"),
+    )
+if site_id is not None:
     with st.container(border=True, key=ui_state.SITE_DETAILS):
         details = popups.site_details(dataset, view.loc[site_id], state.as_of, texts)
         st.html(f"<style>{popups.POPUP_CSS}</style>{details}")
@@ -106,8 +138,6 @@ elif selected and selected[0] < len(table):
             on_click=page_actions.request_focus,
             args=(site_id,),
         )
-else:
-    st.caption(_("Select a row to see that site's details, status history and sources here."))
 
 st.subheader(_("By country"))
 summary = tables.country_summary(filtered, dataset)

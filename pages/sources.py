@@ -14,9 +14,9 @@ from stationmap.app import chrome, data, ui_state
 from stationmap.html import legend, markdown, popups, tables
 from stationmap.i18n import _, n_
 from stationmap.record.facts import headline_facts
+from stationmap.timeline.events import scope_for, select_events
 
 dataset, site_view, filtered, state = chrome.page_data()
-table = tables.source_table(dataset)
 
 st.title(_("Sources"))
 st.caption(
@@ -36,15 +36,40 @@ sources_tab, checks_tab, method_tab, coverage_tab, version_tab = st.tabs(
 )
 
 with sources_tab:
+    # The sources of what the filters show: the sites' own and those of the events the
+    # timeline shows with them (worldwide ones too, unless no site is shown).
+    scope = scope_for(filtered, include_global=not filtered.empty)
+    in_view = tables.sources_cited(
+        dataset, filtered.index, select_events(dataset, scope, until=state.as_of)
+    )
+    show_all = st.toggle(
+        _("Show all sources"),
+        key=ui_state.SOURCES_SHOW_ALL,
+        help=_("Off: only the sources of the sites and events the sidebar's filters show."),
+    )
+    shown = None if show_all else in_view
+    count = len(dataset.sources) if show_all else len(in_view)
+    if show_all:
+        summary = n_(
+            "All {n} source: every site, event and status in the data rests on it.",
+            "All {n} sources: every site, event and status in the data rests on them.",
+            count,
+        )
+    else:
+        summary = n_(
+            "{n} source of {total}: those of the sites the filters show ({sites}) and of the "
+            "events about them.",
+            "{n} sources of {total}: those of the sites the filters show ({sites}) and of the "
+            "events about them.",
+            count,
+        )
     st.caption(
-        n_(
-            "The {n} source every site, event and status here rests on. Links open in a new tab.",
-            "The {n} sources every site, event and status here rests on. Links open in a new tab.",
-            len(table),
-        ).format(n=len(table))
+        summary.format(n=count, total=len(dataset.sources), sites=len(filtered))
+        + " "
+        + _("Links open in a new tab.")
     )
     # HTML, not a data grid: the link text is the publisher and title, never the address.
-    st.html(tables.source_table_html(dataset))
+    st.html(tables.source_table_html(dataset, shown))
     st.caption(
         _(
             "Where a publisher's headline names a private business or person whose involvement "
@@ -64,10 +89,21 @@ with checks_tab:
             "stationmap stale --older-than 12m` lists the sites older than a year."
         )
     )
+    checks = tables.latest_check_table(dataset)
+    if not show_all:
+        # The same scope as the sources above: the sites the sidebar's filters show.
+        checks = checks[checks.index.isin(filtered.index)]
+    st.caption(
+        n_("All {n} site.", "All {n} sites.", len(checks)).format(n=len(checks))
+        if show_all
+        else n_(
+            "{n} site of {total}: those the filters show.",
+            "{n} sites of {total}: those the filters show.",
+            len(checks),
+        ).format(n=len(checks), total=len(dataset.sites))
+    )
     st.dataframe(
-        tables.style_table(
-            tables.latest_check_table(dataset), date_columns=("latest_source_date",)
-        ),
+        tables.style_table(checks, date_columns=("latest_source_date",)),
         hide_index=True,
         width="stretch",
         column_config={

@@ -9,7 +9,7 @@ browser disconnects.
 import streamlit as st
 
 from stationmap.app import chrome, data, session_files, ui_state, upload
-from stationmap.i18n import _, n_
+from stationmap.i18n import N_, _, n_
 from stationmap.record import schema
 
 UPLOADERS = {
@@ -17,6 +17,36 @@ UPLOADERS = {
     schema.EVENTS_FILE: ui_state.UPLOAD_EVENTS,
     schema.SOURCES_FILE: ui_state.UPLOAD_SOURCES,
 }
+
+# Each uploader's help; events and sources may be left out, and say what that changes (as the
+# loader's notes do).
+UPLOAD_HELP = {
+    schema.SITES_FILE: N_("Same columns as the template {file}"),
+    schema.EVENTS_FILE: N_(
+        "Same columns as the template {file}. Optional: without it, every site is shown as "
+        "alleged, undated, with no responses."
+    ),
+    schema.SOURCES_FILE: N_(
+        "Same columns as the template {file}. Optional: without it, no source is shown or checked."
+    ),
+}
+
+
+def show_problem_rows(problems, what_label: str) -> None:
+    """Problems or notices as a table: file, row ("whole file" when it is not one row), what."""
+    st.dataframe(
+        upload.problems_table(problems),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "file": st.column_config.TextColumn(_("File")),
+            "row": st.column_config.TextColumn(
+                _("Row"), help=_("Line in the file; the header is line 1.")
+            ),
+            "column": st.column_config.TextColumn(_("Column")),
+            "problem": st.column_config.TextColumn(what_label, width="large"),
+        },
+    )
 
 
 def show_result(result: upload.UploadResult) -> None:
@@ -39,23 +69,20 @@ def show_result(result: upload.UploadResult) -> None:
             icon=":material/warning:",
         )
         with st.container(key=ui_state.UPLOAD_PROBLEMS):
-            st.dataframe(
-                upload.problems_table(dataset.problems),
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "file": st.column_config.TextColumn(_("File")),
-                    "row": st.column_config.NumberColumn(
-                        _("Row"),
-                        help=_("Line in the file; the header is line 1. Empty: the whole file."),
-                        format="%d",
-                    ),
-                    "column": st.column_config.TextColumn(_("Column")),
-                    "problem": st.column_config.TextColumn(_("What is wrong"), width="large"),
-                },
-            )
+            show_problem_rows(dataset.problems, _("What is wrong"))
     else:
         st.success(_("No problems found: every row loaded."), icon=":material/check_circle:")
+    if dataset.notices:
+        st.info(
+            n_(
+                "{n} note: nothing is left out for it, but it changes what is shown.",
+                "{n} notes: nothing is left out for them, but they change what is shown.",
+                len(dataset.notices),
+            ).format(n=len(dataset.notices)),
+            icon=":material/info:",
+        )
+        with st.container(key=ui_state.UPLOAD_NOTICES):
+            show_problem_rows(dataset.notices, _("Note"))
     if result.placed:
         with st.expander(
             n_(
@@ -149,7 +176,7 @@ with st.expander(_("What each column means")):
         )
     )
 
-st.subheader(_("2. Upload your three files"))
+st.subheader(_("2. Upload your files"))
 uploader_columns = st.columns(len(UPLOADERS))
 for column, (file, key) in zip(uploader_columns, UPLOADERS.items(), strict=True):
     column.file_uploader(
@@ -157,7 +184,7 @@ for column, (file, key) in zip(uploader_columns, UPLOADERS.items(), strict=True)
         type=list(upload.ACCEPTED_EXTENSIONS),
         key=key,
         max_upload_size=upload.WIDGET_LIMIT_MB,
-        help=_("Same columns as the template {file}").format(file=file),
+        help=_(UPLOAD_HELP[file]).format(file=file),
     )
 files = {file: st.session_state.get(key) for file, key in UPLOADERS.items()}
 
@@ -191,7 +218,10 @@ elif (stored := data.uploaded_data()) is not None:
     show_result(stored)
 else:
     st.info(
-        _("Upload your sites.csv, events.csv and sources.csv above to check them."),
+        _(
+            "Upload your sites.csv, events.csv and sources.csv above to check them. sites.csv "
+            "alone is enough to map your sites."
+        ),
         icon=":material/upload_file:",
     )
 

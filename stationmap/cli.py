@@ -196,6 +196,9 @@ def run_validate(data_dir: Path, as_json: bool, out: TextIO) -> int:
     dataset = load_dataset(data_dir)
     briefings = check_briefings(data_dir, dataset)
     problems = [*dataset.problems, *(briefings.problems if briefings else [])]
+    # Notes lose no row (a missing optional column, a site kept undated): said, never failed on.
+    for notice in dataset.notices:
+        print(f"note: {notice}", file=sys.stderr)
     if problems:
         for problem in problems:
             print(problem, file=out)

@@ -7,12 +7,11 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from stationmap import config, i18n
-from stationmap.app import ui_state, upload
+from stationmap.app import page_actions, ui_state, upload
 from stationmap.html import tables
 from stationmap.record import schema
 from stationmap.record.facts import headline_facts, latest_event_date
@@ -232,6 +231,52 @@ def test_the_sources_page_lists_every_source_linked_by_publisher_and_title():
     assert table.count('<strong class="sm-caution">weak source</strong>') == weak
 
 
+def uk_sources(dataset) -> set[str]:
+    """The sources of the UK's sites, of events about them or the UK, and worldwide ones."""
+    uk_sites = set(dataset.sites.index[dataset.sites["iso2"] == "GB"])
+    cited = {s for ids in dataset.sites.loc[sorted(uk_sites), "source_ids"] for s in ids}
+    for event in dataset.events.itertuples():
+        about_the_uk = bool(set(event.site_ids) & uk_sites) or (
+            not event.site_ids
+            and (event.iso2 in ("GB", "CN") or event.country == schema.GLOBAL_COUNTRY)
+        )
+        if about_the_uk:
+            cited.update(event.source_ids)
+    return cited
+
+
+def test_the_sources_page_follows_the_filters_unless_asked_for_all():
+    app = run_page("pages/sources.py", {ui_state.COUNTRY: "United Kingdom"})
+    assert_ran_cleanly(app)
+    dataset = load_dataset(config.DEFAULT_DATA_DIR)
+    expected = uk_sources(dataset)
+    table = source_table_html(app)
+    assert set(re.findall(r'<tr id="source-([^"]+)"', table)) == expected
+    assert 0 < len(expected) < len(dataset.sources)
+    total = len(dataset.sources)
+    assert any(
+        caption.value.startswith(
+            f"{len(expected)} sources of {total}: those of the sites the filters show (4)"
+        )
+        for caption in app.caption
+    ), [caption.value for caption in app.caption]
+
+    # The latest-check tab has the same scope: the UK's four sites.
+    (checks,) = [frame.value for frame in app.dataframe]
+    assert len(checks) == 4
+    assert any(
+        c.value == f"4 sites of {len(dataset.sites)}: those the filters show." for c in app.caption
+    )
+
+    app.toggle(key=ui_state.SOURCES_SHOW_ALL).set_value(True).run()
+
+    assert_ran_cleanly(app)
+    assert source_table_html(app).count('<tr id="source-') == total
+    (checks,) = [frame.value for frame in app.dataframe]
+    assert len(checks) == len(dataset.sites)
+    assert any(caption.value.startswith(f"All {total} sources:") for caption in app.caption)
+
+
 def test_the_sources_page_shows_each_sites_latest_check():
     app = run_page("pages/sources.py")
     assert_ran_cleanly(app)
@@ -441,6 +486,40 @@ def test_selecting_a_row_shows_the_sites_story_and_show_on_map_opens_the_map_on_
     assert app.sidebar.multiselect(key=ui_state.COUNTRY).value == ["IE"]
 
 
+def test_a_site_chosen_in_the_list_below_the_table_opens_its_details():
+    app = run_page("pages/sites.py", {ui_state.COUNTRY: "Ireland"})
+    assert app.selectbox(key=ui_state.SITE_CHOICE).value is None
+    assert not [b for b in app.button if b.key == ui_state.SHOW_ON_MAP]
+
+    app.selectbox(key=ui_state.SITE_CHOICE).set_value("ie-dublin").run()
+
+    assert_ran_cleanly(app)
+    details = " ".join(block.proto.body for block in app.get("html"))
+    assert "Status history" in details and "Dublin" in details
+    assert [b.key for b in app.button if b.key == ui_state.SHOW_ON_MAP] == [ui_state.SHOW_ON_MAP]
+
+
+def test_ticking_a_row_chooses_its_site_in_the_list_and_the_status_follows_the_name():
+    app = run_page("pages/sites.py", {ui_state.COUNTRY: "Ireland"})
+    assert list(sites_table(app).value.columns[:3]) == ["name", "status", "details"]
+    assert set(sites_table(app).value["details"]) == {"Details"}
+
+    select_site(app, expected_site_ids(FilterState(countries=("IE",))), "ie-dublin")
+
+    assert app.selectbox(key=ui_state.SITE_CHOICE).value == "ie-dublin"
+
+
+def test_a_details_button_opens_the_site_of_its_row(monkeypatch):
+    session = {ui_state.SITE_DETAILS_CLICK: {"row": 1, "label": "Details"}}
+    monkeypatch.setattr(page_actions.st, "session_state", session)
+    page_actions.open_clicked_site(("a-site", "b-site"))
+    assert session[ui_state.SITE_CHOICE] == "b-site"
+    # A click on a row the table no longer has opens nothing.
+    session[ui_state.SITE_DETAILS_CLICK] = {"row": 5, "label": "Details"}
+    page_actions.open_clicked_site(("c-site",))
+    assert session[ui_state.SITE_CHOICE] == "b-site"
+
+
 def test_search_words_from_a_link_are_shown_as_plain_text_never_as_markdown():
     words = "[click](https://evil.example) **now**"
     app = run_page("pages/sites.py", {ui_state.TEXT: words})
@@ -527,12 +606,53 @@ def upload_files(app: AppTest, files: dict[str, bytes | tuple[str, bytes]]) -> A
     return app.run()
 
 
-def problem_rows(app: AppTest) -> list[str]:
+def problem_rows(app: AppTest, which: int = 0) -> list[str]:
+    """The lines of the page's problems table (which=0), or its notes table (which=1)."""
     # Identified by its columns: AppTest gives no key for a table without selection.
-    table = next(frame.value for frame in app.dataframe if "problem" in frame.value.columns)
+    tables = [frame.value for frame in app.dataframe if "problem" in frame.value.columns]
     return [
-        f"{row.file}:{'-' if pd.isna(row.row) else int(row.row)}: {row.column}: {row.problem}"
-        for row in table.itertuples(index=False)
+        f"{row.file}:{'-' if row.row == 'whole file' else row.row}: {row.column}: {row.problem}"
+        for row in tables[which].itertuples(index=False)
+    ]
+
+
+def test_a_sites_file_alone_is_accepted_and_shown_as_alleged():
+    app = upload_files(
+        run_page("pages/upload.py"), {schema.SITES_FILE: small_files()[schema.SITES_FILE]}
+    )
+
+    assert_ran_cleanly(app)
+    assert metric(app, "Problems") == "0"
+    assert any("No problems found" in box.value for box in app.success)
+    assert any(box.value.startswith("5 notes: nothing is left out") for box in app.info)
+    notes = problem_rows(app)
+    assert notes[0].startswith("events.csv:-: : not given: every site is shown as alleged")
+    assert "None" not in " ".join(notes)
+
+    app.button(key=ui_state.USE_MY_DATA).click().run()
+    app.switch_page("pages/sites.py").run()
+
+    assert_ran_cleanly(app)
+    table = sites_table(app).value
+    assert len(table) == 3 and set(table["status"]) == {"Alleged"}
+    for page, _heading in PAGES:
+        app.switch_page(page).run()
+        assert_ran_cleanly(app)
+        assert filter_summary(app) == "Showing 3 of 3 sites · 2 countries", page
+
+
+def test_a_site_whose_report_row_was_rejected_stays_with_the_row_named():
+    rows = small_rows()
+    rows[schema.EVENTS_FILE][3]["date"] = "12/2022"  # line 5: fr-unspecified's only report
+    app = upload_files(run_page("pages/upload.py"), small_files(rows))
+
+    assert_ran_cleanly(app)
+    assert metric(app, "Sites loaded") == "3"
+    assert [row.split(": ")[0] for row in problem_rows(app)] == ["events.csv:5"]
+    assert problem_rows(app, which=1) == [
+        "sites.csv:4: site_id: its events were rejected: events.csv row 5 (see the problems "
+        "there); kept without a first report and shown as alleged, undated, until a report "
+        "naming it loads"
     ]
 
 

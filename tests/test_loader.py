@@ -8,6 +8,7 @@ import pytest
 
 from stationmap.record import schema
 from stationmap.record.loader import MAX_FILE_BYTES, build_dataset, load_dataset
+from stationmap.record.status import statuses_on
 from tests.conftest import TEST_TODAY, csv_bytes, small_files, small_rows
 
 SITES, EVENTS, SOURCES = schema.SITES_FILE, schema.EVENTS_FILE, schema.SOURCES_FILE
@@ -206,12 +207,8 @@ CASES: list[tuple[str, Callable, list[str]]] = [
     (
         "site in another country than its event",
         edit_cell(EVENTS, 3, "site_ids", "fr-unspecified;uk-glasgow"),
-        [
-            "events.csv:5: site_ids: site 'uk-glasgow' is in GB, not in this event's country FR",
-            "sites.csv:4: site_id: no dated report (ngo_report, media_report, "
-            "parliamentary_statement) in events.csv names site 'fr-unspecified', so it has no "
-            "first report",
-        ],
+        # The rejected report no longer takes its site with it: a notice, not a problem.
+        ["events.csv:5: site_ids: site 'uk-glasgow' is in GB, not in this event's country FR"],
     ),
     (
         "unknown precision",
@@ -306,12 +303,16 @@ def test_later_optional_columns_are_read():
     assert source["note"] == "The headline says more than the report."
 
 
-def test_missing_optional_column_is_reported_and_rows_load():
+def test_missing_optional_column_is_a_notice_and_rows_load():
     files = small_files()
     files[SITES] = without_column(SITES, "notes")
     dataset = build_dataset(files, today=TEST_TODAY)
-    assert [str(p) for p in dataset.problems] == ["sites.csv:1: notes: optional column is missing"]
+    assert dataset.problems == []
+    assert [str(p) for p in dataset.notices] == [
+        "sites.csv:1: notes: optional column not in the file: every row reads it as empty"
+    ]
     assert len(dataset.sites) == 3
+    assert set(dataset.sites["notes"]) == {""}
 
 
 @pytest.mark.parametrize(
@@ -393,3 +394,67 @@ def test_csv_bytes_helper_round_trips():
     data = csv_bytes(SOURCES, small_rows()[SOURCES])
     header = ",".join(schema.column_names(SOURCES)).encode()
     assert data.startswith(header + b"\n")
+
+
+# --- a site whose report was rejected, and sites alone -------------------------------------------
+
+
+def test_a_site_whose_report_row_was_rejected_stays_and_names_the_row():
+    rows = small_rows()
+    rows[EVENTS][3]["date"] = "12/2022"  # E4, line 5: the only report naming fr-unspecified
+    dataset = build_dataset(small_files(rows), today=TEST_TODAY)
+    assert [(p.file, p.row, p.column) for p in dataset.problems] == [(EVENTS, 5, "date")]
+    assert "fr-unspecified" in dataset.sites.index
+    assert [str(p) for p in dataset.notices] == [
+        "sites.csv:4: site_id: its events were rejected: events.csv row 5 (see the problems "
+        "there); kept without a first report and shown as alleged, undated, until a report "
+        "naming it loads"
+    ]
+    statuses = statuses_on(dataset, TEST_TODAY)
+    france = statuses.loc["fr-unspecified"]
+    assert (france["status"], france["reported"]) == ("alleged", True)
+    assert france["status_since"] is None and france["first_reported"] is None
+    # Every other site keeps its dated history.
+    assert statuses.loc["uk-croydon", "first_reported"].iso() == "2022-09-12"
+
+
+def test_a_rejected_response_alone_does_not_keep_a_site_no_report_names():
+    rows = small_rows()
+    rows[EVENTS][3]["event_type"] = "police_visit"  # E4 names fr-unspecified: not a report
+    rows[EVENTS][3]["actor"] = ""  # and is rejected
+    dataset = build_dataset(small_files(rows), today=TEST_TODAY)
+    assert "fr-unspecified" not in dataset.sites.index
+    assert any("no dated report" in str(p) for p in dataset.problems)
+    assert dataset.notices == []
+
+
+def test_sites_alone_load_as_alleged_and_undated_when_the_other_files_are_optional():
+    files = {SITES: small_files()[SITES], EVENTS: None, SOURCES: None}
+    dataset = build_dataset(files, today=TEST_TODAY, optional_files=(EVENTS, SOURCES))
+    assert dataset.problems == []
+    assert list(dataset.sites.index) == ["uk-croydon", "uk-glasgow", "fr-unspecified"]
+    # Cited sources that cannot be checked are not kept, so nothing links to a missing row.
+    assert set(dataset.sites["source_ids"]) == {()}
+    notices = [str(p) for p in dataset.notices]
+    assert notices[:2] == [
+        "events.csv:-: -: not given: every site is shown as alleged, undated, with no responses "
+        "(no police visit, investigation, closure or case)",
+        "sources.csv:-: -: not given: the sources the sites and events cite cannot be checked "
+        "or shown, so every site's basis is unknown",
+    ]
+    assert notices[2:] == [
+        f"sites.csv:{line}: site_id: kept without a first report: no events.csv was given; "
+        "shown as alleged, undated, until a report naming it loads"
+        for line in (2, 3, 4)
+    ]
+    statuses = statuses_on(dataset, TEST_TODAY)
+    assert set(statuses["status"]) == {"alleged"} and statuses["reported"].all()
+
+
+def test_without_optional_files_a_missing_events_file_is_still_a_problem():
+    files = {**small_files(), EVENTS: None}
+    dataset = build_dataset(files, today=TEST_TODAY)
+    assert "events.csv:-: -: file is missing" in map(str, dataset.problems)
+    # Its sites are kept, marked, rather than each reported as having no report.
+    assert len(dataset.sites) == 3
+    assert all("events.csv could not be read" in p.message for p in dataset.notices)

@@ -177,3 +177,15 @@ def test_an_event_citation_of_a_weak_source_says_so(small_dataset):
     sources = sources_with_extras(small_dataset).sources.to_dict("index")
     cites = popups.citation_links_html(["S2"], sources)
     assert cites.endswith("Safeguard Defenders</a> (weak source)]</span>")
+
+
+def test_the_sources_of_a_view_are_those_its_sites_and_events_cite(small_dataset):
+    events = small_dataset.events
+    france_alone = tables.sources_cited(small_dataset, ["fr-unspecified"], events.iloc[0:0])
+    assert france_alone == {"S2"}
+    # An event's sources count too, and an id no loaded source has is left out.
+    investigation = events.loc[["E2"]].assign(source_ids=[("S1", "S9")])
+    assert tables.sources_cited(small_dataset, ["fr-unspecified"], investigation) == {"S1", "S2"}
+    assert list(tables.source_table(small_dataset, only={"S2"}).index) == ["S2"]
+    html = tables.source_table_html(small_dataset, only=france_alone)
+    assert re.findall(r'<tr id="source-([^"]+)"', html) == ["S2"]

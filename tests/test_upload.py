@@ -7,7 +7,6 @@ import io
 import tomllib
 from types import SimpleNamespace
 
-import pandas as pd
 import pytest
 from starlette.formparsers import MultiPartParser
 
@@ -101,11 +100,36 @@ def test_non_csv_uploads_are_refused():
     )
 
 
-def test_missing_upload_is_reported():
+def test_a_missing_sites_upload_is_a_problem():
     uploads = as_uploads(small_files())
-    uploads[EVENTS] = None
+    uploads[SITES] = None
     problems = [str(p) for p in dataset_from_uploads(uploads).dataset.problems]
-    assert "events.csv:-: -: file is missing" in problems
+    assert "sites.csv:-: -: file is missing" in problems
+
+
+def test_a_sites_file_alone_is_accepted():
+    uploads = {SITES: ("our-sites.csv", small_files()[SITES]), EVENTS: None, SOURCES: None}
+    dataset = dataset_from_uploads(uploads).dataset
+    assert dataset.problems == []
+    assert len(dataset.sites) == 3
+    notices = problems_table(dataset.notices)
+    assert list(notices["file"][:2]) == [EVENTS, SOURCES]
+    assert list(notices["row"][:2]) == ["whole file", "whole file"]
+    assert notices["problem"][0].startswith("not given: every site is shown as alleged")
+
+
+def test_an_events_upload_refused_as_a_whole_keeps_the_sites_marked():
+    uploads = as_uploads(small_files())
+    uploads[EVENTS] = ("events.xlsx", b"PK\x03\x04zip")
+    dataset = dataset_from_uploads(uploads).dataset
+    assert [p.message for p in dataset.problems] == [
+        "'events.xlsx' is not a CSV file (save it as CSV, UTF-8)"
+    ]
+    assert len(dataset.sites) == 3
+    assert {p.message for p in dataset.notices} == {
+        "kept without a first report: events.csv could not be read (see its problems); shown "
+        "as alleged, undated, until a report naming it loads"
+    }
 
 
 def test_template_has_exact_columns():
@@ -145,13 +169,15 @@ def test_the_problems_table_names_file_row_column_and_what_is_wrong():
     rows = small_rows()
     rows[SITES][1]["precision"] = "street"
     uploads = as_uploads(small_files(rows))
-    uploads[EVENTS] = None
+    uploads[EVENTS] = ("events.csv", b"")
     table = problems_table(dataset_from_uploads(uploads).dataset.problems)
     assert list(table.columns) == ["file", "row", "column", "problem"]
     whole_file = table[table["file"] == EVENTS].iloc[0]
-    assert pd.isna(whole_file["row"]) and whole_file["problem"] == "file is missing"
+    # Never an empty number cell, which the page would show as "None".
+    assert (whole_file["row"], whole_file["problem"]) == ("whole file", "file is empty")
+    assert not table["row"].isna().any()
     street = table[table["column"] == "precision"].iloc[0]
-    assert (street["file"], int(street["row"])) == (SITES, 3)
+    assert (street["file"], street["row"]) == (SITES, "3")
     assert street["problem"].startswith("unknown value 'street'")
 
 

@@ -20,6 +20,18 @@ def request_focus(site_id: str) -> None:
     st.session_state[ui_state.FOCUS_REQUEST] = site_id
 
 
+def open_clicked_site(site_ids: tuple[str, ...]) -> None:
+    """Open the details of the site whose Details button was pressed in the sites table.
+
+    `site_ids` are the table's rows in the order it was given them; the click names a row of
+    that order even when the reader has sorted the table.
+    """
+    click = st.session_state.get(ui_state.SITE_DETAILS_CLICK)
+    row = click["row"] if click else None
+    if row is not None and 0 <= row < len(site_ids):
+        st.session_state[ui_state.SITE_CHOICE] = site_ids[row]
+
+
 def request_offline_map(view_key: tuple) -> None:
     """Ask for the offline map of the view `view_key` names; the sites page builds it."""
     st.session_state[ui_state.OFFLINE_MAP_REQUEST] = view_key

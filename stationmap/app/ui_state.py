@@ -48,6 +48,11 @@ SITE_MAP = "site_map"
 # the map page is drawn whole in one run (render_order.map_first).
 CHROME_DRAWN = "chrome_drawn"
 SITE_DETAILS = "site_details"
+# The sites page: the site whose details are open (a list below the table, set too by a row's
+# Details button and by ticking a row), the Details buttons' click, and the row last ticked.
+SITE_CHOICE = "site_choice"
+SITE_DETAILS_CLICK = "site_details_click"
+SITE_TICKED = "site_ticked"
 # The FilterState the sidebar produced in this run, read by chrome.page_data() on every page.
 CURRENT_FILTERS = "current_filters"
 # The sites page's table; its key also carries a digest of the rows shown (tables.selection_key),
@@ -73,6 +78,10 @@ UPLOAD_EVENTS = "upload_events"
 UPLOAD_SOURCES = "upload_sources"
 # The box holding the table of problems found in the uploaded files.
 UPLOAD_PROBLEMS = "upload_problems"
+# The Sources page's switch from the sources of what the filters show to every source.
+SOURCES_SHOW_ALL = "sources_show_all"
+# The box holding the notes: what loaded but changes what is shown (a file left out).
+UPLOAD_NOTICES = "upload_notices"
 # Whether the pages show this session's validated upload (which stationmap.app.session_files
 # keeps). Never in the URL: a link cannot carry someone's files.
 USE_UPLOADED_DATA = "use_uploaded_data"

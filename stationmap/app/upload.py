@@ -23,6 +23,7 @@ import pandas as pd
 
 from stationmap.geocoding.chain import geocode_site
 from stationmap.geocoding.gazetteer import get_gazetteer
+from stationmap.i18n import _
 from stationmap.record import schema
 from stationmap.record.loader import WHOLE_FILE, Dataset, Problem, build_dataset, problem_order
 
@@ -43,6 +44,9 @@ COORDINATE_DECIMALS = 5
 
 # What an upload field accepts; the content is checked too, whatever the name says.
 ACCEPTED_EXTENSIONS = ("csv",)
+
+# The files an upload may leave out: sites.csv alone is a dataset.
+OPTIONAL_UPLOADS = (schema.EVENTS_FILE, schema.SOURCES_FILE)
 
 
 @dataclass
@@ -113,6 +117,9 @@ def dataset_from_uploads(uploads: Mapping[str, tuple[str, bytes] | None]) -> Upl
     """
     files: dict[str, bytes | None] = {}
     upfront: list[Problem] = []
+    # Sites alone are a dataset (shown as alleged, undated, with no responses); events and
+    # sources not uploaded are a notice. One uploaded but refused below stays a problem.
+    left_out = [file for file in OPTIONAL_UPLOADS if uploads.get(file) is None]
     for file in schema.DATA_FILES:
         upload = uploads.get(file)
         if upload is None:
@@ -126,7 +133,7 @@ def dataset_from_uploads(uploads: Mapping[str, tuple[str, bytes] | None]) -> Upl
         else:
             files[file] = data
     placer = GazetteerPlacer()
-    dataset = build_dataset(files, place=placer)
+    dataset = build_dataset(files, place=placer, optional_files=left_out)
     if upfront:
         # The upfront reason replaces the loader's plain "file is missing" for the same file.
         rejected = {problem.file for problem in upfront}
@@ -182,19 +189,22 @@ def upload_signature(files: Mapping[str, object | None]) -> tuple:
 
 
 def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:
-    """Every problem as a row: file, row (empty for the whole file), column, what is wrong."""
+    """Every problem (or notice) as a row: file, row, column, what is wrong.
+
+    The row is text: its line number, or "whole file" for a problem with the file as a whole
+    (an empty number cell would read "None").
+    """
+    whole_file = _("whole file")
     rows = [
         {
             "file": problem.file,
-            "row": None if problem.row == WHOLE_FILE else problem.row,
+            "row": whole_file if problem.row == WHOLE_FILE else str(problem.row),
             "column": problem.column,
             "problem": problem.message,
         }
         for problem in problems
     ]
-    table = pd.DataFrame(rows, columns=PROBLEM_TABLE_COLUMNS)
-    table["row"] = table["row"].astype("Int64")
-    return table
+    return pd.DataFrame(rows, columns=PROBLEM_TABLE_COLUMNS, dtype=object)
 
 
 def unplaced_table(result: UploadResult) -> pd.DataFrame:

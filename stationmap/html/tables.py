@@ -9,7 +9,7 @@ colour is never the only cue.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 
 import pandas as pd
@@ -24,13 +24,16 @@ from stationmap.record.dates import PartialDate, PartialDateError, parse_partial
 from stationmap.record.filters import UNKNOWN_BUREAU
 from stationmap.record.loader import Dataset
 
+# Status straight after the name, and the Details action after it: the column people come for
+# stays in view on a 1280-pixel screen, left of the wide ones.
 SITE_TABLE_COLUMNS = [
     "name",
+    "status",
+    "details",
     "country",
     "city",
     "precision",
     "operating_bureau",
-    "status",
     "status_since",
     "first_reported",
     "event_count",
@@ -49,6 +52,8 @@ SOURCE_TABLE_COLUMNS = [
     "events",
     "url",
 ]
+# The label of each row's button that opens the site's details below the table.
+DETAILS_ACTION = N_("Details")
 # How the sites table marks a basis that rests on one publisher, after the basis itself.
 SINGLE_SOURCE = N_("single source")
 # Text that reads on white and on the table's selected-row tint (WCAG AA), and stands out.
@@ -112,9 +117,11 @@ def site_table(filtered: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     """One row per filtered site (rows of the site view), indexed by site id, in view order.
 
     Text is in the reader's language; the status is its label; dates are ISO text (see the
-    module docstring); `status_source` is an http(s) link or None.
+    module docstring); `status_source` is an http(s) link or None; `details` is the label of
+    the row's button that opens its details.
     """
     texts = popups.current_texts()
+    details = i18n.gettext(DETAILS_ACTION, texts.language)
     not_reported = i18n.bureau_label(UNKNOWN_BUREAU)
     rows = []
     for site_id, site in filtered.iterrows():
@@ -128,6 +135,7 @@ def site_table(filtered: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
                 "precision": texts.precision_label(site["precision"]),
                 "operating_bureau": site["operating_bureau"] or not_reported,
                 "status": texts.status_label(site["status"]) if site["status"] else None,
+                "details": details,
                 "status_since": iso_text(site["status_since"]),
                 "first_reported": iso_text(site["first_reported"]),
                 "event_count": int(site["event_count"]),
@@ -209,10 +217,27 @@ def source_usage(dataset: Dataset) -> pd.DataFrame:
     )
 
 
-def source_table(dataset: Dataset) -> pd.DataFrame:
-    """Every source, newest first: publisher, title, date (ISO), kind in words, the sites and
-    events it supports, and its link (None unless http(s)). Indexed by source id."""
+def sources_cited(
+    dataset: Dataset, site_ids: Iterable[str], events: pd.DataFrame
+) -> frozenset[str]:
+    """The ids of the loaded sources that these sites' own rows or these events cite.
+
+    `events` is any table of events with a `source_ids` column (a timeline's selection): a
+    view's sources are those of its sites and of the events shown with them.
+    """
+    rows = dataset.sites.loc[dataset.sites.index.intersection(list(site_ids)), "source_ids"]
+    cited = {source_id for ids in rows for source_id in ids}
+    cited.update(source_id for ids in events["source_ids"] for source_id in ids)
+    return frozenset(cited) & frozenset(dataset.sources.index)
+
+
+def source_table(dataset: Dataset, only: Collection[str] | None = None) -> pd.DataFrame:
+    """Every source (or those in `only`), newest first: publisher, title, date (ISO), kind in
+    words, the sites and events it supports (in the whole dataset), and its link (None unless
+    http(s)). Indexed by source id."""
     sources = dataset.sources
+    if only is not None:
+        sources = sources[sources.index.isin(list(only))]
     usage = source_usage(dataset)
     undated_last = sources["date"].map(lambda d: d.start if d is not None else date.min)
     ordered = sources.assign(_sort=undated_last).sort_values(
@@ -233,8 +258,8 @@ def source_table(dataset: Dataset) -> pd.DataFrame:
     return table.rename_axis(None)
 
 
-def source_table_html(dataset: Dataset) -> str:
-    """Every source as an HTML table, newest first, for the sources page.
+def source_table_html(dataset: Dataset, only: Collection[str] | None = None) -> str:
+    """Every source (or those in `only`) as an HTML table, newest first, for the sources page.
 
     The link text is the publisher and title, never the address (whose slug may carry the name
     of a business whose involvement was denied); then the copy read, a weak mark and the note,
@@ -242,7 +267,7 @@ def source_table_html(dataset: Dataset) -> str:
     """
     texts = popups.current_texts()
     sources = dataset.sources
-    table = source_table(dataset)
+    table = source_table(dataset, only)
     headers = (_("Source"), _("Date"), _("Kind"), _("Sites"), _("Events"))
     head = "".join(f'<th scope="col">{popups.esc(header)}</th>' for header in headers)
     rows = []

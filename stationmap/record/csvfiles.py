@@ -189,8 +189,14 @@ def read_table(file: str, data: bytes | None, problems: list[Problem]) -> RawTab
     return RawTable(file, header, text, bad_lines)
 
 
-def check_columns(table: RawTable, problems: list[Problem]) -> bool:
-    """Report missing, unknown and repeated columns; False if a required column is missing."""
+def check_columns(
+    table: RawTable, problems: list[Problem], notices: list[Problem] | None = None
+) -> bool:
+    """Report missing, unknown and repeated columns; False if a required column is missing.
+
+    A missing optional column loses nothing (every row reads it as empty), so it is a notice,
+    not a problem, when a list of notices is given.
+    """
     columns = schema.COLUMNS_BY_FILE[table.file]
     known = {column.name for column in columns}
     if not known & {name for name in table.header}:
@@ -224,11 +230,24 @@ def check_columns(table: RawTable, problems: list[Problem]) -> bool:
     usable = True
     for column in columns:
         if column.name not in seen and not column.may_be_absent:
-            what = "required" if column.required else "optional"
-            problems.append(
-                Problem(table.file, HEADER_ROW, column.name, f"{what} column is missing")
-            )
-            usable = usable and not column.required
+            if column.required:
+                problems.append(
+                    Problem(table.file, HEADER_ROW, column.name, "required column is missing")
+                )
+                usable = False
+            elif notices is None:
+                problems.append(
+                    Problem(table.file, HEADER_ROW, column.name, "optional column is missing")
+                )
+            else:
+                notices.append(
+                    Problem(
+                        table.file,
+                        HEADER_ROW,
+                        column.name,
+                        "optional column not in the file: every row reads it as empty",
+                    )
+                )
     return usable
 
 

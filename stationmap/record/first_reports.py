@@ -8,7 +8,11 @@ response can never be a site's first report; it can only follow the report that 
 So the loader (and `validate`) holds every dataset to three rules:
 
 - A site that no dated report names has no first report: it is reported with its sites.csv row
-  and left out, even if a response names it.
+  and left out, even if a response names it. Unless the events that could have been its
+  report were rejected (their rows are problems already), or events.csv was not given or could
+  not be read: then the site is kept, alleged and undated (`stationmap.record.status`), with a
+  notice at its sites.csv row naming the rejected rows, so one bad event row never silently
+  takes its site away.
 - A response whose period lies wholly before the first report of a site it names (its last day
   comes before the report's first day) is dated wrongly: it is reported with its events.csv row
   and left out, for all its sites.
@@ -59,10 +63,42 @@ def first_report_events(events: Iterable[Mapping]) -> dict[str, Mapping]:
     return first
 
 
+def _why_kept_unreported(
+    site_id: str, rejected_naming: Mapping[str, list[int]], events_unread: str | None
+) -> str | None:
+    """Why a site no loaded report names is kept, alleged and undated; None: it is not."""
+    shown = "shown as alleged, undated, until a report naming it loads"
+    if events_unread:
+        return f"kept without a first report: {events_unread}; {shown}"
+    lines = rejected_naming.get(site_id)
+    if not lines:
+        return None
+    listed = ", ".join(str(line) for line in lines[:MAX_LISTED_RESPONSES])
+    more = " …" if len(lines) > MAX_LISTED_RESPONSES else ""
+    rows = "row" if len(lines) == 1 else "rows"
+    return (
+        f"its events were rejected: {schema.EVENTS_FILE} {rows} {listed}{more} (see the problems "
+        f"there); kept without a first report and {shown}"
+    )
+
+
 def check_first_reports(
-    sites: list[dict], events: list[dict], problems: list[Problem]
+    sites: list[dict],
+    events: list[dict],
+    problems: list[Problem],
+    *,
+    notices: list[Problem] | None = None,
+    rejected_naming: Mapping[str, list[int]] | None = None,
+    events_unread: str | None = None,
 ) -> tuple[list[dict], list[dict]]:
-    """Apply the rules above to the loader's valid rows: the sites and events that stay."""
+    """Apply the rules above to the loader's valid rows: the sites and events that stay.
+
+    `rejected_naming`: per site, the lines of rejected event rows that could have been its
+    report; `events_unread`: why no event row could be read at all (None: they were read).
+    A site kept for either reason gets a notice in `notices` (None: in `problems`).
+    """
+    notices = problems if notices is None else notices
+    rejected_naming = rejected_naming or {}
     first = first_report_events(events)
     responses_naming: dict[str, list[str]] = {}
     for event in events:
@@ -75,6 +111,10 @@ def check_first_reports(
         site_id = site["site_id"]
         if site_id in first:
             kept_sites.append(site)
+            continue
+        if kept_because := _why_kept_unreported(site_id, rejected_naming, events_unread):
+            kept_sites.append(site)
+            notices.append(Problem(schema.SITES_FILE, site["row"], "site_id", kept_because))
             continue
         message = (
             f"no dated report ({', '.join(schema.REPORT_EVENT_TYPES)}) in {schema.EVENTS_FILE} "
@@ -94,7 +134,9 @@ def check_first_reports(
             early = [
                 (site_id, first[site_id])
                 for site_id in event["site_ids"]
-                if site_id in kept_ids and event["date"].end < first[site_id]["date"].start
+                if site_id in kept_ids
+                and site_id in first
+                and event["date"].end < first[site_id]["date"].start
             ]
         for site_id, report in early:
             problems.append(

@@ -79,6 +79,10 @@ class Dataset:
     sources: pd.DataFrame
     # The first MAX_PROBLEMS_SHOWN problems (and a line saying how many there were in all).
     problems: list[Problem] = field(default_factory=list)
+    # What a person should know that loses no row: an optional column or file left out, a site
+    # kept without a first report because the events naming it were rejected (at most
+    # MAX_PROBLEMS_SHOWN). Not problems: a dataset with only notices is valid.
+    notices: list[Problem] = field(default_factory=list)
     data_dir: Path | None = None
     # Every problem found, kept in `problems` or only counted (see
     # stationmap.record.problems); None: as many as `problems` holds.
@@ -189,13 +193,19 @@ class RowChecker:
         *,
         required: bool,
         rejected: Iterable[str] = (),
+        absent: bool = False,
     ) -> tuple[str, ...]:
         """Ids from a ';'-separated cell that refer to loaded rows.
 
         An id of a row that exists but was rejected for its own problems is dropped quietly
         (that row's problem says why); an id that exists nowhere is reported, and the rest of
-        this row still loads, so one dangling reference does not lose a whole event.
+        this row still loads, so one dangling reference does not lose a whole event. `absent`:
+        the file the ids refer to was left out on purpose (an upload of sites alone), so they
+        cannot be checked or shown and none is kept; a notice says so once for the file.
         """
+        if absent:
+            self.text(column, required=False)
+            return ()
         value = self.text(column, required=required)
         ids = [part.strip() for part in value.split(schema.LIST_SEPARATOR) if part.strip()]
         rejected = set(rejected)
@@ -308,6 +318,11 @@ class References:
 
     sites: set[str] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
+    # sources.csv was left out on purpose: its ids cannot be checked (see RowChecker.id_list).
+    sources_absent: bool = False
+    # Per site id, the lines of rejected events.csv rows that name it and could have been its
+    # first report (a report type, or a type not understood): filled by _validate_events.
+    events_naming: dict[str, list[int]] = field(default_factory=dict)
 
 
 def _ids_in(table: RawTable | None, file: str) -> set[str]:
@@ -402,7 +417,12 @@ def _validate_sites(
             "coord_source": coord_source,
             "notes": check.text("notes", required=False),
             "source_ids": check.id_list(
-                "source_ids", sources, "source", required=True, rejected=rejected.sources
+                "source_ids",
+                sources,
+                "source",
+                required=True,
+                rejected=rejected.sources,
+                absent=rejected.sources_absent,
             ),
             "row": number,
         }
@@ -487,7 +507,12 @@ def _validate_events(
             "summary": check.text("summary", required=True),
             "sets_status": statuses,
             "source_ids": check.id_list(
-                "source_ids", sources, "source", required=True, rejected=rejected.sources
+                "source_ids",
+                sources,
+                "source",
+                required=True,
+                rejected=rejected.sources,
+                absent=rejected.sources_absent,
             ),
             "row": number,
             "order": order,
@@ -496,10 +521,18 @@ def _validate_events(
             seen.add(event_id)
         if check.ok:
             rows.append(row)
+        elif (values.get("event_type") or "").strip() not in RESPONSE_EVENT_TYPES:
+            for site_id in listed:
+                lines = rejected.events_naming.setdefault(site_id, [])
+                if len(lines) < first_reports.MAX_LISTED_RESPONSES + 1 and number not in lines:
+                    lines.append(number)
         if guard.give_up(check.ok, check.own_problems):
             break
     return rows
 
+
+# A rejected event row of one of these types could never have been a site's first report.
+RESPONSE_EVENT_TYPES = frozenset(schema.EVENT_TYPES) - frozenset(schema.REPORT_EVENT_TYPES)
 
 # --- the dataset -------------------------------------------------------------------------------
 
@@ -525,19 +558,28 @@ def build_dataset(
     today: date | None = None,
     data_dir: Path | None = None,
     place: PlaceSite | None = None,
+    optional_files: Iterable[str] = (),
 ) -> Dataset:
     """Validate the three files' bytes and return the dataset of every valid row.
 
     `place` is given each valid site without coordinates, to fill them (an upload's gazetteer).
-    At most MAX_PROBLEMS_SHOWN problems are kept; the rest are counted.
+    `optional_files` may be left out (None) with a notice instead of a problem: an upload of
+    sites alone. At most MAX_PROBLEMS_SHOWN problems are kept; the rest are counted.
     """
     today = resolve_day(today)
     problems = ProblemLog()
-    raw_tables = {file: read_table(file, files.get(file), problems) for file in schema.DATA_FILES}
+    notices = ProblemLog()
+    left_out = {file for file in optional_files if files.get(file) is None}
+    for file in sorted(left_out):
+        notices.append(Problem(file, WHOLE_FILE, "", LEFT_OUT_NOTICES[file]))
+    raw_tables = {
+        file: None if file in left_out else read_table(file, files.get(file), problems)
+        for file in schema.DATA_FILES
+    }
     # A file missing a required column is not read further, but its ids still count as
     # present, so references to them are not reported a second time.
     tables = {
-        file: table if table is not None and check_columns(table, problems) else None
+        file: table if table is not None and check_columns(table, problems, notices) else None
         for file, table in raw_tables.items()
     }
 
@@ -547,7 +589,10 @@ def build_dataset(
 
     sources = rows_of(schema.SOURCES_FILE, lambda t: _validate_sources(t, problems, today))
     sources_by_id = {row["source_id"]: row for row in sources}
-    rejected = References(sources=_ids_in(raw_tables[schema.SOURCES_FILE], schema.SOURCES_FILE))
+    rejected = References(
+        sources=_ids_in(raw_tables[schema.SOURCES_FILE], schema.SOURCES_FILE),
+        sources_absent=schema.SOURCES_FILE in left_out,
+    )
     rejected.sources -= set(sources_by_id)
     sites = rows_of(
         schema.SITES_FILE, lambda t: _validate_sites(t, sources_by_id, rejected, problems, place)
@@ -558,7 +603,18 @@ def build_dataset(
         schema.EVENTS_FILE,
         lambda t: _validate_events(t, sites_by_id, sources_by_id, rejected, problems, today),
     )
-    sites, events = first_reports.check_first_reports(sites, events, problems)
+    if tables[schema.EVENTS_FILE] is None:
+        unread = EVENTS_LEFT_OUT if schema.EVENTS_FILE in left_out else EVENTS_UNREAD
+    else:
+        unread = None
+    sites, events = first_reports.check_first_reports(
+        sites,
+        events,
+        problems,
+        notices=notices,
+        rejected_naming=rejected.events_naming,
+        events_unread=unread,
+    )
     _summarise(
         problems,
         {schema.SITES_FILE: sites, schema.EVENTS_FILE: events, schema.SOURCES_FILE: sources},
@@ -572,9 +628,26 @@ def build_dataset(
         events=_frame(events, EVENT_FRAME_COLUMNS, "event_id"),
         sources=_frame(sources, SOURCE_FRAME_COLUMNS, "source_id"),
         problems=list(problems),
+        notices=list(notices),
         data_dir=data_dir,
         problem_total=problems.total,
     )
+
+
+# Why a site is kept without a first report when events.csv gave none.
+EVENTS_LEFT_OUT = f"no {schema.EVENTS_FILE} was given"
+EVENTS_UNREAD = f"{schema.EVENTS_FILE} could not be read (see its problems)"
+
+LEFT_OUT_NOTICES = {
+    schema.EVENTS_FILE: (
+        "not given: every site is shown as alleged, undated, with no responses (no police "
+        "visit, investigation, closure or case)"
+    ),
+    schema.SOURCES_FILE: (
+        "not given: the sources the sites and events cite cannot be checked or shown, so "
+        "every site's basis is unknown"
+    ),
+}
 
 
 def _summarise(problems: ProblemLog, loaded: Mapping[str, list]) -> None:

@@ -14,6 +14,11 @@ then the one known to the day, then to the month, then to the year: on 1 June 20
 "June 2023" is applied after one of "1 June 2023"), and two events with the same date in the
 order they stand in the events file.
 
+A site the loader kept without a first report (the events that could have been it were
+rejected, or no events file was given: see `stationmap.record.first_reports`) is `alleged` on
+every date, with no date and no event behind that status; responses naming it still apply on
+their dates.
+
 The changes are worked out once per dataset into one table sorted by site and day
 (`status_change_table`), so the statuses on any date are a single vectorised lookup: the as-of date
 a person picks changes on every rerun, the dataset does not.
@@ -34,6 +39,8 @@ from stationmap.record.loader import Dataset
 # Site and day fold into one sortable number, site * DAYS_PER_SITE + day, so that one
 # searchsorted finds every site's change in force on a date at once. No day ordinal reaches it.
 DAYS_PER_SITE = date.max.toordinal() + 1
+# The day an undated allegation (a site kept without a first report) holds from: before any.
+UNDATED_DAY = date.min.toordinal()
 
 
 @dataclass(frozen=True)
@@ -120,14 +127,25 @@ def _compute_change_table(dataset: Dataset) -> StatusChangeTable:
     is_first_report = np.zeros(len(event_row), dtype=bool)
     is_first_report[by_time[first_of_site]] = True
 
-    # A site no report names never appears (the loader refuses it). Every other naming takes
-    # effect on its first day, or on the site's first report if that is later. On one day the
-    # first report applies first, then the rest in their own order (PartialDate's, then file
-    # order); stable, so a site named twice by one event keeps the order of its names.
-    known = first_report_day[site_position] >= 0
-    event_row, site_position, starts = event_row[known], site_position[known], day[known]
-    precision_rank, file_order = precision_rank[known], file_order[known]
-    is_first_report = is_first_report[known]
+    # A site kept without a first report gets one undated allegation, as if named by a report
+    # on UNDATED_DAY: event row len(events) stands for "no event" (the closing None, {}, and
+    # None appended below), so it reads as no date and no event.
+    unreported = np.flatnonzero(first_report_day < 0)
+    first_report_day[unreported] = UNDATED_DAY
+    none_row = len(events)
+    event_row = np.concatenate([event_row, np.full(len(unreported), none_row, dtype=np.intp)])
+    site_position = np.concatenate([site_position, unreported]).astype(np.intp)
+    day = np.concatenate([day, np.full(len(unreported), UNDATED_DAY, dtype=np.int64)])
+    precision_rank = np.concatenate([precision_rank, np.zeros(len(unreported), dtype=np.intp)])
+    file_order = np.concatenate([file_order, np.full(len(unreported), -1, dtype=np.int64)])
+    is_first_report = np.concatenate([is_first_report, np.ones(len(unreported), dtype=bool)])
+    dates = np.append(dates, None)
+
+    # Every naming takes effect on its first day, or on the site's first report if that is
+    # later. On one day the first report applies first, then the rest in their own order
+    # (PartialDate's, then file order); stable, so a site named twice by one event keeps the
+    # order of its names.
+    starts = day
     day = np.maximum(starts, first_report_day[site_position])
     chronological = np.lexsort(
         (file_order, precision_rank, starts, ~is_first_report, day, site_position)
@@ -140,7 +158,7 @@ def _compute_change_table(dataset: Dataset) -> StatusChangeTable:
 
     # A site's first naming is now its first report (alleged unless it sets a status); after
     # that only the namings that set a status change it.
-    sets_status = events["sets_status"].tolist()
+    sets_status = [*events["sets_status"].tolist(), {}]
     status = np.array(
         [
             sets_status[row].get(site_ids[position])
@@ -162,7 +180,9 @@ def _compute_change_table(dataset: Dataset) -> StatusChangeTable:
         keys=site_position[kept] * DAYS_PER_SITE + day[kept],
         status=np.append(status[kept], None),
         since=np.append(dates[event_row[kept]], None),
-        event_id=np.append(events["event_id"].to_numpy(dtype=object)[event_row[kept]], None),
+        event_id=np.append(
+            np.append(events["event_id"].to_numpy(dtype=object), None)[event_row[kept]], None
+        ),
         first=first,
     )
 

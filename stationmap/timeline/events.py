@@ -179,7 +179,12 @@ def earliest_report(dataset: Dataset) -> date | None:
         reports = events[events["event_type"].map(GROUP_OF_EVENT_TYPE.get) == GROUP_REPORTS]
         days = [when.start for when in reports["date"] if when is not None]
         if not days:
-            days = [h[0].effective for h in status_histories(dataset).values() if h]
+            # An undated allegation (a site kept without a report) has no day to start from.
+            days = [
+                h[0].effective
+                for h in status_histories(dataset).values()
+                if h and h[0].date is not None
+            ]
         dataset.derived.earliest_report = min(days, default=None)
     return dataset.derived.earliest_report
 

@@ -102,3 +102,52 @@ def test_selecting_a_row_shows_the_site_and_show_on_map_opens_the_map_on_it(page
     expect(page.get_by_test_id("stMain").get_by_test_id("stHeading").first).to_have_text("Map")
     expect(page).to_have_url(re.compile(rf"[?&]{ui_state.COUNTRY}=Ireland(&|$)"))
     assert_clean(page)
+
+
+# How many Tab presses may pass before a control is reached: the sidebar's filters, the
+# table's toolbar and one row of cells (the grid's Tab walks its first row, then leaves).
+MAX_TABS = 120
+FOCUSED_LABEL_JS = """() => {
+    const element = document.activeElement;
+    return (element.getAttribute('aria-label') || element.innerText || '').trim();
+}"""
+
+
+def tab_to(page: Page, label: str) -> None:
+    """Press Tab until the focused control is the one labelled `label`, as a keyboard user."""
+    seen = []
+    for _press in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate(FOCUSED_LABEL_JS))
+        # A button's text starts with its icon's name ("map Show on map").
+        if seen[-1] == label or seen[-1].endswith(f"\n{label}"):
+            return
+    raise AssertionError(f"{label!r} not reached in {MAX_TABS} presses of Tab: {seen}")
+
+
+def test_at_1280_by_720_status_is_in_view_and_details_open_from_the_keyboard(page, app_server):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_app(page, f"{app_server.base_url}/sites")
+    table = page.locator(f"[class*='st-key-{ui_state.SITES_TABLE}']")
+    expect(table.locator("[role=gridcell]").first).to_be_attached()
+
+    # The grid's accessible copy holds the columns in view only: Status and Details are among
+    # them, the rightmost ones are not, and the page itself does not scroll sideways.
+    headers = table.locator("[role=columnheader]").all_inner_texts()
+    assert headers[:3] == ["Name", "Status", "Details"], headers
+    assert "Basis" not in headers
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    expect(table.locator("[role=gridcell]", has_text="Details").first).to_be_attached()
+
+    page.locator("body").focus()
+    tab_to(page, "Details of a site")
+    page.keyboard.type("Capel")
+    page.keyboard.press("Enter")
+
+    details = page.locator(f".st-key-{ui_state.SITE_DETAILS}")
+    expect(details).to_be_visible(timeout=RERUN_TIMEOUT_MS)
+    expect(details.get_by_role("heading", name="Dublin: Capel Street")).to_be_visible()
+    wait_for_script(page, RERUN_TIMEOUT_MS)
+    # Its sources and the way to the map come next in the keyboard's order.
+    tab_to(page, "Show on map")
+    assert_clean(page)
