@@ -25,6 +25,7 @@ from stationmap.i18n import _, n_
 from stationmap.map import assets
 from stationmap.record.dates import resolve_day
 from stationmap.record.filters import count_headlines
+from stationmap.timeline.event_list import kinds_legend_html
 from stationmap.timeline.events import earliest_report
 
 MAP_PAGE = "pages/map.py"
@@ -154,6 +155,7 @@ def show_slide(
                             theme=None,
                             width="stretch",
                         )
+                        st.html(kinds_legend_html(slide_view.events))
                     else:
                         st.info(_("No dated events for this view."), icon=":material/event_busy:")
 
@@ -229,19 +231,35 @@ def show_story_bar(request: briefing_view.Request, stories) -> None:
             on_click=page_actions.go,
             args=(previous,),
         )
+        show_escape(request)
 
 
-def show_tools(request: briefing_view.Request, *, print_button: bool) -> None:
-    """High contrast, print, the list of stories and the way out."""
+def show_escape(request: briefing_view.Request) -> None:
+    """Escape leaves the slides (or the printable page) for the list of stories, as a
+    presentation program's Escape does; the button is hidden, its key is what counts."""
     st.button(
-        _("High contrast"),
-        key=ui_state.BRIEFING_CONTRAST,
-        icon=":material/contrast:",
-        type="primary" if request.high_contrast else "tertiary",
-        help=_("White on black with thick outlines, for a projector in a bright room"),
+        _("Leave the slides"),
+        key=ui_state.BRIEFING_EXIT,
+        shortcut="Escape",
         on_click=page_actions.go,
-        args=(replace(request, high_contrast=not request.high_contrast),),
+        args=(briefing_view.Request(high_contrast=request.high_contrast),),
     )
+
+
+def show_tools(
+    request: briefing_view.Request, *, print_button: bool, contrast_button: bool = True
+) -> None:
+    """High contrast, print, the list of stories and the way out."""
+    if contrast_button:
+        st.button(
+            _("High contrast"),
+            key=ui_state.BRIEFING_CONTRAST,
+            icon=":material/contrast:",
+            type="primary" if request.high_contrast else "tertiary",
+            help=_("White on black with thick outlines, for a projector in a bright room"),
+            on_click=page_actions.go,
+            args=(replace(request, high_contrast=not request.high_contrast),),
+        )
     if print_button:
         st.button(
             _("Print all slides"),
@@ -327,6 +345,8 @@ def show_present(request, app_view: chrome.PageData, chart_start: date | None) -
         st.caption(_("Presenting the map's current filters"))
         st.space("stretch")
         show_tools(request, print_button=False)
+    with st.container(key=ui_state.BRIEFING_KEYS):
+        show_escape(request)
     on = resolve_day(state.as_of)
     slide = briefing_view.present_slide(state, count_headlines(filtered), on)
     country_names = dict(zip(view["iso2"], view["country"], strict=True))
@@ -361,14 +381,18 @@ def show_print(request, story, dataset, chart_start: date | None) -> None:
             ).format(story=markdown.curated(story.title))
         )
         st.space("stretch")
-        show_tools(request, print_button=False)
+        show_tools(request, print_button=False, contrast_button=False)
+    with st.container(key=ui_state.BRIEFING_KEYS):
+        show_escape(request)
     for number in range(1, len(story.slides) + 1):
         show_slide(
             story_slide_view(dataset, story, number),
             str(number),
             data=dataset,
             start=chart_start,
-            high_contrast=request.high_contrast,
+            # Printed in normal contrast whatever the screen shows: paper is white, and white
+            # on black prints black pages. The request keeps it for the way back.
+            high_contrast=False,
         )
 
 
@@ -383,7 +407,9 @@ chart_start = first_report.replace(day=1) if first_report else None
 if request.mode == briefing_view.MODE_LIST:
     show_list(request, briefings, uploaded=uploaded)
 else:
-    st.html(f"<style>{briefing_view.page_css(high_contrast=request.high_contrast)}</style>")
+    # The printable page is in normal contrast (see show_print).
+    high_contrast = request.high_contrast and request.mode != briefing_view.MODE_PRINT
+    st.html(f"<style>{briefing_view.page_css(high_contrast=high_contrast)}</style>")
     # Everything after this box (the page footer) is hidden by the style sheet.
     with st.container(key=ui_state.BRIEFING_SHOW):
         if request.mode == briefing_view.MODE_PRESENT:

@@ -17,6 +17,8 @@ from stationmap.timeline.event_list import (
     LIST_CSS,
     MAX_LISTED_EVENTS,
     event_list_html,
+    jump_html,
+    kinds_legend_html,
     latest_month,
     months_html,
 )
@@ -94,6 +96,8 @@ else:
     row_chart = timeline_chart(rows, row_order=order, start=start, end=until, name="rows")
 
     st.subheader(_("Police visits and government responses"))
+    if not lane_chart.counts:
+        st.html(styles + kinds_legend_html(events))
     lanes = st.altair_chart(
         lane_chart.chart,
         on_select="rerun",
@@ -168,7 +172,7 @@ else:
 
     st.subheader(_("Every event, by month"))
     if len(events) <= MAX_LISTED_EVENTS:
-        st.html(styles + months_html(events, sources))
+        st.html(styles + jump_html(events) + months_html(events, sources))
     else:
         # Too many to lay out at once: the reader picks a month, and sees its events in full.
         months = dict(by_month(events))

@@ -21,7 +21,7 @@ from tests.app_session import map_has_shown
 def vendor_dir(tmp_path: Path) -> Path:
     """A vendor folder as `make setup` leaves it: the manifest and every file the map needs."""
     folder = tmp_path / "vendor"
-    for name in (assets.MANIFEST_NAME, *assets.REQUIRED_FILES):
+    for name in (assets.MANIFEST_NAME, *assets.REQUIRED_FILES, assets.COUNTRY_OUTLINES_FINE):
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("{}", encoding="utf-8")
@@ -38,6 +38,15 @@ def test_vendored_files_are_used_when_the_manifest_is_there(vendor_dir):
     found = assets.detect_assets(vendor_dir)
     assert found.local
     assert found is assets.LOCAL_ASSETS
+
+
+def test_without_the_fine_outlines_the_coarse_ones_serve_at_every_zoom(vendor_dir):
+    (vendor_dir / assets.COUNTRY_OUTLINES_FINE).unlink()
+    found = assets.detect_assets(vendor_dir)
+    assert found.local
+    assert found.outlines_url == assets.LOCAL_ASSETS.outlines_url
+    assert found.fine_outlines_url is None
+    assert assets.LOCAL_ASSETS.fine_outlines_url.endswith("countries-50m.json")
 
 
 def test_without_a_manifest_the_map_falls_back_to_cdns(tmp_path):

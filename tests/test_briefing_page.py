@@ -99,6 +99,20 @@ def test_the_page_keys_step_like_the_arrows():
     assert counter(app) == "2 / 6"
 
 
+@pytest.mark.parametrize("mode", [{ui_state.SLIDE: "3"}, {ui_state.PRINT: "1"}])
+def test_escape_leaves_the_slides_for_the_list_of_stories(mode):
+    app = run_briefing({ui_state.STORY: "uk", ui_state.CONTRAST: "high", **mode})
+
+    app.button(key=ui_state.BRIEFING_EXIT).click().run()
+
+    assert_ran_cleanly(app)
+    assert titles(app) == ["Briefing"]
+    assert ui_state.STORY not in app.query_params
+    assert ui_state.PRINT not in app.query_params
+    # The presenter's contrast is kept for the next story.
+    assert app.query_params[ui_state.CONTRAST] == "high"
+
+
 @pytest.mark.parametrize(("slide", "shown"), [("4", 4), ("6", 6), ("99", 6), ("0", 1), ("four", 1)])
 def test_a_link_to_a_slide_opens_that_slide(slide, shown):
     app = run_briefing({ui_state.STORY: "uk", ui_state.SLIDE: slide})

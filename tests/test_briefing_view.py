@@ -256,6 +256,23 @@ def test_a_slides_map_holds_its_sites_at_its_view_with_a_compact_legend(shipped_
     # A document of its own, read on its own by a screen reader: its language and a title.
     assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert f"<title>Map: {first.slide.title}</title>" in page
+    # Finer outlines when close (from the app's own host), and the cities named.
+    assert payload["fineOutlinesUrl"].endswith("countries-50m.json")
+    assert payload["fineOutlinesZoom"] == 4
+    assert "stationmap.cityLabels(" in page and '"name":"Glasgow"' in page
+
+
+def test_a_slides_city_labels_name_each_city_once_and_no_country(shipped_dataset, stories):
+    statement = slide_view(shipped_dataset, stories["uk"].slides[3])
+    placed = mapbuilder.placed_sites(statement.sites)
+    labels = briefing_view.city_labels(placed)
+    # London's two sites get one label, between them.
+    assert [label["name"] for label in labels] == ["Belfast", "Glasgow", "London"]
+    london = placed[placed["city"] == "London"]
+    (middle,) = [label for label in labels if label["name"] == "London"]
+    assert london["display_lat"].min() < middle["lat"] < london["display_lat"].max()
+    country_level = placed.assign(precision="country")
+    assert briefing_view.city_labels(country_level) == []
 
 
 def test_without_tiles_a_slides_zoom_stops_where_the_outlines_still_show(shipped_dataset, stories):
@@ -283,9 +300,34 @@ def test_a_slides_chart_is_its_lanes_in_large_type(shipped_dataset, stories):
     for layer in chart["layer"]:
         assert layer["encoding"]["color"]["legend"] is None
         assert layer["encoding"]["y"]["field"] == "lane"
-    # The axis runs a few days past the slide's date, so its own events are not cut in half.
-    domain_end = chart["layer"][0]["encoding"]["x"]["scale"]["domain"][1]
-    assert domain_end > "2023-06-10"
+    # The axis runs past the slide's date and the June replies known only to their month, and
+    # keeps room at its ends for a whole dot, so the slide's own events are not cut.
+    scale = chart["layer"][0]["encoding"]["x"]["scale"]
+    assert scale["domain"][1] >= "2023-07-01"
+    assert scale["padding"] == briefing_view.CHART_EDGE_PX > 0
+
+
+def chart_events(*rows: tuple[str, str, str]) -> pd.DataFrame:
+    """Events as the timeline gives them: (first day, morning after the last, precision)."""
+    return pd.DataFrame(
+        [
+            {"start": pd.Timestamp(start), "end": pd.Timestamp(end), "date_precision": precision}
+            for start, end, precision in rows
+        ]
+    )
+
+
+def test_the_time_axis_ends_past_the_slides_day_and_its_months_but_not_its_years():
+    on, start = date(2023, 6, 6), date(2022, 9, 1)
+    day = chart_events(("2023-06-06", "2023-06-07", "day"))
+    month = chart_events(("2023-06-01", "2023-07-01", "month"))
+    year = chart_events(("2023-01-01", "2024-01-01", "year"))
+
+    # A fortieth of the nine months shown: six days.
+    assert briefing_view.chart_end(day, on, start) == date(2023, 6, 12)
+    assert briefing_view.chart_end(pd.concat([day, month]), on, start) == date(2023, 6, 30)
+    assert briefing_view.chart_end(pd.concat([day, year]), on, start) == date(2023, 6, 12)
+    assert briefing_view.chart_end(day, on, None) == on
 
 
 @pytest.mark.parametrize(
@@ -312,4 +354,16 @@ def test_the_style_sheet_sizes_captions_for_a_shared_screen_and_prints_a_slide_a
     assert '[data-testid="stSidebar"]' in css and '[data-testid="stHeader"]' in css
     assert "@media print" in css and "size: landscape" in css and "break-before: page" in css
     assert "#000000" not in css.split("@media print")[0]
-    assert "background: #000000" in briefing_view.page_css(high_contrast=True)
+    high = briefing_view.page_css(high_contrast=True)
+    assert "background: #000000" in high
+    # High contrast is for the screen: printed, a slide is black on white.
+    assert high.index("@media screen") < high.index("background: #000000")
+    # And a timeline Vega drew white on black is printed black on white.
+    assert "svg.marks { background-color: #ffffff !important; }" in high
+    assert "svg.marks" not in briefing_view.page_css()
+
+
+def test_a_slides_map_in_high_contrast_prints_in_normal_contrast(shipped_dataset, stories):
+    first = slide_view(shipped_dataset, stories["uk"].slides[0])
+    page = briefing_view.slide_map_html(first, shipped_dataset, high_contrast=True)
+    assert briefing_view.screen_only(briefing_view.MAP_HIGH_CONTRAST_CSS) in page

@@ -150,13 +150,15 @@ def test_fetch_only_ever_reads_the_inlined_outlines(europe_closed_map):
     # outlines' reader, which this page has inlined. It loads nothing any other way.
     # (The libraries fetch only when code asks them to.)
     assert [line.strip() for line in own.splitlines() if "fetch" in line and "(" in line] == [
-        "Promise.all([fetch(payload.outlinesUrl), reader])",
+        "return Promise.all([fetch(url), reader])",
         "function fetchJson(url) {",
         "return fetch(url).then(function (response) {",
         "partsLoading[part] = fetchJson(live.popupUrls[part]).then(function (list) {",
         "var records = live.records ? Promise.resolve(live.records) : fetchJson(live.dataUrl);",
     ]
     assert payload_of(page)["outlinesUrl"].startswith("data:application/json;base64,")
+    # Only the inlined outlines: none finer from the app at a closer zoom.
+    assert payload_of(page)["fineOutlinesUrl"] is None
     assert payload_of(page)["live"] is None
     assert "var reader = window.topojson ? Promise.resolve() :" in own
     assert [line.strip() for line in own.splitlines() if OTHER_LOADERS.search(line)] == [

@@ -147,6 +147,8 @@ BRIEFING_PREVIOUS = "briefing_previous"
 BRIEFING_NEXT = "briefing_next"
 BRIEFING_PAGE_UP = "briefing_page_up"
 BRIEFING_PAGE_DOWN = "briefing_page_down"
+# Escape leaves the slides for the list of stories (hidden, like Page Down and Page Up).
+BRIEFING_EXIT = "briefing_exit"
 BRIEFING_CONTRAST = "briefing_contrast"
 BRIEFING_PRINT = "briefing_print"
 BRIEFING_BACK = "briefing_back"

@@ -38,7 +38,10 @@ from stationmap.map import builder as mapbuilder
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import Dataset
 from stationmap.timeline.charts import build_timeline_chart
-from stationmap.timeline.events import scope_for, select_events
+from stationmap.timeline.events import (
+    scope_for,
+    select_events,
+)
 
 MODE_LIST = "list"
 MODE_STORY = "story"
@@ -320,8 +323,16 @@ def sources_html(sources: Sequence[Mapping], limit: int = SOURCES_SHOWN) -> str:
 # ?contrast=high, white on black.
 MAP_PRESENTATION_CSS = browser_code.read("web/slide-map.css")
 MAP_HIGH_CONTRAST_CSS = browser_code.read("web/slide-map-high-contrast.css")
-# Inside the map's document: the arrow and page keys step through the slides even after a click
-# gave the map the keyboard (stationmap.bindSlideKeys).
+
+
+def screen_only(css: str) -> str:
+    """Style for the screen alone: high contrast is for a projector; on paper white on black
+    is a black page, so a slide printed from high contrast prints as the normal one."""
+    return f"@media screen {{\n{css}}}\n"
+
+
+# Inside the map's document: the arrow and page keys step through the slides, and Escape leaves
+# them, even after a click gave the map the keyboard (stationmap.bindSlideKeys).
 KEY_SCRIPT = "web/slide-keys.js"
 # Without tiles the map draws 1:110m country outlines, which show nothing closer than this (a
 # slide set to show one city at zoom 11 would show a blank triangle of coast); with tiles, a
@@ -336,11 +347,19 @@ KEEP_IN_VIEW_SCRIPT = "web/slide-keep-in-view.js"
 KEEP_IN_VIEW_MARGIN_PX = 24
 KEEP_IN_VIEW_MOST_LEVELS = 1
 
+# Inside the map's document: each city's name beside its sites from this zoom on, where a slide
+# shows a country or two (the world at zoom 2 would be a crowd of names), this many pixels
+# right of the place, clear of a marker (stationmap.cityLabels).
+CITY_LABELS_SCRIPT = "web/slide-city-labels.js"
+CITY_LABELS_FROM_ZOOM = 5
+CITY_LABEL_OFFSET_PX = 22
+
 SLIDE_KEYS = {
     "ArrowRight": ui_state.BRIEFING_NEXT,
     "PageDown": ui_state.BRIEFING_NEXT,
     "ArrowLeft": ui_state.BRIEFING_PREVIOUS,
     "PageUp": ui_state.BRIEFING_PREVIOUS,
+    "Escape": ui_state.BRIEFING_EXIT,
 }
 
 
@@ -371,7 +390,7 @@ def slide_map_html(
     )
     # The arrow keys step through the slides; they must not also pan the map.
     site_map.options["keyboard"] = False
-    css = MAP_PRESENTATION_CSS + (MAP_HIGH_CONTRAST_CSS if high_contrast else "")
+    css = MAP_PRESENTATION_CSS + (screen_only(MAP_HIGH_CONTRAST_CSS) if high_contrast else "")
     script = browser_code.script(
         KEY_SCRIPT, "stationmap.bindSlideKeys", browser_code.script_safe_json(SLIDE_KEYS)
     )
@@ -390,6 +409,15 @@ def slide_map_html(
             str(KEEP_IN_VIEW_MARGIN_PX),
             str(KEEP_IN_VIEW_MOST_LEVELS),
         )
+        script += "\n" + browser_code.script(
+            CITY_LABELS_SCRIPT,
+            "stationmap.cityLabels",
+            site_map.get_name(),
+            # The names are set as text in the browser; the JSON is safe in a script.
+            browser_code.script_safe_json(city_labels(placed)),
+            str(CITY_LABELS_FROM_ZOOM),
+            str(CITY_LABEL_OFFSET_PX),
+        )
     page = site_map.get_root().render()
     # The frame is a document of its own, read on its own by a screen reader: it says its
     # language (its legend's) and has a title naming it.
@@ -401,8 +429,29 @@ def slide_map_html(
     return f"{head}<script>{script}</script>\n{end}{tail}"
 
 
+def city_labels(placed: pd.DataFrame) -> list[dict]:
+    """Each city of the placed sites, once, at the middle of its sites' markers, for a label.
+
+    A row for a whole country names no city and gets none; a city's name is a public place's.
+    """
+    cities = placed[
+        (placed["precision"] != "country")
+        & placed["city"].fillna("").astype(str).str.strip().ne("")
+    ]
+    middles = cities.groupby(["iso2", "city"], sort=True)[["display_lat", "display_lon"]].mean()
+    return [
+        {"name": str(city), "lat": round(float(lat), 6), "lng": round(float(lng), 6)}
+        for (_iso2, city), (lat, lng) in middles.iterrows()
+    ]
+
+
 # Days the time axis runs past the slide's date, at least (a fortieth of its span otherwise).
 CHART_MIN_MARGIN_DAYS = 5
+# The chart's type, read from across a room (WCAG's large text starts at 18.5 px bold, 24 px);
+# and the room, in pixels, kept at each end of the time axis for a dot of the first or last
+# day (its radius and outline).
+CHART_TEXT_PX = 16
+CHART_EDGE_PX = 12
 
 
 def tick_months(start: date | None, end: date) -> int:
@@ -416,6 +465,25 @@ def tick_months(start: date | None, end: date) -> int:
     return 12
 
 
+def chart_end(events: pd.DataFrame, on: date, start: date | None) -> date:
+    """The last day of a slide's time axis.
+
+    A little past the slide's date: the events of that very day, often the point of the slide,
+    would otherwise be cut in half at the edge. And past the end of the month of an event known
+    only to its month (the embassy's reply, "June 2023", on a slide of 6 June): its bar is
+    drawn whole. An event known only to its year is not waited for: its bar would stretch the
+    axis for months past the slide.
+    """
+    end = on
+    if start is not None:
+        end += timedelta(days=max(CHART_MIN_MARGIN_DAYS, (on - start).days // 40))
+    months = events.loc[events["date_precision"].eq("month") & events["end"].notna(), "end"]
+    if not months.empty:
+        # "end" is the morning after the period's last day.
+        end = max(end, (months.max() - pd.Timedelta(days=1)).date())
+    return end
+
+
 def slide_chart(
     slide_view: SlideView,
     *,
@@ -425,24 +493,26 @@ def slide_chart(
 ) -> alt.LayerChart:
     """The timeline's lane chart for the slide's events, in type a room can read."""
     foreground = "#ffffff" if high_contrast else "#1b1f24"
-    # The axis runs a little past the slide's date: the events of that very day, often the
-    # point of the slide, would otherwise be cut in half at the edge.
-    end = slide_view.on
-    if start is not None:
-        end += timedelta(days=max(CHART_MIN_MARGIN_DAYS, (end - start).days // 40))
+    end = chart_end(slide_view.events, slide_view.on, start)
     chart = build_timeline_chart(
         slide_view.events, row_field="lane", start=start, end=end, name="briefing"
     ).properties(height=height)
-    # The lanes name the kinds of event; a legend would take the room of a lane. Ticks every
-    # month would crowd labels in type this size over years, so they are spaced out.
+    # The legend is the page's own, in words that wrap (event_list.kinds_legend_html): Vega's
+    # would run off the slide. Ticks every month would crowd labels in type this size over
+    # years, so they are spaced out.
     step = tick_months(start, slide_view.on)
     for layer in chart.layer:
         layer.encoding.color.legend = None
-        layer.encoding.x["axis"].tickCount = alt.TimeIntervalStep(interval="month", step=step)
+        x = layer.encoding.x
+        x["axis"].tickCount = alt.TimeIntervalStep(interval="month", step=step)
+        # A dot on the first or last day is drawn whole, not cut by the edge of the plot.
+        if x["scale"] is alt.Undefined:
+            x["scale"] = alt.Scale()
+        x["scale"].padding = CHART_EDGE_PX
     return (
         chart.configure(background="#000000" if high_contrast else "#ffffff")
         .configure_axis(
-            labelFontSize=16,
+            labelFontSize=CHART_TEXT_PX,
             labelColor=foreground,
             titleColor=foreground,
             domainColor=foreground,
@@ -466,6 +536,7 @@ TIMELINE_ALONE_PX = 500
 # high-contrast theme, and one slide per landscape page when printed.
 _SLIDE_CSS = browser_code.read("web/briefing.css")
 _HIGH_CONTRAST_CSS = browser_code.read("web/briefing-high-contrast.css")
+_HIGH_CONTRAST_PRINT_CSS = browser_code.read("web/briefing-high-contrast-print.css")
 PRINT_CSS = browser_code.read("web/briefing-print.css")
 
 
@@ -473,5 +544,5 @@ def page_css(*, high_contrast: bool = False) -> str:
     """The briefing's style sheet: slides on screen (and printed), optionally high contrast."""
     css = _SLIDE_CSS.replace("TIMELINE_PX", f"{TIMELINE_BESIDE_MAP_PX}px")
     if high_contrast:
-        css += _HIGH_CONTRAST_CSS
+        css += screen_only(_HIGH_CONTRAST_CSS) + _HIGH_CONTRAST_PRINT_CSS
     return css + PRINT_CSS

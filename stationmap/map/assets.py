@@ -40,6 +40,11 @@ MARKERCLUSTER_DEFAULT_CSS = "leaflet.markercluster/MarkerCluster.Default.css"
 TOPOJSON_JS = "topojson-client/topojson-client.min.js"
 # The 1:110m outlines: about 100 kB and enough at the zooms where outlines are all there is.
 COUNTRY_OUTLINES = "world-atlas/countries-110m.json"
+# The 1:50m outlines (about 750 kB): a static map (a briefing slide) shows them instead from
+# FINE_OUTLINES_ZOOM on, where the coarse ones look blocky (a country at zoom 6). Optional: a
+# vendor folder without them keeps the coarse ones at every zoom.
+COUNTRY_OUTLINES_FINE = "world-atlas/countries-50m.json"
+FINE_OUTLINES_ZOOM = 4
 REQUIRED_FILES = (
     LEAFLET_JS,
     LEAFLET_CSS,
@@ -76,6 +81,7 @@ class MapAssets:
     layer_css: Links
     outlines_url: str  # Natural Earth countries as TopoJSON
     icon_image_path: str | None  # L.Icon.Default.imagePath; None keeps Leaflet's own guess
+    fine_outlines_url: str | None = None  # the 1:50m countries; None: the coarse ones only
 
 
 def _local(prefix: str) -> MapAssets:
@@ -95,6 +101,7 @@ def _local(prefix: str) -> MapAssets:
         # Inside streamlit-folium's iframe Leaflet cannot work this out from its CSS and asks
         # for a path that does not exist (a 404 in the console).
         icon_image_path=prefix + LEAFLET_IMAGES,
+        fine_outlines_url=prefix + COUNTRY_OUTLINES_FINE,
     )
 
 
@@ -130,6 +137,7 @@ def _cdn() -> MapAssets:
         ),
         outlines_url=CDN_PREFIX + CDN_PACKAGES["world-atlas"] + "countries-110m.json",
         icon_image_path=None,
+        fine_outlines_url=CDN_PREFIX + CDN_PACKAGES["world-atlas"] + "countries-50m.json",
     )
 
 
@@ -147,6 +155,8 @@ def detect_assets(vendor_dir: Path | None = None) -> MapAssets:
         return CDN_ASSETS
     if not all((vendor_dir / name).is_file() for name in REQUIRED_FILES):
         return CDN_ASSETS
+    if not (vendor_dir / COUNTRY_OUTLINES_FINE).is_file():
+        return replace(LOCAL_ASSETS, fine_outlines_url=None)
     return LOCAL_ASSETS
 
 

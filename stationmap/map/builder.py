@@ -583,6 +583,9 @@ class SiteLayer(JSCSSMixin):
             "legend": legend,
             "iconImagePath": assets.icon_image_path,
             "outlinesUrl": assets.outlines_url if outlines else None,
+            # A static map's only (the map page's first paint has a budget of its own).
+            "fineOutlinesUrl": assets.fine_outlines_url if outlines and live is None else None,
+            "fineOutlinesZoom": map_assets.FINE_OUTLINES_ZOOM,
             "topojsonUrl": topojson_url,
             "outlinesAttribution": _("Country outlines: Natural Earth"),
             "emptyMessage": empty_message or _("No sites match these filters."),

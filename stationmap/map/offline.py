@@ -150,6 +150,8 @@ def offline_assets(vendor_dir: Path) -> map_assets.MapAssets:
         outlines_url=data_uri(outlines, "application/json"),
         # Markers are drawn as divIcons; Leaflet's default icon images are never needed.
         icon_image_path=None,
+        # The file stays small and asks no server for more: the coarse outlines at every zoom.
+        fine_outlines_url=None,
     )
 
 

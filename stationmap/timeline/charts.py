@@ -174,7 +174,9 @@ def build_timeline_chart(
                 domain=[group_label(g) for g in EVENT_GROUPS],
                 range=[GROUP_COLORS[g] for g in EVENT_GROUPS],
             ),
-            legend=alt.Legend(orient="top", columns=3, labelLimit=320, labelFont=font),
+            # The page names the colours in a list of its own (event_list.kinds_legend_html):
+            # Vega's legend, in fixed columns, ran off a chart 1280 px wide.
+            legend=None,
         ),
         tooltip=[
             alt.Tooltip("date_label:N", title=_("Date")),

@@ -1,6 +1,7 @@
 // Inside a briefing slide's map document: the slide keys work even after a click on the map
 // gave it the keyboard (a key pressed in a frame never reaches the page around it). They press
-// the page's own Next and Previous buttons; the map's own arrow-key panning is switched off.
+// the page's own Next and Previous buttons (and Escape its hidden way out); the map's own
+// arrow-key panning is switched off.
 // briefing_view.slide_map_html calls stationmap.bindSlideKeys({key: button key, ...}).
 (function (root) {
     root.stationmap = root.stationmap || {};

@@ -14,6 +14,7 @@ from playwright.sync_api import Frame, Page, expect
 from stationmap import config
 from stationmap.app import ui_state
 from stationmap.briefing.stories import load_briefings
+from stationmap.map import builder as mapbuilder
 from stationmap.record.filters import apply_filters
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
@@ -265,4 +266,196 @@ def test_present_this_view_turns_the_maps_filters_into_one_slide_and_exit_goes_b
 
     expect(page.get_by_test_id("stSidebar")).to_be_visible(timeout=RERUN_TIMEOUT_MS)
     expect(page.get_by_role("button", name="Present this view")).to_be_visible()
+    assert_clean(page)
+
+
+def test_escape_leaves_the_slides_even_after_a_click_on_the_map(page, app_server):
+    open_slide(page, slide_url(app_server.base_url, "uk", 1))
+    frame = map_done(page, drawable_count(slide_sites("uk", 1)))
+    expect(page.locator(f".st-key-{ui_state.BRIEFING_EXIT} button")).to_be_attached()
+    # The map has the keyboard: Escape pressed in its frame must still leave the slides.
+    frame.locator(".leaflet-container").click(position={"x": 120, "y": 300})
+
+    page.keyboard.press("Escape")
+
+    expect(page.get_by_role("heading", name="Briefing", exact=True)).to_be_visible(
+        timeout=RERUN_TIMEOUT_MS
+    )
+    expect(page).not_to_have_url(re.compile(rf"[?&]{ui_state.STORY}="))
+    expect(page.get_by_role("button", name="Present this view")).to_be_visible()
+    assert_clean(page)
+
+
+WHITE = "rgb(255, 255, 255)"
+BLACK = "rgb(0, 0, 0)"
+# The map's sea without tiles (stationmap/map/live/layer.css).
+MAP_GROUND = "rgb(220, 230, 239)"
+MAP_GROUND_JS = (
+    "() => getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor"
+)
+# A chart's background, which Vega sets on its own picture.
+CHART_GROUND_JS = """(chart) => {
+    const picture = chart.querySelector('svg.marks, canvas.marks');
+    return getComputedStyle(picture).backgroundColor;
+}"""
+
+
+def test_print_all_slides_prints_in_normal_contrast_from_high_contrast(page, app_server):
+    open_slide(page, slide_url(app_server.base_url, "uk", 4, f"&{ui_state.CONTRAST}=high"))
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_css("background-color", BLACK)
+
+    page.get_by_role("button", name="Print all slides").click()
+    expect(page).to_have_url(re.compile(rf"[?&]{ui_state.PRINT}=1(&|$)"))
+    expect(page).to_have_url(re.compile(rf"[?&]{ui_state.CONTRAST}=high(&|$)"))
+    # Six slides, each with its map or chart: a while on a busy machine.
+    expect(page.locator("[class*='st-key-briefing_slide-']")).to_have_count(
+        6, timeout=RERUN_TIMEOUT_MS
+    )
+    page.emulate_media(media="print")
+
+    expect(app).to_have_css("background-color", WHITE)
+    expect(page.locator("[class*='st-key-briefing_caption'] p").first).not_to_have_css(
+        "color", WHITE
+    )
+    poll(
+        page,
+        lambda: {
+            frame.evaluate(MAP_GROUND_JS)
+            for frame in page.frames
+            if frame.query_selector(".sm-legend-control")
+        },
+        {MAP_GROUND},
+        "maps in normal contrast",
+    )
+    # The timelines are pictures with a background of their own: drawn for paper too.
+    charts = page.locator("[class*='st-key-briefing_timeline'] .vega-embed")
+    expect(charts.first).to_be_visible()
+    assert {charts.nth(i).evaluate(CHART_GROUND_JS) for i in range(charts.count())} == {WHITE}
+    assert_clean(page)
+
+
+def test_one_slide_printed_from_high_contrast_prints_in_normal_contrast(page, app_server):
+    # Slide 4 has a map and a timeline.
+    open_slide(page, slide_url(app_server.base_url, "uk", 4, f"&{ui_state.CONTRAST}=high"))
+    frame = map_done(page, drawable_count(slide_sites("uk", 4)))
+    chart = page.locator("[class*='st-key-briefing_timeline'] .vega-embed").first
+    expect(chart.locator("svg.marks")).to_be_visible()
+    assert frame.evaluate(MAP_GROUND_JS) == BLACK
+    assert chart.evaluate(CHART_GROUND_JS) == BLACK
+
+    page.emulate_media(media="print")
+
+    expect(page.get_by_test_id("stApp")).to_have_css("background-color", WHITE)
+    assert frame.evaluate(MAP_GROUND_JS) == MAP_GROUND
+    assert chart.evaluate(CHART_GROUND_JS) == WHITE
+    label = chart.locator("svg.marks .role-axis-label text").first
+    expect(label).not_to_have_css("fill", WHITE)
+
+
+# Of the slide's chart: its text, its dots and the ends of its time axis, where they are drawn.
+CHART_PARTS_JS = """() => {
+    const box = (element) => element.getBoundingClientRect();
+    const panel = document.querySelector("[class*='st-key-briefing_timeline']");
+    const chart = panel.querySelector('svg.marks');
+    const axis = [...chart.querySelectorAll('.role-axis-domain line, .role-axis-domain path')]
+        .map(box).filter((line) => line.width > line.height)[0];
+    const legend = [...panel.querySelectorAll('.sm-kinds li')];
+    return {
+        text: [...chart.querySelectorAll('text'), ...legend].map((element) => [
+            element.textContent, parseFloat(getComputedStyle(element).fontSize)]),
+        marks: [...chart.querySelectorAll('.mark-symbol path, .mark-rect path')].map((dot) => {
+            const b = box(dot);
+            return [b.left, b.right];
+        }),
+        axis: [axis.left, axis.right],
+        legend: legend.map((item) => {
+            const b = box(item);
+            return [item.textContent, b.right, b.bottom];
+        }),
+    };
+}"""
+MIN_CHART_TEXT_PX = 14
+
+
+def test_the_slide_timeline_is_readable_has_a_legend_and_shows_its_last_events_whole(
+    page, app_server
+):
+    # Slide 4 is the day of the statement: its own events sit at the end of the time axis.
+    open_slide(page, slide_url(app_server.base_url, "uk", 4))
+    map_done(page, drawable_count(slide_sites("uk", 4)))
+    expect(page.locator(".mark-symbol path").first).to_be_attached()
+    expect(page.locator(".mark-rect path").first).to_be_attached()
+    expect(page.locator(".sm-kinds")).to_contain_text("Embassy responses")
+    parts = page.evaluate(CHART_PARTS_JS)
+
+    small = [(text, px) for text, px in parts["text"] if px < MIN_CHART_TEXT_PX]
+    assert parts["text"] and small == [], small
+    kinds = [name for name, _right, _bottom in parts["legend"]]
+    assert {"Reports", "Police visits and investigations", "Embassy responses"} <= set(kinds)
+    for name, right, bottom in parts["legend"]:
+        assert right <= SMALL_SCREEN["width"] + FIT_TOLERANCE_PX, (name, right)
+        assert bottom <= SMALL_SCREEN["height"] + FIT_TOLERANCE_PX, (name, bottom)
+    # The last events whole, inside the end of the time axis: the statement's day (a dot) and
+    # the replies known only to their month (bars to the end of June) are not cut. (Events
+    # before the first report lie past the axis's start, by design.)
+    _left, right = parts["axis"]
+    assert parts["marks"]
+    assert max(mark_right for _left, mark_right in parts["marks"]) <= right + 0.5, parts
+    assert_fits(page, SMALL_SCREEN)
+    assert_clean(page)
+
+
+# The 1:50m Natural Earth file has 241 countries, the 1:110m one 177.
+FINE_COUNTRY_PATHS = 200
+
+
+def outline_paths(frame: Frame) -> int:
+    return frame.locator(".leaflet-smOutlines-pane path").count()
+
+
+def test_at_a_slides_zoom_a_cluster_shows_its_statuses_and_the_cities_are_named(page, app_server):
+    # 12 September 2022: London's two sites, both alleged, share a cluster at zoom 6.
+    open_slide(page, slide_url(app_server.base_url, "uk", 1))
+    frame = map_done(page, drawable_count(slide_sites("uk", 1)))
+    alleged = next(s["color"] for s in mapbuilder.status_styles() if s["key"] == "alleged")
+
+    ring = frame.locator(".sm-cluster-ringed .sm-cluster-ring")
+    expect(ring).to_have_count(1)
+    expect(ring).to_be_visible()
+    assert alleged.casefold() in ring.get_attribute("style").casefold()
+    # The ring shows round the count, not under a navy disc of the same size.
+    ring_box = ring.bounding_box()
+    disc_box = frame.locator(".sm-cluster-ringed > div").bounding_box()
+    assert ring_box["width"] >= disc_box["width"] + 8, (ring_box, disc_box)
+    labels = frame.locator(".sm-city-label")
+    expect(labels).to_have_text(["Glasgow", "London"], use_inner_text=True)
+    for index in range(labels.count()):
+        expect(labels.nth(index)).to_be_visible()
+    assert_clean(page)
+
+
+def test_a_world_slide_names_no_city_and_keeps_the_coarse_outlines(page, app_server):
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    open_slide(page, slide_url(app_server.base_url, "world", 1))
+    frame = map_done(page, drawable_count(slide_sites("world", 1)))
+
+    expect(frame.locator(".sm-city-label")).to_have_count(0)
+    assert outline_paths(frame) < FINE_COUNTRY_PATHS
+    assert not [url for url in fetched if url.endswith("countries-50m.json")]
+    assert_clean(page)
+
+
+def test_from_zoom_4_a_slide_draws_the_finer_country_outlines(page, app_server):
+    open_slide(page, slide_url(app_server.base_url, "uk", 1))
+    frame = map_done(page, drawable_count(slide_sites("uk", 1)))
+
+    poll(page, lambda: outline_paths(frame) > FINE_COUNTRY_PATHS, True, "finer outlines")
+    # Zoomed out to a continent, the coarse ones again.
+    frame.evaluate(
+        "() => { const map = Object.values(window).find((v) => v instanceof L.Map);"
+        " map.setZoom(3, {animate: false}); }"
+    )
+    poll(page, lambda: outline_paths(frame) < FINE_COUNTRY_PATHS, True, "coarse outlines")
     assert_clean(page)

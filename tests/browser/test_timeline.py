@@ -111,3 +111,51 @@ def test_the_as_of_date_ends_the_timeline(page, app_server):
     assert not [text for text in labels.all_text_contents() if text.startswith("Jul 2023")]
     assert "Sep 2022" in labels.all_text_contents()
     assert_clean(page)
+
+
+LAPTOP = {"width": 1280, "height": 720}
+
+
+def test_at_1280_px_the_charts_legend_wraps_and_shows_every_kind_whole(page, app_server):
+    page.set_viewport_size(LAPTOP)
+    open_app(page, f"{app_server.base_url}/timeline")
+    expect(chart(page, ui_state.LANE_CHART).locator("svg.marks").first).to_be_visible(
+        timeout=RERUN_TIMEOUT_MS
+    )
+    legend = page.locator(".sm-kinds").first
+    expect(legend).to_contain_text("Government, parliamentary and diplomatic responses")
+
+    main = page.get_by_test_id("stMainBlockContainer").bounding_box()
+    items = legend.locator("li")
+    assert items.count() >= 4
+    for index in range(items.count()):
+        item = items.nth(index)
+        expect(item).to_be_visible()
+        box = item.bounding_box()
+        # Inside the page's column, and not cut: the text is as wide as it needs to be.
+        assert box["x"] + box["width"] <= main["x"] + main["width"] + 1, box
+        assert item.evaluate("(li) => li.scrollWidth <= li.clientWidth + 1")
+    # The chart itself draws no legend of its own to run off its edge.
+    expect(chart(page, ui_state.LANE_CHART).locator(".role-legend")).to_have_count(0)
+    assert_clean(page)
+
+
+def test_the_keyboard_jumps_from_the_top_of_the_list_to_a_year(page, app_server):
+    page.set_viewport_size(LAPTOP)
+    open_app(page, f"{app_server.base_url}/timeline")
+    jump = page.get_by_role("navigation", name="Jump to a year")
+    expect(jump).to_be_attached()
+    heading = page.locator("#sm-year-2024")
+    expect(heading).not_to_be_in_viewport()
+
+    link = jump.get_by_role("link", name="2024", exact=True)
+    link.focus()
+    page.keyboard.press("Enter")
+
+    expect(heading).to_be_in_viewport()
+    expect(heading).to_be_focused()
+    # The page did not start over: the list is where it was, the filters as they were.
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+    box = heading.bounding_box()
+    assert 0 <= box["y"] <= LAPTOP["height"] - box["height"], box
+    assert_clean(page)

@@ -219,6 +219,19 @@ test("marker and cluster faces are built from escaped values", () => {
     assert.equal(core.clusterHtml(12), "<div><span>12</span></div>");
 });
 
+test("a static cluster's ring shows its sites' statuses in proportion, in the table's order", () => {
+    const table = [{color: "#aa0000"}, {color: "#00bb00"}, {color: "#0000cc"}];
+    assert.equal(core.clusterRing([CLOSED, CLOSED], table), "conic-gradient(#0000cc 0deg 360deg)");
+    assert.equal(core.clusterRing([CLOSED, ALLEGED, ALLEGED, INVESTIGATED], table),
+                 "conic-gradient(#aa0000 0deg 180deg, #00bb00 180deg 270deg, "
+                 + "#0000cc 270deg 360deg)");
+    // Nothing known to colour: no ring.
+    assert.equal(core.clusterRing([], table), null);
+    assert.equal(core.clusterRing([-1, 7], table), null);
+    // A colour is escaped, though Python allows only #rrggbb.
+    assert.doesNotMatch(core.clusterRing([0], [{color: "red\"><img>"}]), /[<>"]/);
+});
+
 test("a live map's popup comes from its part, or says it is loading, escaped", () => {
     const live = {popups: ["<p>zero</p>", null, "<p>two</p>"]};
     const size = core.popupPartSize(live);

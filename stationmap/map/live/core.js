@@ -142,6 +142,28 @@
         return "<div><span>" + escapeHtml(count) + "</span></div>";
     }
 
+    // A static map's cluster ring (a briefing slide, the offline export, whose statuses do not
+    // change): a CSS conic gradient of its sites' status colours, each in proportion and in the
+    // status table's order, so a cluster of two closed sites reads as closed at a slide's zoom.
+    // indices: the sites' status indices; colours come from the status table, escaped.
+    function clusterRing(indices, statuses) {
+        var counts = statuses.map(function () { return 0; });
+        indices.forEach(function (index) {
+            if (index >= 0 && index < counts.length) { counts[index] += 1; }
+        });
+        var total = counts.reduce(function (sum, count) { return sum + count; }, 0);
+        if (total === 0) { return null; }
+        var stops = [], from = 0, seen = 0;
+        counts.forEach(function (count, index) {
+            if (count === 0) { return; }
+            seen += count;
+            var to = Math.round(360 * seen / total);
+            stops.push(escapeHtml(statuses[index].color) + " " + from + "deg " + to + "deg");
+            from = to;
+        });
+        return "conic-gradient(" + stops.join(", ") + ")";
+    }
+
     // A marker's tooltip: the site's name, its status, and the note of a country-level row
     // (null for the others). Every part is text from the data or the status table, escaped.
     function tooltipHtml(name, label, note) {
@@ -250,6 +272,7 @@
         escapeHtml: escapeHtml,
         markerHtml: markerHtml,
         clusterHtml: clusterHtml,
+        clusterRing: clusterRing,
         tooltipHtml: tooltipHtml,
         ariaLabel: ariaLabel,
         activates: activates,

@@ -65,7 +65,33 @@ stationmap.drawLayer = function (map, payload) {
             script.onerror = function () { fail(new Error("not loaded: " + script.src)); };
             document.head.appendChild(script);
         });
-        Promise.all([fetch(payload.outlinesUrl), reader])
+        // The coarse outlines, enough for a continent; from fineOutlinesZoom on, the finer
+        // ones, for a country at a slide's zoom. Each file is read once, when first wanted.
+        var layers = {}, shown = null, asked = 0;
+        function layerOf(url) {
+            if (!layers[url]) { layers[url] = outlineLayer(url, reader); }
+            return layers[url];
+        }
+        function showOutlines() {
+            var close = Boolean(payload.fineOutlinesUrl)
+                && map.getZoom() >= payload.fineOutlinesZoom;
+            var ticket = ++asked;
+            layerOf(close ? payload.fineOutlinesUrl : payload.outlinesUrl).then(function (layer) {
+                // The fine file unread: the coarse one will do.
+                return layer || layerOf(payload.outlinesUrl);
+            }).then(function (layer) {
+                // Only the last zoom's choice is drawn, whichever file arrives first.
+                if (ticket !== asked || !layer || layer === shown) { return; }
+                if (shown) { map.removeLayer(shown); }
+                shown = layer.addTo(map);
+            });
+        }
+        showOutlines();
+        map.on("zoomend", showOutlines);
+    }
+    // Natural Earth countries from a TopoJSON file, as a layer (null when it cannot be read).
+    function outlineLayer(url, reader) {
+        return Promise.all([fetch(url), reader])
             .then(function (loaded) {
                 var response = loaded[0];
                 if (!response.ok) { throw new Error("HTTP " + response.status); }
@@ -84,15 +110,16 @@ stationmap.drawLayer = function (map, payload) {
                         }
                     });
                 });
-                L.geoJSON(countries, {
+                return L.geoJSON(countries, {
                     pane: "smOutlines",
                     interactive: false,
                     attribution: payload.outlinesAttribution,
                     style: {color: "#8a949e", weight: 0.7, fillColor: "#f7f7f4", fillOpacity: 1}
-                }).addTo(map);
+                });
             })
             .catch(function (error) {
-                console.warn("stationmap: country outlines not drawn:", error);
+                console.warn("stationmap: country outlines not drawn:", url, error);
+                return null;
             });
     }
     if (!payload.live) { drawOutlines(); }
@@ -104,9 +131,21 @@ stationmap.drawLayer = function (map, payload) {
         chunkedLoading: true,
         iconCreateFunction: function (group) {
             var count = group.getChildCount();
+            var html = core.clusterHtml(count);
+            var className = "marker-cluster sm-cluster";
+            // A static map's statuses never change: its clusters show them as a ring.
+            var ring = payload.live ? null : core.clusterRing(
+                group.getAllChildMarkers().map(function (marker) {
+                    return marker.smSite.status;
+                }), payload.statuses);
+            if (ring) {
+                html = "<b class=\"sm-cluster-ring\" style=\"background:" + ring + "\"></b>"
+                    + html;
+                className += " sm-cluster-ringed";
+            }
             return new NamedIcon({
-                html: core.clusterHtml(count),
-                className: "marker-cluster sm-cluster",
+                html: html,
+                className: className,
                 iconSize: L.point(40, 40),
                 label: core.fillCount(payload.clusterLabel, count)
             });
