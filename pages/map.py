@@ -107,10 +107,6 @@ else:
     counted = apply_filters(data.site_view(counted_day), state)
 headline = count_headlines(counted)
 with title_row:
-    # Beside the title, just above the counts, and costing the map no height.
-    st.caption(
-        _("Counts on {date}, the date the map shows.").format(date=i18n.day_label(counted_day))
-    )
     st.space("stretch")
     present = st.button(
         _("Present this view"),
@@ -125,11 +121,14 @@ if present:
     # The filters go along: they live in this session's sidebar widgets, whatever the page.
     st.switch_page(BRIEFING_PAGE, query_params={ui_state.PRESENT: "1"})
 with headline_row:
-    sites_column, countries_column, statuses_column = st.columns(
-        [1, 1, 5], vertical_alignment="center"
-    )
-    sites_column.metric(_("Sites"), headline["sites"])
-    countries_column.metric(_("Countries"), headline["countries"])
+    counts_column, statuses_column = st.columns([2, 5], vertical_alignment="center")
+    with counts_column:
+        with st.container(horizontal=True):
+            st.metric(_("Sites"), headline["sites"])
+            st.metric(_("Countries"), headline["countries"])
+        # Under the two counts, in the room the status list beside them leaves: which day every
+        # number here is for (the map's, which its slider moves), at no cost in height.
+        st.caption(_("Counts on {date}").format(date=i18n.day_label(counted_day)))
     with statuses_column:
         st.html(
             f"<style>{popups.POPUP_CSS}</style>{legend.status_counts_html(headline['by_status'])}"

@@ -156,4 +156,5 @@ def test_the_map_fills_streamlit_folium_s_frame_which_the_page_sizes_to_the_wind
     assert re.search(r"#map_div\s*\{\s*height:\s*100vh !important;", mapbuilder.MAP_CSS)
     page_css = browser_code.read(folium_bridge.FRAME_STYLE)
     assert f".st-key-{ui_state.MAP_FRAME} iframe" in page_css
-    assert re.search(r"height: clamp\(.*vh.*\) !important;", page_css)
+    assert re.search(r"--sm-map-height: clamp\(.*vh.*\);", page_css)
+    assert "height: var(--sm-map-height) !important;" in page_css

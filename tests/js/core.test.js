@@ -274,3 +274,12 @@ test("a ring crossing it once goes round the pole and is closed along it", () =>
     const joined = core.joinAcrossAntimeridian(ring);
     assert.deepEqual(joined.slice(0, 4), [[170, -70], [170, -90], [-170, -90], [-170, -70]]);
 });
+
+test("the legend starts folded on a short map and open on a tall one", () => {
+    // 1280x720 gives the map about 440 px and a phone about 520: folded there.
+    assert.equal(core.legendStartsOpen(440), false);
+    assert.equal(core.legendStartsOpen(524), false);
+    // 1920x1080 gives it about 760 px: room for the legend beside the sites.
+    assert.equal(core.legendStartsOpen(760), true);
+    assert.equal(core.legendStartsOpen(560), true);
+});

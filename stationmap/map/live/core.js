@@ -184,6 +184,14 @@
 
     // Whether a key (KeyboardEvent.key) activates a focused marker or cluster, as it would a
     // button: Enter or Space.
+    // The legend starts folded on a short map (a 1280x720 laptop, a phone): open, it would
+    // cover a third of the map and the sites under it, while the counts above the map already
+    // give each status with its colour and letter. A taller map has room for it.
+    var LEGEND_OPEN_MIN_HEIGHT_PX = 560;
+    function legendStartsOpen(mapHeightPx) {
+        return mapHeightPx >= LEGEND_OPEN_MIN_HEIGHT_PX;
+    }
+
     function activates(key) {
         return key === "Enter" || key === " " || key === "Spacebar";
     }
@@ -267,6 +275,7 @@
         planDay: planDay,
         focusShown: focusShown,
         legendCounts: legendCounts,
+        legendStartsOpen: legendStartsOpen,
         currentLine: currentLine,
         fillCount: fillCount,
         escapeHtml: escapeHtml,

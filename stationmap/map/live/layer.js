@@ -297,6 +297,10 @@ stationmap.drawLayer = function (map, payload) {
     legend.onAdd = function () {
         legendBox = L.DomUtil.create("div", "sm-legend-control");
         legendBox.innerHTML = payload.legend;
+        var folding = legendBox.querySelector("details");
+        if (payload.live && folding && !core.legendStartsOpen(map.getSize().y)) {
+            folding.open = false;
+        }
         L.DomEvent.disableClickPropagation(legendBox);
         L.DomEvent.disableScrollPropagation(legendBox);
         return legendBox;
