@@ -13,7 +13,7 @@ from pathlib import Path
 
 from benchmarks.stats import add_months, median
 from stationmap import i18n
-from stationmap.map import builder as mapbuilder
+from stationmap.map import records as map_records
 from stationmap.record import schema
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import Dataset, load_dataset
@@ -66,7 +66,7 @@ class DatasetPlan:
 
 def expect_map(dataset: Dataset, state: FilterState, today: date) -> MapExpectation:
     view = build_site_view(dataset, on=state.as_of or today)
-    drawn = mapbuilder.placed_sites(apply_filters(view, state))
+    drawn = map_records.placed_sites(apply_filters(view, state))
     counts = drawn["status"].value_counts()
     return MapExpectation(
         total=len(drawn),
@@ -146,7 +146,7 @@ def plan_dataset(data_dir: Path, runs: int, today: date | None = None) -> Datase
     view = build_site_view(dataset, on=today)
     firsts = [d.start for d in view["first_reported"] if d is not None]
     as_of_steps = choose_as_of_steps(dataset, runs, today, min(firsts)) if firsts else []
-    drawn = mapbuilder.placed_sites(view)
+    drawn = map_records.placed_sites(view)
     points = [
         (float(lat), float(lng), str(name))
         for lat, lng, name in zip(

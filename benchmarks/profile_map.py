@@ -19,7 +19,7 @@ from pathlib import Path
 
 from benchmarks.stats import markdown_table
 from stationmap.map import builder as mapbuilder
-from stationmap.map import folium_bridge
+from stationmap.map import folium_bridge, live_layer
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
@@ -54,7 +54,7 @@ def stage_timings(data_dir: Path, as_of: date | None = None) -> tuple[list, dict
     layer = _timed(
         stages,
         "once: build_live_layer (records and popups)",
-        lambda: mapbuilder.build_live_layer(
+        lambda: live_layer.build_live_layer(
             today_view, events=dataset.events, sources=dataset.sources, histories=histories
         ),
     )
@@ -64,7 +64,7 @@ def stage_timings(data_dir: Path, as_of: date | None = None) -> tuple[list, dict
     popup_files = _timed(
         stages,
         "once: encode popups JSON (parts)",
-        lambda: [static_cache.encode(part) for part in mapbuilder.popup_parts(layer)],
+        lambda: [static_cache.encode(part) for part in live_layer.popup_parts(layer)],
     )
     source = {"dataUrl": "/app/static/cache/s.json", "popupUrls": [], "popupPart": 256}
 
@@ -76,13 +76,13 @@ def stage_timings(data_dir: Path, as_of: date | None = None) -> tuple[list, dict
     )
     _timed(stages, "rerun: apply_filters (headline counts)", lambda: apply_filters(view, state))
     allowed = _timed(
-        stages, "rerun: sites_in_play", lambda: mapbuilder.sites_in_play(view, state).index
+        stages, "rerun: sites_in_play", lambda: live_layer.sites_in_play(view, state).index
     )
     first = _timed(stages, "rerun: earliest_report", lambda: earliest_report(dataset))
     site_view = _timed(
         stages,
-        "rerun: live_view",
-        lambda: mapbuilder.live_view(
+        "rerun: map_view_message",
+        lambda: live_layer.map_view_message(
             layer, allowed, as_of=as_of, statuses=(), first=first, last=date.today()
         ),
     )

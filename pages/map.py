@@ -1,13 +1,14 @@
 """Map page: every site the filters allow, coloured by status; click a marker for its story.
 
 The map is drawn by stationmap.map.builder as a live map: its sites are built once per dataset
-and language and kept by the browser; each run sends only the view (the filters and the date),
-which the map applies to the markers it has. Its play control steps through the months inside
-the map, in the browser, without a rerun. Under the map: the clicked site's details, status
-history, events and sources (its id in the address, stationmap.app.opened_site), and the map
-as text with a list of its sites; before it, a link that skips it (stationmap.app.map_access).
-On a session's first visit the page draws its title and map alone, and the rest in the run
-the map starts once it has shown its sites (render_order.map_first).
+and language (stationmap.map.live_layer) and kept by the browser; each run sends only a map view
+message (the filters and the date), which the map applies to the markers it has. Its play
+control steps through the months inside the map, in the browser, without a rerun. Under the map:
+the clicked site's details, status history, events and sources (its id in the address,
+stationmap.app.opened_site), and the map as text with a list of its sites; before it, a link
+that skips it (stationmap.app.map_access). On a session's first visit the page draws its title
+and map alone, and the rest in the run the map starts once it has shown its sites
+(render_order.map_first).
 """
 
 from datetime import date
@@ -18,8 +19,9 @@ from stationmap import browser_code, i18n
 from stationmap.app import chrome, data, map_access, opened_site, render_order, ui_state
 from stationmap.html import legend, markdown, popups
 from stationmap.i18n import _
-from stationmap.map import assets, folium_bridge
+from stationmap.map import assets, folium_bridge, live_layer
 from stationmap.map import builder as mapbuilder
+from stationmap.map import records as map_records
 from stationmap.map import source as map_source
 from stationmap.record.facts import last_event_day
 from stationmap.record.filters import apply_filters, count_headlines
@@ -30,7 +32,7 @@ from stationmap.timeline.events import earliest_report
 MAP_HEIGHT_PX = 620
 BRIEFING_PAGE = "pages/briefing.py"
 
-dataset, view, filtered, state = chrome.page_data()
+dataset, site_view, filtered, state = chrome.page_data()
 texts = popups.current_texts()
 map_assets = assets.detect_assets()
 tiles = assets.configured_tiles()
@@ -46,7 +48,7 @@ notices = st.container()
 # "Skip the map", right before it; drawn once the page is whole.
 skip_row = st.container()
 
-# The map holds every site once; each run sends it only this view: the sites the filters allow
+# The map holds every site once; each run sends it only this message: the sites the filters allow
 # on any date, the status filter and the date, which the map and its play control apply.
 layer, source = map_source.live_layer(
     dataset, data.site_view, texts, shared=data.shared_cache_key() is not None
@@ -55,9 +57,9 @@ layer, source = map_source.live_layer(
 focus = opened_site.focus_for_map()
 # A session's first visit: the map alone, then the rest once the map says it is shown.
 map_only = render_order.map_first(map_assets.local)
-site_view = mapbuilder.live_view(
+view_message = live_layer.map_view_message(
     layer,
-    mapbuilder.sites_in_play(view, state).index,
+    live_layer.sites_in_play(site_view, state).index,
     as_of=state.as_of,
     statuses=state.statuses,
     first=earliest_report(dataset),
@@ -69,7 +71,7 @@ site_view = mapbuilder.live_view(
 # Only a click on a marker reruns the page; panning, zooming and playing stay in the browser.
 map_value = folium_bridge.show_live_map(
     mapbuilder.build_live_map(source, tiles=tiles, assets=map_assets),
-    site_view,
+    view_message,
     key=ui_state.SITE_MAP,
     frame_key=ui_state.MAP_FRAME,
     height=MAP_HEIGHT_PX,
@@ -87,7 +89,7 @@ with intro:
 if map_only:
     # The sidebar, the counts and the buttons come with the run the map's report starts.
     st.stop()
-if site_view["steps"]:
+if view_message["steps"]:
     st.caption(
         _(
             "Press Play on the map, or move its slider, to see the statuses month by month "
@@ -97,13 +99,13 @@ if site_view["steps"]:
     )
 
 # One set of numbers: the counts are for the day the map shows, the slider's once it has
-# settled on one (the map reports it), else the view's own.
-slider_day = folium_bridge.reported_day(map_value, site_view)
+# settled on one (the map reports it), else the message's own.
+slider_day = folium_bridge.reported_day(map_value, view_message)
 if slider_day is None:
-    counted_day = mapbuilder.day_of_number(site_view["day"])
+    counted_day = map_records.day_of_number(view_message["day"])
     counted = filtered
 else:
-    counted_day = mapbuilder.day_of_number(slider_day)
+    counted_day = map_records.day_of_number(slider_day)
     counted = apply_filters(data.site_view(counted_day), state)
 headline = count_headlines(counted)
 with title_row:
@@ -164,7 +166,7 @@ with after_map:
             )
         )
     else:
-        details = popups.site_details(dataset, view.loc[opened.site_id], state.as_of, texts)
+        details = popups.site_details(dataset, site_view.loc[opened.site_id], state.as_of, texts)
         with st.container(border=True, key=ui_state.SITE_DETAILS):
             if state.as_of is not None:
                 st.caption(

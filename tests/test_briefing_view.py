@@ -15,7 +15,7 @@ from stationmap.app import ui_state
 from stationmap.briefing import view as briefing_view
 from stationmap.briefing.stories import load_briefings, parse_briefings
 from stationmap.briefing.view import MODE_LIST, MODE_PRESENT, MODE_PRINT, MODE_STORY, Request
-from stationmap.map import builder as mapbuilder
+from stationmap.map import records as map_records
 from stationmap.record.filters import FilterState
 from stationmap.record.views import build_site_view
 from tests.conftest import TEST_TODAY
@@ -264,7 +264,7 @@ def test_a_slides_map_holds_its_sites_at_its_view_with_a_compact_legend(shipped_
 
 def test_a_slides_city_labels_name_each_city_once_and_no_country(shipped_dataset, stories):
     statement = slide_view(shipped_dataset, stories["uk"].slides[3])
-    placed = mapbuilder.placed_sites(statement.sites)
+    placed = map_records.placed_sites(statement.sites)
     labels = briefing_view.city_labels(placed)
     # London's two sites get one label, between them.
     assert [label["name"] for label in labels] == ["Belfast", "Glasgow", "London"]
@@ -286,7 +286,7 @@ def test_a_slide_without_centre_fits_its_sites(shipped_dataset, stories):
     autumn = slide_view(shipped_dataset, stories["uk"].slides[1])
     page = briefing_view.slide_map_html(autumn, shipped_dataset)
     assert "fitBounds" in page
-    assert len(map_payload(page)["records"]) == len(mapbuilder.placed_sites(autumn.sites))
+    assert len(map_payload(page)["records"]) == len(map_records.placed_sites(autumn.sites))
 
 
 def test_a_slides_chart_is_its_lanes_in_large_type(shipped_dataset, stories):

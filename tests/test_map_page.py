@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from stationmap import config, i18n
 from stationmap.app import ui_state
 from stationmap.map import assets, folium_bridge
-from stationmap.map import builder as mapbuilder
+from stationmap.map import records as map_records
 from stationmap.record.facts import last_event_day
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import load_dataset
@@ -100,7 +100,7 @@ def test_without_an_as_of_date_the_slider_and_the_counts_end_at_the_last_event()
     last = last_event_day(load_dataset(config.DEFAULT_DATA_DIR), date.today())
     view = view_sent_to_the_map(app)
     # The slider's last month is the last event's, not the current one, and it starts there.
-    assert view["steps"][-1][0] == view["day"] == mapbuilder.day_number(last)
+    assert view["steps"][-1][0] == view["day"] == map_records.day_number(last)
     assert view["start"] == len(view["steps"]) - 1
     # The counts say which day they are for: the map's.
     caption = f"Counts on {i18n.day_label(last)}"
@@ -130,7 +130,7 @@ def first_visit(query: dict | None = None) -> AppTest:
 
 
 def view_sent_to_the_map(app: AppTest) -> dict:
-    """The view (mapbuilder.live_view) in the script streamlit-folium runs in the map."""
+    """The view (live_layer.map_view_message) in the script streamlit-folium runs in the map."""
     (component,) = app.get("component_instance")
     group = json.loads(component.proto.json_args)["feature_group"]
     (line,) = re.findall(r"^\}\)\((\{.*\})\);$", group, re.MULTILINE)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from stationmap.html import popups
-from stationmap.map import builder as mapbuilder
+from stationmap.map import live_layer, static_cache
 from stationmap.map import source as map_source
-from stationmap.map import static_cache
 from stationmap.record.loader import build_dataset, load_dataset
 from stationmap.record.views import build_site_view
 from stationmap.synth import write_synthetic_dataset
@@ -52,7 +51,7 @@ def test_shared_data_publishes_its_popups_in_parts_and_keeps_small_sites_inline(
     layer, source = map_source.live_layer(dataset, site_view, ENGLISH, shared=True, publish=publish)
     assert source["records"] == layer.records
     assert "dataUrl" not in source and "popups" not in source
-    assert source["popupPart"] == mapbuilder.POPUP_PART_SITES
+    assert source["popupPart"] == live_layer.POPUP_PART_SITES
     assert source["popupUrls"] == ["/app/static/cache/popups-en-1.json"]
     assert publish.published == [("popups-en", layer.popups)]
 
@@ -67,7 +66,7 @@ def test_large_shared_data_publishes_its_sites_too(tmp_path):
     assert ("sites", layer.records) in publish.published
     assert source["dataUrl"].startswith("/app/static/cache/sites-")
     parts = [value for prefix, value in publish.published if prefix == "popups-en"]
-    assert parts == mapbuilder.popup_parts(layer)
+    assert parts == live_layer.popup_parts(layer)
     assert len(source["popupUrls"]) == len(parts) == 8
 
 

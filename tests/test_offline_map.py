@@ -23,8 +23,8 @@ import pytest
 from stationmap import config
 from stationmap.cli import main
 from stationmap.map import assets
-from stationmap.map import builder as mapbuilder
 from stationmap.map import offline as offline_map
+from stationmap.map import records as map_records
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import build_dataset
 from stationmap.record.views import build_site_view
@@ -203,7 +203,7 @@ def test_every_library_and_style_sheet_is_inlined(europe_closed_map):
 def test_the_map_has_a_marker_for_exactly_the_filtered_sites(europe_closed_map):
     page, filtered = europe_closed_map
     ids = [record["id"] for record in payload_of(page)["records"]]
-    assert sorted(ids) == sorted(mapbuilder.placed_sites(filtered).index)
+    assert sorted(ids) == sorted(map_records.placed_sites(filtered).index)
     assert "ie-dublin" in ids
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from stationmap.map import builder as mapbuilder
+from stationmap.map import records as map_records
 from stationmap.record import schema
 from stationmap.record.loader import build_dataset
 from stationmap.record.status import count_by_status, status_histories, statuses_on
@@ -200,7 +200,7 @@ def case_dataset(events: list[dict]):
 
 
 def test_the_shared_cases_count_days_from_the_maps_day_zero():
-    assert date.fromisoformat(STATUS_CASES["dayZero"]) == mapbuilder.DAY_ZERO
+    assert date.fromisoformat(STATUS_CASES["dayZero"]) == map_records.DAY_ZERO
 
 
 @pytest.mark.parametrize("case", STATUS_CASES["cases"], ids=lambda case: case["case"])
@@ -210,9 +210,9 @@ def test_the_status_on_a_date_is_as_the_shared_cases_say(case):
         status = statuses_on(dataset, date.fromisoformat(on)).loc[CASE_SITE, "status"]
         assert (None if pd.isna(status) else status) == expected, on
     # What the map is sent, read back as dates and statuses: the changes the JavaScript gets.
-    sent = mapbuilder.history_pairs(status_histories(dataset)[CASE_SITE])
+    sent = map_records.history_pairs(status_histories(dataset)[CASE_SITE])
     changes = [
-        [(mapbuilder.DAY_ZERO + timedelta(days=day)).isoformat(), schema.STATUSES[index]]
+        [(map_records.DAY_ZERO + timedelta(days=day)).isoformat(), schema.STATUSES[index]]
         for day, index in sent
     ]
     assert changes == case["changes"]

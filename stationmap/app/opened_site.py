@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from stationmap.app import ui_state
-from stationmap.map import builder as mapbuilder
 from stationmap.map import folium_bridge
+from stationmap.map import records as map_records
 
 # An id from the address is shown back in a note at this length at most: it may be anything.
 MAX_ID_SHOWN = 40
@@ -89,7 +89,7 @@ def after_map(placed: Sequence[Mapping], shown: Container[str]) -> Opened:
     count = folium_bridge.clicked_count(map_value)
     new_click = count != st.session_state.get(ui_state.SITE_CLICKS_SEEN, 0)
     st.session_state[ui_state.SITE_CLICKS_SEEN] = count
-    clicked = mapbuilder.site_at(placed, folium_bridge.clicked_position(map_value))
+    clicked = map_records.site_at(placed, folium_bridge.clicked_position(map_value))
     opened = decide(address_site(), clicked, new_click and count > 0, shown)
     if opened.by_click:
         st.session_state[ui_state.SITE_OPENED_BY_CLICK] = opened.site_id

@@ -35,6 +35,7 @@ from stationmap.html.popups import LINK_ATTRIBUTES, esc, is_weak, safe_href
 from stationmap.i18n import _, n_
 from stationmap.map import assets as map_assets
 from stationmap.map import builder as mapbuilder
+from stationmap.map import records as map_records
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import Dataset
 from stationmap.timeline.charts import build_timeline_chart
@@ -394,7 +395,7 @@ def slide_map_html(
     script = browser_code.script(
         KEY_SCRIPT, "stationmap.bindSlideKeys", browser_code.script_safe_json(SLIDE_KEYS)
     )
-    placed = mapbuilder.placed_sites(slide_view.sites)
+    placed = map_records.placed_sites(slide_view.sites)
     if not placed.empty:
         # Numbers only: nothing from the data reaches this script as text.
         bounds = [

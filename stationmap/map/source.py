@@ -15,8 +15,8 @@ import pandas as pd
 
 from stationmap.app import heap
 from stationmap.html import popups
-from stationmap.map import builder as mapbuilder
 from stationmap.map import static_cache
+from stationmap.map.live_layer import POPUP_PART_SITES, LiveLayer, build_live_layer, popup_parts
 from stationmap.record.loader import Dataset
 from stationmap.record.status import status_histories
 
@@ -32,7 +32,7 @@ def live_layer(
     *,
     shared: bool,
     publish: Callable[..., str] = static_cache.publish_json,
-) -> tuple[mapbuilder.LiveLayer, dict]:
+) -> tuple[LiveLayer, dict]:
     """The live layer of `dataset` in `texts`' language, and the map's `source` for it.
 
     `site_view` gives every site's row (today's view; called only when the layer is built).
@@ -42,7 +42,7 @@ def live_layer(
     """
     key = texts.language
     if key not in dataset.derived.live_layers:
-        layer = mapbuilder.build_live_layer(
+        layer = build_live_layer(
             site_view(),
             events=dataset.events,
             sources=dataset.sources,
@@ -61,12 +61,10 @@ def live_layer(
     return dataset.derived.live_layers[key]
 
 
-def _published(layer: mapbuilder.LiveLayer, language: str, publish: Callable[..., str]) -> dict:
+def _published(layer: LiveLayer, language: str, publish: Callable[..., str]) -> dict:
     source: dict = {
-        "popupUrls": [
-            publish(part, prefix=f"popups-{language}") for part in mapbuilder.popup_parts(layer)
-        ],
-        "popupPart": mapbuilder.POPUP_PART_SITES,
+        "popupUrls": [publish(part, prefix=f"popups-{language}") for part in popup_parts(layer)],
+        "popupPart": POPUP_PART_SITES,
     }
     if len(static_cache.encode(layer.records)) <= INLINE_RECORDS_BYTES:
         source["records"] = layer.records

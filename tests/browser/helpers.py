@@ -12,7 +12,7 @@ from playwright.sync_api import Frame, Locator, Page, expect
 from benchmarks.browser import APP_COMPLETE_SELECTOR
 from benchmarks.waiting import page_pause, wait_until
 from stationmap import config
-from stationmap.map import builder as mapbuilder
+from stationmap.map import records as map_records
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
@@ -112,7 +112,7 @@ def published_view(state: FilterState):
 
 
 def drawable_count(filtered) -> int:
-    return len(mapbuilder.placed_sites(filtered))
+    return len(map_records.placed_sites(filtered))
 
 
 def sites_drawn(frame: Frame) -> int:

@@ -14,7 +14,7 @@ from playwright.sync_api import Frame, Page, expect
 from stationmap import config
 from stationmap.app import ui_state
 from stationmap.briefing.stories import load_briefings
-from stationmap.map import builder as mapbuilder
+from stationmap.map import records as map_records
 from stationmap.record.filters import apply_filters
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
@@ -418,7 +418,7 @@ def test_at_a_slides_zoom_a_cluster_shows_its_statuses_and_the_cities_are_named(
     # 12 September 2022: London's two sites, both alleged, share a cluster at zoom 6.
     open_slide(page, slide_url(app_server.base_url, "uk", 1))
     frame = map_done(page, drawable_count(slide_sites("uk", 1)))
-    alleged = next(s["color"] for s in mapbuilder.status_styles() if s["key"] == "alleged")
+    alleged = next(s["color"] for s in map_records.status_styles() if s["key"] == "alleged")
 
     ring = frame.locator(".sm-cluster-ringed .sm-cluster-ring")
     expect(ring).to_have_count(1)

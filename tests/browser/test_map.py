@@ -12,7 +12,7 @@ from playwright.sync_api import Frame, Page, expect
 from benchmarks.waiting import page_pause, wait_until
 from stationmap import config
 from stationmap.app import ui_state
-from stationmap.map import builder as mapbuilder
+from stationmap.map import records as map_records
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
@@ -34,7 +34,7 @@ def drawable_sites(state: FilterState) -> list[str]:
     """Ids of the sites the map should draw for a FilterState, from the package itself."""
     dataset = load_dataset(config.DEFAULT_DATA_DIR)
     view = build_site_view(dataset, on=state.as_of or date.today())
-    return list(mapbuilder.placed_sites(apply_filters(view, state)).index)
+    return list(map_records.placed_sites(apply_filters(view, state)).index)
 
 
 def open_map(page: Page, url: str) -> None:
