@@ -80,7 +80,7 @@ def after_map(placed: Sequence[Mapping], shown: Container[str]) -> Opened:
     """The site open once the map has been drawn, whose value holds its last click.
 
     The value is read where streamlit-folium keeps it, ``st.session_state[ui_state.SITE_MAP]``
-    (as `chrome.map_first` reads the map's report). A click counts once: the value keeps the
+    (as `render_order.map_first` reads the map's report). A click counts once: the value keeps the
     last click's position, and a site closed since must stay closed. A new click's site goes
     into the address. `placed`: the markers' records (`LiveLayer.placed`); `shown`: the ids of
     the sites the page shows.

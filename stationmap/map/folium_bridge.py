@@ -46,7 +46,7 @@ from stationmap import browser_code
 # The version whose internals the above describes (requirements.txt pins the same).
 PINNED_VERSION = "0.27.4"
 # The name in the map's value under which a live map says it has shown its sites, when its
-# view asks it to (`mapbuilder.live_view(report_shown=True)`).
+# view asks it to (`stationmap.map.live_layer.map_view_message(report_shown=True)`).
 MAP_SHOWN_REPORT = "stationmap_map_shown"
 # The name in the map's value under which it says which day its slider shows, as
 # ``{"day": day number, "view": the view's key}``.
@@ -54,7 +54,8 @@ MAP_DAY_REPORT = "stationmap_day"
 # The page's style sheet sizing the frame to the window. It addresses the frame through its
 # container, whose key the page passes (ui_state.MAP_FRAME: the sheet names it).
 FRAME_STYLE = "web/map-fit.css"
-# What a click returns: the clicked marker's position (`mapbuilder.site_at` maps it back).
+# What a click returns: the clicked marker's position (`stationmap.map.records.site_at`
+# maps it back).
 CLICKED = "last_object_clicked"
 # How many clicks the map has seen: each one is a new value, the same marker's too.
 CLICK_COUNT = "last_object_clicked_count"
@@ -114,7 +115,9 @@ def view_layer(view: Mapping) -> folium.FeatureGroup:
 def show_live_map(
     site_map: folium.Map, view: Mapping, *, key: str, frame_key: str, height: int
 ) -> Mapping[str, Any] | None:
-    """Draw the live map (`mapbuilder.build_live_map`) with this run's view; its value.
+    """Draw the live map (`stationmap.map.builder.build_live_map`) with this run's view.
+
+    Returns the map's value.
 
     The value holds the last clicked marker's position (`clicked_position`), once the map has
     reported, `MAP_SHOWN_REPORT` (`map_was_shown`), and once its slider has moved, the day it

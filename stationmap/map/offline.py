@@ -1,11 +1,12 @@
 """The map as one HTML file that works offline: the app's map with everything it loads inside it.
 
-`standalone_map_html` draws the same map as the app (`mapbuilder.build_map`), then inlines what
-the page would otherwise load from ``/app/static/vendor/``: Leaflet, jQuery, MarkerCluster and
-topojson-client become ``<script>`` text; their style sheets become ``<style>`` text, with the
-images they point at as ``data:`` URIs; and the Natural Earth country outlines (1:110m TopoJSON)
-travel as a ``data:`` URL, which the map layer's own code reads with ``fetch()`` without any
-network. The file opens from disk (``file://``) on a machine with no network at all.
+`standalone_map_html` draws the same map as the app (`stationmap.map.builder.build_map`), then
+inlines what the page would otherwise load from ``/app/static/vendor/``: Leaflet, jQuery,
+MarkerCluster and topojson-client become ``<script>`` text; their style sheets become
+``<style>`` text, with the images they point at as ``data:`` URIs; and the Natural Earth country
+outlines (1:110m TopoJSON) travel as a ``data:`` URL, which the map layer's own code reads with
+``fetch()`` without any network. The file opens from disk (``file://``) on a machine with no
+network at all.
 
 What "no remote host" means here: no resource is *loaded* from anywhere but the file itself:
 no script, style sheet, image, font, tile or data request. The file still contains http(s)

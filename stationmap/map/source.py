@@ -1,10 +1,10 @@
 """Where the map page's live layer comes from: built once per dataset and language, and kept.
 
-The layer (`mapbuilder.build_live_layer`) is kept with the dataset (its `derived` tables), so
-an upload's stays in its own session. The published data's popups are files the browser
-fetches a part at a time, when one of their popups is first opened, and so are its sites
-beyond INLINE_RECORDS_BYTES (`static_cache`); an upload's, or any data when static/ cannot be
-written, go inline in the map.
+The layer (`stationmap.map.live_layer.build_live_layer`) is kept with the dataset (in its
+`stationmap.record.loader.DerivedData`, `Dataset.derived.live_layers`), so an upload's stays in
+its own session. The published data's popups are files the browser fetches a part at a time,
+when one of their popups is first opened, and so are its sites beyond INLINE_RECORDS_BYTES
+(`static_cache`); an upload's, or any data when static/ cannot be written, go inline in the map.
 """
 
 from __future__ import annotations

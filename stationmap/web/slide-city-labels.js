@@ -1,7 +1,7 @@
 // Inside a briefing slide's map document: the name of each city with a site, beside it, once
 // the map is close enough to tell the cities apart (a room cannot hover to find out which dot
 // is London). Names are set as text, never parsed as HTML; the labels take no clicks or focus.
-// briefing_view.slide_map_html calls
+// stationmap.briefing.view.slide_map_html calls
 // stationmap.cityLabels(map, [{name, lat, lng}, ...], from zoom, offset in px).
 (function (root) {
     root.stationmap = root.stationmap || {};

@@ -2,7 +2,7 @@
 // is 1024 px wide) can cut off a slide's sites on a narrower one. Then the map fits the sites
 // instead, giving up most zoom levels at most; a view the author chose much closer than that
 // (Europe only, say) keeps the rest out, as meant. Checked again whenever the map's size
-// changes. briefing_view.slide_map_html calls
+// changes. stationmap.briefing.view.slide_map_html calls
 // stationmap.keepInView(map, [[south, west], [north, east]], margin in px, most).
 (function (root) {
     root.stationmap = root.stationmap || {};

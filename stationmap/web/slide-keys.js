@@ -2,7 +2,8 @@
 // gave it the keyboard (a key pressed in a frame never reaches the page around it). They press
 // the page's own Next and Previous buttons (and Escape its hidden way out); the map's own
 // arrow-key panning is switched off.
-// briefing_view.slide_map_html calls stationmap.bindSlideKeys({key: button key, ...}).
+// stationmap.briefing.view.slide_map_html calls
+// stationmap.bindSlideKeys({key: button key, ...}).
 (function (root) {
     root.stationmap = root.stationmap || {};
     root.stationmap.bindSlideKeys = function (buttons) {

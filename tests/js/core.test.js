@@ -29,7 +29,8 @@ function site(index, history, options) {
                           inView: true, marker: {}}, options, {record: record});
 }
 
-// The base64 one-bit-per-site mask Python sends as a view's "visible" (mapbuilder.live_view).
+// The base64 one-bit-per-site mask Python sends as a view's "visible"
+// (stationmap.map.live_layer.map_view_message).
 function visibleBits(flags) {
     const bytes = Buffer.alloc(Math.ceil(flags.length / 8));
     flags.forEach((flag, index) => { if (flag) { bytes[index >> 3] |= 1 << (index & 7); } });

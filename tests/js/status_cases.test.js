@@ -13,7 +13,7 @@ const table = JSON.parse(
     fs.readFileSync(path.join(__dirname, "..", "cases", "status_on_date.json"), "utf8"));
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
 
-// A date as the map's day number, as Python writes it (mapbuilder.day_number).
+// A date as the map's day number, as Python writes it (stationmap.map.records.day_number).
 function dayNumber(iso) {
     return Math.round((Date.parse(iso) - Date.parse(table.dayZero)) / MS_PER_DAY);
 }

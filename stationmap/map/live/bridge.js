@@ -59,7 +59,8 @@
         streamlit.setComponentValue(sent || {});
     }
 
-    // Once the browser has painted what the map shows: sets key (chrome.map_first).
+    // Once the browser has painted what the map shows: sets key
+    // (stationmap.app.render_order.map_first).
     function reportShown(win, key) {
         win.requestAnimationFrame(function () {
             win.setTimeout(function () {

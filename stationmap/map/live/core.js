@@ -5,8 +5,9 @@
 // layer.js, see stationmap/browser_code.py), and under Node's require, for tests/js/. No build
 // step: plain ES5 in a small UMD guard.
 //
-// Statuses are positions in the status table Python sends (mapbuilder.status_styles); nothing
-// here knows their names, colours or labels. Days are day numbers (mapbuilder.day_number).
+// Statuses are positions in the status table Python sends
+// (stationmap.map.records.status_styles); nothing here knows their names, colours or labels.
+// Days are day numbers (stationmap.map.records.day_number).
 (function (root, factory) {
     var core = factory();
     if (typeof module === "object" && module.exports) {
@@ -22,7 +23,7 @@
 
     // A site's status on a day (a status index), or -1 before its first report. history is
     // the site's [day number, status index] pairs, first report first, as Python worked them
-    // out (mapbuilder.history_pairs): the latest pair on or before the day wins.
+    // out (stationmap.map.records.history_pairs): the latest pair on or before the day wins.
     function statusOn(history, day) {
         for (var i = history.length - 1; i >= 0; i--) {
             if (history[i][0] <= day) { return history[i][1]; }
@@ -43,7 +44,7 @@
     // some date, marker its marker (null for a site without coordinates).
 
     // Marks each site in view or not from a view's "visible": one bit per record, in record
-    // order, base64 (mapbuilder.live_view). Whether any site is in view.
+    // order, base64 (stationmap.map.live_layer.map_view_message). Whether any site is in view.
     function markInView(sites, visible) {
         var bits = atob(visible);
         var any = false;

@@ -3,8 +3,9 @@
 // touches Leaflet and the page; the rules it applies are in core.js (stationmap.core, tested
 // under Node), and streamlit-folium is reached only through bridge.js.
 //
-// Python (mapbuilder.SiteLayer) inlines core.js, bridge.js and this file into the map's script
-// and then calls stationmap.drawLayer(map, payload) with the layer's payload as JSON.
+// Python (stationmap.map.builder.SiteLayer) inlines core.js, bridge.js and this file into the
+// map's script and then calls stationmap.drawLayer(map, payload) with the layer's payload as
+// JSON.
 //
 // Every text below comes from the payload and is set as text (textContent, setAttribute) or
 // escaped (stationmap.core); the HTML made here is from the status table, which Python checked
@@ -477,11 +478,12 @@ stationmap.drawLayer = function (map, payload) {
     }
     var loaded = false, failed = false, pendingView = null, shownKey = null, reported = false;
     var shownFocus = null;
-    // Asked for by the page's first run in a session (chrome.map_first): once the map has
-    // shown its sites, or has failed to load them, and the browser has painted that, tell
-    // the page, whose next run draws the rest of it. Once per map; every later value (a
-    // click) says it too, so a click that overtakes the report's run cannot leave the page
-    // waiting for a report that was already sent.
+    // Asked for by the page's first run in a session
+    // (stationmap.app.render_order.map_first): once the map has shown its sites, or has
+    // failed to load them, and the browser has painted that, tell the page, whose next run
+    // draws the rest of it. Once per map; every later value (a click) says it too, so a
+    // click that overtakes the report's run cannot leave the page waiting for a report that
+    // was already sent.
     function reportShown(view) {
         if (!view.report || reported || !bridge.canReport(window)) { return; }
         reported = true;
