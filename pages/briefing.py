@@ -20,7 +20,7 @@ from stationmap.briefing.captions import figures_stated_in_events
 from stationmap.briefing.stories import BRIEFINGS_FILE, Briefings, load_briefings
 from stationmap.exports import describe_filters
 from stationmap.html import markdown
-from stationmap.html.popups import esc
+from stationmap.html.escape import esc
 from stationmap.i18n import _, n_
 from stationmap.map import assets
 from stationmap.record.dates import resolve_day

@@ -18,6 +18,7 @@ import streamlit as st
 from stationmap import browser_code, i18n
 from stationmap.app import chrome, data, map_access, opened_site, render_order, ui_state
 from stationmap.html import legend, markdown, popups
+from stationmap.html.texts import current_texts
 from stationmap.i18n import _
 from stationmap.map import assets, folium_bridge, live_layer
 from stationmap.map import builder as mapbuilder
@@ -33,7 +34,7 @@ MAP_HEIGHT_PX = 620
 BRIEFING_PAGE = "pages/briefing.py"
 
 dataset, site_view, filtered, state = chrome.page_data()
-texts = popups.current_texts()
+texts = current_texts()
 map_assets = assets.detect_assets()
 tiles = assets.configured_tiles()
 

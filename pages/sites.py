@@ -10,6 +10,7 @@ import streamlit as st
 from stationmap import exports, i18n
 from stationmap.app import chrome, data, page_actions, session_files, ui_state
 from stationmap.html import popups, tables
+from stationmap.html.texts import current_texts
 from stationmap.i18n import _
 from stationmap.map import offline as offline_map
 from stationmap.record import schema
@@ -29,7 +30,7 @@ if (focus := st.session_state.pop(ui_state.FOCUS_REQUEST, None)) is not None:
     st.switch_page(MAP_PAGE, query_params={ui_state.FOCUS_SITE: focus})
 on = resolve_day(state.as_of)
 headlines = count_headlines(filtered)
-texts = popups.current_texts()
+texts = current_texts()
 
 st.title(_("Sites"))
 sites_column, countries_column = st.columns(2)

@@ -11,6 +11,7 @@ import pytest
 from stationmap import exports
 from stationmap.cli import main
 from stationmap.html import popups, tables
+from stationmap.html.texts import current_texts
 from stationmap.record import basis, schema
 from stationmap.record.basis import publisher_key, site_basis
 from stationmap.record.filters import FilterState, apply_filters
@@ -165,21 +166,21 @@ def test_the_site_view_carries_the_basis_and_the_filter_selects_by_it(small_data
 
 def test_the_popup_states_the_basis_and_marks_a_single_source_in_words(small_dataset):
     view = build_site_view(small_dataset, TEST_TODAY)
-    croydon = popups.facts_html(view.loc["uk-croydon"].to_dict(), {}, popups.current_texts())
+    croydon = popups.facts_html(view.loc["uk-croydon"].to_dict(), {}, current_texts())
     assert "<dt>Basis</dt><dd>Authorities addressed it</dd>" in croydon
     assert "<dt>Independent sources</dt><dd>2</dd>" in croydon
-    france = popups.facts_html(view.loc["fr-unspecified"].to_dict(), {}, popups.current_texts())
+    france = popups.facts_html(view.loc["fr-unspecified"].to_dict(), {}, current_texts())
     assert (
         '<dt>Independent sources</dt><dd><strong class="sm-caution">1 (single source)</strong>'
         in france
     )
     weak = {**view.loc["fr-unspecified"].to_dict(), "basis": "weak", "independent_sources": 3}
-    html = popups.facts_html(weak, {}, popups.current_texts())
+    html = popups.facts_html(weak, {}, current_texts())
     assert '<dd><strong class="sm-caution">Weak sources only</strong></dd>' in html
 
 
 def test_a_row_without_a_basis_shows_none():
-    assert popups.basis_rows({"basis": None}, popups.current_texts()) == []
+    assert popups.basis_rows({"basis": None}, current_texts()) == []
 
 
 def test_the_sites_table_marks_single_source_and_weak_bases(small_dataset):
@@ -188,7 +189,7 @@ def test_the_sites_table_marks_single_source_and_weak_bases(small_dataset):
     assert table.loc["uk-croydon", "basis"] == "Authorities addressed it"
     assert table.loc["fr-unspecified", "basis"] == "NGO report · single source"
     assert table.loc["fr-unspecified", "independent_sources"] == 1
-    texts = popups.current_texts()
+    texts = current_texts()
     assert tables.caution_css("NGO report · single source", texts) == tables.CAUTION_CSS
     assert tables.caution_css("Weak sources only", texts) == tables.CAUTION_CSS
     assert tables.caution_css("Authorities addressed it", texts) == ""

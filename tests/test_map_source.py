@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stationmap.html import popups
+from stationmap.html.texts import texts_for
 from stationmap.map import live_layer, static_cache
 from stationmap.map import source as map_source
 from stationmap.record.loader import build_dataset, load_dataset
@@ -12,8 +12,8 @@ from stationmap.record.views import build_site_view
 from stationmap.synth import write_synthetic_dataset
 from tests.conftest import TEST_TODAY, small_files
 
-ENGLISH = popups._texts_for("en")
-CHINESE = popups._texts_for("zh-Hans")
+ENGLISH = texts_for("en")
+CHINESE = texts_for("zh-Hans")
 
 
 class Publisher:

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from stationmap import config
 from stationmap.app import opened_site, ui_state
 from stationmap.html import view_text
+from stationmap.html.texts import current_texts
 from stationmap.map import folium_bridge
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import load_dataset
@@ -157,7 +158,7 @@ def test_the_map_as_text_counts_what_the_headline_counts_and_lists_every_site():
     assert f"{headline['sites']} sites in 1 country." in summary
     assert f"United Kingdom: {headline['sites']}</li>" in summary
     for status, count in headline["by_status"].items():
-        label = view_text.popups.current_texts().status_label(status)
+        label = current_texts().status_label(status)
         assert f"<li>{label}: {count}</li>" in summary
     listed = [b for b in app.button if str(b.key).startswith(f"{ui_state.SITE_LIST}-")]
     assert sorted(b.key.split("-", 1)[1] for b in listed) == sorted(filtered.index)

@@ -9,6 +9,8 @@ from html.parser import HTMLParser
 import pytest
 
 from stationmap.html import legend, palette, popups
+from stationmap.html.escape import esc, safe_href
+from stationmap.html.texts import current_texts
 from stationmap.record import schema
 from stationmap.record.status import status_histories
 from stationmap.record.views import build_site_view
@@ -104,7 +106,7 @@ def test_every_source_is_a_link_opening_in_a_new_tab_without_an_opener(croydon, 
     originals = [link for link in links_in(listed) if link["text"] != "copy read"]
     assert len(originals) == len(cited)
     # A source read from a copy offers it beside the publisher's own page.
-    copies = [i for i in cited if popups.safe_href(sources[i].get("copy_url"))]
+    copies = [i for i in cited if safe_href(sources[i].get("copy_url"))]
     assert len(links_in(listed)) - len(originals) == len(copies) > 0
     hansard = sources["S001"]
     assert f"{hansard['publisher']} — " in text_of_html(listed).replace("&quot;", '"')
@@ -236,7 +238,7 @@ def test_legend_lists_every_status_with_colour_symbol_and_count():
         row = re.search(rf'<li data-status="{status}">(.*?)</li>', html).group(1)
         assert palette.STATUS_COLORS[status] in row
         assert f">{palette.STATUS_SYMBOLS[status]}</span>" in row
-        assert popups.current_texts().status_label(status) in row
+        assert current_texts().status_label(status) in row
         assert f'<span class="sm-legend-count">{i}</span>' in row
     assert "sm-chip-country" in html
     assert "Country only, city not reported" in html
@@ -278,7 +280,7 @@ def test_status_history_gives_each_change_its_event_and_sources(shipped_dataset)
         event = events_by_id[change.event_id]
         hrefs = {link["href"] for link in links_in(item)}
         assert hrefs == {sources[i]["url"] for i in event["source_ids"]}
-        assert f'<span class="sm-date">{popups.current_texts().date(change.date)}</span>' in item
+        assert f'<span class="sm-date">{current_texts().date(change.date)}</span>' in item
     # October 2022 is known only to the month: it reads as the month.
     assert '<span class="sm-date">October 2022</span>' in items[1]
     assert "Police Scotland" in text_of_html(items[1])
@@ -306,7 +308,7 @@ def test_a_popup_given_the_history_marks_the_status_each_event_set(shipped_datas
     for event, item in zip(ordered, items, strict=True):
         status = setters.get(event["event_id"])
         if status:
-            label = popups.current_texts().status_label(status)
+            label = current_texts().status_label(status)
             assert f'→ <span class="sm-to sm-to-{status}">{label}</span>' in item
         else:
             assert "sm-to" not in item
@@ -346,7 +348,7 @@ def test_a_popup_for_the_play_control_marks_the_day_of_each_dated_item(croydon, 
         for source_id in event["source_ids"]:
             first_cited.setdefault(source_id, day_of(event["date"].start))
     for source_id, day in first_cited.items():
-        title = popups.esc(sources[source_id]["title"])
+        title = esc(sources[source_id]["title"])
         item = next(part for part in listed.split("</li>") if title in part)
         assert f'data-d="{day}"' in item
 

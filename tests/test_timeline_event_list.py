@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from stationmap.html import popups
+from stationmap.html.escape import esc
 from stationmap.timeline import event_list
 from stationmap.timeline.event_list import (
     MAX_LISTED_EVENTS,
@@ -41,7 +41,7 @@ def test_the_list_gives_each_event_its_sources_as_safe_links(shipped_dataset):
     assert "Sites: London: Croydon, London: Hendon, Glasgow, Belfast" in statement
     hansard = sources["S001"]
     assert f'href="{hansard["url"]}" target="_blank" rel="noopener noreferrer"' in statement
-    assert f"{popups.esc(hansard['publisher'])} — {popups.esc(hansard['title'])}" in statement
+    assert f"{esc(hansard['publisher'])} — {esc(hansard['title'])}" in statement
 
 
 def test_the_list_escapes_every_data_string_and_links_only_http():

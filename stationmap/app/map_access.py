@@ -17,7 +17,8 @@ import streamlit as st
 
 from stationmap import browser_code
 from stationmap.app import opened_site, ui_state
-from stationmap.html import markdown, popups, view_text
+from stationmap.html import markdown, view_text
+from stationmap.html.texts import Texts
 from stationmap.i18n import _, n_
 
 SKIP_SCRIPT = "web/skip-link.js"
@@ -64,7 +65,7 @@ def unknown_site_note(site_id: str) -> None:
     st.caption(note.format(site=markdown.plain(opened_site.shown_id(site_id))))
 
 
-def map_as_text(filtered: pd.DataFrame, on: date, texts: popups.Texts) -> None:
+def map_as_text(filtered: pd.DataFrame, on: date, texts: Texts) -> None:
     """The summary of the view and the list of its sites, folded under one heading."""
     # A plain expander, not a keyed one: with a key it would be a widget, whose state the
     # browser reports to the server.

@@ -31,7 +31,8 @@ from stationmap import browser_code, i18n
 from stationmap.app import ui_state
 from stationmap.briefing.captions import EVER_PREFIX, ever_status_counts, fill_caption
 from stationmap.briefing.stories import Slide, Story
-from stationmap.html.popups import LINK_ATTRIBUTES, esc, is_weak, safe_href
+from stationmap.html.escape import LINK_ATTRIBUTES, esc, safe_href
+from stationmap.html.popups import is_weak
 from stationmap.i18n import _, n_
 from stationmap.map import assets as map_assets
 from stationmap.map import builder as mapbuilder

@@ -1,49 +1,28 @@
 """HTML for the map's tooltips, popups and legend, and for the site details under the map.
 
 Every function here is pure and returns a string of HTML. Every value that comes from the data
-goes through `esc` (``html.escape(..., quote=True)``, plus the backtick and braces as character
-references) on its way in, and a source becomes a link only if its URL is a plain http(s)
-address (`loader.check_url`); anything else is shown as text and never reaches an ``href``.
-Links open in a new tab with ``rel="noopener noreferrer"``, so the page a reader follows can
-neither script this one nor learn where the reader came from.
-
-Labels of statuses, event types and dates come from `stationmap.i18n`, so they read the same
-as on every other page and follow the reader's language. A map of ten thousand sites needs the
-same few dozen texts ten thousand times, so they are translated once per language into a
-`Texts` (see `current_texts`) rather than once per site.
+goes through `escape.esc` on its way in, and a source becomes a link only through
+`escape.link_html` (plain http(s) addresses only; see `stationmap.html.escape`). Interface texts
+come translated once per language in a `texts.Texts` (see `stationmap.html.texts`).
 """
 
 from __future__ import annotations
 
-import html
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from stationmap import browser_code, i18n
 from stationmap.html import palette
-from stationmap.i18n import N_
+from stationmap.html.escape import LINK_ATTRIBUTES, esc, link_html, safe_href, text_of
+from stationmap.html.texts import Texts, current_texts
 from stationmap.record import schema
 from stationmap.record.basis import WEAK, is_single_source
 from stationmap.record.dates import PartialDate, resolve_day
-from stationmap.record.loader import Dataset, check_url
+from stationmap.record.loader import Dataset
 from stationmap.record.status import status_histories
-
-PRECISION_LABELS = {
-    "country": N_("Country only (city not reported)"),
-    "city": N_("City"),
-    "locality": N_("District or street"),
-}
-if not set(PRECISION_LABELS) == set(schema.PRECISIONS):
-    raise RuntimeError("every location precision needs a label")
-
-# Attributes every outgoing link carries: a new tab that cannot reach back into this page.
-LINK_ATTRIBUTES = 'target="_blank" rel="noopener noreferrer"'
 
 # Styles for the HTML below, in the map's document (popups) and on the page (details).
 POPUP_CSS = browser_code.read("web/popup.css")
@@ -69,160 +48,13 @@ POPUP_CSS += browser_code.read("web/caution.css")
 # Chinese text in the popups, legend and details takes the CJK fonts of its script.
 POPUP_CSS += i18n.font_css()
 
-# The characters `esc` turns into references beyond html.escape's five: a backtick could open
-# a JavaScript template literal, and braces a Jinja expression if folium ever re-reads the HTML
-# as a template (it does with the output of its own elements).
-_EXTRA_REFERENCES = (("`", "&#96;"), ("{", "&#123;"), ("}", "&#125;"))
-# Distinct source URLs checked per process; a map cites each source many times.
-URL_CHECK_CACHE_SIZE = 65_536
-
-
-# --- texts -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Texts:
-    """Every interface text the HTML here uses, in one language, translated once."""
-
-    language: str
-    country: str
-    city: str
-    locality: str
-    precision: str
-    bureau: str
-    status: str
-    events: str
-    events_and_changes: str
-    sources: str
-    status_history: str
-    not_reported: str
-    city_not_reported: str
-    since: str  # ", since {date}"
-    no_events: str
-    no_sources: str
-    no_status: str
-    legend_title: str
-    legend_country_level: str
-    legend_unplaced: str  # "... {count}"
-    basis: str
-    independent_sources: str
-    single_source: str  # "{n} (single source)"
-    copy_read: str
-    weak_source: str
-    note: str  # "Note:", before a curator's note on a source
-    statuses: Mapping[str, str]
-    event_types: Mapping[str, str]
-    precisions: Mapping[str, str]
-    bases: Mapping[str, str]
-
-    def date(self, value: PartialDate | None) -> str:
-        """A date at its own precision ('June 2023'), or 'Date not reported'."""
-        return i18n.date_label(value if isinstance(value, PartialDate) else None, self.language)
-
-    def status_label(self, status: str) -> str:
-        return self.statuses.get(status, status)
-
-    def event_type_label(self, event_type: str) -> str:
-        return self.event_types.get(event_type, event_type)
-
-    def precision_label(self, precision: str) -> str:
-        return self.precisions.get(precision, precision)
-
-    def basis_label(self, basis: str) -> str:
-        return self.bases.get(basis, basis)
-
-
-def current_texts() -> Texts:
-    """The texts in the reader's language (English outside the app)."""
-    return _texts_for(i18n.current_language())
-
-
-@lru_cache(maxsize=8)
-def _texts_for(language: str) -> Texts:
-    def tr(message: str) -> str:
-        return i18n.gettext(message, language)
-
-    return Texts(
-        language=language,
-        country=tr(N_("Country")),
-        city=tr(N_("City")),
-        locality=tr(N_("Locality")),
-        precision=tr(N_("Location precision")),
-        bureau=tr(N_("Operating bureau (as reported)")),
-        status=tr(N_("Status")),
-        events=tr(N_("Events")),
-        events_and_changes=tr(N_("Events (→ status they set)")),
-        sources=tr(N_("Sources")),
-        status_history=tr(N_("Status history")),
-        not_reported=tr(N_("not reported")),
-        city_not_reported=tr(N_("City not reported")),
-        since=tr(N_(", since {date}")),
-        no_events=tr(N_("No events recorded.")),
-        no_sources=tr(N_("No sources loaded.")),
-        no_status=tr(N_("No status recorded.")),
-        legend_title=tr(N_("Status (sites on the map)")),
-        legend_country_level=tr(N_("Country only, city not reported")),
-        legend_unplaced=tr(N_("Not on the map (no coordinates): {count}")),
-        basis=tr(N_("Basis")),
-        independent_sources=tr(N_("Independent sources")),
-        single_source=tr(N_("{n} (single source)")),
-        # Translators: a link to the copy of a source that was actually read (a mirror, a
-        # reprint, an archive), shown after the link to the publisher's original.
-        copy_read=tr(N_("copy read")),
-        weak_source=tr(N_("weak source")),
-        note=tr(N_("Note:")),
-        statuses={key: tr(label) for key, label in i18n.STATUS_LABELS.items()},
-        event_types={key: tr(label) for key, label in i18n.EVENT_TYPE_LABELS.items()},
-        precisions={key: tr(label) for key, label in PRECISION_LABELS.items()},
-        bases={key: tr(label) for key, label in i18n.BASIS_LABELS.items()},
-    )
-
 
 # --- small pieces ------------------------------------------------------------------------------
-
-
-def text_of(value: object) -> str:
-    """A data value as plain text; None and NaN (pandas' empty cell) become ''."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value)
-
-
-def esc(value: object) -> str:
-    """A data value as HTML text: escaped, with None and NaN shown as nothing."""
-    text = html.escape(text_of(value), quote=True)
-    for char, reference in _EXTRA_REFERENCES:
-        text = text.replace(char, reference)
-    return text
 
 
 def is_country_level(site: Mapping) -> bool:
     """True for a row that stands for a country or region whose sources name no city."""
     return site.get("precision") == "country"
-
-
-def safe_href(url: object) -> str | None:
-    """The URL if it may be followed (a plain http(s) address), else None."""
-    text = text_of(url)
-    return text if text and _is_followable(text) else None
-
-
-@lru_cache(maxsize=URL_CHECK_CACHE_SIZE)
-def _is_followable(url: str) -> bool:
-    return check_url(url) is None
-
-
-def link_html(url: object, text: str) -> str:
-    """`text` (already HTML) as a link to `url`, or as plain text when the URL is not http(s).
-
-    A URL that is not followed is shown after the text, escaped, so a reader can still see it.
-    """
-    href = safe_href(url)
-    if href is None:
-        shown = esc(url)
-        suffix = f' <span class="sm-bad-url">({shown})</span>' if shown else ""
-        return f'<span class="sm-unlinked">{text}</span>{suffix}'
-    return f'<a href="{esc(href)}" {LINK_ATTRIBUTES}>{text}</a>'
 
 
 def status_chip_html(status: str, text: str = "") -> str:

@@ -17,6 +17,8 @@ from pandas.io.formats.style import Styler
 
 from stationmap import browser_code, i18n
 from stationmap.html import palette, popups
+from stationmap.html.escape import esc, safe_href
+from stationmap.html.texts import Texts, current_texts
 from stationmap.i18n import N_, _
 from stationmap.record import schema, staleness
 from stationmap.record.basis import WEAK, is_single_source
@@ -79,7 +81,7 @@ def date_display(value: object) -> str:
 
 def _first_link(source_ids: Iterable[str], urls: pd.Series) -> str | None:
     for source_id in source_ids:
-        if source_id in urls.index and (href := popups.safe_href(urls[source_id])):
+        if source_id in urls.index and (href := safe_href(urls[source_id])):
             return href
     return None
 
@@ -95,7 +97,7 @@ def status_source_url(site: pd.Series, dataset: Dataset) -> str | None:
     return _first_link(site.get("source_ids") or (), urls)
 
 
-def basis_text(site: pd.Series, texts: popups.Texts) -> str:
+def basis_text(site: pd.Series, texts: Texts) -> str:
     """What a site rests on, in words; a single-source site says so ('Media only · single
     source'), as a weak one does by its label ('Weak sources only')."""
     text = texts.basis_label(site["basis"])
@@ -104,7 +106,7 @@ def basis_text(site: pd.Series, texts: popups.Texts) -> str:
     return text
 
 
-def caution_css(text: object, texts: popups.Texts) -> str:
+def caution_css(text: object, texts: Texts) -> str:
     """Bold, dark-orange text for a basis cell that calls for caution (weak or single source)."""
     if not isinstance(text, str):
         return ""
@@ -120,7 +122,7 @@ def site_table(filtered: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     module docstring); `status_source` is an http(s) link or None; `details` is the label of
     the row's button that opens its details.
     """
-    texts = popups.current_texts()
+    texts = current_texts()
     details = i18n.gettext(DETAILS_ACTION, texts.language)
     not_reported = i18n.bureau_label(UNKNOWN_BUREAU)
     rows = []
@@ -251,7 +253,7 @@ def source_table(dataset: Dataset, only: Collection[str] | None = None) -> pd.Da
             "kind": ordered["kind"].map(i18n.source_kind_label),
             "sites": usage.loc[ordered.index, "sites"],
             "events": usage.loc[ordered.index, "events"],
-            "url": ordered["url"].map(popups.safe_href),
+            "url": ordered["url"].map(safe_href),
         },
         columns=SOURCE_TABLE_COLUMNS,
     )
@@ -265,19 +267,19 @@ def source_table_html(dataset: Dataset, only: Collection[str] | None = None) -> 
     of a business whose involvement was denied); then the copy read, a weak mark and the note,
     as in the popups. Every value is escaped; only http(s) addresses become links.
     """
-    texts = popups.current_texts()
+    texts = current_texts()
     sources = dataset.sources
     table = source_table(dataset, only)
     headers = (_("Source"), _("Date"), _("Kind"), _("Sites"), _("Events"))
-    head = "".join(f'<th scope="col">{popups.esc(header)}</th>' for header in headers)
+    head = "".join(f'<th scope="col">{esc(header)}</th>' for header in headers)
     rows = []
     for source_id, row in table.iterrows():
         source = sources.loc[source_id].to_dict()
         rows.append(
-            f'<tr id="source-{popups.esc(source_id)}">'
+            f'<tr id="source-{esc(source_id)}">'
             f"<td>{popups.source_link_html(source)}{popups.source_extras_html(source, texts)}</td>"
-            f'<td class="sm-nowrap">{popups.esc(texts.date(source.get("date")))}</td>'
-            f"<td>{popups.esc(row['kind'])}</td>"
+            f'<td class="sm-nowrap">{esc(texts.date(source.get("date")))}</td>'
+            f"<td>{esc(row['kind'])}</td>"
             f'<td class="sm-number">{int(row["sites"])}</td>'
             f'<td class="sm-number">{int(row["events"])}</td></tr>'
         )
@@ -342,7 +344,7 @@ def style_table(
         css_by_label = {i18n.status_label(status): status_css(status) for status in schema.STATUSES}
         styler = styler.map(lambda label: css_by_label.get(label, ""), subset=[status_column])
     if basis_column:
-        texts = popups.current_texts()
+        texts = current_texts()
         styler = styler.map(lambda text: caution_css(text, texts), subset=[basis_column])
     return styler
 

@@ -35,6 +35,7 @@ from folium.template import Template
 from stationmap import browser_code, i18n
 from stationmap.browser_code import script_safe_json
 from stationmap.html import legend, popups
+from stationmap.html.texts import Texts, current_texts
 from stationmap.i18n import _
 from stationmap.map import assets as map_assets
 from stationmap.map import folium_bridge
@@ -121,11 +122,11 @@ class SiteLayer(JSCSSMixin):
         empty_message: str = "",
         live: Mapping | None = None,
         play: Mapping | None = None,
-        texts: popups.Texts | None = None,
+        texts: Texts | None = None,
     ):
         super().__init__()
         self._name = "SiteLayer"
-        texts = texts or popups.current_texts()
+        texts = texts or current_texts()
         # Per instance, from the one place that decides local or CDN.
         self.default_js = list(assets.layer_js)
         topojson_url = None
@@ -248,7 +249,7 @@ def build_map(
     """
     assets = assets or map_assets.detect_assets()
     map_assets.install(assets)
-    texts = popups.current_texts()
+    texts = current_texts()
     records = build_site_records(sites, events=events, sources=sources, as_of=as_of, texts=texts)
     fixed_view = center is not None or zoom is not None
     if center is None:
@@ -295,7 +296,7 @@ def build_live_map(
     """
     assets = assets or map_assets.detect_assets()
     map_assets.install(assets)
-    texts = popups.current_texts()
+    texts = current_texts()
     m = _base_map(WORLD_CENTER, WORLD_ZOOM, tiles)
     SiteLayer(
         [],

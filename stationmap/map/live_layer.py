@@ -26,6 +26,8 @@ import pandas as pd
 from stationmap import i18n
 from stationmap.browser_code import script_safe_json
 from stationmap.html import popups
+from stationmap.html.escape import text_of
+from stationmap.html.texts import Texts, current_texts
 from stationmap.i18n import _
 from stationmap.map.records import (
     RECORD_COLUMNS,
@@ -102,7 +104,7 @@ def build_live_layer(
     events: pd.DataFrame,
     sources: pd.DataFrame,
     histories: Mapping[str, Sequence[StatusChange]],
-    texts: popups.Texts | None = None,
+    texts: Texts | None = None,
 ) -> LiveLayer:
     """The live layer of `sites`: every row of a site view (`views.build_site_view`).
 
@@ -110,7 +112,7 @@ def build_live_layer(
     place whatever the filters. The costly part of the map page: build once per version of
     the data and language, and keep (see pages/map.py).
     """
-    texts = texts or popups.current_texts()
+    texts = texts or current_texts()
     spread = placed_sites(sites, reported_only=False)
     rows = sites.assign(
         display_lat=spread["display_lat"].reindex(sites.index),
@@ -129,7 +131,7 @@ def build_live_layer(
                 "lat": site["display_lat"] if placed else None,
                 "lng": site["display_lon"] if placed else None,
                 # Plain text: the browser sets it as text (tooltip, screen-reader label).
-                "name": popups.text_of(site["name"]),
+                "name": text_of(site["name"]),
                 "countryLevel": popups.is_country_level(site),
                 "h": history_pairs(history),
             }
@@ -219,9 +221,9 @@ def map_view_message(
     return message
 
 
-def live_texts(texts: popups.Texts | None = None) -> dict:
+def live_texts(texts: Texts | None = None) -> dict:
     """The live map's own words: its play control, legend note and messages."""
-    texts = texts or popups.current_texts()
+    texts = texts or current_texts()
     return {
         "stepMs": PLAY_STEP_MS,
         "texts": {

@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 
 from stationmap.html import palette, popups
+from stationmap.html.escape import text_of
+from stationmap.html.texts import Texts, current_texts
 from stationmap.record import schema
 from stationmap.record.status import StatusChange
 
@@ -141,13 +143,13 @@ def _marker_style(status: str) -> tuple[str, str, str]:
     return color, text_color, symbol
 
 
-def status_styles(texts: popups.Texts | None = None) -> list[dict]:
+def status_styles(texts: Texts | None = None) -> list[dict]:
     """Each status's key, colour, text colour, symbol and label, in the vocabulary's order.
 
     Sent once per map rather than once per site: records name their status, the browser draws
     it from this table.
     """
-    texts = texts or popups.current_texts()
+    texts = texts or current_texts()
     styles = []
     for status in schema.STATUSES:
         color, text_color, symbol = _marker_style(status)
@@ -217,7 +219,7 @@ def build_site_records(
     events: pd.DataFrame,
     sources: pd.DataFrame,
     as_of: date | None = None,
-    texts: popups.Texts | None = None,
+    texts: Texts | None = None,
 ) -> list[dict]:
     """One record per drawable site: display position, name, status, shape and popup HTML.
 
@@ -226,7 +228,7 @@ def build_site_records(
     events after it are left out of the popups. For a static map (a briefing slide, the
     offline export); the map page's live map gets `build_live_layer` instead.
     """
-    texts = texts or popups.current_texts()
+    texts = texts or current_texts()
     drawable = placed_sites(sites)
     sources_by_id, event_rows, events_by_id = popup_tables(events, sources)
     site_events = popups.events_by_site(event_rows, drawable.index, as_of)
@@ -239,7 +241,7 @@ def build_site_records(
                 "lat": site["display_lat"],
                 "lng": site["display_lon"],
                 # Plain text: the browser sets it as text (tooltip, screen-reader label).
-                "name": popups.text_of(site["name"]),
+                "name": text_of(site["name"]),
                 "status": site["status"],
                 "countryLevel": popups.is_country_level(site),
                 "popup": popups.popup_html(

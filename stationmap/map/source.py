@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from stationmap.app import heap
-from stationmap.html import popups
+from stationmap.html.texts import Texts
 from stationmap.map import static_cache
 from stationmap.map.live_layer import POPUP_PART_SITES, LiveLayer, build_live_layer, popup_parts
 from stationmap.record.loader import Dataset
@@ -28,7 +28,7 @@ INLINE_RECORDS_BYTES = 200_000
 def live_layer(
     dataset: Dataset,
     site_view: Callable[[], pd.DataFrame],
-    texts: popups.Texts,
+    texts: Texts,
     *,
     shared: bool,
     publish: Callable[..., str] = static_cache.publish_json,

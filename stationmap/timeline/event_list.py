@@ -11,7 +11,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from stationmap import browser_code
-from stationmap.html.popups import esc, source_list_html
+from stationmap.html.escape import esc
+from stationmap.html.popups import source_list_html
 from stationmap.i18n import _
 from stationmap.timeline.events import (
     EVENT_GROUPS,
