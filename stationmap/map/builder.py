@@ -100,14 +100,14 @@ class _Verbatim(Element):
 class SiteLayer(JSCSSMixin):
     """Every site as a marker in one cluster group, from one embedded JSON payload.
 
-    Also draws the country outlines (when there are no tiles), the legend and a message over
-    the map when no site is shown. Static (a briefing slide, the offline export): `records`
-    (`build_site_records`) are drawn as they are. Live (the map page): `live` says where the
-    sites and popups are, inline (`{"records": ..., "popups": ...}`, see `LiveLayer`) or as
-    URLs the browser fetches (`{"dataUrl": ..., "popupUrls": [...], "popupPart": n}`: the
-    popups in parts of n sites, see `popup_parts`), and `play` holds the play
-    control's words (`live_texts`); the sites are shown as views arrive (`folium_bridge`). Its
-    script and style links come from `assets`.
+    Also draws the country outlines (when there are no tiles), the legend and a message over the map
+    when no site is shown. Static (a briefing slide, the offline export): `records`
+    (`records.build_site_records`) are drawn as they are. Live (the map page): `live` says where
+    the sites and popups are, inline (`{"records": ..., "popups": ...}`, see
+    `live_layer.LiveLayer`) or as URLs the browser fetches (`{"dataUrl": ..., "popupUrls":
+    [...], "popupPart": n}`: the popups in parts of n sites, see `live_layer.popup_parts`), and
+    `play` holds the play control's words (`live_layer.live_texts`); the sites are shown as
+    views arrive (`folium_bridge`). Its script and style links come from `assets`.
     """
 
     _template = Template(_LAYER_TEMPLATE)
@@ -288,11 +288,11 @@ def build_live_map(
 ) -> folium.Map:
     """The map page's live map: its sites from `source`, shown as views arrive.
 
-    `source` is `SiteLayer`'s `live`: the `LiveLayer`'s records and popups inline, or the URLs
-    they were published at. Nothing here depends on the filters or the date, so the map's
+    `source` is `SiteLayer`'s `live`: the `live_layer.LiveLayer`'s records and popups inline, or the
+    URLs they were published at. Nothing here depends on the filters or the date, so the map's
     script stays the same from rerun to rerun and streamlit-folium keeps the map it has; each
-    rerun passes its map view message
-    (`live_layer.map_view_message`) to `folium_bridge.show_live_map`.
+    rerun passes its map view message (`live_layer.map_view_message`) to
+    `folium_bridge.show_live_map`.
     """
     assets = assets or map_assets.detect_assets()
     map_assets.install(assets)
