@@ -61,7 +61,7 @@ MARK = "smx"
 TEXT_COLUMNS = {
     schema.SITES_FILE: ("name", "country", "city", "locality", "operating_bureau", "notes"),
     schema.EVENTS_FILE: ("country", "actor", "summary"),
-    schema.SOURCES_FILE: ("publisher", "title"),
+    schema.SOURCES_FILE: ("publisher", "title", "original_publisher", "note"),
 }
 FILE_TAGS = {
     schema.SITES_FILE: "sites",
