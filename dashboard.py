@@ -32,6 +32,7 @@ def main() -> None:
         page_icon="🗺️",
         layout="wide",
     )
+    render_order.show_app_navigation()
     navigation = st.navigation(
         [
             st.Page(
