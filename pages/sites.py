@@ -44,12 +44,17 @@ st.caption(
 )
 
 table = tables.site_table(filtered, dataset)
-selection = st.dataframe(
+height = tables.table_height(len(table))
+# A box of the table's height, drawn at once: the table itself shows only once the browser has
+# its code, and would push everything under it down (a layout shift).
+table_place = st.container(height=height + tables.TABLE_FRAME_PX, border=False)
+selection = table_place.dataframe(
     tables.style_table(
         table, date_columns=DATE_COLUMNS, status_column="status", basis_column="basis"
     ),
     hide_index=True,
     width="stretch",
+    height=height,
     on_select="rerun",
     selection_mode="single-row",
     key=tables.selection_key(ui_state.SITES_TABLE, table.index),

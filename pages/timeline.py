@@ -12,7 +12,7 @@ from stationmap.app import chrome, ui_state
 from stationmap.html import popups
 from stationmap.i18n import _, n_
 from stationmap.record.dates import resolve_day
-from stationmap.timeline.charts import MAX_EVENT_MARKS, timeline_chart
+from stationmap.timeline.charts import MAX_EVENT_MARKS, TimelineChart, timeline_chart
 from stationmap.timeline.event_list import (
     LIST_CSS,
     MAX_LISTED_EVENTS,
@@ -35,6 +35,15 @@ from stationmap.timeline.events import (
     scope_for,
     select_events,
 )
+
+# Room around a chart in the box that holds its place, so it never needs a scroll bar.
+CHART_FRAME_PX = 16
+
+
+def chart_place(chart: TimelineChart):
+    """A box as tall as `chart`, for it to be drawn in."""
+    return st.container(height=chart.height + CHART_FRAME_PX, border=False)
+
 
 dataset, site_view, filtered, state = chrome.page_data()
 until = resolve_day(state.as_of)
@@ -93,7 +102,9 @@ else:
     row_chart = timeline_chart(rows, row_order=order, start=start, end=until, name="rows")
 
     st.subheader(_("Police visits and government responses"))
-    lanes = st.altair_chart(
+    # Each chart in a box of its height, drawn at once: the chart itself shows only once the
+    # browser has Vega, and would push everything under it down (a layout shift).
+    lanes = chart_place(lane_chart).altair_chart(
         lane_chart.chart,
         on_select="rerun",
         selection_mode=lane_chart.selections,
@@ -113,7 +124,7 @@ else:
                 len(filtered),
             ).format(n=len(filtered))
         )
-    by_row = st.altair_chart(
+    by_row = chart_place(row_chart).altair_chart(
         row_chart.chart,
         on_select="rerun",
         selection_mode=row_chart.selections,
