@@ -29,6 +29,7 @@ def main() -> None:
     language_picker = language.choose_language()
     # An emoji, not a :material: icon: Streamlit fetches a material favicon from a Google host.
     st.set_page_config(page_icon="🗺️", layout="wide")
+    render_order.show_app_navigation()
     navigation = st.navigation(
         [
             st.Page(

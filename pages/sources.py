@@ -38,10 +38,13 @@ sources_tab, checks_tab, method_tab, coverage_tab, version_tab = st.tabs(
 with sources_tab:
     # The sources of what the filters show: the sites' own and those of the events the
     # timeline shows with them (worldwide ones too, unless no site is shown).
-    scope = scope_for(filtered, include_global=not filtered.empty)
-    in_view = tables.sources_cited(
-        dataset, filtered.index, select_events(dataset, scope, until=state.as_of)
-    )
+    def cited() -> frozenset[str]:
+        scope = scope_for(filtered, include_global=not filtered.empty)
+        events = select_events(dataset, scope, until=state.as_of)
+        return tables.sources_cited(dataset, filtered.index, events)
+
+    # Shared by every session with the same data, language and filters (see data.shared_result).
+    in_view = data.shared_result("sources_in_view", (state,), cited)
     show_all = st.toggle(
         _("Show all sources"),
         key=ui_state.SOURCES_SHOW_ALL,
@@ -69,7 +72,15 @@ with sources_tab:
         + _("Links open in a new tab.")
     )
     # HTML, not a data grid: the link text is the publisher and title, never the address.
-    st.html(tables.source_table_html(dataset, shown))
+    # Built once per data, language and filters (all of them: over a second a run at 10,000
+    # sources), and shared by every session.
+    st.html(
+        data.shared_result(
+            "source_table_html",
+            (None if show_all else state,),
+            lambda: tables.source_table_html(dataset, shown),
+        )
+    )
     st.caption(
         _(
             "Where a publisher's headline names a private business or person whose involvement "
@@ -89,7 +100,9 @@ with checks_tab:
             "stationmap stale --older-than 12m` lists the sites older than a year."
         )
     )
-    checks = tables.latest_check_table(dataset)
+    checks = data.shared_result(
+        "latest_check_table", (), lambda: tables.latest_check_table(dataset)
+    )
     if not show_all:
         # The same scope as the sources above: the sites the sidebar's filters show.
         checks = checks[checks.index.isin(filtered.index)]

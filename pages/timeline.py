@@ -8,16 +8,14 @@ as-of date in the sidebar.
 import streamlit as st
 
 from stationmap import i18n
-from stationmap.app import chrome, ui_state
+from stationmap.app import chrome, data, ui_state
 from stationmap.html import popups
 from stationmap.i18n import _, n_
 from stationmap.record.facts import last_event_day
-from stationmap.timeline.charts import MAX_EVENT_MARKS, timeline_chart
+from stationmap.timeline.charts import MAX_EVENT_MARKS, TimelineChart
 from stationmap.timeline.event_list import (
     LIST_CSS,
-    MAX_LISTED_EVENTS,
     event_list_html,
-    jump_html,
     kinds_legend_html,
     latest_month,
     months_html,
@@ -28,20 +26,23 @@ from stationmap.timeline.events import (
     GROUP_GOVERNMENT,
     GROUP_POLICE,
     LANE_OF_GROUP,
-    axis_start,
-    by_month,
-    chart_rows,
-    count_by_group,
     group_label,
-    row_per_site,
-    scope_for,
-    select_events,
 )
+from stationmap.timeline.view import build_timeline_view
+
+# Room around a chart in the box that holds its place, so it never needs a scroll bar.
+CHART_FRAME_PX = 16
+
+
+def chart_place(chart: TimelineChart):
+    """A box as tall as `chart`, for it to be drawn in."""
+    return st.container(height=chart.height + CHART_FRAME_PX, border=False)
+
 
 dataset, site_view, filtered, state = chrome.page_data()
 # The axis and the caption end at the as-of date, or at the last event: not at today.
 until = state.as_of or last_event_day(dataset)
-sources = dataset.sources.to_dict("index")
+sources = data.shared_result("sources_by_id", (), lambda: dataset.sources.to_dict("index"))
 styles = f"<style>{popups.POPUP_CSS}{LIST_CSS}</style>"
 
 st.title(_("Timeline"))
@@ -54,10 +55,14 @@ groups = st.pills(
     help=_("Pick one or more kinds to show only those; with none picked, every kind is shown."),
     bind="query-params",
 )
-# Worldwide events belong with any site; with no site selected there is nothing to show.
-scope = scope_for(filtered, include_global=not filtered.empty)
-events = select_events(dataset, scope, groups, until=state.as_of)
-counts = count_by_group(events)
+# Built once per dataset, language, filters and kinds of event, and shared by every session:
+# a click on a chart or a month picked below reruns the page and rebuilds nothing.
+timeline = data.shared_result(
+    "timeline",
+    (state, tuple(groups or ()), until),
+    lambda: build_timeline_view(dataset, filtered, groups or (), as_of=state.as_of, until=until),
+)
+events, counts, per_site = timeline.events, timeline.counts, timeline.per_site
 
 columns = st.columns(4)
 columns[0].metric(_("Events"), len(events))
@@ -80,25 +85,14 @@ st.caption(
 if events.empty:
     st.info(_("No events match these filters."), icon=":material/event_busy:")
 else:
-    start = axis_start(dataset, events)
-    # Exactly one country: a row per site, so a reader sees which site each event concerns
-    # (when there are few enough sites for a row each).
-    per_site = row_per_site(filtered)
-    rows, order = chart_rows(
-        events,
-        per_site=per_site,
-        site_names=dataset.sites["name"].to_dict(),
-        countries=scope.countries,
-    )
-    # Each chart draws a mark per event, or, with more events than a reader can tell apart, how
-    # many there were per row and month; a click selects an event or a cell's events.
-    lane_chart = timeline_chart(events, row_field="lane", start=start, end=until, name="lanes")
-    row_chart = timeline_chart(rows, row_order=order, start=start, end=until, name="rows")
+    lane_chart, row_chart = timeline.lane_chart, timeline.row_chart
 
     st.subheader(_("Police visits and government responses"))
     if not lane_chart.counts:
         st.html(styles + kinds_legend_html(events))
-    lanes = st.altair_chart(
+    # Each chart in a box of its height, drawn at once: the chart itself shows only once the
+    # browser has Vega, and would push everything under it down (a layout shift).
+    lanes = chart_place(lane_chart).altair_chart(
         lane_chart.chart,
         on_select="rerun",
         selection_mode=lane_chart.selections,
@@ -118,7 +112,7 @@ else:
                 len(filtered),
             ).format(n=len(filtered))
         )
-    by_row = st.altair_chart(
+    by_row = chart_place(row_chart).altair_chart(
         row_chart.chart,
         on_select="rerun",
         selection_mode=row_chart.selections,
@@ -171,11 +165,11 @@ else:
             st.html(styles + event_list_html(chosen, sources))
 
     st.subheader(_("Every event, by month"))
-    if len(events) <= MAX_LISTED_EVENTS:
-        st.html(styles + jump_html(events) + months_html(events, sources))
+    if timeline.list_html is not None:
+        st.html(styles + timeline.list_html)
     else:
         # Too many to lay out at once: the reader picks a month, and sees its events in full.
-        months = dict(by_month(events))
+        months = timeline.months
         headings = list(months)
         heading = st.selectbox(
             _("Month"),

@@ -455,8 +455,10 @@ def test_a_basis_in_a_link_selects_the_sites_resting_on_it_and_the_table_says_so
     assert list(table["independent_sources"]) == list(view["independent_sources"])
 
 
-def test_the_country_summary_adds_up_to_the_sites_shown():
+def test_the_country_summary_is_built_only_when_asked_and_adds_up_to_the_sites_shown():
     app = run_page("pages/sites.py", {ui_state.REGION: "Europe"})
+    assert not [frame for frame in app.dataframe if "latest_event" in frame.value.columns]
+    app.toggle(key=ui_state.SHOW_COUNTRY_SUMMARY).set_value(True).run()
     summary = next(frame.value for frame in app.dataframe if "latest_event" in frame.value.columns)
     assert summary["sites"].sum() == len(expected_site_ids(FilterState(regions=("Europe",))))
 

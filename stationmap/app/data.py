@@ -10,14 +10,15 @@ between sessions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from stationmap import config
+from stationmap import config, i18n
 from stationmap.app import heap, session_files, ui_state
 from stationmap.i18n import _
 from stationmap.record import schema
@@ -33,6 +34,11 @@ DATASET_CACHE_ENTRIES = 4
 # One site view per as-of date. A site view of 10,000 sites is about 5 MB and is rebuilt in well
 # under a tenth of a second, so a few dozen recent dates are plenty.
 VIEW_CACHE_ENTRIES = 32
+# What the pages build from the published data per filter (a timeline's events and charts, the
+# sites table): enough for the views many readers share and the few each one goes back to.
+PAGE_CACHE_ENTRIES = 64
+
+T = TypeVar("T")
 
 
 def data_fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
@@ -138,6 +144,27 @@ def shared_cache_key() -> tuple | None:
     if using_uploaded_data():
         return None
     return _data_key()[:2]
+
+
+@st.cache_resource(show_spinner=False, max_entries=PAGE_CACHE_ENTRIES)
+def _shared_result(name: str, key: tuple, _build: Callable[[], object]) -> object:
+    # `_build` is left out of the cache key (its leading underscore): `name` and `key` say
+    # what it builds.
+    return _build()
+
+
+def shared_result(name: str, parts: tuple, build: Callable[[], T]) -> T:
+    """What `build` makes from the data this session shows, shared by every session that
+    shows the same data in the same language with the same `parts` (filters, dates).
+
+    Built once per key, not on every run: a rerun that changed nothing a page shows costs a
+    look-up. Shared, not copied: callers must not change the result in place. For uploaded
+    data (`shared_cache_key` None) it is built afresh each run, in this session only.
+    """
+    data_key = shared_cache_key()
+    if data_key is None:
+        return build()
+    return _shared_result(name, (data_key, i18n.current_language(), *parts), build)
 
 
 def data_label() -> str:

@@ -1,7 +1,8 @@
 """What a run draws first: the page before the sidebar when it can, the map alone at first.
 
 Also the one patch of Streamlit's internals the app needs (:func:`rerun_through_entry_point`):
-a page opened before ``dashboard.py`` first ran is run again through it.
+a page opened before ``dashboard.py`` first ran is run again through it; and what keeps
+Streamlit's own file-name navigation out of sight meanwhile (:func:`show_app_navigation`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,24 @@ def rerun_through_entry_point() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+# Off in .streamlit/config.toml, on once dashboard.py runs: see show_app_navigation.
+SIDEBAR_NAVIGATION_OPTION = "client.showSidebarNavigation"
+
+
+def show_app_navigation() -> None:
+    """Let the sidebar show the app's own navigation, from the first run of dashboard.py on.
+
+    Until dashboard.py has called st.navigation once in this process, Streamlit treats the app
+    as an old-style multipage app (see `rerun_through_entry_point`) and sends the browser a
+    navigation of the file names in `pages/` ("dashboard, briefing, map, ...") before it runs
+    the page; a first deep link after a restart showed it for seconds. .streamlit/config.toml
+    hides sidebar navigation, so that one never shows; st.navigation's own would be hidden too,
+    so dashboard.py turns the option on (a public, scriptable option) before calling it.
+    """
+    if st.get_option(SIDEBAR_NAVIGATION_OPTION) is False:
+        st.set_option(SIDEBAR_NAVIGATION_OPTION, True)
 
 
 def filters_before_sidebar() -> FilterState | None:

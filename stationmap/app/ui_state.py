@@ -79,6 +79,8 @@ CURRENT_FILTERS = "current_filters"
 # The sites page's table; its key also carries a digest of the rows shown (tables.selection_key),
 # so a selected row is forgotten when the filters change the rows.
 SITES_TABLE = "sites_table"
+# The sites page's switch that shows the summary per country (built only when it is on).
+SHOW_COUNTRY_SUMMARY = "show_country_summary"
 # The sites page's "Show on map" button, the site it asked the map to centre on (until the
 # page switches), and its export buttons.
 SHOW_ON_MAP = "show_on_map"

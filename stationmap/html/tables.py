@@ -349,6 +349,20 @@ def style_table(
     return styler
 
 
+# st.dataframe's rows and header are 35 pixels each; past this many rows the table scrolls.
+TABLE_ROW_PX = 35
+TABLE_MAX_VISIBLE_ROWS = 10
+# The table's border, and the room around it in the box that holds its place.
+TABLE_FRAME_PX = 3
+
+
+def table_height(rows: int) -> int:
+    """The pixel height a table of `rows` rows is drawn at (header included, at least one row
+    tall): the page reserves it before the table's code has loaded, so nothing below moves."""
+    visible = min(max(rows, 1), TABLE_MAX_VISIBLE_ROWS)
+    return (visible + 1) * TABLE_ROW_PX + TABLE_FRAME_PX
+
+
 def selection_key(prefix: str, ids: Iterable[str]) -> str:
     """A widget key that changes whenever the rows change, so a selection never points at a
     row that moved: `prefix` and a digest of the ids."""

@@ -405,6 +405,11 @@ class TimelineChart:
     counts: bool  # True: a count per row and month (build_count_chart), not a mark per event
 
     @property
+    def height(self) -> int:
+        """The chart's height in pixels, legend and axis included (what `_fit` asked for)."""
+        return int(self.chart.height)
+
+    @property
     def selections(self) -> tuple[str, ...]:
         """The chart's click selections, for `st.altair_chart(selection_mode=...)`."""
         return COUNT_SELECTIONS if self.counts else SELECTIONS
