@@ -25,7 +25,7 @@ from tests.test_app_pages import (
 )
 
 MARK = {ui_state.DATA_SOURCE: ui_state.UPLOADED_DATA_MARK}
-GONE = "Your uploaded data is gone"
+GONE = "The uploaded data this view showed is gone"
 
 
 def lost_notices(app: AppTest) -> list[str]:
@@ -63,16 +63,15 @@ def test_a_marked_link_without_the_upload_says_it_is_gone_and_keeps_the_filters(
     # The published data, filtered as the link says.
     assert filter_summary(app) == summary_for(expected_counts(closed))
     assert app.query_params[ui_state.STATUS] == status
-    # A link copied from here no longer claims an upload.
-    assert not marked(app)
 
-    # Said on every page until the reader has read it.
+    # Said on every page, and kept in the URL so that a reload says it again, until the reader
+    # has read it; a link copied after that claims no upload.
     app.switch_page("pages/sites.py").run()
-    assert len(lost_notices(app)) == 1
+    assert len(lost_notices(app)) == 1 and marked(app)
     app.button(key=ui_state.UPLOAD_LOST_DISMISS).click().run()
-    assert not lost_notices(app)
+    assert not lost_notices(app) and not marked(app)
     app.switch_page("pages/map.py").run()
-    assert not lost_notices(app)
+    assert not lost_notices(app) and not marked(app)
 
 
 def test_a_link_without_the_mark_says_nothing_about_uploads():

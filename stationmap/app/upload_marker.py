@@ -6,8 +6,8 @@ process has stopped is sent to another on their next load: the filters come back
 in the URL, but the upload cannot. So while a session shows its upload, the URL carries
 ``data=upload`` (never the data: a link cannot carry someone's files), and a session that starts
 from such a URL without an upload of its own tells the reader plainly that the upload is gone and
-shows the published data with the same filters. The same happens when a reader's connection
-dropped long enough for the process to release the upload.
+shows the published data with the same filters; the marker stays until the reader dismisses the
+notice. The same happens after a reload or a dropped connection, which release an upload too.
 """
 
 from __future__ import annotations
@@ -35,23 +35,37 @@ def sync_upload_marker() -> None:
     if using_uploaded_data():
         # A new upload in use: the notice about the old one has done its job.
         st.session_state[ui_state.UPLOAD_LOST] = False
-        if not _marked():
-            st.query_params[ui_state.DATA_SOURCE] = ui_state.UPLOADED_DATA_MARK
+        _mark()
+        return
+    if st.session_state.get(ui_state.UPLOAD_LOST):
+        # Kept until the reader has read the notice: a reload, or a second move to another
+        # process, says it again rather than quietly showing other data.
+        _mark()
         return
     if not _marked():
         return
-    # Marked, with no upload here: a new session (another process, or this one restarted), or
-    # a session whose upload was released while its browser was away. A session that chose the
-    # published data itself only has a marker left over from the run before its choice.
     if first_run or st.session_state.get(ui_state.USE_UPLOADED_DATA):
+        # Marked, with no upload here: a new session (a reload, a link opened elsewhere,
+        # another process), or one whose upload was released while its browser was away.
         st.session_state[ui_state.UPLOAD_LOST] = True
         st.session_state[ui_state.USE_UPLOADED_DATA] = False
-    # Out of the URL: a link copied from here shows the published data, and says nothing.
-    del st.query_params[ui_state.DATA_SOURCE]
+    else:
+        # The session chose the published data itself: a marker left from the run before.
+        _unmark()
+
+
+def _mark() -> None:
+    if not _marked():
+        st.query_params[ui_state.DATA_SOURCE] = ui_state.UPLOADED_DATA_MARK
+
+
+def _unmark() -> None:
+    st.query_params.pop(ui_state.DATA_SOURCE, None)
 
 
 def _dismiss() -> None:
     st.session_state[ui_state.UPLOAD_LOST] = False
+    _unmark()
 
 
 def upload_was_lost() -> bool:
@@ -67,11 +81,12 @@ def render_lost_upload_notice() -> None:
         st.warning(
             plain(
                 _(
-                    "Your uploaded data is gone. It was kept only in the memory of the server "
-                    "process that held your session, and you are now connected to another one "
-                    "(or that one was restarted). This page shows the published dataset with "
-                    "the same filters. To see your data again, upload your files again on the "
-                    "“Your data” page."
+                    "The uploaded data this view showed is gone: uploads are kept only in the "
+                    "memory of the server process holding the browser session that made them, "
+                    "and this is a new session (the page was reloaded, the connection was lost, "
+                    "the link was opened elsewhere, or the server process changed). This page "
+                    "shows the published dataset with the same filters. To see that data again, "
+                    "upload its files again on the “Your data” page."
                 )
             ),
             icon=":material/cloud_off:",
