@@ -162,8 +162,9 @@ class Cluster:
 
     def worker_env(self) -> dict[str, str]:
         env = dict(os.environ)
-        # One secret for all: Streamlit signs its XSRF cookie with it, and a reader sent to
-        # another process after a failover must still be able to upload there.
+        # One secret for all: Streamlit signs its own cookies with it (its session middleware's,
+        # and st.login's if the app ever signs readers in), so a cookie one process set is
+        # still valid on the process a reader is moved to.
         env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))
         return env
 
