@@ -372,7 +372,7 @@ def run_load(args) -> str:
 def run_cluster(args) -> str:
     from benchmarks import cluster
 
-    log(f"cluster: {args.cluster} sessions at once, with 1 and then 2 processes behind HAProxy")
+    log(f"cluster: {args.cluster} readers at once, with 1 and then 2 processes behind HAProxy")
     log_dir = Path(tempfile.mkdtemp(prefix="stationmap-cluster-"))
     runs = cluster.run_cluster_bench(args.cluster, app_root=args.app_root, log_dir=log_dir)
     return "### Processes behind HAProxy\n\n" + cluster.markdown(runs) + "\n"
@@ -422,8 +422,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         nargs="?",
         const=12,
         default=None,
-        metavar="SESSIONS",
-        help="instead: sessions served with 1 and 2 processes behind HAProxy (default 12)",
+        metavar="READERS",
+        help="instead: readers served with 1 and 2 processes behind HAProxy (default 12)",
     )
     args = parser.parse_args(argv)
     args.app_root = args.app_root.resolve()
