@@ -133,7 +133,10 @@ class Reader:
         self.page.on("response", self._response)
 
     def _failed(self, request) -> None:
-        self.failures.append(f"{request.url}: {request.failure}")
+        # A reload or a page switch cancels what the old page was still fetching: the browser's
+        # own doing, not a request the cluster lost.
+        if request.failure != "net::ERR_ABORTED":
+            self.failures.append(f"{request.url}: {request.failure}")
 
     def _response(self, response) -> None:
         if response.status >= 500:
