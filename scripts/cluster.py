@@ -245,7 +245,9 @@ class Cluster:
             [self.args.haproxy, "-db", "-f", str(config)], env=dict(os.environ), log=None
         )
         self.write_status()
-        say(f"serving http://{self.args.bind} ({len(self.workers)} processes); Ctrl-C stops")
+        count = len(self.workers)
+        processes = f"{count} app process{'es' if count != 1 else ''}"
+        say(f"serving http://{self.args.bind} ({processes}); Ctrl-C stops")
         reported: set[str] = set()
         while not self.stopping:
             if self.haproxy.poll() is not None:
