@@ -280,3 +280,31 @@ def test_ctrl_c_stops_every_process_it_started(cluster):
     assert [pgid for pgid in groups if group_alive(pgid)] == []
     with pytest.raises(OSError):
         get(cluster.base_url + "/_stcore/health", timeout=2)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["TERM", "KILL"])
+def test_a_terminated_or_killed_supervisor_leaves_no_process_behind(sig, tmp_path):
+    # SIGTERM: a service manager stopping it, handled like Ctrl-C. SIGKILL: no handler runs;
+    # the kernel's parent-death signal stops each child (scripts/cluster.py, PR_SET_PDEATHSIG).
+    haproxy_or_skip()
+    alone = ClusterProcess(1, log_dir=tmp_path, extra_env=DEFAULT_SERVER_ENV)
+    try:
+        alone.start()
+    except ServerError as error:
+        pytest.fail(str(error))
+    groups = alone.group_ids()
+    try:
+        alone.process.send_signal(sig)
+        alone.process.wait(STOP_TIMEOUT_S)
+        wait_until(
+            lambda: [pgid for pgid in groups if group_alive(pgid)],
+            lambda alive: alive == [],
+            timeout_s=STOP_TIMEOUT_S,
+            what=f"every process group gone after {sig.name}",
+        )
+    finally:
+        for pgid in groups:
+            if group_alive(pgid):
+                os.killpg(pgid, signal.SIGKILL)
+    if sig == signal.SIGTERM:
+        assert alone.process.returncode == 0, log_tail(alone.log_path)
