@@ -45,6 +45,8 @@ LOOPBACK = "127.0.0.1"
 # websocket, and a page load adds a few short requests. Past it (and HAProxy's queue time-out)
 # readers get the "busy" page rather than a slow dashboard for everyone.
 DEFAULT_MAXCONN = 100
+# How long a request may wait for a slot before the "busy" page (HAProxy's time format).
+DEFAULT_QUEUE_TIMEOUT = "10s"
 # A cold start imports pandas and folium; on a loaded 2-core machine a minute means broken.
 START_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 10.0
@@ -68,6 +70,7 @@ def render_config(
     *,
     bind: str,
     maxconn: int = DEFAULT_MAXCONN,
+    queue_timeout: str = DEFAULT_QUEUE_TIMEOUT,
     template: Path = CONFIG_TEMPLATE,
     errorfile: Path = BUSY_PAGE,
 ) -> str:
@@ -77,7 +80,11 @@ def render_config(
         for i, address in enumerate(servers, start=1)
     ]
     return Template(template.read_text(encoding="utf-8")).substitute(
-        bind=bind, maxconn=maxconn, errorfile=str(errorfile), servers="\n".join(lines)
+        bind=bind,
+        maxconn=maxconn,
+        queue_timeout=queue_timeout,
+        errorfile=str(errorfile),
+        servers="\n".join(lines),
     )
 
 
@@ -210,7 +217,7 @@ class Cluster:
         addresses = [f"{LOOPBACK}:{self.args.port + i}" for i in range(1, self.args.workers + 1)]
         path = self.work_dir / "haproxy.cfg"
         path.write_text(
-            render_config(addresses, bind=self.args.bind, maxconn=self.args.maxconn),
+            render_config(addresses, **self.args.limits),
             encoding="utf-8",
         )
         check = subprocess.run(  # noqa: S603
@@ -291,6 +298,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="HAProxy's listening address (default 127.0.0.1:PORT; 0.0.0.0:PORT serves others)",
     )
     parser.add_argument("--maxconn", type=int, default=DEFAULT_MAXCONN, help="per process")
+    parser.add_argument(
+        "--queue-timeout",
+        default=DEFAULT_QUEUE_TIMEOUT,
+        help="longest wait for a slot before the busy page, e.g. 10s",
+    )
     parser.add_argument("--haproxy", default=shutil.which("haproxy") or "/usr/sbin/haproxy")
     parser.add_argument("--log-dir", type=Path, help="each process's output to NAME.log here")
     parser.add_argument("--status-file", type=Path, help="write pids and ports here as JSON")
@@ -306,6 +318,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     args.bind = args.bind or f"{LOOPBACK}:{args.port}"
+    args.limits = {"bind": args.bind, "maxconn": args.maxconn, "queue_timeout": args.queue_timeout}
     return args
 
 
@@ -313,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.print_config:
         servers = args.server or [f"{LOOPBACK}:{args.port + i}" for i in range(1, args.workers + 1)]
-        print(render_config(servers, bind=args.bind, maxconn=args.maxconn), end="")
+        print(render_config(servers, **args.limits), end="")
         return 0
     if not Path(args.haproxy).is_file():
         say(

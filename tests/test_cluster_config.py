@@ -13,8 +13,12 @@ import io
 import os
 import shutil
 import subprocess
+import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -52,6 +56,31 @@ def haproxy() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return HAPROXY
+
+
+@contextlib.contextmanager
+def running_haproxy(haproxy: str, config_text: str, folder: Path) -> Iterator[None]:
+    path = folder / "haproxy.cfg"
+    path.write_text(config_text, encoding="utf-8")
+    process = subprocess.Popen(
+        [haproxy, "-db", "-f", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        yield
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def fetch(url: str, timeout: float = 30) -> tuple[int, Message, str]:
+    """(status, headers, body) of a GET on loopback, whatever the status; the headers are
+    looked up regardless of case, as HAProxy sends them in lower case."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            return response.status, response.headers, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode("utf-8")
 
 
 def test_the_config_names_each_process_and_keeps_readers_on_theirs():
@@ -98,38 +127,81 @@ def test_haproxy_accepts_the_rendered_config(haproxy, tmp_path):
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+def assert_busy_page(status: int, headers: Message, body: str) -> None:
+    assert status == 503
+    assert headers["Retry-After"] == "60"
+    assert "<h1>The dashboard is busy</h1>" in body
+    assert "Traceback" not in body and "haproxy" not in body.lower()
+
+
 def test_with_no_process_to_take_them_readers_get_the_plain_busy_page(haproxy, tmp_path):
     port, nobody = find_free_port(), find_free_port()
-    path = tmp_path / "haproxy.cfg"
-    path.write_text(
-        printed_config("--bind", f"127.0.0.1:{port}", "--server", f"127.0.0.1:{nobody}"),
-        encoding="utf-8",
-    )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    config_text = printed_config("--bind", f"127.0.0.1:{port}", "--server", f"127.0.0.1:{nobody}")
 
-    def answer() -> urllib.error.HTTPError | None:
-        try:
-            opener.open(f"http://127.0.0.1:{port}/", timeout=5)
-        except urllib.error.HTTPError as error:
-            return error
-        return None
-
-    process = subprocess.Popen(
-        [haproxy, "-db", "-f", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        refused = wait_until(
-            answer,
+    with running_haproxy(haproxy, config_text, tmp_path):
+        answer = wait_until(
+            lambda: fetch(f"http://127.0.0.1:{port}/"),
             timeout_s=30,
             what=f"HAProxy answering on {port}",
             retry_on=(urllib.error.URLError, OSError),
         )
-        body = refused.read().decode("utf-8")
-    finally:
-        process.terminate()
-        process.wait(10)
 
-    assert refused.code == 503
-    assert refused.headers["Retry-After"] == "60"
-    assert "<h1>The dashboard is busy</h1>" in body
-    assert "Traceback" not in body and "haproxy" not in body.lower()
+    assert_busy_page(*answer)
+
+
+class HoldingApp(BaseHTTPRequestHandler):
+    """A stand-in app process: healthy, and /slow holds its connection until released."""
+
+    arrived = threading.Event()
+    release = threading.Event()
+
+    def do_GET(self) -> None:  # noqa: N802 -- http.server's name
+        if self.path == "/slow":
+            type(self).arrived.set()
+            type(self).release.wait(30)
+        body = b"ok"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_a_full_process_queues_new_readers_then_refuses_them_with_the_busy_page(haproxy, tmp_path):
+    app = ThreadingHTTPServer(("127.0.0.1", 0), HoldingApp)
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    port = find_free_port()
+    config_text = printed_config(
+        *("--bind", f"127.0.0.1:{port}", "--server", f"127.0.0.1:{app.server_port}"),
+        *("--maxconn", "1", "--queue-timeout", "1s"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    held: list[tuple[int, Message, str]] = []
+    try:
+        with running_haproxy(haproxy, config_text, tmp_path):
+            wait_until(
+                lambda: fetch(base + "/_stcore/health")[0],
+                lambda status: status == 200,
+                timeout_s=30,
+                what="HAProxy passing requests to the stand-in app",
+                retry_on=(urllib.error.URLError, OSError),
+            )
+            # One reader takes the process's only slot and keeps it.
+            first = threading.Thread(target=lambda: held.append(fetch(base + "/slow")))
+            first.start()
+            assert HoldingApp.arrived.wait(30)
+
+            refused = fetch(base + "/")
+
+            HoldingApp.release.set()
+            first.join(30)
+    finally:
+        HoldingApp.release.set()
+        app.shutdown()
+
+    # The next reader waited its queue time, then got the plain page, not a hung request...
+    assert_busy_page(*refused)
+    # ...and the reader already being served was not cut off.
+    assert [status for status, _headers, _body in held] == [200]
