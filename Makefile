@@ -1,4 +1,4 @@
-# make setup | make run | make test | make unit | make bench | make clean
+# make setup | make run | make cluster | make test | make unit | make bench | make clean
 #
 # Each install step leaves a stamp and reruns only when its inputs change, so a repeat
 # `make test` goes straight to the checks. Nothing here reads stdin: CI runs it with CI=true
@@ -18,6 +18,10 @@ CHROMIUM := /usr/bin/chromium
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 # Extra flags for `make run`, e.g. STREAMLIT_ARGS="--server.port 8502".
 STREAMLIT_ARGS ?=
+# `make cluster`: WORKERS app processes on 127.0.0.1, ports PORT+1.., behind HAProxy on PORT.
+HAPROXY := /usr/sbin/haproxy
+WORKERS ?= 2
+PORT ?= 8600
 
 # Stamps live in the venv, so deleting .venv also forgets what was installed into it.
 RUNTIME_STAMP := $(VENV)/.runtime-requirements.stamp
@@ -30,7 +34,7 @@ NODE := $(shell command -v node 2>/dev/null)
 # The map's JavaScript (stationmap/map/live/, stationmap/web/) and its tests under Node.
 JS_FILES := $(wildcard stationmap/map/live/*.js stationmap/web/*.js tests/js/*.js)
 
-.PHONY: setup run test unit js bench chromium node no-npm-warning clean
+.PHONY: setup run cluster test unit js bench chromium haproxy node no-npm-warning clean
 
 ifdef NPM
 setup: $(RUNTIME_STAMP) $(ASSETS_STAMP)
@@ -41,7 +45,12 @@ endif
 run: setup
 	$(VENV)/bin/streamlit run dashboard.py $(STREAMLIT_ARGS)
 
-test: setup $(DEV_STAMP) chromium js
+# Several processes behind HAProxy, in the foreground; Ctrl-C stops them all (docs/deploy.md).
+cluster: setup haproxy
+	@if [ ! -x "$(HAPROXY)" ]; then exit 1; fi
+	$(VENV_PY) scripts/cluster.py --workers $(WORKERS) --port $(PORT) -- $(STREAMLIT_ARGS)
+
+test: setup $(DEV_STAMP) chromium haproxy js
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV_PY) -m pytest
@@ -109,6 +118,24 @@ chromium:
 	apt-get -o DPkg::Lock::Timeout=120 install -y -q chromium fonts-noto-cjk; \
 	if [ ! -x "$(CHROMIUM)" ] || [ ! -f "$(CJK_FONT)" ]; then \
 	  echo "ERROR: apt-get installed chromium fonts-noto-cjk but $(CHROMIUM) or $(CJK_FONT) is still missing." >&2; \
+	  exit 1; \
+	fi
+
+# Debian's haproxy, for `make cluster` and tests/browser/test_cluster.py. Not root and not
+# installed: a warning, not an error (those tests then skip and say why, except under CI).
+haproxy:
+	@if [ -x "$(HAPROXY)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "WARNING: $(HAPROXY) not found; make cluster and the cluster tests need Debian's" >&2; \
+	  echo "WARNING: haproxy. Install it as root: apt-get install haproxy" >&2; \
+	  exit 0; \
+	fi; \
+	echo "Installing Debian's haproxy for make cluster and the cluster tests"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get -o DPkg::Lock::Timeout=120 update -q; \
+	apt-get -o DPkg::Lock::Timeout=120 install -y -q haproxy; \
+	if [ ! -x "$(HAPROXY)" ]; then \
+	  echo "ERROR: apt-get installed haproxy but $(HAPROXY) is still missing." >&2; \
 	  exit 1; \
 	fi
 

@@ -3,6 +3,7 @@
     .venv/bin/python scripts/bench.py [--sizes 100,1000,10000] [--runs 3] [--real | --no-real]
                                       [--out /tmp/stationmap-bench.md] [--no-profile]
     .venv/bin/python scripts/bench.py --load 25      # the load test, with figures
+    .venv/bin/python scripts/bench.py --cluster 12   # 1 and 2 processes behind HAProxy
 
 For each dataset (synthetic ones of the given sizes, and the shipped data with --real), in
 headless Chromium, each a median of --runs runs with a fresh browser context per run:
@@ -368,6 +369,15 @@ def run_load(args) -> str:
     return "### Load\n\n" + report.markdown() + "\n"
 
 
+def run_cluster(args) -> str:
+    from benchmarks import cluster
+
+    log(f"cluster: {args.cluster} readers at once, with 1 and then 2 processes behind HAProxy")
+    log_dir = Path(tempfile.mkdtemp(prefix="stationmap-cluster-"))
+    runs = cluster.run_cluster_bench(args.cluster, app_root=args.app_root, log_dir=log_dir)
+    return "### Processes behind HAProxy\n\n" + cluster.markdown(runs) + "\n"
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help="synthetic sizes, comma-separated")
@@ -406,6 +416,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--load-waves", type=int, default=2, help="waves of sessions in the load test"
     )
+    parser.add_argument(
+        "--cluster",
+        type=int,
+        nargs="?",
+        const=12,
+        default=None,
+        metavar="READERS",
+        help="instead: readers served with 1 and 2 processes behind HAProxy (default 12)",
+    )
     args = parser.parse_args(argv)
     args.app_root = args.app_root.resolve()
     if args.runs < 1:
@@ -422,7 +441,10 @@ def _exit_on_sigterm(signum, _frame) -> None:
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     args = parse_args(argv)
-    markdown = run_load(args) if args.load else run_speed(args)
+    if args.cluster:
+        markdown = run_cluster(args)
+    else:
+        markdown = run_load(args) if args.load else run_speed(args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(markdown, encoding="utf-8")
     print(markdown)

@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from stationmap import i18n
-from stationmap.app import ui_state
+from stationmap.app import ui_state, upload_marker
 from stationmap.app.data import load_app_data, site_view, use_published_data, using_uploaded_data
 from stationmap.app.render_order import rerun_through_entry_point
 from stationmap.app.sidebar import filter_summary, render_sidebar
@@ -110,7 +110,9 @@ def render_upload_banner() -> None:
 
 
 def render_notices() -> None:
-    """Above every page: the uploaded-data banner and the data's problems, if any."""
+    """Above every page: a lost upload, the uploaded-data banner and the data's problems."""
+    upload_marker.sync_upload_marker()
+    upload_marker.render_lost_upload_notice()
     render_upload_banner()
     render_data_problems(load_app_data())
 

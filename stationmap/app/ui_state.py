@@ -30,6 +30,11 @@ AS_OF = "as_of"
 # The interface language as its tag (?lang=zh-Hans; see stationmap.i18n), also the language
 # picker's key. Absent: English for a link with filters, else the browser's preferred language.
 LANGUAGE = "lang"
+# "data=upload" while the session shows its own upload (stationmap.app.upload_marker): only that
+# the view showed uploaded data, never the data. A session starting from such a link without an
+# upload of its own (another server process) says the upload is gone.
+DATA_SOURCE = "data"
+UPLOADED_DATA_MARK = "upload"
 # The site whose details the map page shows, so a copied link opens it again: set when a marker
 # is clicked (or Enter pressed on it) or a site is chosen in the list under the map, removed by
 # "Close". "Show on map" on the sites page opens /?site=<site_id> (with the filters in force);
@@ -108,6 +113,12 @@ UPLOAD_NOTICES = "upload_notices"
 # Whether the pages show this session's validated upload (which stationmap.app.session_files
 # keeps). Never in the URL: a link cannot carry someone's files.
 USE_UPLOADED_DATA = "use_uploaded_data"
+# Set once this session has looked for the upload marker; set while the session should be told
+# that its upload is gone; the box that tells it, and its button.
+UPLOAD_MARKER_SEEN = "upload_marker_seen"
+UPLOAD_LOST = "upload_lost"
+UPLOAD_LOST_NOTICE = "upload_lost_notice"
+UPLOAD_LOST_DISMISS = "upload_lost_dismiss"
 # The buttons that switch to the uploaded data, back to the published data, or forget the upload.
 USE_MY_DATA = "use_my_data"
 SWITCH_TO_PUBLISHED = "switch_to_published"

@@ -39,15 +39,22 @@ def publish_json(value: object, *, prefix: str, directory: Path | None = None) -
     data = encode(value)
     name = f"{prefix}-{hashlib.sha256(data).hexdigest()[:HASH_CHARS]}.json"
     path = directory / name
-    if path.is_file():
-        os.utime(path)  # recently used: pruned last
-    else:
+    try:
+        os.utime(path)  # already there, and now recently used: pruned last
+    except FileNotFoundError:
+        # Not there, or pruned by another process between a check and its use: write it.
         directory.mkdir(parents=True, exist_ok=True)
         # Written aside and renamed, so a browser never fetches half a file, and two sessions
-        # publishing the same data at once both write whole files.
+        # or processes publishing the same data at once both write whole files: each writes
+        # its own partial file, and a rename replaces a name whole
+        # (tests/test_static_cache_race.py races two processes).
         partial = directory / f".{name}.{os.getpid()}.{threading.get_ident()}.part"
-        partial.write_bytes(data)
-        os.replace(partial, path)
+        try:
+            partial.write_bytes(data)
+            os.replace(partial, path)
+        except BaseException:
+            partial.unlink(missing_ok=True)  # a full disk leaves no half file behind
+            raise
         prune(directory, keep=path)
     return config.STATIC_CACHE_URL_PREFIX + name
 
