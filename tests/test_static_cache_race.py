@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import sys
+import types
 from pathlib import Path
 
 from stationmap import config
@@ -63,6 +65,18 @@ def race(directory: Path, keep_bytes: int | None = None) -> tuple[list[str], int
     Returns every URL the writers were given and how many reads were checked.
     """
     context = multiprocessing.get_context("spawn")
+    # A spawned child first re-runs the parent's __main__. After an AppTest in this process,
+    # __main__ is the last page script Streamlit ran, and a child running that dies before it
+    # can talk back (EOFError): the children get an empty __main__ instead.
+    saved_main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        return _race(context, directory, keep_bytes)
+    finally:
+        sys.modules["__main__"] = saved_main
+
+
+def _race(context, directory: Path, keep_bytes: int | None) -> tuple[list[str], int]:
     barriers = (context.Barrier(WRITERS), context.Barrier(WRITERS))
     with context.Manager() as manager:
         urls = manager.list()
