@@ -153,9 +153,8 @@ class Reader:
 
     def go_to(self, page_name: str) -> None:
         self.page.get_by_test_id("stSidebarNav").get_by_role("link", name=page_name).click()
-        expect(self.page.get_by_test_id("stMain").get_by_test_id("stHeading").first).to_have_text(
-            page_name, timeout=RERUN_TIMEOUT_MS
-        )
+        # Every page's tab is titled "<page> — stationmap" (its heading may say more).
+        expect(self.page).to_have_title(f"{page_name} — stationmap", timeout=RERUN_TIMEOUT_MS)
         wait_for_script(self.page, RERUN_TIMEOUT_MS)
 
     def use_upload(self, folder: Path) -> None:
