@@ -1,8 +1,8 @@
 // Whether a page's main widget is drawn and Streamlit is idle (page.wait_for_function).
 // args: {kind, expected, since, graceMs}; reads window.__smStates (page_watch.js).
 // Returns {at} (performance.now() when it held), {error} to give up, or false to keep waiting.
-// `since`: a script run must have started at or after this time (a page change: the click), so
-// the page it left cannot pass for the page it opens.
+// `since`: a script run must have been under way at this time or started after it (a page
+// change: the click), so the page it left cannot pass for the page it opens.
 (args) => {
   // Sites a Leaflet map draws: its marker icons plus the numbers in its cluster icons, in this
   // document and every same-origin frame (streamlit-folium's, a slide's static map).
@@ -46,7 +46,13 @@
   const app = document.querySelector('[data-testid="stApp"]');
   const idle = app !== null && app.getAttribute('data-test-script-state') === 'notRunning';
   const states = window.__smStates || [];
-  if (args.since !== null && !states.some(([state, at]) => state === 'running' && at >= args.since)) {
+  // A run under way at `since` (a click during a run restarts it with the new page) or one
+  // started after it.
+  const before = states.filter(([, at]) => at < args.since);
+  const ranSince = args.since === null ||
+    (before.length > 0 && before[before.length - 1][0] === 'running') ||
+    states.some(([state, at]) => state === 'running' && at >= args.since);
+  if (!ranSince) {
     return false;
   }
   if (!idle) {
