@@ -141,12 +141,13 @@ def _run_cell(sample: Sample) -> str:
     return f"{sample.seconds:.2f}" + ("" if cls is None else f" (CLS {cls:.2f})")
 
 
-def pages_raw_table(results: Sequence[DatasetResult], floor: FloorParts, runs: int) -> str:
-    """Every run of every floor and page load: seconds, and CLS."""
+def pages_raw_table(results: Sequence[DatasetResult], runs: int) -> str:
+    """Every run of every floor and page load, dataset by dataset: seconds, and CLS."""
     rows = []
-    for kind, samples in floor.widgets.items():
-        rows.append(["floor", FLOOR_LABELS.get(kind, kind), *_cells(samples, runs)])
     for result in results:
+        for kind, samples in result.widget_floors.items():
+            label = f"floor: {FLOOR_LABELS.get(kind, kind)}"
+            rows.append([result.name, label, *_cells(samples, runs)])
         for page, samples in result.pages.items():
             rows.append([result.name, page, *_cells(samples, runs)])
     return markdown_table(["dataset", "page", *[f"run {i + 1}" for i in range(runs)]], rows)

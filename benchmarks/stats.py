@@ -174,6 +174,10 @@ class DatasetResult:
     page_floors: dict[str, str] = field(default_factory=dict)
     # (from, to) → runs of that page change from the sidebar's navigation.
     changes: dict[tuple[str, str], list[Sample]] = field(default_factory=dict)
+    # The other pages' floors, a title and one widget, measured in the same runs as this
+    # dataset's pages (the machine's load drifts over a bench): kind ("chart", "table",
+    # "frame") → runs.
+    widget_floors: dict[str, list[Sample]] = field(default_factory=dict)
 
     def median_of(self, step: str) -> float | None:
         return median(seconds_of(self.steps.get(step, [])))
@@ -188,8 +192,6 @@ class FloorParts:
     """
 
     bare_page: list[Sample] = field(default_factory=list)
-    # The other pages' floors, a title and one widget: kind ("chart", "table", "frame") → runs.
-    widgets: dict[str, list[Sample]] = field(default_factory=dict)
 
     def floor_for(self, result: DatasetResult) -> float | None:
         return floor_seconds(
@@ -203,7 +205,7 @@ class FloorParts:
         kind = result.page_floors.get(page)
         if kind == "map":
             return self.floor_for(result)
-        return median(seconds_of(self.widgets.get(kind, [])))
+        return median(seconds_of(result.widget_floors.get(kind, [])))
 
 
 SUMMARY_HEADERS = (

@@ -28,9 +28,10 @@ file-name navigation is on screen.
 Beside them, the floors: for the map, a bare Streamlit page with a one-marker st_folium map
 (``benchmarks/floor_app.py``), plus the same sites as one static folium page with one Marker
 each, minus that page with one site (see shared/guides/map-offline.md); for the other pages a
-bare page of a title and one widget of their kind (``benchmarks/floor_widgets.py``). Each
-figure is shown beside its limit (``benchmarks/expectations.py``). Servers run one at a time,
-on 127.0.0.1 only, and every page is 1350x940. A step that fails is recorded with its reason
+bare page of a title and one widget of their kind (``benchmarks/floor_widgets.py``), in each
+run of each dataset. Each figure is shown beside its limit (``benchmarks/expectations.py``).
+Servers run on 127.0.0.1 only, one at a time but for the floors' (idle while the app is
+measured), and every page is 1350x940. A step that fails is recorded with its reason
 and the bench goes on. The Markdown goes to stdout and to --out.
 """
 
@@ -138,37 +139,44 @@ def measure_shell(browser, runs: int, app_root: Path, log_dir: Path) -> FloorPar
                 log(f"shell run {run + 1}: {floor.bare_page[-1]}")
     except ServerError as error:
         floor.bare_page.append(failed(f"floor server: {str(error).splitlines()[0]}"))
-    measure_widget_floors(browser, runs, app_root, log_dir, floor)
     return floor
 
 
 # The other pages' floors: ?floor= of benchmarks/floor_widgets.py, and how each is told drawn.
-WIDGET_FLOORS = {"chart": "chart", "table": "table", "frame": "map"}
+WIDGET_FLOORS = {
+    kind: page_loads.PageSpec(kind, f"/?floor={kind}", drawn, kind, "", "", complete=())
+    for kind, drawn in (("chart", "chart"), ("table", "table"), ("frame", "map"))
+}
 
 
-def measure_widget_floors(browser, runs: int, app_root: Path, log_dir: Path, floor) -> None:
-    """A title and one widget of each kind, on one server of their own, after a warm-up each."""
+def start_widget_floors(browser, app_root: Path, log_dir: Path) -> StreamlitServer | None:
+    """The floors' server, for the whole bench, each floor opened once (untimed); None if it
+    does not start."""
     script = floor_app_folder(log_dir, app_root / "static", FLOOR_WIDGETS_APP)
     # The floor app imports this checkout's benchmarks, whichever checkout is measured.
     env = {"PYTHONPATH": str(REPO_ROOT)}
     try:
-        with StreamlitServer(script, app_root=app_root, extra_env=env, log_dir=log_dir) as server:
-            for kind, drawn in WIDGET_FLOORS.items():
-                spec = page_loads.PageSpec(
-                    kind, f"/?floor={kind}", drawn, kind, "", "", complete=()
-                )
-                samples = floor.widgets.setdefault(kind, [])
-                for run in range(runs + 1):
-                    with bench_browser.fresh_page(browser, watch=True) as page:
-                        sample = page_loads.time_page_load(page, server.base_url + spec.path, spec)
-                    if run:  # the first is the warm-up
-                        samples.append(sample)
-                        log(f"floor {kind} run {run}: {sample}")
+        server = StreamlitServer(script, app_root=app_root, extra_env=env, log_dir=log_dir)
+        server.start()
     except ServerError as error:
-        for kind in WIDGET_FLOORS:
-            floor.widgets.setdefault(kind, []).append(
-                failed(f"floor server: {str(error).splitlines()[0]}")
-            )
+        log(f"floor widgets server: {str(error).splitlines()[0]}")
+        return None
+    for spec in WIDGET_FLOORS.values():
+        with bench_browser.fresh_page(browser, watch=True) as page:
+            page_loads.time_page_load(page, server.base_url + spec.path, spec, shifts=False)
+    return server
+
+
+def measure_widget_floors(browser, floor_base: str | None, result: DatasetResult) -> None:
+    """A title and one widget of each kind, in the same run as a dataset's pages: the
+    machine's load drifts over a bench, and a floor measured once would drift from them."""
+    for kind, spec in WIDGET_FLOORS.items():
+        samples = result.widget_floors.setdefault(kind, [])
+        if floor_base is None:
+            samples.append(failed("the floors' server did not start"))
+            continue
+        with bench_browser.fresh_page(browser, watch=True) as page:
+            samples.append(page_loads.time_page_load(page, floor_base + spec.path, spec))
 
 
 def measure_dataset(
@@ -179,10 +187,12 @@ def measure_dataset(
     app_root: Path,
     log_dir: Path,
     *,
+    floor_base: str | None = None,
     with_changes: bool = False,
 ) -> DatasetResult:
-    """Every step of the app on one dataset, with the static floor pages, on one server;
-    with `with_changes`, every page change from the navigation too."""
+    """Every step of the app on one dataset, with the static floor pages, on one server, and
+    the widget floors from `floor_base`; with `with_changes`, every page change from the
+    navigation too."""
     result = DatasetResult(name=name, sites=plan.default.total)
     for step, _label in STEPS:
         result.steps[step] = []
@@ -214,6 +224,7 @@ def measure_dataset(
             _guarded([], lambda: warm_up_pages(browser, base, pages))
             for run in range(runs):
                 _one_run(browser, base, plan, run, result, static_1_url, static_n_url)
+                _guarded([], lambda: measure_widget_floors(browser, floor_base, result))
                 _guarded([], lambda: measure_pages(browser, base, pages, result))
                 log(f"{name}: run {run + 1} done")
             if with_changes:
@@ -417,12 +428,17 @@ def run_speed(args) -> str:
 
     log_dir = Path(tempfile.mkdtemp(prefix="stationmap-bench-"))
     results = []
+    floors_server = None
     with sync_playwright() as playwright:
         browser = bench_browser.launch(playwright)
         try:
             log("floor shell")
             floor = measure_shell(browser, runs, args.app_root, log_dir)
             changes_at = str(max(sizes)) if sizes else None
+            # Beside every dataset's server (idle while they are measured): the widget floors
+            # are measured in each run, as the pages are.
+            floors_server = start_widget_floors(browser, args.app_root, log_dir)
+            floor_base = floors_server.base_url if floors_server else None
             for name, _folder in datasets:
                 log(f"dataset {name}")
                 results.append(
@@ -433,12 +449,17 @@ def run_speed(args) -> str:
                         runs,
                         args.app_root,
                         log_dir,
+                        floor_base=floor_base,
                         with_changes=name == changes_at,
                     )
                 )
+            if floors_server:
+                floors_server.stop()
             log("first deep links")
             deep_links = measure_deep_links(browser, runs, args.app_root, log_dir)
         finally:
+            if floors_server:
+                floors_server.stop()
             browser.close()
 
     parts = [
@@ -505,7 +526,7 @@ def pages_section(results, floor, deep_links, runs) -> list[str]:
         "",
         "#### Raw runs of every page (seconds, CLS)",
         "",
-        page_stats.pages_raw_table(results, floor, runs),
+        page_stats.pages_raw_table(results, runs),
     ]
     for result in results:
         moved = page_stats.what_moved(result)

@@ -134,10 +134,8 @@ def measured(name: str = "real", sites: int = 85) -> tuple[DatasetResult, FloorP
         "sites": [failed("no table"), failed("no table")],
     }
     result.page_floors = {"map": "map", "timeline": "chart", "sites": "table"}
-    floor = FloorParts(
-        bare_page=[Sample(1.25)],
-        widgets={"chart": [Sample(1.6), Sample(1.6)], "table": [Sample(1.4)]},
-    )
+    result.widget_floors = {"chart": [Sample(1.6), Sample(1.6)], "table": [Sample(1.4)]}
+    floor = FloorParts(bare_page=[Sample(1.25)])
     return result, floor
 
 
@@ -183,10 +181,10 @@ def test_the_file_name_navigation_must_never_show():
 
 
 def test_raw_runs_list_floors_and_pages_and_what_moved_is_quoted():
-    result, floor = measured()
+    result, _floor = measured()
     result.pages["map"][0].detail["shifts"] = ["0.99 s: 0.222 (div `x` [0]→[1])"]
-    raw = page_stats.pages_raw_table([result], floor, runs=2)
-    assert "| floor | title + one Altair chart of one point | 1.60 | 1.60 |" in raw
+    raw = page_stats.pages_raw_table([result], runs=2)
+    assert "| real | floor: title + one Altair chart of one point | 1.60 | 1.60 |" in raw
     assert "| real | timeline | 2.00 (CLS 0.50) | 2.40 (CLS 0.70) |" in raw
     assert "| real | sites | failed: no table | failed: no table |" in raw
     assert page_stats.what_moved(result) == ["- map:", "  - `0.99 s: 0.222 (div 'x' [0]→[1])`"]
