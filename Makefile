@@ -31,8 +31,9 @@ ASSETS_STAMP := static/vendor/manifest.json
 
 NPM := $(shell command -v npm 2>/dev/null)
 NODE := $(shell command -v node 2>/dev/null)
-# The map's JavaScript (stationmap/map/live/, stationmap/web/) and its tests under Node.
-JS_FILES := $(wildcard stationmap/map/live/*.js stationmap/web/*.js tests/js/*.js)
+# The map's JavaScript (stationmap/map/live/, stationmap/web/), its tests under Node, and the
+# page watch the bench and the layout-shift test install (benchmarks/js/).
+JS_FILES := $(wildcard stationmap/map/live/*.js stationmap/web/*.js tests/js/*.js benchmarks/js/*.js)
 
 .PHONY: setup run cluster test unit js bench chromium haproxy node no-npm-warning clean
 

@@ -23,6 +23,7 @@ from benchmarks.waiting import WaitTimeout, wait_until
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = REPO_ROOT / "dashboard.py"
 FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
+FLOOR_WIDGETS_APP = Path(__file__).resolve().parent / "floor_widgets.py"
 STATIC_DIR = REPO_ROOT / "static"
 
 # A cold start on a loaded 2-core machine takes a few seconds; a minute means broken.
@@ -184,17 +185,20 @@ class StreamlitServer:
         self.stop()
 
 
-def floor_app_folder(work_dir: Path, static_dir: Path = STATIC_DIR) -> Path:
-    """A folder holding links to floor_app.py and to the repo's static/, for ``streamlit run``.
+def floor_app_folder(
+    work_dir: Path, static_dir: Path = STATIC_DIR, script: Path = FLOOR_APP
+) -> Path:
+    """A folder holding links to a floor's script (floor_app.py) and to the repo's static/, for
+    ``streamlit run``.
 
     Streamlit serves ``static/`` beside the main script, and the floor must load the same
     local assets from the same URLs as the app; links keep the repo itself unchanged.
     """
-    folder = Path(work_dir) / "floor-app"
+    folder = Path(work_dir) / script.stem
     folder.mkdir(parents=True, exist_ok=True)
-    for name, target in (("floor_app.py", FLOOR_APP), ("static", static_dir)):
+    for name, target in ((script.name, script), ("static", static_dir)):
         link = folder / name
         if link.is_symlink() or link.exists():
             link.unlink()
         link.symlink_to(target)
-    return folder / "floor_app.py"
+    return folder / script.name

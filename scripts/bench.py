@@ -15,14 +15,25 @@ headless Chromium, each a median of --runs runs with a fresh browser context per
 3. as-of step: on a page opened at the first of a month (a different one each run), stepping
    the sidebar date's month up by one until the map shows that date; then, on that page, one
    step of the map's own time slider (client-side), if the map has one;
-4. the timeline page's first render: opening ``/timeline`` until a Vega chart is drawn;
+4. every page (map, timeline, sites, the briefing's "Present this view", sources, and on data
+   with briefing stories a story's first slide) opened by its address until its main widget is
+   drawn and Streamlit is idle, and its Cumulative Layout Shift until it is quiet
+   (``benchmarks/page_loads.py``, ``benchmarks/layout_shift.py``);
 5. the peak RSS of the server's process tree during all of that.
 
-Beside them, the floor: a bare Streamlit page with a one-marker st_folium map
+On the largest synthetic dataset (10,000 sites by default), every page change from the
+sidebar's navigation, in one walk through every pair of pages per run. Then, on fresh servers
+with the shipped data, a first deep link straight to ``/timeline``: how long Streamlit's
+file-name navigation is on screen.
+
+Beside them, the floors: for the map, a bare Streamlit page with a one-marker st_folium map
 (``benchmarks/floor_app.py``), plus the same sites as one static folium page with one Marker
-each, minus that page with one site (see shared/guides/map-offline.md). Servers run one at a
-time, on 127.0.0.1 only. A step that fails is recorded with its reason and the bench goes on.
-The Markdown goes to stdout and to --out.
+each, minus that page with one site (see shared/guides/map-offline.md); for the other pages a
+bare page of a title and one widget of their kind (``benchmarks/floor_widgets.py``), in each
+run of each dataset. Each figure is shown beside its limit (``benchmarks/expectations.py``).
+Servers run on 127.0.0.1 only, one at a time but for the floors' (idle while the app is
+measured), and every page is 1350x940. A step that fails is recorded with its reason
+and the bench goes on. The Markdown goes to stdout and to --out.
 """
 
 from __future__ import annotations
@@ -55,9 +66,14 @@ sys.path[:0] = list(dict.fromkeys([str(_app_root(sys.argv[1:])), str(REPO_ROOT)]
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from benchmarks import browser as bench_browser  # noqa: E402
-from benchmarks import expectations, profile_map, static_pages  # noqa: E402
+from benchmarks import expectations, page_loads, page_stats, profile_map, static_pages  # noqa: E402
 from benchmarks.procmem import RssSampler  # noqa: E402
-from benchmarks.server import ServerError, StreamlitServer, floor_app_folder  # noqa: E402
+from benchmarks.server import (  # noqa: E402
+    FLOOR_WIDGETS_APP,
+    ServerError,
+    StreamlitServer,
+    floor_app_folder,
+)
 from benchmarks.stats import (  # noqa: E402
     AS_OF_STEP_TARGET_S,
     FILTER_CHANGE_TARGET_S,
@@ -127,13 +143,64 @@ def measure_shell(browser, runs: int, app_root: Path, log_dir: Path) -> FloorPar
     return floor
 
 
+# The other pages' floors: ?floor= of benchmarks/floor_widgets.py, and how each is told drawn.
+WIDGET_FLOORS = {
+    kind: page_loads.PageSpec(kind, f"/?floor={kind}", drawn, kind, "", "", complete=())
+    for kind, drawn in (("chart", "chart"), ("table", "table"), ("frame", "map"))
+}
+
+
+def start_widget_floors(browser, app_root: Path, log_dir: Path) -> StreamlitServer | None:
+    """The floors' server, for the whole bench, each floor opened once (untimed); None if it
+    does not start."""
+    script = floor_app_folder(log_dir, app_root / "static", FLOOR_WIDGETS_APP)
+    # The floor app imports this checkout's benchmarks, whichever checkout is measured.
+    env = {"PYTHONPATH": str(REPO_ROOT)}
+    try:
+        server = StreamlitServer(script, app_root=app_root, extra_env=env, log_dir=log_dir)
+        server.start()
+    except ServerError as error:
+        log(f"floor widgets server: {str(error).splitlines()[0]}")
+        return None
+    for spec in WIDGET_FLOORS.values():
+        with bench_browser.fresh_page(browser, watch=True) as page:
+            page_loads.time_page_load(page, server.base_url + spec.path, spec, shifts=False)
+    return server
+
+
+def measure_widget_floors(browser, floor_base: str | None, result: DatasetResult) -> None:
+    """A title and one widget of each kind, in the same run as a dataset's pages: the
+    machine's load drifts over a bench, and a floor measured once would drift from them."""
+    for kind, spec in WIDGET_FLOORS.items():
+        samples = result.widget_floors.setdefault(kind, [])
+        if floor_base is None:
+            samples.append(failed("the floors' server did not start"))
+            continue
+        with bench_browser.fresh_page(browser, watch=True) as page:
+            samples.append(page_loads.time_page_load(page, floor_base + spec.path, spec))
+
+
 def measure_dataset(
-    browser, name: str, plan: expectations.DatasetPlan, runs: int, app_root: Path, log_dir: Path
+    browser,
+    name: str,
+    plan: expectations.DatasetPlan,
+    runs: int,
+    app_root: Path,
+    log_dir: Path,
+    *,
+    floor_base: str | None = None,
+    with_changes: bool = False,
 ) -> DatasetResult:
-    """Every step of the app on one dataset, with the static floor pages, on one server."""
+    """Every step of the app on one dataset, with the static floor pages, on one server, and
+    the widget floors from `floor_base`; with `with_changes`, every page change from the
+    navigation too."""
     result = DatasetResult(name=name, sites=plan.default.total)
     for step, _label in STEPS:
         result.steps[step] = []
+    pages = page_loads.app_pages(plan.default.total, plan.story)
+    for spec in pages:
+        result.pages[spec.name] = []
+        result.page_floors[spec.name] = spec.floor
     static_dir = app_root / "static" / "bench"
     static_n_url = static_pages.write_static_page(f"sites-{name}", plan.points, static_dir)
     static_1_url = static_pages.write_static_page("sites-1", ONE_SITE, static_dir)
@@ -154,9 +221,17 @@ def measure_dataset(
                     page, base + "/", default, bench_browser.APP_COMPLETE_SELECTOR
                 )
             log(f"{name}: cold first paint {result.cold_first_paint}")
+            # As the floors have: each page's first run on a server imports and caches its own.
+            _guarded([], lambda: warm_up_pages(browser, base, pages))
             for run in range(runs):
                 _one_run(browser, base, plan, run, result, static_1_url, static_n_url)
+                _guarded([], lambda: measure_widget_floors(browser, floor_base, result))
+                _guarded([], lambda: measure_pages(browser, base, pages, result))
                 log(f"{name}: run {run + 1} done")
+            if with_changes:
+                for run in range(runs):
+                    _guarded([], lambda: measure_page_changes(browser, base, pages, result))
+                    log(f"{name}: page changes, run {run + 1} done")
         result.peak_rss = sampler.peak
     finally:
         server.stop()
@@ -171,6 +246,7 @@ def _guarded(targets: list[list[Sample]], action) -> None:
     except Exception as error:  # noqa: BLE001 -- a failed step is a finding; the bench goes on
         text = str(error).strip().splitlines()
         reason = f"{type(error).__name__}: {text[0][:200] if text else ''}"
+        log(f"failed: {reason}")
         for target, length in zip(targets, lengths, strict=True):
             if len(target) == length:
                 target.append(failed(reason))
@@ -225,16 +301,59 @@ def _one_run(browser, base, plan, run, result, static_1_url, static_n_url) -> No
             # The map's own slider, on the whole map at a date where the months are eventful.
             steps["play_step"].append(bench_browser.time_play_step(page))
 
-    def timeline() -> None:
-        with bench_browser.fresh_page(browser) as page:
-            steps["timeline"].append(bench_browser.time_chart(page, base + "/timeline"))
-
     _guarded([result.static_1, result.static_n], static_pages_)
     _guarded(
         [steps["first_paint"], steps["page_complete"], steps["filter_change"]], paint_and_filter
     )
     _guarded([steps["as_of_step"], steps["play_step"]], as_of_and_slider)
-    _guarded([steps["timeline"]], timeline)
+
+
+def warm_up_pages(browser, base: str, pages) -> None:
+    """Each page opened once, untimed."""
+    for spec in pages:
+        with bench_browser.fresh_page(browser, watch=True) as page:
+            page_loads.time_page_load(page, base + spec.path, spec, shifts=False)
+
+
+def measure_pages(browser, base: str, pages, result: DatasetResult) -> None:
+    """Each page opened by its address in a fresh browser context: time, and CLS."""
+    for spec in pages:
+        with bench_browser.fresh_page(browser, watch=True) as page:
+            sample = page_loads.time_page_load(page, base + spec.path, spec)
+        result.pages[spec.name].append(sample)
+
+
+def measure_page_changes(browser, base: str, pages, result: DatasetResult) -> None:
+    """Every pair of pages once, from the sidebar's links, in one browser session from the map."""
+    # One page a link: the briefing's link opens its list, whatever slide was measured.
+    by_name = {spec.name: spec for spec in pages if spec.name != "briefing slide"}
+    tour = page_loads.page_tour([spec.name for spec in pages if spec.name in by_name])
+    with bench_browser.fresh_page(browser, watch=True) as page:
+        # Whole and still (its sidebar comes in a second run) before the first click.
+        start = page_loads.time_page_load(page, base + "/", by_name["map"])
+        for origin, target in tour:
+            samples = result.changes.setdefault((origin, target), [])
+            if not start.ok:
+                samples.append(failed(f"the map page did not open: {start.error}"))
+                continue
+            samples.append(page_loads.time_page_change(page, by_name[target]))
+
+
+def measure_deep_links(browser, runs: int, app_root: Path, log_dir: Path) -> list[Sample]:
+    """A first deep link straight to /timeline after each of `runs` fresh server starts."""
+    spec = next(s for s in page_loads.app_pages(0) if s.name == "timeline")
+    env = {config.DATA_DIR_ENV: str(config.DEFAULT_DATA_DIR), config.TILES_ENV: "none"}
+    samples = []
+    for run in range(runs):
+        try:
+            with StreamlitServer(app_root=app_root, extra_env=env, log_dir=log_dir) as server:
+                with bench_browser.fresh_page(browser, watch=True) as page:
+                    url = server.base_url + spec.path
+                    samples.append(page_loads.time_page_load(page, url, spec))
+        except ServerError as error:
+            samples.append(failed(f"server did not start: {str(error).splitlines()[0]}"))
+        log(f"deep link run {run + 1}: {samples[-1]}")
+    return samples
 
 
 def describe_setup(args, started: float) -> str:
@@ -310,17 +429,38 @@ def run_speed(args) -> str:
 
     log_dir = Path(tempfile.mkdtemp(prefix="stationmap-bench-"))
     results = []
+    floors_server = None
     with sync_playwright() as playwright:
         browser = bench_browser.launch(playwright)
         try:
             log("floor shell")
             floor = measure_shell(browser, runs, args.app_root, log_dir)
+            changes_at = str(max(sizes)) if sizes else None
+            # Beside every dataset's server (idle while they are measured): the widget floors
+            # are measured in each run, as the pages are.
+            floors_server = start_widget_floors(browser, args.app_root, log_dir)
+            floor_base = floors_server.base_url if floors_server else None
             for name, _folder in datasets:
                 log(f"dataset {name}")
                 results.append(
-                    measure_dataset(browser, name, plans[name], runs, args.app_root, log_dir)
+                    measure_dataset(
+                        browser,
+                        name,
+                        plans[name],
+                        runs,
+                        args.app_root,
+                        log_dir,
+                        floor_base=floor_base,
+                        with_changes=name == changes_at,
+                    )
                 )
+            if floors_server:
+                floors_server.stop()
+            log("first deep links")
+            deep_links = measure_deep_links(browser, runs, args.app_root, log_dir)
         finally:
+            if floors_server:
+                floors_server.stop()
             browser.close()
 
     parts = [
@@ -335,6 +475,8 @@ def run_speed(args) -> str:
         "#### Raw runs (seconds)",
         "",
         raw_table(results, floor, runs),
+        "",
+        *pages_section(results, floor, deep_links, runs),
     ]
     notes = _notes(results, plans)
     if notes:
@@ -343,6 +485,56 @@ def run_speed(args) -> str:
         parts += ["", "### Profile", "", *("\n\n".join(profiles),)]
     parts += ["", f"Server logs: {log_dir}"]
     return "\n".join(parts) + "\n"
+
+
+def pages_section(results, floor, deep_links, runs) -> list[str]:
+    """Every page against its floor, its CLS, the page changes and the first deep link."""
+    parts = [
+        "### Every page",
+        "",
+        "Time from opening the page's address until its main widget is drawn and Streamlit is "
+        "idle, over its floor (median; the map's is its first paint over the map's floor):",
+        "",
+        page_stats.pages_time_table(results, floor),
+        "",
+        "Cumulative Layout Shift of each first visit, as Chrome defines it (the largest session "
+        "window of shifts under 1 s apart, at most 5 s long; the plain sum of every shift after "
+        "it when larger), 1350×940, until Streamlit is idle and nothing has moved for 1 s "
+        f"(limit ≤ {expectations.CLS_LIMIT:g}):",
+        "",
+        page_stats.pages_cls_table(results),
+    ]
+    for result in results:
+        if result.changes:
+            parts += [
+                "",
+                f"Page changes from the sidebar's links on {result.name} ({result.sites:,} sites): "
+                "time from the click until the new page's main widget is drawn and Streamlit is "
+                f"idle (limit ≤ {expectations.PAGE_CHANGE_LIMIT_S:g} s), and the CLS from the "
+                "click (the briefing's link opens its list of stories):",
+                "",
+                page_stats.changes_table(result),
+            ]
+    parts += [
+        "",
+        "First deep link after a server start (the shipped data, straight to /timeline): how "
+        'long Streamlit\'s file-name navigation ("dashboard, briefing, map, …") is on screen '
+        "(limit: never):",
+        "",
+        page_stats.deep_link_table(deep_links),
+        "",
+        "Floors: " + "; ".join(f"{k}: {v}" for k, v in page_stats.FLOOR_LABELS.items()) + ".",
+        "",
+        "#### Raw runs of every page (seconds, CLS)",
+        "",
+        page_stats.pages_raw_table(results, runs),
+    ]
+    for result in results:
+        moved = page_stats.what_moved(result)
+        if moved:
+            parts += ["", f"What moved on {result.name} (largest shifts of the first run):", ""]
+            parts += moved
+    return parts
 
 
 def _notes(results, plans) -> list[str]:

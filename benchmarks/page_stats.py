@@ -1,0 +1,170 @@
+"""Every page's figures, each beside its limit (expectations.py): the Markdown tables.
+
+Pure, as stats.py: from the samples of a bench run to text. A page's time is compared with its
+floor (the map: the map's floor; the others: a bare page of a title and one widget of the
+same kind); its CLS, each page change and the file-name navigation with absolute limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from benchmarks import expectations
+from benchmarks.stats import (
+    DatasetResult,
+    FloorParts,
+    Sample,
+    format_ratio,
+    format_seconds,
+    markdown_table,
+    median,
+    ratio,
+    seconds_of,
+    verdict,
+)
+
+FLOOR_LABELS = {
+    "chart": "title + one Altair chart of one point",
+    "table": "title + one st.dataframe of one row",
+    "frame": "title + one static map frame of one marker",
+}
+
+
+def median_detail(samples: Sequence[Sample], key: str) -> float | None:
+    """The median of a figure kept in the successful samples' detail (e.g. "cls")."""
+    return median([s.detail[key] for s in samples if s.ok and s.detail.get(key) is not None])
+
+
+def page_names(results: Sequence[DatasetResult]) -> list[str]:
+    """Every page measured, in the order first met."""
+    return list(dict.fromkeys(name for result in results for name in result.pages))
+
+
+def page_time(result: DatasetResult, floor: FloorParts, page: str) -> tuple[float | None, ...]:
+    """(seconds, floor seconds, ratio) of one page on one dataset; the map's from its first
+    paint, measured the same way as its floor."""
+    if page == "map":
+        seconds = result.median_of("first_paint")
+    else:
+        seconds = median(seconds_of(result.pages.get(page, [])))
+    floor_s = floor.page_floor(result, page)
+    return seconds, floor_s, ratio(seconds, floor_s)
+
+
+def page_time_cell(result: DatasetResult, floor: FloorParts, page: str) -> str:
+    if page not in result.pages:
+        return "–"
+    seconds, floor_s, times = page_time(result, floor, page)
+    limit = expectations.page_ratio_limit(page, result.sites)
+    return (
+        f"{format_seconds(seconds)} / {format_seconds(floor_s)} = {format_ratio(times)} "
+        f"(≤ {limit:g}×: {verdict(times, limit)})"
+    )
+
+
+def cls_cell(samples: Sequence[Sample]) -> str:
+    value = median_detail(samples, "cls")
+    if value is None:
+        return "failed" if samples else "–"
+    plain = median_detail(samples, "shift_sum")
+    tail = f"; sum {plain:.2f}" if plain is not None and plain - value >= 0.005 else ""
+    return f"{value:.2f} ({verdict(value, expectations.CLS_LIMIT)}{tail})"
+
+
+def _headers(results: Sequence[DatasetResult]) -> list[str]:
+    return ["page", *[f"{r.name} ({r.sites:,} sites)" for r in results]]
+
+
+def pages_time_table(results: Sequence[DatasetResult], floor: FloorParts) -> str:
+    """Each page's time to drawn and idle, over its floor, on every dataset."""
+    rows = [
+        [page, *[page_time_cell(result, floor, page) for result in results]]
+        for page in page_names(results)
+    ]
+    return markdown_table(_headers(results), rows)
+
+
+def pages_cls_table(results: Sequence[DatasetResult]) -> str:
+    """Each page's CLS on a first visit, on every dataset."""
+    rows = [
+        [page, *[cls_cell(result.pages.get(page, [])) for result in results]]
+        for page in page_names(results)
+    ]
+    return markdown_table(_headers(results), rows)
+
+
+def change_cell(samples: Sequence[Sample]) -> str:
+    if not samples:
+        return "–"
+    seconds = median(seconds_of(samples))
+    if seconds is None:
+        return "failed"
+    limit = expectations.PAGE_CHANGE_LIMIT_S
+    cls = median_detail(samples, "cls")
+    cls_text = "" if cls is None else f", CLS {cls:.2f}"
+    return f"{format_seconds(seconds)} ({verdict(seconds, limit)}{cls_text})"
+
+
+def changes_table(result: DatasetResult) -> str:
+    """From (rows) one page to (columns) another by the sidebar's link: time and CLS."""
+    names = list(dict.fromkeys(name for pair in result.changes for name in pair))
+    rows = [
+        [
+            f"from {origin}",
+            *[
+                "–" if origin == target else change_cell(result.changes.get((origin, target), []))
+                for target in names
+            ],
+        ]
+        for origin in names
+    ]
+    return markdown_table(["", *[f"to {name}" for name in names]], rows)
+
+
+def deep_link_table(samples: Sequence[Sample]) -> str:
+    """Each first deep link after a server start: how long the file-name navigation showed."""
+    limit = expectations.FILE_NAV_LIMIT_S
+    rows = []
+    for number, sample in enumerate(samples, start=1):
+        if not sample.ok:
+            rows.append([number, f"failed: {sample.error}", ""])
+            continue
+        shown = sample.detail.get("file_nav_ms", 0.0) / 1000
+        rows.append([number, f"{shown:.2f} s ({verdict(shown, limit)})", f"{sample.seconds:.2f} s"])
+    return markdown_table(("run", "file-name navigation on screen", "page drawn and idle"), rows)
+
+
+def _run_cell(sample: Sample) -> str:
+    if not sample.ok:
+        return f"failed: {sample.error}"
+    cls = sample.detail.get("cls")
+    return f"{sample.seconds:.2f}" + ("" if cls is None else f" (CLS {cls:.2f})")
+
+
+def pages_raw_table(results: Sequence[DatasetResult], runs: int) -> str:
+    """Every run of every floor and page load, dataset by dataset: seconds, and CLS."""
+    rows = []
+    for result in results:
+        for kind, samples in result.widget_floors.items():
+            label = f"floor: {FLOOR_LABELS.get(kind, kind)}"
+            rows.append([result.name, label, *_cells(samples, runs)])
+        for page, samples in result.pages.items():
+            rows.append([result.name, page, *_cells(samples, runs)])
+    return markdown_table(["dataset", "page", *[f"run {i + 1}" for i in range(runs)]], rows)
+
+
+def _cells(samples: Sequence[Sample], runs: int) -> list[str]:
+    return ([_run_cell(s) for s in samples] + [""] * runs)[:runs]
+
+
+def what_moved(result: DatasetResult) -> list[str]:
+    """The largest shifts of each page's first run on a dataset, for the reader to fix."""
+    lines = []
+    for page, samples in result.pages.items():
+        first = next((s for s in samples if s.ok), None)
+        if first is None or not first.detail.get("shifts"):
+            continue
+        lines.append(f"- {page}:")
+        # Code spans: the descriptions quote the page's text.
+        lines += ["  - `" + line.replace("`", "'") + "`" for line in first.detail["shifts"]]
+    return lines

@@ -1,0 +1,197 @@
+"""The pure parts of every page's measures: CLS as Chrome defines it, the walk through every
+page change, the limits of issue 17, and the tables that put each figure beside its limit."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from benchmarks import expectations, layout_shift, page_loads, page_stats
+from benchmarks.layout_shift import Shift
+from benchmarks.stats import DatasetResult, FloorParts, Sample, failed
+from stationmap import config
+
+# --- CLS --------------------------------------------------------------------------------------
+
+
+def shifts(*pairs: tuple[float, float], recent_input_at: tuple[float, ...] = ()) -> list[Shift]:
+    return [Shift(time, value, time in recent_input_at) for time, value in pairs]
+
+
+def test_shifts_under_a_second_apart_share_a_session_window():
+    # 0.0, 0.5, 1.2 chain (gaps under 1 s); 2.5 is 1.3 s after 1.2: a new window.
+    found = shifts((0, 0.1), (500, 0.2), (1200, 0.05), (2500, 0.3))
+    windows = layout_shift.session_windows(found)
+    assert [[s.time for s in window] for window in windows] == [[0, 500, 1200], [2500]]
+    assert layout_shift.cls(found) == pytest.approx(0.35)
+    assert layout_shift.total(found) == pytest.approx(0.65)
+
+
+def test_a_session_window_lasts_at_most_five_seconds():
+    # A shift every 0.9 s: each is close to the last, but the 7th is 5.4 s after the first.
+    found = shifts(*[(900 * i, 0.1) for i in range(8)])
+    assert [len(window) for window in layout_shift.session_windows(found)] == [6, 2]
+    assert layout_shift.cls(found) == pytest.approx(0.6)
+
+
+def test_shifts_right_after_input_do_not_count_and_order_does_not_matter():
+    found = shifts((900, 0.2), (0, 0.05), (1000, 0.5), recent_input_at=(1000,))
+    assert layout_shift.cls(found) == pytest.approx(0.25)
+    assert layout_shift.total(found) == pytest.approx(0.25)
+    assert layout_shift.cls([]) == 0.0
+
+
+def test_an_entry_from_the_page_becomes_a_shift_with_what_moved():
+    entry = {
+        "time": 2990.5,
+        "value": 0.222,
+        "hadRecentInput": False,
+        "sources": [{"node": "div[stApp]", "from": [0, 0, 1350, 940], "to": [300, 0, 1050, 940]}],
+    }
+    shift = Shift.from_entry(entry)
+    assert shift == Shift(
+        2990.5, 0.222, False, (("div[stApp]", (0, 0, 1350, 940), (300, 0, 1050, 940)),)
+    )
+    assert layout_shift.describe([shift]) == [
+        "2.99 s: 0.222 (div[stApp] [0, 0, 1350, 940]→[300, 0, 1050, 940])"
+    ]
+
+
+def test_a_report_names_the_largest_shifts_in_time_order():
+    found = shifts((0, 0.01), (100, 0.3), (200, 0.02), (300, 0.2))
+    lines = layout_shift.describe(found, most=2)
+    assert lines == ["0.10 s: 0.300 (no sources)", "0.30 s: 0.200 (no sources)"]
+
+
+# --- every page and every change --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [2, 3, 5, 6])
+def test_the_tour_takes_every_page_change_once_in_one_walk(count):
+    names = [f"p{i}" for i in range(count)]
+    tour = page_loads.page_tour(names)
+    assert sorted(tour) == sorted(itertools.permutations(names, 2))
+    assert tour[0][0] == names[0]
+    # One walk: each change starts where the last one ended.
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(tour))
+    assert page_loads.page_tour(["alone"]) == []
+
+
+def test_every_page_is_measured_and_a_story_slide_only_with_stories():
+    names = [spec.name for spec in page_loads.app_pages(85)]
+    assert names == ["map", "timeline", "sites", "briefing", "sources"]
+    with_story = page_loads.app_pages(85, ("uk", 1))
+    assert with_story[-1].path == "/briefing?story=uk&slide=1"
+    # Each is compared with a floor of its own kind, and has a limit.
+    for spec in with_story:
+        assert spec.floor in ("map", "chart", "table", "frame")
+        assert spec.name in expectations.PAGE_RATIO_LIMITS
+
+
+def test_the_shipped_data_has_a_story_to_measure():
+    story = expectations.first_story_slide(config.DEFAULT_DATA_DIR)
+    assert story is not None and story[1] == 1
+
+
+# --- limits -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "sites", "limit"),
+    [
+        ("timeline", 85, 1.2),
+        ("timeline", 1_000, 1.2),
+        ("timeline", 10_000, 1.5),
+        ("sites", 10_000, 1.5),
+        ("briefing", 100, 1.5),
+        ("sources", 10_000, 1.5),
+        ("map", 10_000, 1.0),
+    ],
+)
+def test_each_page_has_the_issues_limit_for_its_size(page, sites, limit):
+    assert expectations.page_ratio_limit(page, sites) == limit
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def page_run(seconds: float, cls: float, shift_sum: float | None = None) -> Sample:
+    return Sample(
+        seconds,
+        detail={"cls": cls, "shift_sum": cls if shift_sum is None else shift_sum, "shifts": []},
+    )
+
+
+def measured(name: str = "real", sites: int = 85) -> tuple[DatasetResult, FloorParts]:
+    result = DatasetResult(name=name, sites=sites)
+    result.steps = {"first_paint": [Sample(1.2), Sample(1.4)]}
+    result.static_1 = [Sample(0.3)]
+    result.static_n = [Sample(0.3)]
+    result.pages = {
+        "map": [page_run(1.5, 0.3)],
+        "timeline": [page_run(2.0, 0.5, 0.9), page_run(2.4, 0.7, 0.9)],
+        "sites": [failed("no table"), failed("no table")],
+    }
+    result.page_floors = {"map": "map", "timeline": "chart", "sites": "table"}
+    result.widget_floors = {"chart": [Sample(1.6), Sample(1.6)], "table": [Sample(1.4)]}
+    floor = FloorParts(bare_page=[Sample(1.25)])
+    return result, floor
+
+
+def test_each_page_time_is_shown_over_its_own_floor_and_limit():
+    result, floor = measured()
+    lines = page_stats.pages_time_table([result], floor).splitlines()
+    assert lines[0] == "| page | real (85 sites) |"
+    # The map: its first paint (1.3 s) over the map's floor (1.25 + 0.3 - 0.3).
+    assert lines[2] == "| map | 1.30 s / 1.25 s = 1.04× (≤ 1×: over) |"
+    # The timeline: the median of its runs over the chart's floor; 1.375× is over 1.2×.
+    assert lines[3] == "| timeline | 2.20 s / 1.60 s = 1.38× (≤ 1.2×: over) |"
+    assert lines[4] == "| sites | failed / 1.40 s = – (≤ 1.2×: ?) |"
+
+
+def test_cls_is_shown_with_its_verdict_and_a_larger_plain_sum():
+    result, _floor = measured()
+    table = page_stats.pages_cls_table([result])
+    assert "| map | 0.30 (over) |" in table
+    assert "| timeline | 0.60 (over; sum 0.90) |" in table
+    assert "| sites | failed |" in table
+    assert page_stats.cls_cell([page_run(1.0, 0.04)]) == "0.04 (ok)"
+
+
+def test_page_changes_are_a_matrix_with_verdicts():
+    result = DatasetResult(name="10000", sites=10_000)
+    result.changes = {
+        ("map", "sites"): [page_run(0.3, 0.0), page_run(0.5, 0.02)],
+        ("sites", "map"): [page_run(0.9, 0.2)],
+    }
+    lines = page_stats.changes_table(result).splitlines()
+    assert lines[0] == "|  | to map | to sites |"
+    assert lines[2] == "| from map | – | 0.40 s (ok, CLS 0.01) |"
+    assert lines[3] == "| from sites | 0.90 s (over, CLS 0.20) | – |"
+
+
+def test_the_file_name_navigation_must_never_show():
+    shown = Sample(3.1, detail={"file_nav_ms": 2700.0})
+    never = Sample(2.0, detail={"file_nav_ms": 0.0})
+    table = page_stats.deep_link_table([shown, never, failed("server")])
+    assert "| 1 | 2.70 s (over) | 3.10 s |" in table
+    assert "| 2 | 0.00 s (ok) | 2.00 s |" in table
+    assert "| 3 | failed: server |  |" in table
+
+
+def test_raw_runs_list_floors_and_pages_and_what_moved_is_quoted():
+    result, _floor = measured()
+    result.pages["map"][0].detail["shifts"] = ["0.99 s: 0.222 (div `x` [0]→[1])"]
+    raw = page_stats.pages_raw_table([result], runs=2)
+    assert "| real | floor: title + one Altair chart of one point | 1.60 | 1.60 |" in raw
+    assert "| real | timeline | 2.00 (CLS 0.50) | 2.40 (CLS 0.70) |" in raw
+    assert "| real | sites | failed: no table | failed: no table |" in raw
+    assert page_stats.what_moved(result) == ["- map:", "  - `0.99 s: 0.222 (div 'x' [0]→[1])`"]
+
+
+def test_a_shift_names_its_three_largest_elements_and_counts_the_rest():
+    moved = tuple((f"div{i}", (0, i), (0, i + 1)) for i in range(5))
+    (line,) = layout_shift.describe([Shift(0, 0.1, False, moved)])
+    assert "div2 [0, 2]→[0, 3]; 2 more)" in line
+    assert "div3" not in line
