@@ -195,6 +195,9 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
         viewport={"width": 1280, "height": 900}, locale=locale, timezone_id="UTC"
     )
     page = context.new_page()
+    # Headless Chromium gives window focus to one page at a time: a page left by an earlier
+    # test can keep it, and then document.hasFocus() is false here (keyboard tests check it).
+    page.bring_to_front()
     page.requests_seen = []
     page.errors_seen = []
     page.third_party_requests = []

@@ -266,31 +266,60 @@ stationmap.drawLayer = function (map, payload) {
         marker.fire("click", {latlng: marker.getLatLng(), originalEvent: key}, true);
     });
     var pendingReveal = null;
-    function focusRevealed(children) {
+    // How long to wait for the revealed icons: a zoom can end (with no animation) some 300 ms
+    // before MarkerCluster has swapped the cluster's icon for its children's, and focus must
+    // not fall back to the page's body meanwhile.
+    var REVEAL_RETRY_MS = 50;
+    var REVEAL_RETRIES = 40;
+    function focusRevealed(opened, children, triesLeft) {
+        if (triesLeft === undefined) { triesLeft = REVEAL_RETRIES; }
         var shown = [];
         children.forEach(function (child) {
             var parent = cluster.getVisibleParent(child);
-            if (parent && parent._icon && shown.indexOf(parent) < 0) { shown.push(parent); }
+            // The cluster that was opened can still be drawn for a moment: not a reveal.
+            if (parent && parent !== opened && parent._icon && shown.indexOf(parent) < 0) {
+                shown.push(parent);
+            }
         });
         var first = core.firstInReadingOrder(shown.map(function (layer) {
             return map.latLngToContainerPoint(layer.getLatLng());
         }), READING_ROW_PX);
-        if (first >= 0) { shown[first]._icon.focus({preventScroll: true}); }
+        if (first >= 0) {
+            shown[first]._icon.focus({preventScroll: true});
+        } else if (triesLeft > 0) {
+            setTimeout(function () {
+                focusRevealed(opened, children, triesLeft - 1);
+            }, REVEAL_RETRY_MS);
+        } else {
+            // Nothing to land on: keep the keyboard in the map rather than on the page's body.
+            map.getContainer().focus({preventScroll: true});
+        }
     }
     cluster.on("clusterkeydown", function (event) {
         var key = event.originalEvent;
         if (!core.activates(key.key)) { return; }
         L.DomEvent.preventDefault(key);
-        var children = event.layer.getAllChildMarkers();
+        var opened = event.layer;
+        var children = opened.getAllChildMarkers();
         // Clusters are redrawn once the zoom has ended, animated or not. A zoom that changed
         // nothing ends no animation: a reveal still waiting then must not move focus later.
-        if (pendingReveal) { cluster.off("animationend", pendingReveal); }
-        pendingReveal = function () {
+        if (pendingReveal) {
+            cluster.off("animationend", pendingReveal);
+            map.off("zoomend", pendingReveal);
+        }
+        var reveal = function () {
+            if (pendingReveal !== reveal) { return; }
             pendingReveal = null;
-            focusRevealed(children);
+            cluster.off("animationend", reveal);
+            map.off("zoomend", reveal);
+            focusRevealed(opened, children);
         };
-        cluster.once("animationend", pendingReveal);
-        event.layer.zoomToBounds();
+        pendingReveal = reveal;
+        // Whichever comes first: MarkerCluster's animation end, or the map's zoom end (some
+        // zooms end no cluster animation); focusRevealed waits for the new icons either way.
+        cluster.once("animationend", reveal);
+        map.once("zoomend", reveal);
+        opened.zoomToBounds();
     });
     var sites = [];
     var legendBox = null;
