@@ -211,20 +211,7 @@ class ClusterRun:
 async def visit(browser, base_url: str, index: int, default: MapExpectation) -> load.SessionOutcome:
     """One reader opening the map until it shows every site and the page is complete."""
     outcome = load.SessionOutcome(index, "map")
-    context = await browser.new_context(
-        viewport=bench_browser.VIEWPORT, locale="en-US", timezone_id="UTC"
-    )
-
-    async def block(route, request) -> None:
-        if bench_browser.is_local_url(request.url):
-            await route.continue_()
-        else:
-            outcome.problems.append(f"request off this machine blocked: {request.url}")
-            await route.abort("blockedbyclient")
-
-    await context.route("**/*", block)
-    page = await context.new_page()
-    page.set_default_timeout(load.STEP_TIMEOUT_MS)
+    context, page = await load.local_session(browser, outcome)
     try:
         start = time.monotonic()
         await page.goto(base_url + "/", timeout=load.STEP_TIMEOUT_MS)

@@ -302,9 +302,9 @@ async def _check_own_filter(page, plan: SessionPlan, where: str) -> list[str]:
     return problems
 
 
-async def run_session(browser, base_url: str, plan: SessionPlan, default: MapExpectation):
-    """One person's visit; every problem is recorded, none is raised."""
-    outcome = SessionOutcome(plan.index, plan.option)
+async def local_session(browser, outcome: SessionOutcome):
+    """A fresh browser context and page for one reader; a request to any host but this machine
+    is blocked and recorded in `outcome`'s problems. The caller closes the context."""
     context = await browser.new_context(
         viewport=bench_browser.VIEWPORT, locale="en-US", timezone_id="UTC"
     )
@@ -319,6 +319,13 @@ async def run_session(browser, base_url: str, plan: SessionPlan, default: MapExp
     await context.route("**/*", block)
     page = await context.new_page()
     page.set_default_timeout(STEP_TIMEOUT_MS)
+    return context, page
+
+
+async def run_session(browser, base_url: str, plan: SessionPlan, default: MapExpectation):
+    """One person's visit; every problem is recorded, none is raised."""
+    outcome = SessionOutcome(plan.index, plan.option)
+    context, page = await local_session(browser, outcome)
     step = "open the map"
     try:
         start = time.monotonic()
