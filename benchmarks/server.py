@@ -66,6 +66,35 @@ def stop_process_group(process: subprocess.Popen | None, timeout: float = STOP_T
         pass
 
 
+def wait_until_healthy(
+    process: subprocess.Popen, base_url: str, log_path: Path, timeout_s: float
+) -> None:
+    """Poll Streamlit's health endpoint until it answers "ok"; ServerError with the server's
+    log if the process exits first or it never does."""
+    url = f"{base_url}/_stcore/health"
+    # Loopback must not go through any proxy set in the environment.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def answer() -> str:
+        if process.poll() is not None:
+            raise ServerError(
+                f"streamlit exited with code {process.returncode}; log:\n{log_tail(log_path)}"
+            )
+        with opener.open(url, timeout=2) as response:  # noqa: S310 -- loopback http
+            return response.read().decode("utf-8", "replace").strip()
+
+    try:
+        wait_until(
+            answer,
+            lambda body: body == "ok",
+            timeout_s=timeout_s,
+            what=f"'ok' from {url}",
+            retry_on=(urllib.error.URLError, OSError),
+        )
+    except WaitTimeout as timeout:
+        raise ServerError(f"{timeout}; log:\n{log_tail(log_path)}") from None
+
+
 class StreamlitServer:
     """``streamlit run SCRIPT`` on 127.0.0.1; a context manager that always stops it.
 
@@ -144,35 +173,11 @@ class StreamlitServer:
                 start_new_session=True,
             )
         try:
-            self._wait_until_healthy()
+            wait_until_healthy(self.process, self.base_url, self.log_path, START_TIMEOUT_S)
         except BaseException:
             self.stop()
             raise
         return self
-
-    def _wait_until_healthy(self) -> None:
-        url = f"{self.base_url}/_stcore/health"
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-        def answer() -> str:
-            if self.process.poll() is not None:
-                raise ServerError(
-                    f"streamlit exited with code {self.process.returncode}; log:\n"
-                    f"{log_tail(self.log_path)}"
-                )
-            with opener.open(url, timeout=2) as response:  # noqa: S310 -- loopback http
-                return response.read().decode("utf-8", "replace").strip()
-
-        try:
-            wait_until(
-                answer,
-                lambda body: body == "ok",
-                timeout_s=START_TIMEOUT_S,
-                what=f"'ok' from {url}",
-                retry_on=(urllib.error.URLError, OSError),
-            )
-        except WaitTimeout as timeout:
-            raise ServerError(f"{timeout}; log:\n{log_tail(self.log_path)}") from None
 
     def stop(self) -> None:
         """SIGTERM to the whole process group, SIGKILL if it lingers."""

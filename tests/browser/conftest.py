@@ -16,8 +16,6 @@ import os
 import re
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +25,9 @@ import pytest
 from playwright.sync_api import Browser, Frame, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from benchmarks import server as bench_server
 from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS
-from benchmarks.server import find_free_port, log_tail, stop_process_group
+from benchmarks.server import find_free_port, stop_process_group
 from benchmarks.waiting import WaitTimeout, page_pause, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -56,29 +55,10 @@ class AppServer:
 
 def wait_until_healthy(process: subprocess.Popen, base_url: str, log_path: Path) -> None:
     """Poll Streamlit's health endpoint until it answers "ok", or fail with the server log."""
-    health_url = f"{base_url}/_stcore/health"
-    # Loopback must not go through any proxy set in the environment.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-    def answer() -> str:
-        if process.poll() is not None:
-            pytest.fail(
-                f"Streamlit exited with code {process.returncode} before answering "
-                f"{health_url}. Log:\n{log_tail(log_path)}"
-            )
-        with opener.open(health_url, timeout=2) as response:
-            return response.read().decode("utf-8", errors="replace").strip()
-
     try:
-        wait_until(
-            answer,
-            lambda body: body == "ok",
-            timeout_s=SERVER_START_TIMEOUT_S,
-            what=f"Streamlit answering {health_url} with 'ok'",
-            retry_on=(urllib.error.URLError, OSError),
-        )
-    except WaitTimeout as timeout:
-        pytest.fail(f"{timeout}. Log:\n{log_tail(log_path)}")
+        bench_server.wait_until_healthy(process, base_url, log_path, SERVER_START_TIMEOUT_S)
+    except bench_server.ServerError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")
