@@ -25,10 +25,15 @@ def main() -> None:
     ``sys.modules["__main__"]`` until another run replaces it, and a global here (the site view, the
     dataset) would keep the last session's data, an upload of 15,000 sites, after it has gone.
     """
-    # First, so the title, the page names and everything after them are in the chosen language.
+    # First, before anything is drawn: the layout and whether the sidebar starts closed
+    # (render_order.sidebar_state says why). An emoji, not a :material: icon: Streamlit
+    # fetches a material favicon from a Google host.
+    st.set_page_config(
+        page_icon="🗺️", layout="wide", initial_sidebar_state=render_order.sidebar_state()
+    )
+    # Before any text, so the title, the page names and everything after them are in the
+    # chosen language.
     language_picker = language.choose_language()
-    # An emoji, not a :material: icon: Streamlit fetches a material favicon from a Google host.
-    st.set_page_config(page_icon="🗺️", layout="wide")
     render_order.show_app_navigation()
     navigation = st.navigation(
         [
@@ -62,7 +67,8 @@ def main() -> None:
                 icon=":material/upload_file:",
                 url_path="upload",
             ),
-        ]
+        ],
+        position="top",
     )
     # The page's own tab title; a briefing slide sets its own after this.
     st.set_page_config(page_title=i18n.tab_title(navigation.title))

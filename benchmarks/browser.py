@@ -264,10 +264,23 @@ def launch(playwright: Playwright) -> Browser:
     )
 
 
+FILTERS_OPEN_JS = (Path(__file__).resolve().parent / "js" / "filters_open.js").read_text(
+    encoding="utf-8"
+)
+
+
+def open_filters(context: BrowserContext) -> None:
+    """Start every page of `context` with the sidebar (the filters) open, as for a reader who
+    has opened it before (js/filters_open.js): the app starts it closed for a new reader."""
+    context.add_init_script(FILTERS_OPEN_JS)
+
+
 @contextmanager
 def fresh_page(browser: Browser, *, watch: bool = False) -> Iterator[Page]:
     """A page in a new context (no cache, no cookies) that aborts any request off this machine;
-    `watch`: with layout shifts, script states and clicks recorded (layout_shift.install)."""
+    `watch`: with layout shifts, script states and clicks recorded (layout_shift.install), as
+    a new reader sees it (the filters closed); otherwise with the filters open, for the steps
+    that use them."""
     context: BrowserContext = browser.new_context(
         viewport=VIEWPORT, locale="en-US", timezone_id="UTC"
     )
@@ -286,6 +299,8 @@ def fresh_page(browser: Browser, *, watch: bool = False) -> Iterator[Page]:
     context.add_init_script(RECORD_RUNS_JS)
     if watch:
         layout_shift.install(context)
+    else:
+        open_filters(context)
     page.on("pageerror", lambda error: page.errors_seen.append(str(error)))
     page.set_default_timeout(STEP_TIMEOUT_MS)
     try:

@@ -88,6 +88,35 @@ def cls(shifts: Sequence[Shift]) -> float:
     return max((sum(s.value for s in window) for window in session_windows(shifts)), default=0.0)
 
 
+# Streamlit's loading skeleton: drawn 0.5 s after its page mounts if no message has come yet,
+# in a main column of the centred layout (736 px wide, at the top of the window), and moved
+# when the first message sets the page's layout (wide). Every Streamlit page with a wide
+# layout that is slower than 0.5 s to answer has this shift, before any of the app is drawn;
+# a bare centred page has its own when the skeleton gives way.
+SKELETON_NODE = "div[stMainBlockContainer]"
+SKELETON_WIDTH_PX = 736
+
+
+def is_streamlit_skeleton(shift: Shift) -> bool:
+    """Whether `shift` is Streamlit's skeleton moving to the page's layout (see above)."""
+    return bool(shift.sources) and all(
+        node.startswith(SKELETON_NODE)
+        and len(before) == 4
+        and before[1:3] == (0, SKELETON_WIDTH_PX)
+        for node, before, _after in shift.sources
+    )
+
+
+def app_cls(shifts: Sequence[Shift]) -> float:
+    """CLS without Streamlit's skeleton shift: what the app's own drawing moves."""
+    return cls([s for s in shifts if not is_streamlit_skeleton(s)])
+
+
+def skeleton_shift(shifts: Sequence[Shift]) -> float:
+    """The score of Streamlit's skeleton shift, if any (see is_streamlit_skeleton)."""
+    return sum(s.value for s in counted(shifts) if is_streamlit_skeleton(s))
+
+
 def total(shifts: Sequence[Shift]) -> float:
     """Every counted shift added up, whatever the time between them."""
     return sum(s.value for s in counted(shifts))

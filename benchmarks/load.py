@@ -317,6 +317,8 @@ async def local_session(browser, outcome: SessionOutcome):
             await route.abort("blockedbyclient")
 
     await context.route("**/*", block)
+    # A reader who uses the filters (the app starts them closed for a new one).
+    await context.add_init_script(bench_browser.FILTERS_OPEN_JS)
     page = await context.new_page()
     page.set_default_timeout(STEP_TIMEOUT_MS)
     return context, page
@@ -363,7 +365,7 @@ async def run_session(browser, base_url: str, plan: SessionPlan, default: MapExp
 
         step = "open the timeline"
         start = time.monotonic()
-        await page.get_by_test_id("stSidebarNav").get_by_role("link", name=TIMELINE_LINK).click()
+        await page.get_by_test_id("stTopNav").get_by_role("link", name=TIMELINE_LINK).click()
         await page.wait_for_url("**/timeline**", timeout=STEP_TIMEOUT_MS)
         heading = page.get_by_test_id("stMain").get_by_test_id("stHeading").first
         await heading.get_by_text(TIMELINE_HEADING, exact=True).wait_for(timeout=STEP_TIMEOUT_MS)

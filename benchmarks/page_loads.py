@@ -28,8 +28,8 @@ PAGE_TIMEOUT_MS = 120_000
 # after the script's run to draw; a briefing's static map of 10,000 sites took over 20 s on a
 # loaded 2-core machine).
 NOT_DRAWN_GRACE_MS = 60_000
-# The sidebar's page links, by the page's title (English: the bench's browser asks for en-US).
-NAV_LINK = '[data-testid="stSidebarNavLink"]'
+# The page links at the top, by the page's title (English: the bench's browser asks for en-US).
+NAV_LINK = '[data-testid="stTopNavLink"]'
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,8 @@ def measure_shifts(page: Page, spec: PageSpec, since_ms: float = 0.0) -> dict:
     shifts = layout_shift.read_shifts(page, since_ms)
     return {
         "cls": layout_shift.cls(shifts),
+        "app_cls": layout_shift.app_cls(shifts),
+        "skeleton": layout_shift.skeleton_shift(shifts),
         "shift_sum": layout_shift.total(shifts),
         "shifts": layout_shift.describe(shifts),
         "file_nav_ms": layout_shift.file_nav_ms(page),
@@ -160,7 +162,7 @@ def time_page_load(page: Page, url: str, spec: PageSpec, *, shifts: bool = True)
 
 
 def nav_link(page: Page, to: PageSpec) -> Locator:
-    """`to`'s link in the sidebar's navigation."""
+    """`to`'s link in the navigation at the top."""
     return page.locator(NAV_LINK).filter(has=page.get_by_text(to.nav_title, exact=True)).first
 
 

@@ -63,12 +63,17 @@ def page_time_cell(result: DatasetResult, floor: FloorParts, page: str) -> str:
 
 
 def cls_cell(samples: Sequence[Sample]) -> str:
+    """Chrome's CLS, and the app's own (without Streamlit's loading skeleton's shift, which a
+    bare page has too) with its verdict."""
     value = median_detail(samples, "cls")
     if value is None:
         return "failed" if samples else "–"
+    own = median_detail(samples, "app_cls")
     plain = median_detail(samples, "shift_sum")
     tail = f"; sum {plain:.2f}" if plain is not None and plain - value >= 0.005 else ""
-    return f"{value:.2f} ({verdict(value, expectations.CLS_LIMIT)}{tail})"
+    if own is None:
+        return f"{value:.2f} ({verdict(value, expectations.CLS_LIMIT)}{tail})"
+    return f"{value:.2f}; app's own {own:.2f} ({verdict(own, expectations.CLS_LIMIT)}{tail})"
 
 
 def _headers(results: Sequence[DatasetResult]) -> list[str]:

@@ -15,7 +15,7 @@ from datetime import date
 
 import streamlit as st
 
-from stationmap import browser_code, i18n
+from stationmap import i18n
 from stationmap.app import chrome, data, map_access, opened_site, render_order, ui_state
 from stationmap.html import legend, markdown, popups
 from stationmap.html.texts import current_texts
@@ -32,22 +32,40 @@ from stationmap.timeline.events import earliest_report
 # window instead (folium_bridge.show_live_map, web/map-fit.css).
 MAP_HEIGHT_PX = 620
 BRIEFING_PAGE = "pages/briefing.py"
+# The height of the counts' row with "Skip the map" under it (hidden until focused) at
+# 1350x940, measured in Chromium: kept for them on a first visit, while only the map is drawn.
+HEADLINE_ROW_PX = 130
+COUNTS_PX = 114
 
 dataset, site_view, filtered, state = chrome.page_data()
 texts = current_texts()
 map_assets = assets.detect_assets()
 tiles = assets.configured_tiles()
 
-# The map is made first and the rows above it after, into places kept for them: the browser
-# then fetches the map's code before the code of the buttons and counts, and the map appears
-# sooner. On screen the order is the usual one.
-st.html(f"<style>{browser_code.read('web/map-page.css')}</style>")
+# A session's first visit: the map alone, then the rest once the map says it is shown.
+map_only = render_order.map_first(map_assets.local)
+# The title and the line under it first, in reading order: drawn above a map already on the
+# page, they would push it down (a layout shift). The map is made before the buttons and
+# counts of these rows, which go into places kept for them: the browser then fetches the
+# map's code before theirs, and the map appears sooner.
 title_row = st.container(horizontal=True, vertical_alignment="center", key=ui_state.MAP_TITLE)
 intro = st.container(key=ui_state.MAP_INTRO)
-headline_row = st.container()
+# The first screen says what is mapped and on what footing, before any count or marker.
+with title_row:
+    st.title(_("Alleged Chinese overseas police stations"), anchor=False)
+with intro:
+    st.markdown(
+        _(
+            "Every site is an allegation reported by NGOs or media: click one for its sources "
+            "and the responses governments reported."
+        )
+    )
 notices = st.container()
-# "Skip the map", right before it; drawn once the page is whole.
-skip_row = st.container()
+# The counts and, at its end, "Skip the map", right before the map; on a first visit they
+# come with the next run, and their row's height is kept for them now.
+headline_row = st.container(key=ui_state.MAP_HEADLINE)
+if map_only:
+    headline_row.container(height=HEADLINE_ROW_PX, border=False)
 
 # The map holds every site once; each run sends it only this message: the sites the filters allow
 # on any date, the status filter and the date, which the map and its play control apply.
@@ -56,8 +74,6 @@ layer, source = map_source.live_layer(
 )
 # A site named by the address (a shared link, "Show on map" on the sites page), not by a click.
 focus = opened_site.focus_for_map()
-# A session's first visit: the map alone, then the rest once the map says it is shown.
-map_only = render_order.map_first(map_assets.local)
 view_message = live_layer.map_view_message(
     layer,
     live_layer.sites_in_play(site_view, state).index,
@@ -77,16 +93,6 @@ map_value = folium_bridge.show_live_map(
     frame_key=ui_state.MAP_FRAME,
     height=MAP_HEIGHT_PX,
 )
-# The first screen says what is mapped and on what footing, before any count or marker.
-with title_row:
-    st.title(_("Alleged Chinese overseas police stations"), anchor=False)
-with intro:
-    st.markdown(
-        _(
-            "Every site is an allegation reported by NGOs or media: click one for its sources "
-            "and the responses governments reported."
-        )
-    )
 if map_only:
     # The sidebar, the counts and the buttons come with the run the map's report starts.
     st.stop()
@@ -125,7 +131,9 @@ if present:
     st.switch_page(BRIEFING_PAGE, query_params={ui_state.PRESENT: "1"})
 with headline_row:
     counts_column, statuses_column = st.columns([2, 5], vertical_alignment="center")
-    with counts_column:
+    # The counts in a box of fixed height: the code of st.metric loads on a first visit after
+    # the map, and would make the row grow and the map move down.
+    with counts_column.container(height=COUNTS_PX, border=False):
         with st.container(horizontal=True):
             st.metric(_("Sites"), headline["sites"])
             st.metric(_("Countries"), headline["countries"])
@@ -150,7 +158,7 @@ with notices:
         # The setting is quoted back: shown as typed, never as a link or formatting.
         st.error(markdown.plain(tiles.error), icon=":material/map:")
 
-with skip_row:
+with headline_row:
     map_access.skip_link()
 
 opened = opened_site.after_map(layer.placed, filtered.index)

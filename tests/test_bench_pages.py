@@ -64,6 +64,34 @@ def test_a_report_names_the_largest_shifts_in_time_order():
     assert lines == ["0.10 s: 0.300 (no sources)", "0.30 s: 0.200 (no sources)"]
 
 
+def skeleton_move(time: float, value: float, height: int = 256) -> Shift:
+    # Streamlit's loading skeleton (centred, 736 px wide at the top) moved to the wide layout.
+    node = "div[stMainBlockContainer] < main[stMain] < div[stAppViewContainer]"
+    return Shift(time, value, False, ((node, (307, 0, 736, 256), (0, 0, 1350, height)),))
+
+
+def test_streamlit_skeleton_shift_is_told_apart_from_the_apps_own():
+    skeleton = skeleton_move(1200, 0.07)
+    own = Shift(
+        1500,
+        0.02,
+        False,
+        (("div[stMainBlockContainer] < main[stMain]", (80, 96, 1190, 300), (80, 120, 1190, 300)),),
+    )
+    # The same node and width, but below the top (a centred page's column): the app's doing.
+    moved_from_elsewhere = Shift(
+        1600, 0.01, False, (("div[stMainBlockContainer]", (307, 96, 736, 256), (0, 0, 1350, 300)),)
+    )
+    found = [skeleton, own, moved_from_elsewhere]
+    assert layout_shift.is_streamlit_skeleton(skeleton)
+    assert not layout_shift.is_streamlit_skeleton(own)
+    assert not layout_shift.is_streamlit_skeleton(moved_from_elsewhere)
+    assert not layout_shift.is_streamlit_skeleton(Shift(0, 0.1))
+    assert layout_shift.cls(found) == pytest.approx(0.10)
+    assert layout_shift.app_cls(found) == pytest.approx(0.03)
+    assert layout_shift.skeleton_shift(found) == pytest.approx(0.07)
+
+
 # --- every page and every change --------------------------------------------------------------
 
 
@@ -157,6 +185,9 @@ def test_cls_is_shown_with_its_verdict_and_a_larger_plain_sum():
     assert "| timeline | 0.60 (over; sum 0.90) |" in table
     assert "| sites | failed |" in table
     assert page_stats.cls_cell([page_run(1.0, 0.04)]) == "0.04 (ok)"
+    with_skeleton = page_run(1.0, 0.12)
+    with_skeleton.detail["app_cls"] = 0.03
+    assert page_stats.cls_cell([with_skeleton]) == "0.12; app's own 0.03 (ok)"
 
 
 def test_page_changes_are_a_matrix_with_verdicts():

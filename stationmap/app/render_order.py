@@ -61,8 +61,7 @@ def filters_before_sidebar() -> FilterState | None:
     filters first lets a page be drawn before the sidebar: the map then starts loading while
     the sidebar is still being made.
     """
-    first_run = ui_state.CURRENT_FILTERS not in st.session_state
-    if first_run and any(key in st.query_params for key in ui_state.FILTER_KEYS):
+    if link_sets_filters():
         return None
     return filters_in_session(filter_options(site_view()), resolve_day())
 
@@ -84,3 +83,29 @@ def map_first(assets_local: bool) -> bool:
     if not assets_local or st.session_state.get(ui_state.CHROME_DRAWN):
         return False
     return not folium_bridge.map_was_shown(st.session_state.get(ui_state.SITE_MAP))
+
+
+def link_sets_filters() -> bool:
+    """Whether this is a session's first run and its link sets filters (only the sidebar's
+    widgets can read them, when they are made)."""
+    first_run = ui_state.CURRENT_FILTERS not in st.session_state
+    return first_run and any(key in st.query_params for key in ui_state.FILTER_KEYS)
+
+
+def sidebar_state() -> str:
+    """How the sidebar (the filters) starts: closed, unless the link set filters.
+
+    Streamlit paints its empty app frame full width before the first message; a sidebar
+    that opens then pushes the whole page 300 px right, a layout shift of 0.22 on every first
+    visit (docs/performance.md). Closed, it moves nothing, and the reader opens it with the
+    button at the top left; Streamlit keeps it open from then on, across pages and reloads.
+    A first run from a link with filters opens it, so the reader sees at once which filters
+    the link set. Said in the run's first message (a sidebar drawn before it would open), and
+    the same on every run of the session: Streamlit applies it whenever it changes, and would
+    close a sidebar the reader has open.
+    """
+    if ui_state.SIDEBAR_START not in st.session_state:
+        st.session_state[ui_state.SIDEBAR_START] = (
+            "expanded" if link_sets_filters() else "collapsed"
+        )
+    return st.session_state[ui_state.SIDEBAR_START]

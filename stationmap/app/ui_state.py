@@ -66,6 +66,8 @@ SITE_TICKED = "site_ticked"
 # The map page's heading row, and the line under it: what every site is, where its sources are.
 MAP_TITLE = "map_title"
 MAP_INTRO = "map_intro"
+MAP_HEADLINE = "map_headline"
+MAP_SKIP = "map_skip"
 # The map page's keyboard and screen-reader aids: the box after the map that "Skip the map"
 # moves focus to, the "Close" button of the details, the text view of the map and its list of
 # sites (one button each: "site_list-E001").
@@ -81,6 +83,8 @@ SITE_OPENED_BY_CLICK = "site_opened_by_click"
 SITE_FROM_LIST = "site_from_list"
 # The FilterState the sidebar produced in this run, read by chrome.page_data() on every page.
 CURRENT_FILTERS = "current_filters"
+# How this session's sidebar started (render_order.sidebar_state): said the same on every run.
+SIDEBAR_START = "sidebar_start"
 # The sites page's table; its key also carries a digest of the rows shown (tables.selection_key),
 # so a selected row is forgotten when the filters change the rows.
 SITES_TABLE = "sites_table"

@@ -25,6 +25,7 @@ import pytest
 from playwright.sync_api import Browser, Frame, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from benchmarks import browser as bench_browser
 from benchmarks import server as bench_server
 from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS
 from benchmarks.server import find_free_port, stop_process_group
@@ -174,6 +175,9 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, locale=locale, timezone_id="UTC"
     )
+    # As a reader who has opened the filters before, unless the test is about a new one.
+    if request.node.get_closest_marker("filters_closed") is None:
+        bench_browser.open_filters(context)
     page = context.new_page()
     # Headless Chromium gives window focus to one page at a time: a page left by an earlier
     # test can keep it, and then document.hasFocus() is false here (keyboard tests check it).

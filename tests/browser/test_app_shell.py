@@ -67,7 +67,7 @@ def test_each_page_path_answers_with_its_heading_and_no_errors(page, app_server,
     open_app(page, app_server.base_url + path)
 
     expect(main_heading(page)).to_have_text(heading)
-    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
+    expect(page.get_by_test_id("stTopNav")).to_be_visible()
     expect(sidebar_summary(page)).to_have_text(expected_summary(FilterState()))
     assert_clean(page)
 
@@ -117,7 +117,7 @@ def test_a_filter_persists_when_navigating_to_another_page(page, app_server):
     closed = expected_summary(FilterState(statuses=("reported_closed",)))
     expect(sidebar_summary(page)).to_have_text(closed, timeout=RERUN_TIMEOUT_MS)
 
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Sources").click()
+    page.get_by_test_id("stTopNav").get_by_role("link", name="Sources").click()
 
     expect(main_heading(page)).to_have_text("Sources", timeout=RERUN_TIMEOUT_MS)
     expect(page).to_have_url(re.compile(rf"/sources\?{ui_state.STATUS}=Reported\+closed$"))
@@ -133,7 +133,7 @@ def test_a_deep_link_is_the_first_request_a_fresh_server_gets(page, app_server_f
     open_app(page, f"{fresh.base_url}/sites?{ui_state.TEXT}=Glasgow")
 
     expect(main_heading(page)).to_have_text("Sites")
-    nav = page.get_by_test_id("stSidebarNav")
+    nav = page.get_by_test_id("stTopNav")
     expect(nav.get_by_role("link")).to_contain_text(
         ["Map", "Timeline", "Sites", "Briefing", "Sources"]
     )

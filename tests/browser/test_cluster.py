@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from benchmarks import browser as bench_browser
 from benchmarks.cluster import ClusterProcess
 from benchmarks.server import ServerError, log_tail
 from benchmarks.waiting import wait_until
@@ -124,6 +125,7 @@ class Reader:
         self.context = browser.new_context(
             viewport={"width": 1280, "height": 900}, locale="en-US", timezone_id="UTC"
         )
+        bench_browser.open_filters(self.context)
         if process:
             # As if HAProxy had already placed this reader on `process`.
             self.context.add_cookies([{"name": COOKIE, "value": process, "url": cluster.base_url}])
@@ -152,7 +154,7 @@ class Reader:
         return next(c["value"] for c in self.context.cookies() if c["name"] == COOKIE)
 
     def go_to(self, page_name: str) -> None:
-        self.page.get_by_test_id("stSidebarNav").get_by_role("link", name=page_name).click()
+        self.page.get_by_test_id("stTopNav").get_by_role("link", name=page_name).click()
         # Every page's tab is titled "<page> — stationmap" (its heading may say more).
         expect(self.page).to_have_title(f"{page_name} — stationmap", timeout=RERUN_TIMEOUT_MS)
         wait_for_script(self.page, RERUN_TIMEOUT_MS)

@@ -15,13 +15,15 @@ from tests.browser.helpers import open_app
 
 pytestmark = pytest.mark.browser
 
-# Every set of labels the sidebar navigation shows while the page loads, in order (without the
-# icons' names, which are text too): observed, so labels shown for one frame are caught.
+# Every set of labels a navigation shows while the page loads (Streamlit's by file name in the
+# sidebar, the app's at the top), in order (without the icons' names, which are text too):
+# observed, so labels shown for one frame are caught.
 RECORD_NAVIGATION_JS = """
 (() => {
   window.smNavigationsSeen = [];
   new MutationObserver(() => {
-    const links = document.querySelectorAll('[data-testid="stSidebarNav"] a');
+    const links = document.querySelectorAll(
+      '[data-testid="stSidebarNav"] a, [data-testid="stTopNav"] a');
     const label = (link) => {
       const icon = link.querySelector('[data-testid="stIconMaterial"]');
       return link.textContent.replace(icon ? icon.textContent : '', '').trim();
@@ -46,11 +48,11 @@ def test_a_first_deep_link_shows_only_the_apps_own_navigation(page, app_server_f
 
     open_app(page, f"{server.base_url}/{path}")
 
-    navigation = page.get_by_test_id("stSidebarNav")
+    navigation = page.get_by_test_id("stTopNav")
     for title in APP_PAGE_TITLES:
         expect(navigation.get_by_role("link", name=title, exact=True)).to_be_visible()
     seen = page.evaluate("window.smNavigationsSeen")
-    assert seen, "the sidebar navigation was never drawn"
+    assert seen, "the navigation was never drawn"
     for text in seen:
         assert not set(text.split(" | ")) & set(FILE_NAMES), f"file names shown: {text!r}"
     assert seen[-1] == " | ".join(APP_PAGE_TITLES)

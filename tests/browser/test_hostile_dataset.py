@@ -662,7 +662,7 @@ def test_the_same_files_uploaded_are_checked_and_mapped_without_running(
         timeout=RERUN_TIMEOUT_MS
     )
     wait_for_script(page, RERUN_TIMEOUT_MS)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Map", exact=True).click()
+    page.get_by_test_id("stTopNav").get_by_role("link", name="Map", exact=True).click()
     expect(page).to_have_url(re.compile(r"^https?://[^/]+/?(\?.*)?$"))
     wait_for_script(page, RERUN_TIMEOUT_MS)
     expect(page.locator(f".st-key-{ui_state.UPLOAD_BANNER}")).to_be_visible()

@@ -169,7 +169,7 @@ def test_a_briefing_slide_shows_its_chinese_caption_in_the_cjk_font_of_its_scrip
 
 def test_the_language_in_the_link_survives_navigation_between_pages(page, app_server):
     open_app(page, f"{app_server.base_url}/?{ui_state.LANGUAGE}=zh-Hant")
-    navigation = page.get_by_test_id("stSidebarNav")
+    navigation = page.get_by_test_id("stTopNav")
     for path, heading in PAGE_HEADINGS.items():
         navigation.locator(f'a[href$="/{path}"]').click()
         expect(page.get_by_test_id("stHeading").locator("h1").first).to_have_text(

@@ -136,10 +136,10 @@ def test_a_first_visit_shows_the_map_first_and_then_the_rest_of_the_page(
 
     # Back on the map from another page, the sidebar's code is in the browser: the page is drawn
     # whole in the one run the click asks for, and the new map does not report.
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Timeline").click()
+    page.get_by_test_id("stTopNav").get_by_role("link", name="Timeline").click()
     wait_for_script(page)
     before = len(sent)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Map").click()
+    page.get_by_test_id("stTopNav").get_by_role("link", name="Map").click()
     wait_for_script(page)
     map_shows(page, map_frame, len(drawable_sites(FilterState())))
     assert_sends_no_more(page, map_frame, sent, before + 1)

@@ -236,7 +236,7 @@ def test_a_download_link_works_without_the_session_only_while_its_tab_is_connect
             upload(page, key, folder / file)
         page.get_by_role("button", name="Show my data on the map, timeline and every page").click()
         wait_for_script(page, RERUN_TIMEOUT_MS)
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Sites").click()
+        page.get_by_test_id("stTopNav").get_by_role("link", name="Sites").click()
         page.get_by_role("button", name="Map (HTML, offline)", exact=True).click()
         download = page.get_by_role("button", name="Download the map (HTML, offline)", exact=True)
         with page.expect_download(timeout=RERUN_TIMEOUT_MS) as info:

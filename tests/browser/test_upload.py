@@ -103,7 +103,7 @@ def test_uploaded_files_are_checked_mapped_for_this_session_and_switching_back_r
     )
     expect(page.get_by_text(BANNER)).to_be_visible()
 
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Map").click()
+    page.get_by_test_id("stTopNav").get_by_role("link", name="Map").click()
 
     expect(page.get_by_test_id("stMain").get_by_test_id("stHeading").first).to_have_text(
         "Alleged Chinese overseas police stations", timeout=RERUN_TIMEOUT_MS
