@@ -213,8 +213,15 @@ def show_story_bar(request: briefing_view.Request, stories) -> None:
         st.caption(markdown.curated(story.title))
         st.space("stretch")
         show_tools(request, print_button=True)
-    # Presentation clickers send Page Down and Page Up; a button has one shortcut.
-    with st.container(key=ui_state.BRIEFING_KEYS):
+        show_keys(request, previous, following)
+
+
+def show_keys(request: briefing_view.Request, previous, following) -> None:
+    """The hidden buttons of the presenter's keys (the style sheet hides them), in the bar's
+    row: drawn before the style sheet applies, they widen the bar a moment, where a box of
+    their own above the slide would push the slide down and let it jump back up (a layout
+    shift). Presentation clickers send Page Down and Page Up; a button has one shortcut."""
+    with st.container(key=ui_state.BRIEFING_KEYS, horizontal=True):
         st.button(
             _("Next"),
             key=ui_state.BRIEFING_PAGE_DOWN,
@@ -345,8 +352,9 @@ def show_present(request, app_view: chrome.PageData, chart_start: date | None) -
         st.caption(_("Presenting the map's current filters"))
         st.space("stretch")
         show_tools(request, print_button=False)
-    with st.container(key=ui_state.BRIEFING_KEYS):
-        show_escape(request)
+        # In the bar's row, as show_keys says.
+        with st.container(key=ui_state.BRIEFING_KEYS, horizontal=True):
+            show_escape(request)
     on = resolve_day(state.as_of)
     slide = briefing_view.present_slide(state, count_headlines(filtered), on)
     country_names = dict(zip(view["iso2"], view["country"], strict=True))

@@ -152,14 +152,14 @@ def test_every_page_and_slide_has_its_own_tab_title(page, app_server):
     assert frame.evaluate("() => document.documentElement.lang") == "en"
 
 
-# Where the map started at 1280x720 before the first screen was reworked (issue 15): under an
-# empty band of 96 px, a heading that said only "Map", and the counts.
-MAP_TOP_BEFORE_PX = 299
-# Streamlit's header bar is 60 px tall; the heading now starts in it, clear of its controls.
-HEADING_TOP_MAX_PX = 40
+# At 1280x720: Streamlit's header band (6rem, which holds the page navigation) stays above the
+# heading: a style sheet that pulled the page up applied after the page was drawn, and moved
+# it (a layout shift; docs/performance.md). Under the heading only its line and the counts.
+HEADING_TOP_MAX_PX = 130
+MAP_TOP_MAX_PX = 380
 
 
-def test_the_first_screen_says_what_is_mapped_and_the_map_starts_higher(page, app_server):
+def test_the_first_screen_says_what_is_mapped_right_above_the_map(page, app_server):
     page.set_viewport_size(SMALL_SCREEN)
     open_app(page, app_server.base_url)
     main = page.get_by_test_id("stMain")
@@ -177,7 +177,7 @@ def test_the_first_screen_says_what_is_mapped_and_the_map_starts_higher(page, ap
     assert intro.bounding_box()["height"] < 1.5 * line_height
     every_site_drawn(page)
     map_box = main.locator("iframe").first.bounding_box()
-    assert map_box["y"] < MAP_TOP_BEFORE_PX
+    assert map_box["y"] < MAP_TOP_MAX_PX
     # Nothing covers the button beside the heading: the header lets the click through.
     page.get_by_role("button", name="Present this view").click()
     expect(page).to_have_url(re.compile(rf"/briefing\?.*{ui_state.PRESENT}=1"))
