@@ -1,4 +1,4 @@
-"""Small helpers the sites, upload and offline-export browser tests share."""
+"""Small helpers the sites, timeline, upload and offline-export browser tests share."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from playwright.sync_api import Frame, Locator, Page, expect
 from benchmarks.browser import APP_COMPLETE_SELECTOR
 from benchmarks.waiting import page_pause, wait_until
 from stationmap import config
+from stationmap.app import ui_state
 from stationmap.map import records as map_records
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import load_dataset
@@ -59,6 +60,16 @@ def wait_for_script(page: Page, timeout: float = FIRST_RUN_TIMEOUT_MS) -> None:
 def open_app(page: Page, url: str) -> None:
     page.goto(url)
     wait_for_script(page)
+
+
+def open_event_list(page: Page) -> Locator:
+    """The timeline's month-by-month list, opened as a reader does (it is made on request)."""
+    listing = page.locator(f".st-key-{ui_state.TIMELINE_LIST}")
+    listing.locator("summary").click()
+    events = listing.locator("h4.sm-month").first
+    expect(events).to_be_attached(timeout=RERUN_TIMEOUT_MS)
+    wait_for_script(page)
+    return listing
 
 
 # Counts the script runs that end from the call on (window.smRunsEnded); one observer a page.

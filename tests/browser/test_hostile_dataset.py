@@ -43,6 +43,7 @@ from tests.browser.helpers import (
     FIRST_RUN_TIMEOUT_MS,
     RERUN_TIMEOUT_MS,
     open_app,
+    open_event_list,
     poll,
     select_first_table_row,
     upload,
@@ -509,6 +510,7 @@ def test_the_timeline_shows_script_as_text_in_its_tooltips_and_lists(watched, ho
     wait_for_script(page)
 
     # Every event, by month, with its sources.
+    open_event_list(page)
     main = page.get_by_test_id("stMain")
     shows_as_text(page, main, "events_actor", "events_summary", "sources_title")
     # The chart by country labels its rows with the events' countries, cut short.
