@@ -96,6 +96,18 @@ def upload(page: Page, uploader_key: str, files) -> None:
     wait_for_script(page, RERUN_TIMEOUT_MS)
 
 
+def open_tab(page: Page, name: str) -> Locator:
+    """Click the tab `name` and wait for the run the click starts to end: a page's lazy tabs
+    (the sources page's) are made only once opened."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    page.evaluate(COUNT_RUNS_ENDED_JS)
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")
+    page.wait_for_function("() => window.smRunsEnded > 0", timeout=RERUN_TIMEOUT_MS)
+    wait_for_script(page, RERUN_TIMEOUT_MS)
+    return tab
+
+
 # Streamlit's table: a header row, then rows of this height (px), and the row-selection
 # checkboxes in the first column.
 TABLE_ROW_PX = 35

@@ -44,6 +44,7 @@ from tests.browser.helpers import (
     RERUN_TIMEOUT_MS,
     open_app,
     open_event_list,
+    open_tab,
     poll,
     select_first_table_row,
     upload,
@@ -549,7 +550,7 @@ def test_the_sources_page_shows_the_changelog_s_script_as_text(watched, hostile_
     open_app(page, f"{hostile_server.base_url}/sources")
     expect(page.locator("table.sm-source-table")).to_be_visible()
 
-    page.get_by_role("tab", name="Version and changes").click()
+    open_tab(page, "Version and changes")
 
     changelog = page.locator(f".st-key-{ui_state.CHANGELOG}")
     shows_as_text(page, changelog, "changelog_title", "changelog")
