@@ -21,6 +21,7 @@ from tests.browser.helpers import (
     RERUN_TIMEOUT_MS,
     drawable_count,
     open_app,
+    open_event_list,
     open_tab,
     poll,
     published_view,
@@ -60,6 +61,11 @@ def a_table_drawn(page: Page) -> None:
     expect(page.locator("[role=gridcell]").first).to_be_attached(timeout=RERUN_TIMEOUT_MS)
 
 
+def the_event_list_opened(page: Page) -> None:
+    """The timeline with its month-by-month list opened: the list is made on request."""
+    open_event_list(page)
+
+
 def nothing_more(page: Page) -> None:
     """The page is whole once its script has run (open_app waits for that)."""
 
@@ -69,6 +75,7 @@ PAGES = [
     ("map", "/", every_site_drawn),
     ("map with a site opened", f"/?{ui_state.FOCUS_SITE}={OPENED_SITE}", a_site_opened),
     ("timeline", "/timeline", nothing_more),
+    ("timeline with its list", "/timeline", the_event_list_opened),
     ("sites", "/sites", a_table_drawn),
     ("sources", "/sources", nothing_more),
     ("upload", "/upload", nothing_more),

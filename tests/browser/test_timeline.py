@@ -102,7 +102,7 @@ def test_the_as_of_date_ends_the_timeline(page, app_server):
 
     state = FilterState(countries=("GB",), as_of=date(2023, 6, 5))
     expect(events_metric(page)).to_have_text(str(expected_count(state)))
-    listed = page.locator(".sm-timeline li[data-event]")
+    listed = open_event_list(page).locator(".sm-timeline li[data-event]")
     expect(listed).to_have_count(expected_count(state))
     expect(page.locator('.sm-timeline li[data-event="E070"]')).to_have_count(0)
     # The time axis ends with the month of the as-of date.
