@@ -103,8 +103,9 @@ def open_tab(page: Page, name: str) -> Locator:
     page.evaluate(COUNT_RUNS_ENDED_JS)
     tab.click()
     expect(tab).to_have_attribute("aria-selected", "true")
-    page.wait_for_function("() => window.smRunsEnded > 0", timeout=RERUN_TIMEOUT_MS)
-    wait_for_script(page, RERUN_TIMEOUT_MS)
+    # The first-run allowance: a loaded 2-core machine took over 15 s for such a run.
+    page.wait_for_function("() => window.smRunsEnded > 0", timeout=FIRST_RUN_TIMEOUT_MS)
+    wait_for_script(page, FIRST_RUN_TIMEOUT_MS)
     return tab
 
 
