@@ -7,6 +7,7 @@ stationmap.method; the wording is neutral and says throughout that these are all
 
 import html
 
+import pandas as pd
 import streamlit as st
 
 from stationmap import browser_code, config, i18n, method
@@ -14,28 +15,18 @@ from stationmap.app import chrome, data, ui_state
 from stationmap.html import legend, markdown, popups, tables
 from stationmap.i18n import _, n_
 from stationmap.record.facts import headline_facts
+from stationmap.record.filters import FilterState
+from stationmap.record.loader import Dataset
 from stationmap.timeline.events import scope_for, select_events
 
-dataset, site_view, filtered, state = chrome.page_data()
+SHOW_ALL_ROW_PX = 40
 
-st.title(_("Sources"))
-st.caption(
-    _(
-        "Every site on these pages is an alleged station, and every status a summary of "
-        "responses that authorities reported. Each rests on the sources listed here."
-    )
-)
-sources_tab, checks_tab, method_tab, coverage_tab, version_tab = st.tabs(
-    [
-        _("Sources"),
-        _("Latest check per site"),
-        _("Method"),
-        _("What the data does not cover"),
-        _("Version and changes"),
-    ]
-)
 
-with sources_tab:
+def render_sources(
+    dataset: Dataset, filtered: pd.DataFrame, state: FilterState, show_all: bool
+) -> None:
+    """The sources of what the filters show, or all of them, as a table of links."""
+
     # The sources of what the filters show: the sites' own and those of the events the
     # timeline shows with them (worldwide ones too, unless no site is shown).
     def cited() -> frozenset[str]:
@@ -45,11 +36,6 @@ with sources_tab:
 
     # Shared by every session with the same data, language and filters (see data.shared_result).
     in_view = data.shared_result("sources_in_view", (state,), cited)
-    show_all = st.toggle(
-        _("Show all sources"),
-        key=ui_state.SOURCES_SHOW_ALL,
-        help=_("Off: only the sources of the sites and events the sidebar's filters show."),
-    )
     shown = None if show_all else in_view
     count = len(dataset.sources) if show_all else len(in_view)
     if show_all:
@@ -73,14 +59,15 @@ with sources_tab:
     )
     # HTML, not a data grid: the link text is the publisher and title, never the address.
     # Built once per data, language and filters (all of them: over a second a run at 10,000
-    # sources), and shared by every session.
-    st.html(
-        data.shared_result(
-            "source_table_html",
-            (None if show_all else state,),
-            lambda: tables.source_table_html(dataset, shown),
-        )
+    # sources), and shared by every session. In a box kept for it from the first paint: the
+    # table shows once the browser has the code for HTML, and pushed what was under it out of
+    # sight (a layout shift of 0.6).
+    table = data.shared_result(
+        "source_table_html",
+        (None if show_all else state,),
+        lambda: tables.source_table_html(dataset, shown),
     )
+    st.container(height=tables.source_table_height(count), border=False).html(table)
     st.caption(
         _(
             "Where a publisher's headline names a private business or person whose involvement "
@@ -91,7 +78,9 @@ with sources_tab:
         )
     )
 
-with checks_tab:
+
+def render_latest_checks(dataset: Dataset, filtered: pd.DataFrame, show_all: bool) -> None:
+    """Each site's latest check, oldest first, in the same scope as the sources."""
     st.caption(
         _(
             "Each site's latest check: the newest dated source that names it, through its own "
@@ -115,10 +104,14 @@ with checks_tab:
             len(checks),
         ).format(n=len(checks), total=len(dataset.sites))
     )
-    st.dataframe(
+    # A box of the table's height, drawn at once, as on the sites page: nothing moves when the
+    # grid's code arrives.
+    height = tables.table_height(len(checks))
+    st.container(height=height + tables.TABLE_FRAME_PX, border=False).dataframe(
         tables.style_table(checks, date_columns=("latest_source_date",)),
         hide_index=True,
         width="stretch",
+        height=height,
         column_config={
             "name": st.column_config.TextColumn(_("Site"), pinned=True),
             "country": st.column_config.TextColumn(_("Country")),
@@ -127,7 +120,9 @@ with checks_tab:
         },
     )
 
-with method_tab:
+
+def render_method() -> None:
+    """How statuses and bases are derived, and how precise the locations are."""
     st.subheader(_("Statuses"))
     definitions = method.status_definitions()
     rows = "".join(
@@ -197,7 +192,9 @@ with method_tab:
         )
     )
 
-with coverage_tab:
+
+def render_coverage() -> None:
+    """What the data does not cover."""
     published = headline_facts(data.load_published_data())
     st.markdown(
         _(
@@ -219,7 +216,9 @@ with coverage_tab:
         ).format(country_level=published.country_level, sites=published.sites)
     )
 
-with version_tab:
+
+def render_version(dataset: Dataset) -> None:
+    """The data's version, its counts and the changelog."""
     facts = headline_facts(dataset)
     latest = facts.latest_event
     if data.using_uploaded_data():
@@ -252,3 +251,51 @@ with version_tab:
         st.caption(
             _("This data folder has no changelog ({file}).").format(file=method.CHANGELOG_FILE)
         )
+
+
+dataset, site_view, filtered, state = chrome.page_data()
+
+st.title(_("Sources"))
+st.caption(
+    _(
+        "Every site on these pages is an alleged station, and every status a summary of "
+        "responses that authorities reported. Each rests on the sources listed here."
+    )
+)
+# Above the tabs, as it scopes two of them: the sources, and the sites' latest checks. In a box
+# as tall as the placeholder Streamlit shows until the toggle's code has loaded (the toggle is
+# shorter): the tabs under it stay where they are drawn.
+show_all = st.container(height=SHOW_ALL_ROW_PX, border=False).toggle(
+    _("Show all sources"),
+    key=ui_state.SOURCES_SHOW_ALL,
+    help=_("Off: only the sources of the sites and events the sidebar's filters show."),
+)
+# Only the open tab is made and sent (a click on another tab runs the page again): the
+# latest-check table of 10,000 sites alone took half a second of every run, and its grid's
+# code held back the sources the reader came for.
+sources_tab, checks_tab, method_tab, coverage_tab, version_tab = st.tabs(
+    [
+        _("Sources"),
+        _("Latest check per site"),
+        _("Method"),
+        _("What the data does not cover"),
+        _("Version and changes"),
+    ],
+    key=ui_state.SOURCES_TAB,
+    on_change="rerun",
+)
+if sources_tab.open:
+    with sources_tab:
+        render_sources(dataset, filtered, state, show_all)
+if checks_tab.open:
+    with checks_tab:
+        render_latest_checks(dataset, filtered, show_all)
+if method_tab.open:
+    with method_tab:
+        render_method()
+if coverage_tab.open:
+    with coverage_tab:
+        render_coverage()
+if version_tab.open:
+    with version_tab:
+        render_version(dataset)

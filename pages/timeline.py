@@ -5,6 +5,8 @@ are those about the sites the shared filters select, their countries and the wor
 as-of date in the sidebar.
 """
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from stationmap import i18n
@@ -26,9 +28,10 @@ from stationmap.timeline.events import (
     GROUP_GOVERNMENT,
     GROUP_POLICE,
     LANE_OF_GROUP,
+    MAX_COUNTRY_ROWS,
     group_label,
 )
-from stationmap.timeline.view import build_timeline_view
+from stationmap.timeline.view import TimelineView, build_timeline_view
 
 # Room around a chart in the box that holds its place, so it never needs a scroll bar.
 CHART_FRAME_PX = 16
@@ -37,6 +40,36 @@ CHART_FRAME_PX = 16
 def chart_place(chart: TimelineChart):
     """A box as tall as `chart`, for it to be drawn in."""
     return st.container(height=chart.height + CHART_FRAME_PX, border=False)
+
+
+def render_event_list(timeline: TimelineView, sources: Mapping[str, Mapping], styles: str) -> None:
+    """Every event under its month heading, or past MAX_LISTED_EVENTS one month at a time."""
+    events = timeline.events
+    if timeline.list_html is not None:
+        st.html(styles + timeline.list_html)
+    else:
+        # Too many to lay out at once: the reader picks a month, and sees its events in full.
+        months = timeline.months
+        headings = list(months)
+        heading = st.selectbox(
+            _("Month"),
+            headings,
+            index=latest_month(headings),
+            key=ui_state.TIMELINE_MONTH,
+            format_func=lambda heading: n_(
+                "{month}: {n} event", "{month}: {n} events", len(months[heading])
+            ).format(month=heading, n=len(months[heading])),
+        )
+        st.caption(
+            n_(
+                "{n} event is too many to list at once: pick a month to list its events with "
+                "their sources.",
+                "{n} events are too many to list at once: pick a month to list its events with "
+                "their sources.",
+                len(events),
+            ).format(n=len(events))
+        )
+        st.html(styles + months_html(months[heading], sources))
 
 
 dataset, site_view, filtered, state = chrome.page_data()
@@ -112,6 +145,16 @@ else:
                 len(filtered),
             ).format(n=len(filtered))
         )
+    if timeline.shared_row_countries:
+        st.caption(
+            n_(
+                "The {kept} countries with the most events have a row each; the other {n} "
+                "country shares the last one. Pick countries in the sidebar to give each a row.",
+                "The {kept} countries with the most events have a row each; the other {n} "
+                "countries share the last one. Pick countries in the sidebar to give each a row.",
+                timeline.shared_row_countries,
+            ).format(kept=MAX_COUNTRY_ROWS - 1, n=timeline.shared_row_countries)
+        )
     by_row = chart_place(row_chart).altair_chart(
         row_chart.chart,
         on_select="rerun",
@@ -165,28 +208,18 @@ else:
             st.html(styles + event_list_html(chosen, sources))
 
     st.subheader(_("Every event, by month"))
-    if timeline.list_html is not None:
-        st.html(styles + timeline.list_html)
-    else:
-        # Too many to lay out at once: the reader picks a month, and sees its events in full.
-        months = timeline.months
-        headings = list(months)
-        heading = st.selectbox(
-            _("Month"),
-            headings,
-            index=latest_month(headings),
-            key=ui_state.TIMELINE_MONTH,
-            format_func=lambda heading: n_(
-                "{month}: {n} event", "{month}: {n} events", len(months[heading])
-            ).format(month=heading, n=len(months[heading])),
-        )
-        st.caption(
-            n_(
-                "{n} event is too many to list at once: pick a month to list its events with "
-                "their sources.",
-                "{n} events are too many to list at once: pick a month to list its events with "
-                "their sources.",
-                len(events),
-            ).format(n=len(events))
-        )
-        st.html(styles + months_html(months[heading], sources))
+    # On request: the list of a hundred events with their sources is more for the browser to
+    # lay out than both charts, and would hold them back. Its content is made only while the
+    # expander is open (a run of its own when it opens).
+    listing = st.expander(
+        n_(
+            "List the {n} event with its sources",
+            "List the {n} events with their sources",
+            len(events),
+        ).format(n=len(events)),
+        key=ui_state.TIMELINE_LIST,
+        on_change="rerun",
+    )
+    if listing.open:
+        with listing:
+            render_event_list(timeline, sources, styles)

@@ -17,3 +17,23 @@ def map_has_shown(app: AppTest) -> AppTest:
     """
     app.session_state[ui_state.SITE_MAP] = {folium_bridge.MAP_SHOWN_REPORT: True}
     return app
+
+
+def open_each_tab(app: AppTest, key: str) -> dict[str, dict]:
+    """Each tab of the lazy tabs `key` opened in turn, as a click on it would: only the open
+    tab's content is made, so a test reads each tab in the run that opens it. By label, in
+    order: what each showed (its Markdown, subheaders, HTML, tables and any exception). The
+    app is left on its last tab."""
+    labels = [tab.label for tab in app.tabs]
+    texts = {}
+    for label in labels:
+        app.session_state[key] = label
+        app.run()
+        texts[label] = {
+            "markdown": " ".join(block.value for block in app.markdown),
+            "subheaders": [header.value for header in app.subheader],
+            "html": " ".join(block.proto.body for block in app.get("html")),
+            "dataframes": [frame.value for frame in app.dataframe],
+            "exceptions": [exception.value for exception in app.exception],
+        }
+    return texts

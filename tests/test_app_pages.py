@@ -18,7 +18,7 @@ from stationmap.record.facts import headline_facts, latest_event_date
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
-from tests.app_session import map_has_shown
+from tests.app_session import map_has_shown, open_each_tab
 from tests.conftest import small_files, small_rows
 
 DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
@@ -261,25 +261,38 @@ def test_the_sources_page_follows_the_filters_unless_asked_for_all():
         for caption in app.caption
     ), [caption.value for caption in app.caption]
 
+    # Only the open tab is made: no latest-check table yet.
+    assert not app.dataframe
+
     # The latest-check tab has the same scope: the UK's four sites.
+    open_sources_tab(app, "Latest check per site")
     (checks,) = [frame.value for frame in app.dataframe]
     assert len(checks) == 4
     assert any(
         c.value == f"4 sites of {len(dataset.sites)}: those the filters show." for c in app.caption
     )
 
+    # The switch above the tabs scopes both.
     app.toggle(key=ui_state.SOURCES_SHOW_ALL).set_value(True).run()
 
     assert_ran_cleanly(app)
-    assert source_table_html(app).count('<tr id="source-') == total
     (checks,) = [frame.value for frame in app.dataframe]
     assert len(checks) == len(dataset.sites)
+    open_sources_tab(app, "Sources")
+    assert source_table_html(app).count('<tr id="source-') == total
     assert any(caption.value.startswith(f"All {total} sources:") for caption in app.caption)
 
 
-def test_the_sources_page_shows_each_sites_latest_check():
-    app = run_page("pages/sources.py")
+def open_sources_tab(app: AppTest, label: str) -> AppTest:
+    """The sources page with its tab `label` open, as after a click on it."""
+    app.session_state[ui_state.SOURCES_TAB] = label
+    app.run()
     assert_ran_cleanly(app)
+    return app
+
+
+def test_the_sources_page_shows_each_sites_latest_check():
+    app = open_sources_tab(run_page("pages/sources.py"), "Latest check per site")
     (table,) = [f.value for f in app.dataframe if "latest_source_date" in f.value.columns]
     dataset = load_dataset(config.DEFAULT_DATA_DIR)
     assert len(table) == len(dataset.sites)
@@ -579,7 +592,9 @@ def test_the_sources_page_says_what_each_source_supports_and_how_statuses_are_de
     assert_ran_cleanly(app)
     headers = re.findall(r'<th scope="col">([^<]+)</th>', source_table_html(app))
     assert headers == ["Source", "Date", "Kind", "Sites", "Events"]
-    text = " ".join(block.value for block in app.markdown)
+    tabs = open_each_tab(app, ui_state.SOURCES_TAB)
+    assert not [shown["exceptions"] for shown in tabs.values() if shown["exceptions"]]
+    text = " ".join(shown["markdown"] for shown in tabs.values())
     assert "latest status-bearing event on or before that date" in text
     assert "never a building" in text
     assert "About 16 of those countries are not identified" in text
@@ -587,9 +602,9 @@ def test_the_sources_page_says_what_each_source_supports_and_how_statuses_are_de
     stated = f"{facts.country_level} of the {facts.sites} published rows are country-level"
     assert stated in text
     assert f"Data version:** {i18n.date_label(facts.latest_event)}" in text
-    assert "What a site rests on" in [header.value for header in app.subheader]
+    assert "What a site rests on" in tabs["Method"]["subheaders"]
     assert "2026-11-27 — first release" in text
-    definitions = " ".join(block.proto.body for block in app.get("html"))
+    definitions = " ".join(shown["html"] for shown in tabs.values())
     assert "Named by an NGO or the media" in definitions
     assert "<strong>Authorities addressed it</strong> — The host country" in definitions
 

@@ -12,7 +12,7 @@ from stationmap import config, i18n
 from stationmap.app import ui_state
 from stationmap.record.facts import HeadlineFacts, headline_facts
 from stationmap.record.loader import load_dataset
-from tests.app_session import map_has_shown
+from tests.app_session import map_has_shown, open_each_tab
 from tests.test_app_pages import PAGES, assert_ran_cleanly
 
 DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
@@ -242,13 +242,15 @@ def test_the_sites_table_shows_statuses_and_countries_in_chinese():
 
 def test_the_method_and_coverage_are_translated_and_the_status_definitions_too():
     app = run_page("pages/sources.py", "zh-Hant")
+    tabs = open_each_tab(app, ui_state.SOURCES_TAB)
 
-    text = " ".join(block.value for block in app.markdown)
+    assert not [shown["exceptions"] for shown in tabs.values() if shown["exceptions"]]
+    text = " ".join(shown["markdown"] for shown in tabs.values())
     assert "狀態從不以人工填寫" in text
     facts = shipped_facts()
     assert f"{facts.sites}筆紀錄中有{facts.country_level}筆僅知國家" in text
     assert f"**資料版本**：{i18n.date_label(facts.latest_event, 'zh-Hant')}" in text
-    assert "被非政府組織或媒體指為警察站" in html_bodies(app)
+    assert "被非政府組織或媒體指為警察站" in " ".join(shown["html"] for shown in tabs.values())
 
 
 def test_the_map_is_drawn_with_the_readers_language_and_fonts():

@@ -189,3 +189,17 @@ def test_the_sources_of_a_view_are_those_its_sites_and_events_cite(small_dataset
     assert list(tables.source_table(small_dataset, only={"S2"}).index) == ["S2"]
     html = tables.source_table_html(small_dataset, only=france_alone)
     assert re.findall(r'<tr id="source-([^"]+)"', html) == ["S2"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (0, tables.SOURCE_TABLE_HEAD_PX + tables.SOURCE_ROW_PX),
+        (3, tables.SOURCE_TABLE_HEAD_PX + 3 * tables.SOURCE_ROW_PX),
+        (1_000, tables.SOURCE_TABLE_MAX_PX),
+    ],
+)
+def test_the_source_tables_box_grows_with_its_rows_up_to_a_screenful(rows, expected):
+    # Kept before the table's code has loaded: a short table gets a short box, a long one
+    # scrolls inside a box that leaves room for the page around it.
+    assert tables.source_table_height(rows) == expected

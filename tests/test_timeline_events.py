@@ -20,12 +20,14 @@ from stationmap.timeline.events import (
     LANE_OTHER_OFFENCES,
     LANE_POLICE,
     LANES,
+    MAX_COUNTRY_ROWS,
     MAX_SITE_ROWS,
     axis_start,
     by_month,
     chart_rows,
     count_by_group,
     earliest_report,
+    fold_countries,
     group_of,
     month_heading,
     row_per_site,
@@ -260,6 +262,34 @@ def test_many_countries_get_a_row_each_worldwide_last(shipped_dataset):
     assert order[-1] == "Worldwide"
     assert order[:-1] == sorted(order[:-1])
     assert len(rows) == events["start"].notna().sum()
+    # The shipped data's countries fit: each keeps its own row.
+    assert len(order) - 1 <= MAX_COUNTRY_ROWS
+    assert fold_countries(rows, order) == (rows, order, 0)
+
+
+def test_past_the_row_limit_the_quietest_countries_share_one_row(big_dataset):
+    view = build_site_view(big_dataset, TEST_TODAY)
+    events = select_events(big_dataset, scope_for(view))
+    rows, order = chart_rows(events, per_site=False, site_names={}, countries=set(view["iso2"]))
+    countries = [row for row in order if row != "Worldwide"]
+    assert len(countries) > MAX_COUNTRY_ROWS
+
+    folded, folded_order, shared = fold_countries(rows, order)
+
+    assert shared == len(countries) - (MAX_COUNTRY_ROWS - 1)
+    assert len(folded_order) == MAX_COUNTRY_ROWS + 1
+    assert folded_order[-2:] == [f"{shared} other countries", "Worldwide"]
+    kept = folded_order[:-2]
+    assert kept == sorted(kept)
+    # The busiest countries keep their rows: none left out has more events than one kept.
+    per_country = rows["row_label"].value_counts()
+    left_out = set(countries) - set(kept)
+    assert min(per_country[c] for c in kept) >= max(per_country[c] for c in left_out)
+    # Every event stays on the chart, on its own country's row or on the shared one.
+    assert list(folded["event_id"]) == list(rows["event_id"])
+    assert set(folded["row_label"]) == set(folded_order)
+    moved = folded["row_label"] != rows["row_label"]
+    assert set(rows.loc[moved, "row_label"]) == left_out
 
 
 def test_year_precision_events_span_their_year_and_read_as_the_year():

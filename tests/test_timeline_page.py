@@ -33,6 +33,7 @@ from stationmap.timeline.events import (
     GROUP_LEGAL,
     GROUP_POLICE,
     LANE_POLICE,
+    MAX_COUNTRY_ROWS,
     MAX_SITE_ROWS,
     by_month,
     scope_for,
@@ -46,9 +47,13 @@ PAGE = "pages/timeline.py"
 UK = "United Kingdom"
 
 
-def run_timeline(query: dict | None = None) -> AppTest:
+def run_timeline(query: dict | None = None, *, list_open: bool = True) -> AppTest:
+    """The timeline page; with its month-by-month list opened (`list_open`), as most tests
+    read it."""
     app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
     app.query_params.update(query or {})
+    if list_open:
+        app.session_state[ui_state.TIMELINE_LIST] = True
     return app.run().switch_page(PAGE).run()
 
 
@@ -128,6 +133,24 @@ def test_the_as_of_date_leaves_out_later_events():
     assert "E070" not in expected
     assert int(metric(app, "Events")) < len(expected_events(FilterState(countries=("GB",))))
     assert any("to 5 June 2023" in caption.value for caption in app.caption)
+
+
+def test_the_list_by_month_is_drawn_only_once_asked_for():
+    app = run_timeline({ui_state.COUNTRY: UK}, list_open=False)
+
+    assert_ran_cleanly(app)
+    expected = expected_events(FilterState(countries=("GB",)))
+    assert "Every event, by month" in [s.value for s in app.subheader]
+    (listing,) = [e for e in app.expander if e.label.startswith("List the")]
+    assert listing.label == f"List the {len(expected)} events with their sources"
+    # Nothing of the list is made or sent until the reader opens it.
+    assert not [b for b in app.get("html") if 'class="sm-month"' in b.value]
+
+    app.session_state[ui_state.TIMELINE_LIST] = True
+    app.run()
+
+    assert_ran_cleanly(app)
+    assert listed_event_ids(app) == expected
 
 
 def test_many_countries_get_a_row_each():
@@ -259,6 +282,28 @@ def test_at_scale_the_list_shows_one_month_at_a_time(at_scale):
     assert listed_event_ids(app) == list(months[headings[0]]["event_id"])
     # Every event is in one month or another.
     assert sum(len(month) for month in months.values()) == len(events)
+
+
+def test_at_scale_the_quietest_countries_share_the_last_row_of_the_chart(at_scale):
+    app = run_timeline(list_open=False)
+
+    assert_ran_cleanly(app)
+    countries = load_dataset(at_scale).sites["country"].nunique()
+    assert countries > MAX_COUNTRY_ROWS
+    shared = countries - (MAX_COUNTRY_ROWS - 1)
+    _lanes, by_country = chart_rows_sent(app)
+    rows = set(by_country["row_label"])
+    assert f"{shared} other countries" in rows
+    assert len(rows) <= MAX_COUNTRY_ROWS + 1  # and worldwide
+    dated = int(synthetic_events(at_scale)["start"].notna().sum())
+    assert by_country[COUNT].sum() == dated
+    assert any(
+        caption.value.startswith(
+            f"The {MAX_COUNTRY_ROWS - 1} countries with the most events have a row each; "
+            f"the other {shared} countries share the last one."
+        )
+        for caption in app.caption
+    ), [caption.value for caption in app.caption]
 
 
 def test_at_scale_a_country_with_too_many_sites_gets_one_row(at_scale):

@@ -112,6 +112,8 @@ UPLOAD_SOURCES = "upload_sources"
 UPLOAD_PROBLEMS = "upload_problems"
 # The Sources page's switch from the sources of what the filters show to every source.
 SOURCES_SHOW_ALL = "sources_show_all"
+# The Sources page's tabs: only the open one is made (see pages/sources.py).
+SOURCES_TAB = "sources_tab"
 # The box holding the notes: what loaded but changes what is shown (a file left out).
 UPLOAD_NOTICES = "upload_notices"
 # Whether the pages show this session's validated upload (which stationmap.app.session_files
@@ -144,6 +146,8 @@ LANE_CHART = "lane_chart"
 SELECTED_EVENTS = "selected_events"
 # With too many events to list at once, the month whose events the list shows.
 TIMELINE_MONTH = "timeline_month"
+# The expander that lists every event by month, drawn only once opened (see pages/timeline.py).
+TIMELINE_LIST = "timeline_list"
 
 # --- the briefing page (pages/briefing.py; see stationmap.briefing.view) ----------------------
 

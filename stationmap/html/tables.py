@@ -363,6 +363,19 @@ def table_height(rows: int) -> int:
     return (visible + 1) * TABLE_ROW_PX + TABLE_FRAME_PX
 
 
+# The sources page's table of links: a box this tall at most, in which it scrolls (its header
+# stays in view), and about this much per row for a shorter table (a title of two lines).
+SOURCE_TABLE_MAX_PX = 600
+SOURCE_TABLE_HEAD_PX = 36
+SOURCE_ROW_PX = 50
+
+
+def source_table_height(rows: int) -> int:
+    """The height of the box the sources page keeps for a table of `rows` sources, before the
+    table's code has loaded: drawn into it, the table moves nothing under it."""
+    return min(SOURCE_TABLE_HEAD_PX + max(rows, 1) * SOURCE_ROW_PX, SOURCE_TABLE_MAX_PX)
+
+
 def selection_key(prefix: str, ids: Iterable[str]) -> str:
     """A widget key that changes whenever the rows change, so a selection never points at a
     row that moved: `prefix` and a digest of the ids."""

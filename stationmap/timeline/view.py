@@ -21,6 +21,7 @@ from stationmap.timeline.events import (
     by_month,
     chart_rows,
     count_by_group,
+    fold_countries,
     row_per_site,
     scope_for,
     select_events,
@@ -40,6 +41,8 @@ class TimelineView:
     # otherwise), and the events under each month heading when it is not.
     list_html: str | None
     months: dict[str, pd.DataFrame]
+    # How many countries share one row of the second chart (0: each has its own).
+    shared_row_countries: int = 0
 
 
 def build_timeline_view(
@@ -65,6 +68,9 @@ def build_timeline_view(
         site_names=dataset.sites["name"].to_dict(),
         countries=scope.countries,
     )
+    shared = 0
+    if not per_site:
+        rows, order, shared = fold_countries(rows, order)
     lane_chart = timeline_chart(events, row_field="lane", start=start, end=until, name="lanes")
     row_chart = timeline_chart(rows, row_order=order, start=start, end=until, name="rows")
     if len(events) <= MAX_LISTED_EVENTS:
@@ -73,4 +79,4 @@ def build_timeline_view(
         list_html, months = jump_html(events) + months_html(events, sources), {}
     else:
         list_html, months = None, dict(by_month(events))
-    return TimelineView(events, counts, per_site, lane_chart, row_chart, list_html, months)
+    return TimelineView(events, counts, per_site, lane_chart, row_chart, list_html, months, shared)

@@ -1,4 +1,4 @@
-"""Small helpers the sites, upload and offline-export browser tests share."""
+"""Small helpers the sites, timeline, upload and offline-export browser tests share."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from playwright.sync_api import Frame, Locator, Page, expect
 from benchmarks.browser import APP_COMPLETE_SELECTOR
 from benchmarks.waiting import page_pause, wait_until
 from stationmap import config
+from stationmap.app import ui_state
 from stationmap.map import records as map_records
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import load_dataset
@@ -61,6 +62,16 @@ def open_app(page: Page, url: str) -> None:
     wait_for_script(page)
 
 
+def open_event_list(page: Page) -> Locator:
+    """The timeline's month-by-month list, opened as a reader does (it is made on request)."""
+    listing = page.locator(f".st-key-{ui_state.TIMELINE_LIST}")
+    listing.locator("summary").click()
+    events = listing.locator("h4.sm-month").first
+    expect(events).to_be_attached(timeout=RERUN_TIMEOUT_MS)
+    wait_for_script(page)
+    return listing
+
+
 # Counts the script runs that end from the call on (window.smRunsEnded); one observer a page.
 COUNT_RUNS_ENDED_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
@@ -83,6 +94,19 @@ def upload(page: Page, uploader_key: str, files) -> None:
     page.locator(f".st-key-{uploader_key} input[type=file]").set_input_files(files)
     page.wait_for_function("() => window.smRunsEnded > 0", timeout=RERUN_TIMEOUT_MS)
     wait_for_script(page, RERUN_TIMEOUT_MS)
+
+
+def open_tab(page: Page, name: str) -> Locator:
+    """Click the tab `name` and wait for the run the click starts to end: a page's lazy tabs
+    (the sources page's) are made only once opened."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    page.evaluate(COUNT_RUNS_ENDED_JS)
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")
+    # The first-run allowance: a loaded 2-core machine took over 15 s for such a run.
+    page.wait_for_function("() => window.smRunsEnded > 0", timeout=FIRST_RUN_TIMEOUT_MS)
+    wait_for_script(page, FIRST_RUN_TIMEOUT_MS)
+    return tab
 
 
 # Streamlit's table: a header row, then rows of this height (px), and the row-selection

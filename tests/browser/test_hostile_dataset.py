@@ -43,6 +43,8 @@ from tests.browser.helpers import (
     FIRST_RUN_TIMEOUT_MS,
     RERUN_TIMEOUT_MS,
     open_app,
+    open_event_list,
+    open_tab,
     poll,
     select_first_table_row,
     upload,
@@ -509,6 +511,7 @@ def test_the_timeline_shows_script_as_text_in_its_tooltips_and_lists(watched, ho
     wait_for_script(page)
 
     # Every event, by month, with its sources.
+    open_event_list(page)
     main = page.get_by_test_id("stMain")
     shows_as_text(page, main, "events_actor", "events_summary", "sources_title")
     # The chart by country labels its rows with the events' countries, cut short.
@@ -547,7 +550,7 @@ def test_the_sources_page_shows_the_changelog_s_script_as_text(watched, hostile_
     open_app(page, f"{hostile_server.base_url}/sources")
     expect(page.locator("table.sm-source-table")).to_be_visible()
 
-    page.get_by_role("tab", name="Version and changes").click()
+    open_tab(page, "Version and changes")
 
     changelog = page.locator(f".st-key-{ui_state.CHANGELOG}")
     shows_as_text(page, changelog, "changelog_title", "changelog")

@@ -15,7 +15,7 @@ from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
 from stationmap.timeline.events import GROUP_POLICE, scope_for, select_events
-from tests.browser.helpers import RERUN_TIMEOUT_MS, assert_clean, open_app
+from tests.browser.helpers import RERUN_TIMEOUT_MS, assert_clean, open_app, open_event_list
 
 pytestmark = pytest.mark.browser
 
@@ -102,7 +102,7 @@ def test_the_as_of_date_ends_the_timeline(page, app_server):
 
     state = FilterState(countries=("GB",), as_of=date(2023, 6, 5))
     expect(events_metric(page)).to_have_text(str(expected_count(state)))
-    listed = page.locator(".sm-timeline li[data-event]")
+    listed = open_event_list(page).locator(".sm-timeline li[data-event]")
     expect(listed).to_have_count(expected_count(state))
     expect(page.locator('.sm-timeline li[data-event="E070"]')).to_have_count(0)
     # The time axis ends with the month of the as-of date.
@@ -143,6 +143,7 @@ def test_at_1280_px_the_charts_legend_wraps_and_shows_every_kind_whole(page, app
 def test_the_keyboard_jumps_from_the_top_of_the_list_to_a_year(page, app_server):
     page.set_viewport_size(LAPTOP)
     open_app(page, f"{app_server.base_url}/timeline")
+    open_event_list(page)
     jump = page.get_by_role("navigation", name="Jump to a year")
     expect(jump).to_be_attached()
     heading = page.locator("#sm-year-2024")
