@@ -84,6 +84,7 @@ table = data.shared_result("site_table", (state, on), lambda: tables.site_table(
 dates = data.shared_result(
     "site_table_dates", (state, on), lambda: tables.date_labels(table, DATE_COLUMNS)
 )
+shown = data.shared_result("site_table_grid", (state, on), lambda: tables.grid_table(table))
 status_tags = tables.status_tags(texts)
 basis_tags = tables.basis_tags(texts)
 height = tables.table_height(len(table))
@@ -94,10 +95,11 @@ site_ids = tuple(table.index)
 # No pandas Styler: Streamlit sends one cell by cell (about a second a run at 10,000 sites).
 # Dates show their words through their column's options, statuses and bases as coloured tags.
 selection = table_place.dataframe(
-    table,
+    shown,
     hide_index=True,
     width="stretch",
     height=height,
+    placeholder="",  # an unknown date or link is left empty, not "None"
     on_select="rerun",
     selection_mode="single-row",
     key=tables.selection_key(ui_state.SITES_TABLE, table.index),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from stationmap import i18n
@@ -222,3 +223,17 @@ def test_the_grid_draws_every_tags_text_at_wcag_aa_contrast():
     assert palette.grid_tag_text_color("#E69F00") == "#FFFFFF"
     assert palette.contrast_ratio("#E69F00", "#FFFFFF") < palette.AA_TEXT_CONTRAST
     assert palette.STATUS_TAG_COLORS["alleged"] != palette.STATUS_COLORS["alleged"]
+
+
+def test_the_grid_gets_the_same_rows_with_row_numbers_and_repeated_words_once(
+    small_dataset, small_view
+):
+    table = tables.site_table(small_view, small_dataset)
+    grid = tables.grid_table(table)
+    assert isinstance(grid.index, pd.RangeIndex) and len(grid) == len(table)
+    assert list(grid.columns) == tables.SITE_TABLE_COLUMNS
+    for column in tables.SITE_TABLE_COLUMNS:
+        assert grid[column].tolist() == table[column].tolist(), column
+    assert all(grid[column].dtype == "category" for column in tables.REPEATED_TEXT_COLUMNS)
+    # The shared table is left as it was.
+    assert table["country"].dtype != "category" and table.index[0] == "uk-croydon"
