@@ -23,7 +23,6 @@ from stationmap.record.loader import Dataset
 from stationmap.timeline.events import scope_for, select_events
 
 MAP_PAGE = "pages/map.py"
-DATE_COLUMNS = ("status_since", "first_reported")
 # Wide enough for the longest date in words ('30 September 2023'): the table sizes a column of
 # options by the dates as written, which are shorter.
 DATE_COLUMN_PX = 140
@@ -80,11 +79,8 @@ st.caption(
 
 # Built once per dataset, language, filters and date, and shared by every session: selecting a
 # row reruns the page and rebuilds nothing.
-table = data.shared_result("site_table", (state, on), lambda: tables.site_table(filtered, dataset))
-dates = data.shared_result(
-    "site_table_dates", (state, on), lambda: tables.date_labels(table, DATE_COLUMNS)
-)
-shown = data.shared_result("site_table_grid", (state, on), lambda: tables.grid_table(table))
+sites = data.shared_result("sites_grid", (state, on), lambda: tables.sites_grid(filtered, dataset))
+table, dates = sites.table, sites.dates
 status_tags = tables.status_tags(texts)
 basis_tags = tables.basis_tags(texts)
 height = tables.table_height(len(table))
@@ -95,7 +91,7 @@ site_ids = tuple(table.index)
 # No pandas Styler: Streamlit sends one cell by cell (about a second a run at 10,000 sites).
 # Dates show their words through their column's options, statuses and bases as coloured tags.
 selection = table_place.dataframe(
-    shown,
+    sites.grid,
     hide_index=True,
     width="stretch",
     height=height,

@@ -237,3 +237,12 @@ def test_the_grid_gets_the_same_rows_with_row_numbers_and_repeated_words_once(
     assert all(grid[column].dtype == "category" for column in tables.REPEATED_TEXT_COLUMNS)
     # The shared table is left as it was.
     assert table["country"].dtype != "category" and table.index[0] == "uk-croydon"
+
+
+def test_the_sites_grid_holds_the_table_its_grid_rows_and_their_dates_words(
+    small_dataset, small_view
+):
+    sites = tables.sites_grid(small_view, small_dataset)
+    assert sites.table.equals(tables.site_table(small_view, small_dataset))
+    assert sites.grid["name"].tolist() == sites.table["name"].tolist()
+    assert sites.dates == tables.date_labels(sites.table, tables.SITE_DATE_COLUMNS)

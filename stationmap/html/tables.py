@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -178,6 +179,27 @@ REPEATED_TEXT_COLUMNS = (
     "status_since",
     "first_reported",
 )
+
+
+# The sites table's dates, shown in words by their column's options (`date_labels`).
+SITE_DATE_COLUMNS = ("status_since", "first_reported")
+
+
+@dataclass(frozen=True)
+class SitesGrid:
+    """The sites table (indexed by site id), the same rows as the grid gets them
+    (`grid_table`), and the words of every date they hold (`date_labels`)."""
+
+    table: pd.DataFrame
+    grid: pd.DataFrame
+    dates: dict[str, str]
+
+
+def sites_grid(filtered: pd.DataFrame, dataset: Dataset) -> SitesGrid:
+    """All the sites page's table needs, built at once: one shared cache entry to look up on
+    each run instead of three (a look-up hashes the filters, a few milliseconds each)."""
+    table = site_table(filtered, dataset)
+    return SitesGrid(table, grid_table(table), date_labels(table, SITE_DATE_COLUMNS))
 
 
 def grid_table(table: pd.DataFrame) -> pd.DataFrame:
