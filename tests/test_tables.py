@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
+from stationmap import i18n
 from stationmap.html import palette, popups, tables
+from stationmap.html.texts import current_texts
+from stationmap.record import schema
 from stationmap.record.dates import parse_partial_date
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import build_dataset
@@ -28,15 +32,15 @@ def test_one_row_per_filtered_site_in_the_views_order(shipped_dataset):
     table = tables.site_table(filtered, shipped_dataset)
     assert list(table.index) == list(filtered.index)
     assert list(table.columns) == tables.SITE_TABLE_COLUMNS
-    assert set(table["status"]) == {"Reported closed"}
+    assert {status for tags in table["status"] for status in tags} == {"Reported closed"}
 
 
 def test_a_row_gives_place_status_dates_counts_and_the_status_source(small_dataset, small_view):
     croydon = tables.site_table(small_view, small_dataset).loc["uk-croydon"]
     assert croydon["name"] == "London: Croydon"
     assert croydon["precision"] == "District or street"
-    assert croydon["status"] == "No evidence reported by authorities"
-    # Dates as written, so they sort in date order; shown in words by the Styler.
+    assert croydon["status"] == ["No evidence reported by authorities"]
+    # Dates as written, so they sort in date order; shown in words by their column's options.
     assert croydon["status_since"] == "2023-06-06"
     assert croydon["first_reported"] == "2022-09-12"
     assert (croydon["event_count"], croydon["source_count"]) == (3, 2)
@@ -76,16 +80,33 @@ def test_iso_dates_sort_in_date_order():
     assert sorted(written) == ["2022", "2022-09-12", "2023", "2023-06", "2023-06-06"]
 
 
-def test_the_styler_colours_statuses_like_the_map_and_shows_dates_in_words(
+def test_the_date_columns_options_give_each_date_written_its_words_oldest_first(
     small_dataset, small_view
 ):
     table = tables.site_table(small_view, small_dataset)
-    styled = tables.style_table(
-        table, date_columns=("status_since", "first_reported"), status_column="status"
-    )
+    labels = tables.date_labels(table, ("status_since", "first_reported"))
+    written = set(table["status_since"].dropna()) | set(table["first_reported"].dropna())
+    assert list(labels) == sorted(written)
+    assert labels["2023-06-06"] == "6 June 2023"
+    assert labels["2022-09-12"] == "12 September 2022"
+
+
+def test_every_status_is_a_tag_in_the_maps_colour_or_a_readable_shade_of_it(small_dataset):
+    tags = tables.status_tags(current_texts())
+    assert list(tags) == [i18n.status_label(status) for status in schema.STATUSES]
+    assert tags["Reported closed"] == palette.STATUS_COLORS["reported_closed"]
+    assert tags["Conviction in court"] == palette.STATUS_COLORS["convicted"]
+    # Every status shown in the table has a tag, and no tag is split by the comma in its words.
+    table = tables.site_table(build_site_view(small_dataset, TEST_TODAY), small_dataset)
+    assert all(len(cell) == 1 and cell[0] in tags for cell in table["status"].dropna())
+
+
+def test_the_small_tables_styler_shows_dates_in_words_and_keeps_the_values(
+    small_dataset, small_view
+):
+    table = tables.site_table(small_view, small_dataset)
+    styled = tables.style_table(table, date_columns=("status_since", "first_reported"))
     page = styled.to_html()
-    assert palette.STATUS_COLORS["no_evidence_found"].lower() in page.lower()
-    assert palette.STATUS_COLORS["alleged"].lower() in page.lower()
     assert "6 June 2023" in page and "12 September 2022" in page
     # The values underneath are unchanged.
     assert styled.data.equals(table)
@@ -203,3 +224,39 @@ def test_the_source_tables_box_grows_with_its_rows_up_to_a_screenful(rows, expec
     # Kept before the table's code has loaded: a short table gets a short box, a long one
     # scrolls inside a box that leaves room for the page around it.
     assert tables.source_table_height(rows) == expected
+
+
+def test_the_grid_draws_every_tags_text_at_wcag_aa_contrast():
+    # The grid picks a tag's text colour itself (black above luminance 0.5, white below).
+    tags = [*palette.STATUS_TAG_COLORS.values(), palette.CAUTION_TAG_COLOR, palette.PLAIN_TAG_COLOR]
+    for color in tags:
+        text = palette.grid_tag_text_color(color)
+        assert palette.contrast_ratio(color, text) >= palette.AA_TEXT_CONTRAST, color
+    # Known values: white on black, and the map's orange, too light for white text.
+    assert palette.contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21)
+    assert palette.grid_tag_text_color("#E69F00") == "#FFFFFF"
+    assert palette.contrast_ratio("#E69F00", "#FFFFFF") < palette.AA_TEXT_CONTRAST
+    assert palette.STATUS_TAG_COLORS["alleged"] != palette.STATUS_COLORS["alleged"]
+
+
+def test_the_grid_gets_the_same_rows_with_row_numbers_and_repeated_words_once(
+    small_dataset, small_view
+):
+    table = tables.site_table(small_view, small_dataset)
+    grid = tables.grid_table(table)
+    assert isinstance(grid.index, pd.RangeIndex) and len(grid) == len(table)
+    assert list(grid.columns) == tables.SITE_TABLE_COLUMNS
+    for column in tables.SITE_TABLE_COLUMNS:
+        assert grid[column].tolist() == table[column].tolist(), column
+    assert all(grid[column].dtype == "category" for column in tables.REPEATED_TEXT_COLUMNS)
+    # The shared table is left as it was.
+    assert table["country"].dtype != "category" and table.index[0] == "uk-croydon"
+
+
+def test_the_sites_grid_holds_the_table_its_grid_rows_and_their_dates_words(
+    small_dataset, small_view
+):
+    sites = tables.sites_grid(small_view, small_dataset)
+    assert sites.table.equals(tables.site_table(small_view, small_dataset))
+    assert sites.grid["name"].tolist() == sites.table["name"].tolist()
+    assert sites.dates == tables.date_labels(sites.table, tables.SITE_DATE_COLUMNS)

@@ -1,15 +1,19 @@
 """The tables of the sites and sources pages, built from the site view: pure, no Streamlit.
 
 Dates are kept as the text they were written in ('2022-09-12', '2023-06', '2023'), which sorts
-in date order, and are shown at their own precision ('June 2023') by the pandas Styler that
-`style_table` returns; statuses are shown in the map's colours (`palette`), with their name, so
-colour is never the only cue.
+in date order, and are shown at their own precision ('June 2023'): in the sites table by a
+column whose options carry each date's words (`date_labels`), in the small tables by the pandas
+Styler that `style_table` returns. In the sites table a status is a tag in the map's colour
+(`palette.STATUS_TAG_COLORS`) with its name, so colour is never the only cue, and a basis that
+calls for caution is a dark orange tag (`basis_tags`). A Styler would cost about a second a run
+at 10,000 sites: Streamlit sends it cell by cell.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -58,8 +62,6 @@ SOURCE_TABLE_COLUMNS = [
 DETAILS_ACTION = N_("Details")
 # How the sites table marks a basis that rests on one publisher, after the basis itself.
 SINGLE_SOURCE = N_("single source")
-# Text that reads on white and on the table's selected-row tint (WCAG AA), and stands out.
-CAUTION_CSS = "font-weight: 700; color: #8a3b00"
 # Characters of a digest in a widget key: enough that two selections never share a key.
 KEY_DIGEST_CHARS = 12
 
@@ -100,27 +102,43 @@ def status_source_url(site: pd.Series, dataset: Dataset) -> str | None:
 def basis_text(site: pd.Series, texts: Texts) -> str:
     """What a site rests on, in words; a single-source site says so ('Media only · single
     source'), as a weak one does by its label ('Weak sources only')."""
-    text = texts.basis_label(site["basis"])
-    if is_single_source(site["independent_sources"]):
+    return _basis_words(site["basis"], is_single_source(site["independent_sources"]), texts)
+
+
+def _basis_words(basis: str, single_source: bool, texts: Texts) -> str:
+    text = texts.basis_label(basis)
+    if single_source:
         text += " · " + i18n.gettext(SINGLE_SOURCE, texts.language)
     return text
 
 
-def caution_css(text: object, texts: Texts) -> str:
-    """Bold, dark-orange text for a basis cell that calls for caution (weak or single source)."""
-    if not isinstance(text, str):
-        return ""
-    weak = texts.basis_label(WEAK)
-    single = i18n.gettext(SINGLE_SOURCE, texts.language)
-    return CAUTION_CSS if text.startswith(weak) or text.endswith(single) else ""
+def basis_tags(texts: Texts) -> dict[str, str]:
+    """Every basis the sites table can show, in words, with the colour of its tag: dark orange
+    for one that calls for caution (weak or single source), a plain light tag otherwise."""
+    tags = {}
+    for basis in schema.BASES:
+        for single_source in (False, True):
+            caution = basis == WEAK or single_source
+            tags[_basis_words(basis, single_source, texts)] = (
+                palette.CAUTION_TAG_COLOR if caution else palette.PLAIN_TAG_COLOR
+            )
+    return tags
+
+
+def status_tags(texts: Texts) -> dict[str, str]:
+    """Every status in words, with the colour of its tag in the sites table (the map's)."""
+    return {
+        texts.status_label(status): palette.STATUS_TAG_COLORS[status] for status in schema.STATUSES
+    }
 
 
 def site_table(filtered: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     """One row per filtered site (rows of the site view), indexed by site id, in view order.
 
-    Text is in the reader's language; the status is its label; dates are ISO text (see the
-    module docstring); `status_source` is an http(s) link or None; `details` is the label of
-    the row's button that opens its details.
+    Text is in the reader's language; `status` and `basis` are one-item lists of their words
+    (the tags the table draws: a list, as words may hold a comma the table would split on);
+    dates are ISO text (see the module docstring); `status_source` is an http(s) link or None;
+    `details` is the label of the row's button that opens its details.
     """
     texts = current_texts()
     details = i18n.gettext(DETAILS_ACTION, texts.language)
@@ -136,19 +154,62 @@ def site_table(filtered: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
                 "city": site["city"] or (texts.city_not_reported if country_level else ""),
                 "precision": texts.precision_label(site["precision"]),
                 "operating_bureau": site["operating_bureau"] or not_reported,
-                "status": texts.status_label(site["status"]) if site["status"] else None,
+                "status": [texts.status_label(site["status"])] if site["status"] else None,
                 "details": details,
                 "status_since": iso_text(site["status_since"]),
                 "first_reported": iso_text(site["first_reported"]),
                 "event_count": int(site["event_count"]),
                 "source_count": int(site["source_count"]),
-                "basis": basis_text(site, texts),
+                "basis": [basis_text(site, texts)],
                 "independent_sources": int(site["independent_sources"]),
                 "status_source": status_source_url(site, dataset),
             }
         )
     table = pd.DataFrame(rows, columns=["site_id", *SITE_TABLE_COLUMNS])
     return table.set_index("site_id").rename_axis(None)
+
+
+# Columns of the sites table whose few distinct words repeat from row to row: the grid gets
+# each word once (Arrow dictionary encoding) instead of once per row.
+REPEATED_TEXT_COLUMNS = (
+    "details",
+    "country",
+    "precision",
+    "operating_bureau",
+    "status_since",
+    "first_reported",
+)
+
+
+# The sites table's dates, shown in words by their column's options (`date_labels`).
+SITE_DATE_COLUMNS = ("status_since", "first_reported")
+
+
+@dataclass(frozen=True)
+class SitesGrid:
+    """The sites table (indexed by site id), the same rows as the grid gets them
+    (`grid_table`), and the words of every date they hold (`date_labels`)."""
+
+    table: pd.DataFrame
+    grid: pd.DataFrame
+    dates: dict[str, str]
+
+
+def sites_grid(filtered: pd.DataFrame, dataset: Dataset) -> SitesGrid:
+    """All the sites page's table needs, built at once: one shared cache entry to look up on
+    each run instead of three (a look-up hashes the filters, a few milliseconds each)."""
+    table = site_table(filtered, dataset)
+    return SitesGrid(table, grid_table(table), date_labels(table, SITE_DATE_COLUMNS))
+
+
+def grid_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The sites table as the grid gets it: the same rows and values, with row numbers for an
+    index (the grid hides it; site ids would add about 180 KB at 10,000 sites) and repeated
+    words as categories, a third less to send and decode in all."""
+    grid = table.reset_index(drop=True)
+    for column in REPEATED_TEXT_COLUMNS:
+        grid[column] = grid[column].astype("category")
+    return grid
 
 
 def _event_dates_by_country(filtered: pd.DataFrame, dataset: Dataset) -> dict[str, date]:
@@ -319,34 +380,19 @@ def latest_check_table(dataset: Dataset) -> pd.DataFrame:
     return table.rename_axis(None)
 
 
-def status_css(status: str) -> str:
-    """The CSS of a status cell: the map's colour for it, and a text colour that reads on it."""
-    return (
-        f"background-color: {palette.STATUS_COLORS[status]}; "
-        f"color: {palette.STATUS_TEXT_COLORS[status]}"
-    )
-
-
-def style_table(
-    table: pd.DataFrame,
-    *,
-    date_columns: Sequence[str] = (),
-    status_column: str | None = None,
-    basis_column: str | None = None,
-) -> Styler:
-    """The table with its dates shown in words and its status cells in the status colours.
-
-    The values underneath stay as they are, so sorting a date column sorts by date.
-    """
+def style_table(table: pd.DataFrame, *, date_columns: Sequence[str] = ()) -> Styler:
+    """The table with its dates shown in words; the values underneath stay as they are, so
+    sorting a date column sorts by date. For small tables: Streamlit sends a Styler cell by cell
+    (the sites table uses `date_labels` instead)."""
     styler = table.style.format(date_display, subset=list(date_columns), na_rep="")
-    styler = styler.format(na_rep="", subset=[c for c in table.columns if c not in date_columns])
-    if status_column:
-        css_by_label = {i18n.status_label(status): status_css(status) for status in schema.STATUSES}
-        styler = styler.map(lambda label: css_by_label.get(label, ""), subset=[status_column])
-    if basis_column:
-        texts = current_texts()
-        styler = styler.map(lambda text: caution_css(text, texts), subset=[basis_column])
-    return styler
+    return styler.format(na_rep="", subset=[c for c in table.columns if c not in date_columns])
+
+
+def date_labels(table: pd.DataFrame, columns: Iterable[str]) -> dict[str, str]:
+    """Each date written in these columns (ISO text), oldest first, with its words: the options
+    of a column that shows the words and sorts by the date."""
+    written = {value for column in columns for value in table[column].dropna()}
+    return {value: date_display(value) for value in sorted(written)}
 
 
 # st.dataframe's rows and header are 35 pixels each; past this many rows the table scrolls.
