@@ -129,8 +129,10 @@ def test_on_a_large_screen_the_map_uses_the_room(page, app_server, map_frame):
     expect(map_frame(page).locator(".sm-legend-control")).to_be_visible()
     frame_box = iframe.bounding_box()
     assert in_window(frame_box, LARGE_SCREEN), frame_box
-    # Taller than the 620 px it had whatever the screen, and most of the window's height.
-    assert frame_box["height"] >= LARGE_SCREEN["height"] * 2 / 3, frame_box
+    # Taller than the 620 px it had whatever the screen, and most of the window's height
+    # (Streamlit's header band, which holds the page navigation, and the rows above the map
+    # take about 375 px).
+    assert frame_box["height"] >= LARGE_SCREEN["height"] * 0.6, frame_box
     assert_clean(page)
 
 
