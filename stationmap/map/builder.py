@@ -39,6 +39,7 @@ from folium.template import Template
 from stationmap import browser_code, i18n
 from stationmap.browser_code import script_safe_json
 from stationmap.html import legend, popups
+from stationmap.html.escape import esc
 from stationmap.html.texts import Texts, current_texts
 from stationmap.i18n import _
 from stationmap.map import assets as map_assets
@@ -184,6 +185,14 @@ class SiteLayer(JSCSSMixin):
             figure.header.add_child(JavascriptLink(url), name=name)
         for name, url in self.default_css:
             figure.header.add_child(CssLink(url), name=name)
+        sites_url = (self.payload["live"] or {}).get("dataUrl")
+        if self.payload["view"] is not None and sites_url:
+            # A fixed view's sites are fetched while the map's scripts load, not after them.
+            # As fetch() asks for them (same origin, CORS mode), or the browser fetches twice.
+            preload = (
+                f'<link rel="preload" href="{esc(sites_url)}" as="fetch" crossorigin="anonymous">'
+            )
+            figure.header.add_child(_Verbatim(preload), name="sm_sites_preload", index=0)
         macros = self._template.module
         figure.header.add_child(_Verbatim(macros.header(self, kwargs)), name=self.get_name())
         figure.script.add_child(_Verbatim(macros.script(self, kwargs)), name=self.get_name())

@@ -125,9 +125,10 @@ stationmap.drawLayer = function (map, payload) {
                 return null;
             });
     }
-    // A fixed view's map is at its view already (Python set it): the outlines come at once.
+    // A live map's one fixed view, if it has one (a briefing slide); like any live map's, its
+    // outlines come once its markers show.
     var fixedView = payload.live ? payload.view || null : null;
-    if (!payload.live || fixedView) { drawOutlines(); }
+    if (!payload.live) { drawOutlines(); }
     var cluster = L.markerClusterGroup({
         maxClusterRadius: 40,
         showCoverageOnHover: false,
