@@ -23,7 +23,7 @@ from stationmap.html import markdown
 from stationmap.html.escape import esc
 from stationmap.html.texts import current_texts
 from stationmap.i18n import _, n_
-from stationmap.map import assets
+from stationmap.map import assets, static_cache
 from stationmap.map import source as map_source
 from stationmap.record.dates import resolve_day
 from stationmap.record.filters import count_headlines
@@ -162,19 +162,16 @@ def slide_map(slide_view: briefing_view.SlideView, dataset, *, high_contrast: bo
     tiles = assets.configured_tiles()
 
     def build() -> str:
-        live = map_source.live_layer(
-            dataset,
-            data.site_view,
-            current_texts(),
-            shared=data.shared_cache_key() is not None,
-        )
+        shared = data.shared_cache_key() is not None
         return briefing_view.slide_map_html(
             slide_view,
             dataset,
             tiles=tiles,
             assets=assets.detect_assets(),
             high_contrast=high_contrast,
-            live=live,
+            live=map_source.live_layer(dataset, data.site_view, current_texts(), shared=shared),
+            # Only the published data goes under static/, which anyone may fetch.
+            publish=static_cache.publish_json if shared else None,
         )
 
     key = (slide_view.slide, slide_view.on, high_contrast, tiles)

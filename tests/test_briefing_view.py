@@ -292,6 +292,28 @@ def test_a_slides_city_labels_name_each_city_once_and_no_country(shipped_dataset
     assert briefing_view.city_labels(country_level) == []
 
 
+def test_many_city_names_are_a_file_read_when_first_shown_and_a_few_stay_inline():
+    many = [{"name": f"City {n}", "lat": 1.0, "lng": 2.0} for n in range(250)]
+    published = []
+
+    def publish(value, *, prefix):
+        published.append((prefix, value))
+        return f"/app/static/cache/{prefix}-1.json"
+
+    url = briefing_view.city_labels_or_url(many, publish)
+    assert url == "/app/static/cache/city-labels-1.json"
+    assert published == [("city-labels", many)]
+    few = many[: briefing_view.INLINE_CITY_LABELS]
+    assert briefing_view.city_labels_or_url(few, publish) == few
+    # Uploaded data (nothing published), or a folder that cannot be written: inline.
+    assert briefing_view.city_labels_or_url(many, None) == many
+
+    def read_only(value, *, prefix):
+        raise OSError("read-only")
+
+    assert briefing_view.city_labels_or_url(many, read_only) == many
+
+
 def test_without_tiles_a_slides_zoom_stops_where_the_outlines_still_show(shipped_dataset, stories):
     new_york = slide_view(shipped_dataset, stories["world"].slides[4])
     page = briefing_view.slide_map_html(new_york, shipped_dataset, high_contrast=True)

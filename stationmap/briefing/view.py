@@ -19,7 +19,7 @@ A slide never touches the shared sidebar filters: its view comes from its own `F
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -378,6 +378,7 @@ def slide_map_html(
     assets: map_assets.MapAssets | None = None,
     high_contrast: bool = False,
     live: tuple[LiveLayer, Mapping] | None = None,
+    publish: Callable[..., str] | None = None,
 ) -> str:
     """The slide's map as an HTML document for an iframe: its sites on its date, at its centre
     and zoom (or fitted), with a compact legend and no play control.
@@ -385,7 +386,9 @@ def slide_map_html(
     `live` is the dataset's live layer and its source (`stationmap.map.source.live_layer`, the
     map page's): the map reads its sites from there, so a slide of ten thousand sites is a few
     kilobytes, its sites fetched once and shared. Without it, a layer is built with its sites
-    inline (tests, a dataset of no session).
+    inline (tests, a dataset of no session). `publish` (`static_cache.publish_json`, for the
+    published data only) turns a long list of city names into a file the map reads when it
+    first shows them.
     """
     slide = slide_view.slide
     zoom = slide.zoom
@@ -450,7 +453,7 @@ def slide_map_html(
             "stationmap.cityLabels",
             site_map.get_name(),
             # The names are set as text in the browser; the JSON is safe in a script.
-            browser_code.script_safe_json(city_labels(placed)),
+            browser_code.script_safe_json(city_labels_or_url(city_labels(placed), publish)),
             str(CITY_LABELS_FROM_ZOOM),
             str(CITY_LABEL_OFFSET_PX),
         )
@@ -476,6 +479,21 @@ def inline_layer(dataset: Dataset, on: date) -> tuple[LiveLayer, dict]:
         histories=status_histories(dataset),
     )
     return layer, {"records": layer.records, "popups": layer.popups}
+
+
+# Up to this many cities are named inside the slide's document; more (a few thousand at ten
+# thousand sites, a quarter of a megabyte) are a file, read only once the map is close enough.
+INLINE_CITY_LABELS = 200
+
+
+def city_labels_or_url(labels: list[dict], publish: Callable[..., str] | None) -> list[dict] | str:
+    """The labels themselves, or the URL `publish` gives them when they are many."""
+    if publish is None or len(labels) <= INLINE_CITY_LABELS:
+        return labels
+    try:
+        return publish(labels, prefix="city-labels")
+    except OSError:
+        return labels  # a read-only install: inline, as for an upload
 
 
 def city_labels(placed: pd.DataFrame) -> list[dict]:
