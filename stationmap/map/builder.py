@@ -7,7 +7,7 @@ its rules in `core.js`) turns each record into a marker inside one `L.markerClus
 
 Three kinds of map share that layer:
 
-- a static map (`build_map`: a briefing slide, the offline export) embeds its records
+- a static map (`build_map`: the offline export) embeds its records
   (`stationmap.map.records.build_site_records`), each with its popup HTML, for one date;
 - a live map (`build_live_map`: the map page) gets every site once
   (`stationmap.map.live_layer.build_live_layer`: each site's status history as a few
@@ -106,7 +106,7 @@ class SiteLayer(JSCSSMixin):
     """Every site as a marker in one cluster group, from one embedded JSON payload.
 
     Also draws the country outlines (when there are no tiles), the legend and a message over the map
-    when no site is shown. Static (a briefing slide, the offline export): `records`
+    when no site is shown. Static (the offline export): `records`
     (`records.build_site_records`) are drawn as they are. Live (the map page): `live` says where
     the sites and popups are, inline (`{"records": ..., "popups": ...}`, see
     `live_layer.LiveLayer`) or as URLs the browser fetches (`{"dataUrl": ..., "popupUrls":
@@ -252,11 +252,11 @@ def build_map(
     as_of: date | None = None,
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
-    compact_legend: bool = False,
 ) -> folium.Map:
     """A static map of `sites` (rows of the site view): one marker layer, legend, background.
 
-    For a briefing slide and the offline export; the map page draws `build_live_map`.
+    For the offline export; the map page draws `build_live_map`, a briefing slide
+    `build_slide_map`.
 
     - `tiles`: `assets.NO_TILES` draws Natural Earth outlines from the app's own host; any
       other choice adds that tile layer with its attribution.
@@ -264,7 +264,6 @@ def build_map(
     - `as_of`: the date of the picture: `sites` are the site view for it (default: today).
     - `center` / `zoom`: a fixed view (the briefing sets one per slide); otherwise the map fits
       the sites, or shows the world when there are none.
-    - `compact_legend`: the legend lists only the statuses on the map (a briefing slide's).
     """
     assets = assets or map_assets.detect_assets()
     map_assets.install(assets)
@@ -286,9 +285,7 @@ def build_map(
     )
     SiteLayer(
         records,
-        legend=legend.legend_html(
-            counts, country_level=country_level, unplaced=unplaced, compact=compact_legend
-        ),
+        legend=legend.legend_html(counts, country_level=country_level, unplaced=unplaced),
         assets=assets,
         outlines=not tiles.has_tiles,
         texts=texts,

@@ -1,7 +1,7 @@
 // The sites on a Leaflet map, in the map's frame: one marker cluster, the legend, the country
 // outlines, and on a live map (the map page) its views and play control. A live map may instead
-// have one fixed view (payload.view: a briefing slide): the same sites, fetched once and shared
-// with the map page, shown for one day, with no play control and no refit. Only this file
+// have one fixed view, payload.view (a briefing slide): the map page's sites, read once and
+// shared, shown for one day, with no play control and no refit. Only this file
 // touches Leaflet and the page; the rules it applies are in core.js (stationmap.core, tested
 // under Node), and streamlit-folium is reached only through bridge.js.
 //
@@ -163,7 +163,8 @@ stationmap.drawLayer = function (map, payload) {
     var statusIndex = {};
     statuses.forEach(function (style, index) { statusIndex[style.key] = index; });
     // A live map (the map page) gets its sites once, then views (filters, date) one by one;
-    // a static map (a briefing slide, the offline export) has its sites and view in the payload.
+    // a static map (the offline export) has its sites and view in the payload; a fixed view (a
+    // briefing slide) is a live map given one view, in its payload.
     var live = payload.live;
     var play = live ? payload.play : null;
     var icons = {};
