@@ -21,8 +21,10 @@ from stationmap.briefing.stories import BRIEFINGS_FILE, Briefings, load_briefing
 from stationmap.exports import describe_filters
 from stationmap.html import markdown
 from stationmap.html.escape import esc
+from stationmap.html.texts import current_texts
 from stationmap.i18n import _, n_
-from stationmap.map import assets
+from stationmap.map import assets, static_cache
+from stationmap.map import source as map_source
 from stationmap.record.dates import resolve_day
 from stationmap.record.filters import count_headlines
 from stationmap.timeline.event_list import kinds_legend_html
@@ -130,13 +132,7 @@ def show_slide(
                 key = ui_state.BRIEFING_MAP + ("_above" if slide.panel == "both" else "")
                 with st.container(key=f"{key}-{suffix}"):
                     st.iframe(
-                        briefing_view.slide_map_html(
-                            slide_view,
-                            data,
-                            tiles=assets.configured_tiles(),
-                            assets=assets.detect_assets(),
-                            high_contrast=high_contrast,
-                        ),
+                        slide_map(slide_view, data, high_contrast=high_contrast),
                         height=MAP_FALLBACK_HEIGHT_PX,
                         alt=_("Map of the sites this slide shows"),
                     )
@@ -160,16 +156,53 @@ def show_slide(
                         st.info(_("No dated events for this view."), icon=":material/event_busy:")
 
 
+def slide_map(slide_view: briefing_view.SlideView, dataset, *, high_contrast: bool) -> str:
+    """The slide's map document, built once per slide, date, contrast and language and shared
+    (data.shared_result): its sites come from the map page's live layer, kept per dataset."""
+    tiles = assets.configured_tiles()
+
+    def build() -> str:
+        shared = data.shared_cache_key() is not None
+        return briefing_view.slide_map_html(
+            slide_view,
+            dataset,
+            tiles=tiles,
+            assets=assets.detect_assets(),
+            high_contrast=high_contrast,
+            live=map_source.live_layer(dataset, data.site_view, current_texts(), shared=shared),
+            # Only the published data goes under static/, which anyone may fetch.
+            publish=static_cache.publish_json if shared else None,
+        )
+
+    key = (slide_view.slide, slide_view.on, high_contrast, tiles)
+    return data.shared_result("briefing_slide_map", key, build)
+
+
+def shared_slide_view(dataset, slide, on: date, **options) -> briefing_view.SlideView:
+    """A slide's view on `on`, in the reader's language, built once per slide, date and
+    language and shared (data.shared_result): at ten thousand sites, its events and sources
+    take most of a second to select. `options` go to build_slide_view."""
+    return data.shared_result(
+        "briefing_slide_view",
+        (slide, on, tuple(sorted(options.items()))),
+        lambda: briefing_view.build_slide_view(
+            dataset,
+            data.site_view(on),
+            slide,
+            on=on,
+            language=i18n.current_language(),
+            **options,
+        ),
+    )
+
+
 def story_slide_view(dataset, story, number: int) -> briefing_view.SlideView:
     """A story's slide `number` (from 1), on its own date, in the reader's language."""
     slide = story.slides[number - 1]
-    on = resolve_day(slide.filters.as_of)
-    return briefing_view.build_slide_view(
+    return shared_slide_view(
         dataset,
-        data.site_view(on),
         slide,
-        on=on,
-        language=i18n.current_language(),
+        resolve_day(slide.filters.as_of),
         since=briefing_view.period_start(story, number),
     )
 
@@ -358,9 +391,7 @@ def show_present(request, app_view: chrome.PageData, chart_start: date | None) -
     on = resolve_day(state.as_of)
     slide = briefing_view.present_slide(state, count_headlines(filtered), on)
     country_names = dict(zip(view["iso2"], view["country"], strict=True))
-    slide_view = briefing_view.build_slide_view(
-        dataset, view, slide, on=on, language=i18n.current_language(), by_period=False
-    )
+    slide_view = shared_slide_view(dataset, slide, on, by_period=False)
     facts = _("Filters: {filters}").format(filters=describe_filters(state, country_names))
     show_slide(
         slide_view,

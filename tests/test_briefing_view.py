@@ -3,6 +3,7 @@ map, chart and style sheets."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from datetime import date
@@ -16,7 +17,8 @@ from stationmap.briefing import view as briefing_view
 from stationmap.briefing.stories import load_briefings, parse_briefings
 from stationmap.briefing.view import MODE_LIST, MODE_PRESENT, MODE_PRINT, MODE_STORY, Request
 from stationmap.map import records as map_records
-from stationmap.record.filters import FilterState
+from stationmap.record import schema
+from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.views import build_site_view
 from tests.conftest import TEST_TODAY
 
@@ -239,12 +241,27 @@ def map_payload(page: str) -> dict:
     return json.loads(PAYLOAD_LINE.search(page).group(1))
 
 
+def shown_ids(payload: dict) -> list[str]:
+    """The sites a slide's map shows: those its fixed view lets through, one bit per record."""
+    bits = base64.b64decode(payload["view"]["visible"])
+    records = payload["live"]["records"]
+    return [
+        record["id"]
+        for index, record in enumerate(records)
+        if bits[index >> 3] >> (index & 7) & 1 and record["lat"] is not None
+    ]
+
+
 def test_a_slides_map_holds_its_sites_at_its_view_with_a_compact_legend(shipped_dataset, stories):
     first = slide_view(shipped_dataset, stories["uk"].slides[0])
     page = briefing_view.slide_map_html(first, shipped_dataset)
     payload = map_payload(page)
-    assert sorted(record["id"] for record in payload["records"]) == sorted(first.sites.index)
-    assert payload["play"] is None
+    # The sites of the map page's layer, shown for the slide's one day: no play control.
+    assert sorted(shown_ids(payload)) == sorted(first.sites.index)
+    assert payload["records"] == []
+    assert payload["view"]["steps"] == []
+    assert payload["view"]["day"] == map_records.day_number(first.on)
+    assert payload["view"]["filter"] == []
     assert 'data-status="alleged"' in payload["legend"]
     assert 'data-status="convicted"' not in payload["legend"]
     # The slide's centre and zoom; the arrow keys belong to the slides, not the map.
@@ -275,6 +292,28 @@ def test_a_slides_city_labels_name_each_city_once_and_no_country(shipped_dataset
     assert briefing_view.city_labels(country_level) == []
 
 
+def test_many_city_names_are_a_file_read_when_first_shown_and_a_few_stay_inline():
+    many = [{"name": f"City {n}", "lat": 1.0, "lng": 2.0} for n in range(250)]
+    published = []
+
+    def publish(value, *, prefix):
+        published.append((prefix, value))
+        return f"/app/static/cache/{prefix}-1.json"
+
+    url = briefing_view.city_labels_or_url(many, publish)
+    assert url == "/app/static/cache/city-labels-1.json"
+    assert published == [("city-labels", many)]
+    few = many[: briefing_view.INLINE_CITY_LABELS]
+    assert briefing_view.city_labels_or_url(few, publish) == few
+    # Uploaded data (nothing published), or a folder that cannot be written: inline.
+    assert briefing_view.city_labels_or_url(many, None) == many
+
+    def read_only(value, *, prefix):
+        raise OSError("read-only")
+
+    assert briefing_view.city_labels_or_url(many, read_only) == many
+
+
 def test_without_tiles_a_slides_zoom_stops_where_the_outlines_still_show(shipped_dataset, stories):
     new_york = slide_view(shipped_dataset, stories["world"].slides[4])
     page = briefing_view.slide_map_html(new_york, shipped_dataset, high_contrast=True)
@@ -286,7 +325,76 @@ def test_a_slide_without_centre_fits_its_sites(shipped_dataset, stories):
     autumn = slide_view(shipped_dataset, stories["uk"].slides[1])
     page = briefing_view.slide_map_html(autumn, shipped_dataset)
     assert "fitBounds" in page
-    assert len(map_payload(page)["records"]) == len(map_records.placed_sites(autumn.sites))
+    assert len(shown_ids(map_payload(page))) == len(map_records.placed_sites(autumn.sites))
+
+
+def shown_by_the_browser(payload: dict) -> dict[str, int]:
+    """What layer.js shows for a fixed view: each site in view with a marker whose status on
+    the view's day (core.statusOn) passes its status filter, with that status's index."""
+    view = payload["view"]
+    shown, in_view = {}, set(shown_ids(payload))
+    for record in payload["live"]["records"]:
+        if record["id"] not in in_view:
+            continue
+        earlier = [index for day, index in record["h"] if day <= view["day"]]
+        status = earlier[-1] if earlier else -1
+        if status >= 0 and (not view["filter"] or status in view["filter"]):
+            shown[record["id"]] = status
+    return shown
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        FilterState(),
+        FilterState(statuses=("alleged", "reported_closed"), as_of=date(2023, 6, 7)),
+        FilterState(countries=("NL", "GB"), as_of=date(2022, 10, 1)),
+    ],
+)
+def test_a_slides_map_shows_exactly_its_sites_with_their_statuses_and_legend(
+    shipped_dataset, state
+):
+    on = state.as_of or TEST_TODAY
+    view = build_site_view(shipped_dataset, on)
+    slide = briefing_view.present_slide(state, count_headlines(apply_filters(view, state)), on)
+    presented = slide_view(shipped_dataset, slide)
+    payload = map_payload(briefing_view.slide_map_html(presented, shipped_dataset))
+
+    placed = map_records.placed_sites(presented.sites)
+    shown = shown_by_the_browser(payload)
+    assert sorted(shown) == sorted(placed.index)
+    assert {site: schema.STATUSES[index] for site, index in shown.items()} == dict(placed["status"])
+    # The legend counts what is shown, and lists only those statuses.
+    for status in schema.STATUSES:
+        count = list(placed["status"]).count(status)
+        listed = f'data-status="{status}"' in payload["legend"]
+        assert listed == bool(count), status
+        if count:
+            assert re.search(
+                rf'data-status="{status}">.*?sm-legend-count">{count}<', payload["legend"]
+            )
+
+
+def test_a_slide_of_published_data_fetches_the_map_pages_sites_and_embeds_none(
+    shipped_dataset, stories
+):
+    first = slide_view(shipped_dataset, stories["uk"].slides[0])
+    layer = briefing_view.inline_layer(shipped_dataset, first.on)[0]
+    source = {
+        "dataUrl": "/app/static/cache/sites-1.json",
+        "popupUrls": ["/app/static/cache/popups-1.json"],
+        "popupPart": 256,
+    }
+    page = briefing_view.slide_map_html(first, shipped_dataset, live=(layer, source))
+    payload = map_payload(page)
+    assert payload["live"] == source and payload["records"] == []
+    # No site's record or popup: the slide is the same few kilobytes at any number of sites.
+    assert "uk-croydon" not in page and "Croydon" not in page.split("stationmap.cityLabels")[0]
+    assert payload["view"]["visible"] and payload["view"]["steps"] == []
+    # Fetched while the map's scripts load, as fetch() will ask for it.
+    preload = '<link rel="preload" href="/app/static/cache/sites-1.json" as="fetch"'
+    assert preload + ' crossorigin="anonymous">' in page
+    assert page.index(preload) < page.index("leaflet.js")
 
 
 def test_a_slides_chart_is_its_lanes_in_large_type(shipped_dataset, stories):

@@ -19,7 +19,7 @@ A slide never touches the shared sidebar filters: its view comes from its own `F
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -31,14 +31,19 @@ from stationmap import browser_code, i18n
 from stationmap.app import ui_state
 from stationmap.briefing.captions import EVER_PREFIX, ever_status_counts, fill_caption
 from stationmap.briefing.stories import Slide, Story
+from stationmap.html import legend
 from stationmap.html.escape import LINK_ATTRIBUTES, esc, safe_href
 from stationmap.html.popups import is_weak
 from stationmap.i18n import _, n_
 from stationmap.map import assets as map_assets
 from stationmap.map import builder as mapbuilder
-from stationmap.map import records as map_records
+from stationmap.map import live_layer as map_live_layer
+from stationmap.map.live_layer import LiveLayer
+from stationmap.record import schema
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import Dataset
+from stationmap.record.status import status_histories
+from stationmap.record.views import build_site_view
 from stationmap.timeline.charts import build_timeline_chart
 from stationmap.timeline.events import (
     scope_for,
@@ -372,23 +377,61 @@ def slide_map_html(
     tiles: map_assets.TileChoice = map_assets.NO_TILES,
     assets: map_assets.MapAssets | None = None,
     high_contrast: bool = False,
+    live: tuple[LiveLayer, Mapping] | None = None,
+    publish: Callable[..., str] | None = None,
 ) -> str:
     """The slide's map as an HTML document for an iframe: its sites on its date, at its centre
-    and zoom (or fitted), with a compact legend and no play control."""
+    and zoom (or fitted), with a compact legend and no play control.
+
+    `live` is the dataset's live layer and its source (`stationmap.map.source.live_layer`, the
+    map page's): the map reads its sites from there, so a slide of ten thousand sites is a few
+    kilobytes, its sites fetched once and shared. Without it, a layer is built with its sites
+    inline (tests, a dataset of no session). `publish` (`static_cache.publish_json`, for the
+    published data only) turns a long list of city names into a file the map reads when it
+    first shows them.
+    """
     slide = slide_view.slide
     zoom = slide.zoom
     if zoom is not None and not tiles.has_tiles:
         zoom = min(zoom, NO_TILES_MAX_ZOOM)
-    site_map = mapbuilder.build_map(
-        slide_view.sites,
-        events=dataset.events,
-        sources=dataset.sources,
+    layer, source = live or inline_layer(dataset, slide_view.on)
+    shown = slide_view.sites
+    if "reported" in shown:
+        shown = shown[shown["reported"].astype(bool)]
+    positions = map_live_layer.marker_positions(layer, shown.index)
+    placed = shown.loc[positions.index].join(positions)
+    placed = placed[placed["status"].isin(schema.STATUSES)]
+    counts = placed["status"].value_counts().to_dict()
+    unplaced = int((shown["latitude"].isna() | shown["longitude"].isna()).sum())
+    bounds = None
+    if not placed.empty:
+        # Numbers only: nothing from the data reaches a script as text.
+        bounds = [
+            [float(placed["display_lat"].min()), float(placed["display_lon"].min())],
+            [float(placed["display_lat"].max()), float(placed["display_lon"].max())],
+        ]
+    view = map_live_layer.map_view_message(
+        layer,
+        shown.index,
+        as_of=slide_view.on,
+        statuses=slide.filters.statuses,
+        first=None,
+        last=slide_view.on,
+    )
+    site_map = mapbuilder.build_slide_map(
+        source,
+        view,
+        legend_html=legend.legend_html(
+            counts,
+            country_level=int((placed["precision"] == "country").sum()),
+            unplaced=unplaced,
+            compact=True,
+        ),
+        bounds=bounds,
         tiles=tiles,
         assets=assets,
-        as_of=slide_view.on,
         center=slide.center,
         zoom=zoom,
-        compact_legend=True,
     )
     # The arrow keys step through the slides; they must not also pan the map.
     site_map.options["keyboard"] = False
@@ -396,13 +439,7 @@ def slide_map_html(
     script = browser_code.script(
         KEY_SCRIPT, "stationmap.bindSlideKeys", browser_code.script_safe_json(SLIDE_KEYS)
     )
-    placed = map_records.placed_sites(slide_view.sites)
-    if not placed.empty:
-        # Numbers only: nothing from the data reaches this script as text.
-        bounds = [
-            [float(placed["display_lat"].min()), float(placed["display_lon"].min())],
-            [float(placed["display_lat"].max()), float(placed["display_lon"].max())],
-        ]
+    if bounds is not None:
         script += "\n" + browser_code.script(
             KEEP_IN_VIEW_SCRIPT,
             "stationmap.keepInView",
@@ -416,7 +453,7 @@ def slide_map_html(
             "stationmap.cityLabels",
             site_map.get_name(),
             # The names are set as text in the browser; the JSON is safe in a script.
-            browser_code.script_safe_json(city_labels(placed)),
+            browser_code.script_safe_json(city_labels_or_url(city_labels(placed), publish)),
             str(CITY_LABELS_FROM_ZOOM),
             str(CITY_LABEL_OFFSET_PX),
         )
@@ -429,6 +466,34 @@ def slide_map_html(
     # After folium's own script, which comes after </body> and makes the map.
     head, end, tail = page.rpartition("</html>")
     return f"{head}<script>{script}</script>\n{end}{tail}"
+
+
+def inline_layer(dataset: Dataset, on: date) -> tuple[LiveLayer, dict]:
+    """A live layer of every site of `dataset` (their rows on `on`) in the current language,
+    its sites and popups inline in the map (not kept: the app passes the map page's own,
+    `map_source.live_layer`)."""
+    layer = map_live_layer.build_live_layer(
+        build_site_view(dataset, on=on),
+        events=dataset.events,
+        sources=dataset.sources,
+        histories=status_histories(dataset),
+    )
+    return layer, {"records": layer.records, "popups": layer.popups}
+
+
+# Up to this many cities are named inside the slide's document; more (a few thousand at ten
+# thousand sites, a quarter of a megabyte) are a file, read only once the map is close enough.
+INLINE_CITY_LABELS = 200
+
+
+def city_labels_or_url(labels: list[dict], publish: Callable[..., str] | None) -> list[dict] | str:
+    """The labels themselves, or the URL `publish` gives them when they are many."""
+    if publish is None or len(labels) <= INLINE_CITY_LABELS:
+        return labels
+    try:
+        return publish(labels, prefix="city-labels")
+    except OSError:
+        return labels  # a read-only install: inline, as for an upload
 
 
 def city_labels(placed: pd.DataFrame) -> list[dict]:

@@ -40,7 +40,7 @@ MARKERCLUSTER_DEFAULT_CSS = "leaflet.markercluster/MarkerCluster.Default.css"
 TOPOJSON_JS = "topojson-client/topojson-client.min.js"
 # The 1:110m outlines: about 100 kB and enough at the zooms where outlines are all there is.
 COUNTRY_OUTLINES = "world-atlas/countries-110m.json"
-# The 1:50m outlines (about 750 kB): a static map (a briefing slide) shows them instead from
+# The 1:50m outlines (about 750 kB): a briefing slide's map shows them instead from
 # FINE_OUTLINES_ZOOM on, where the coarse ones look blocky (a country at zoom 6). Optional: a
 # vendor folder without them keeps the coarse ones at every zoom.
 COUNTRY_OUTLINES_FINE = "world-atlas/countries-50m.json"

@@ -5,9 +5,9 @@ Python sends site records as JSON, and the layer's JavaScript (`stationmap/map/l
 its rules in `core.js`) turns each record into a marker inside one `L.markerClusterGroup`
 (see docs/map-offline.md).
 
-Two kinds of map share that layer:
+Three kinds of map share that layer:
 
-- a static map (`build_map`: a briefing slide, the offline export) embeds its records
+- a static map (`build_map`: the offline export) embeds its records
   (`stationmap.map.records.build_site_records`), each with its popup HTML, for one date;
 - a live map (`build_live_map`: the map page) gets every site once
   (`stationmap.map.live_layer.build_live_layer`: each site's status history as a few
@@ -15,7 +15,11 @@ Two kinds of map share that layer:
   (`stationmap.map.live_layer.map_view_message`, passed by `folium_bridge.show_live_map`):
   which sites the filters allow, the status filter and the date. Its play control steps
   through the months the same way, in the browser, recolouring markers, hiding sites not yet
-  reported and recounting the legend, with no round trip to the server.
+  reported and recounting the legend, with no round trip to the server;
+- a slide map (`build_slide_map`: a briefing slide) is a live map with one fixed view in its
+  payload and no play control: it reads the same per-dataset sites as the map page (fetched
+  once, shared by every slide and session), so a slide of ten thousand sites is a document of
+  a few kilobytes, not megabytes of records and popups built on every run.
 
 The JSON is embedded so that nothing in it can end the <script> it sits in, nor be read by
 folium as a template.
@@ -35,6 +39,7 @@ from folium.template import Template
 from stationmap import browser_code, i18n
 from stationmap.browser_code import script_safe_json
 from stationmap.html import legend, popups
+from stationmap.html.escape import esc
 from stationmap.html.texts import Texts, current_texts
 from stationmap.i18n import _
 from stationmap.map import assets as map_assets
@@ -101,13 +106,14 @@ class SiteLayer(JSCSSMixin):
     """Every site as a marker in one cluster group, from one embedded JSON payload.
 
     Also draws the country outlines (when there are no tiles), the legend and a message over the map
-    when no site is shown. Static (a briefing slide, the offline export): `records`
+    when no site is shown. Static (the offline export): `records`
     (`records.build_site_records`) are drawn as they are. Live (the map page): `live` says where
     the sites and popups are, inline (`{"records": ..., "popups": ...}`, see
     `live_layer.LiveLayer`) or as URLs the browser fetches (`{"dataUrl": ..., "popupUrls":
     [...], "popupPart": n}`: the popups in parts of n sites, see `live_layer.popup_parts`), and
     `play` holds the play control's words (`live_layer.live_texts`); the sites are shown as
-    views arrive (`folium_bridge`). Its script and style links come from `assets`.
+    views arrive (`folium_bridge`), or, with `view` (a map view message), that one view alone,
+    with no play control (a briefing slide). Its script and style links come from `assets`.
     """
 
     _template = Template(_LAYER_TEMPLATE)
@@ -122,6 +128,7 @@ class SiteLayer(JSCSSMixin):
         empty_message: str = "",
         live: Mapping | None = None,
         play: Mapping | None = None,
+        view: Mapping | None = None,
         texts: Texts | None = None,
     ):
         super().__init__()
@@ -143,6 +150,7 @@ class SiteLayer(JSCSSMixin):
             "records": list(records),
             "live": live,
             "play": play,
+            "view": view,
             "statuses": status_styles(texts),
             "cityNotReported": texts.city_not_reported,
             # A cluster's name for screen readers, which would otherwise read a bare number.
@@ -150,8 +158,11 @@ class SiteLayer(JSCSSMixin):
             "legend": legend,
             "iconImagePath": assets.icon_image_path,
             "outlinesUrl": assets.outlines_url if outlines else None,
-            # A static map's only (the map page's first paint has a budget of its own).
-            "fineOutlinesUrl": assets.fine_outlines_url if outlines and live is None else None,
+            # A static map's and a slide's only (the map page's first paint has a budget of
+            # its own).
+            "fineOutlinesUrl": (
+                assets.fine_outlines_url if outlines and (live is None or view) else None
+            ),
             "fineOutlinesZoom": map_assets.FINE_OUTLINES_ZOOM,
             "topojsonUrl": topojson_url,
             "outlinesAttribution": _("Country outlines: Natural Earth"),
@@ -174,6 +185,14 @@ class SiteLayer(JSCSSMixin):
             figure.header.add_child(JavascriptLink(url), name=name)
         for name, url in self.default_css:
             figure.header.add_child(CssLink(url), name=name)
+        sites_url = (self.payload["live"] or {}).get("dataUrl")
+        if self.payload["view"] is not None and sites_url:
+            # A fixed view's sites are fetched while the map's scripts load, not after them.
+            # As fetch() asks for them (same origin, CORS mode), or the browser fetches twice.
+            preload = (
+                f'<link rel="preload" href="{esc(sites_url)}" as="fetch" crossorigin="anonymous">'
+            )
+            figure.header.add_child(_Verbatim(preload), name="sm_sites_preload", index=0)
         macros = self._template.module
         figure.header.add_child(_Verbatim(macros.header(self, kwargs)), name=self.get_name())
         figure.script.add_child(_Verbatim(macros.script(self, kwargs)), name=self.get_name())
@@ -233,11 +252,11 @@ def build_map(
     as_of: date | None = None,
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
-    compact_legend: bool = False,
 ) -> folium.Map:
     """A static map of `sites` (rows of the site view): one marker layer, legend, background.
 
-    For a briefing slide and the offline export; the map page draws `build_live_map`.
+    For the offline export; the map page draws `build_live_map`, a briefing slide
+    `build_slide_map`.
 
     - `tiles`: `assets.NO_TILES` draws Natural Earth outlines from the app's own host; any
       other choice adds that tile layer with its attribution.
@@ -245,7 +264,6 @@ def build_map(
     - `as_of`: the date of the picture: `sites` are the site view for it (default: today).
     - `center` / `zoom`: a fixed view (the briefing sets one per slide); otherwise the map fits
       the sites, or shows the world when there are none.
-    - `compact_legend`: the legend lists only the statuses on the map (a briefing slide's).
     """
     assets = assets or map_assets.detect_assets()
     map_assets.install(assets)
@@ -267,9 +285,7 @@ def build_map(
     )
     SiteLayer(
         records,
-        legend=legend.legend_html(
-            counts, country_level=country_level, unplaced=unplaced, compact=compact_legend
-        ),
+        legend=legend.legend_html(counts, country_level=country_level, unplaced=unplaced),
         assets=assets,
         outlines=not tiles.has_tiles,
         texts=texts,
@@ -308,4 +324,51 @@ def build_live_map(
         play=live_texts(texts),
         texts=texts,
     ).add_to(m)
+    return m
+
+
+def build_slide_map(
+    source: Mapping,
+    view: Mapping,
+    *,
+    legend_html: str,
+    bounds: Sequence[Sequence[float]] | None,
+    tiles: map_assets.TileChoice = map_assets.NO_TILES,
+    assets: map_assets.MapAssets | None = None,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+) -> folium.Map:
+    """A briefing slide's map: the live layer's sites (`source`, as `build_live_map` takes it)
+    shown for one fixed `view` (`live_layer.map_view_message`), with no play control.
+
+    - `legend_html`: the legend, counted for the sites shown (`legend.legend_html`);
+    - `bounds`: ``[[south, west], [north, east]]`` of the shown sites' markers (None: none);
+    - `center` / `zoom`: a fixed view; otherwise the map fits `bounds`, or shows the world.
+
+    The view is set here, as `build_map` sets it, so the browser never refits the map.
+    """
+    assets = assets or map_assets.detect_assets()
+    map_assets.install(assets)
+    texts = current_texts()
+    fixed_view = center is not None or zoom is not None
+    if center is None:
+        center = WORLD_CENTER
+        if bounds and fixed_view:
+            (south, west), (north, east) = bounds
+            center = ((south + north) / 2, (west + east) / 2)
+    m = _base_map(center, zoom if zoom is not None else WORLD_ZOOM, tiles)
+    SiteLayer(
+        [],
+        legend=legend_html,
+        assets=assets,
+        outlines=not tiles.has_tiles,
+        live=source,
+        play=live_texts(texts),
+        view=view,
+        texts=texts,
+    ).add_to(m)
+    if bounds and not fixed_view:
+        m.fit_bounds(
+            [list(corner) for corner in bounds], padding=FIT_PADDING_PX, max_zoom=FIT_MAX_ZOOM
+        )
     return m

@@ -153,6 +153,25 @@ def build_live_layer(
     return LiveLayer(records, popup_list, pd.Index(sites.index), placed_records)
 
 
+def marker_positions(layer: LiveLayer, site_ids: Iterable[str]) -> pd.DataFrame:
+    """Where the markers of these sites stand on a live map: `display_lat` and `display_lon`,
+    indexed by site id, for those of them that have a marker (in `site_ids` order)."""
+    ids = pd.Index(list(site_ids), dtype=object)
+    found = layer.site_ids.get_indexer(ids)
+    kept, lats, lngs = [], [], []
+    for site_id, index in zip(ids, found, strict=True):
+        record = layer.records[index] if index >= 0 else None
+        if record is not None and record["lat"] is not None:
+            kept.append(site_id)
+            lats.append(record["lat"])
+            lngs.append(record["lng"])
+    return pd.DataFrame(
+        {"display_lat": lats, "display_lon": lngs},
+        index=pd.Index(kept, dtype=object, name=layer.site_ids.name),
+        dtype=float,
+    )
+
+
 # Sites per part of a live map's popups: a first popup costs a fetch of about half a megabyte
 # at most (popups run to about 2 kB a site), whatever the size of the data.
 POPUP_PART_SITES = 256

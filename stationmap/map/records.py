@@ -225,7 +225,7 @@ def build_site_records(
 
     `sites` are rows of the site view (`views.build_site_view`, usually filtered) for the date
     `as_of`: sites not reported by then, and those without coordinates, get no record, and
-    events after it are left out of the popups. For a static map (a briefing slide, the
+    events after it are left out of the popups. For a static map (the
     offline export); the map page's live map gets `live_layer.build_live_layer` instead.
     """
     texts = texts or current_texts()

@@ -143,8 +143,8 @@
         return "<div><span>" + escapeHtml(count) + "</span></div>";
     }
 
-    // A static map's cluster ring (a briefing slide, the offline export, whose statuses do not
-    // change): a CSS conic gradient of its sites' status colours, each in proportion and in the
+    // The cluster ring of a map whose statuses do not change (the offline export, a briefing
+    // slide's one view): a CSS conic gradient of its sites' status colours, each in proportion and in the
     // status table's order, so a cluster of two closed sites reads as closed at a slide's zoom.
     // indices: the sites' status indices; colours come from the status table, escaped.
     function clusterRing(indices, statuses) {

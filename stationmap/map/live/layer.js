@@ -1,5 +1,7 @@
 // The sites on a Leaflet map, in the map's frame: one marker cluster, the legend, the country
-// outlines, and on a live map (the map page) its views and play control. Only this file
+// outlines, and on a live map (the map page) its views and play control. A live map may instead
+// have one fixed view, payload.view (a briefing slide): the map page's sites, read once and
+// shared, shown for one day, with no play control and no refit. Only this file
 // touches Leaflet and the page; the rules it applies are in core.js (stationmap.core, tested
 // under Node), and streamlit-folium is reached only through bridge.js.
 //
@@ -123,6 +125,9 @@ stationmap.drawLayer = function (map, payload) {
                 return null;
             });
     }
+    // A live map's one fixed view, if it has one (a briefing slide); like any live map's, its
+    // outlines come once its markers show.
+    var fixedView = payload.live ? payload.view || null : null;
     if (!payload.live) { drawOutlines(); }
     var cluster = L.markerClusterGroup({
         maxClusterRadius: 40,
@@ -134,8 +139,9 @@ stationmap.drawLayer = function (map, payload) {
             var count = group.getChildCount();
             var html = core.clusterHtml(count);
             var className = "marker-cluster sm-cluster";
-            // A static map's statuses never change: its clusters show them as a ring.
-            var ring = payload.live ? null : core.clusterRing(
+            // A static map's statuses never change, nor a fixed view's: its clusters show
+            // them as a ring.
+            var ring = payload.live && !fixedView ? null : core.clusterRing(
                 group.getAllChildMarkers().map(function (marker) {
                     return marker.smSite.status;
                 }), payload.statuses);
@@ -157,7 +163,8 @@ stationmap.drawLayer = function (map, payload) {
     var statusIndex = {};
     statuses.forEach(function (style, index) { statusIndex[style.key] = index; });
     // A live map (the map page) gets its sites once, then views (filters, date) one by one;
-    // a static map (a briefing slide, the offline export) has its sites and view in the payload.
+    // a static map (the offline export) has its sites and view in the payload; a fixed view (a
+    // briefing slide) is a live map given one view, in its payload.
     var live = payload.live;
     var play = live ? payload.play : null;
     var icons = {};
@@ -328,7 +335,8 @@ stationmap.drawLayer = function (map, payload) {
         legendBox = L.DomUtil.create("div", "sm-legend-control");
         legendBox.innerHTML = payload.legend;
         var folding = legendBox.querySelector("details");
-        if (payload.live && folding && !core.legendStartsOpen(map.getSize().y)) {
+        if (payload.live && !fixedView && folding
+                && !core.legendStartsOpen(map.getSize().y)) {
             folding.open = false;
         }
         L.DomEvent.disableClickPropagation(legendBox);
@@ -372,8 +380,10 @@ stationmap.drawLayer = function (map, payload) {
             note.textContent = core.fillCount(play.texts.unplaced, tally.unplaced);
             note.hidden = !tally.unplaced;
         }
-        // Nothing the filters allow, on any date; or nothing on the day shown.
-        empty.textContent = anyInView ? play.texts.emptyThen : payload.emptyMessage;
+        // Nothing the filters allow, on any date; or nothing on the day shown (a fixed view
+        // has one day: its filters' message).
+        empty.textContent = anyInView && !fixedView ? play.texts.emptyThen
+            : payload.emptyMessage;
         empty.hidden = tally.shown > 0;
     }
     var openPopup = null;
@@ -412,6 +422,7 @@ stationmap.drawLayer = function (map, payload) {
     var steps = [], index = 0, timer = null;
     var box, button, slider, monthLabel, dayLabel;
     function render() {
+        if (!box) { return; }
         box.hidden = !steps.length;
         if (!steps.length) { return; }
         monthLabel.textContent = steps[index][1];
@@ -426,6 +437,7 @@ stationmap.drawLayer = function (map, payload) {
         render();
     }
     function setPlaying(playing) {
+        if (!button) { return; }
         button.textContent = (playing ? "\u275a\u275a " : "\u25b6 ")
             + (playing ? play.texts.pause : play.texts.play);
         button.setAttribute("aria-pressed", playing ? "true" : "false");
@@ -486,9 +498,11 @@ stationmap.drawLayer = function (map, payload) {
         L.DomEvent.on(slider, "change", reportDay);
         return box;
     };
-    control.addTo(map);
-    setPlaying(false);
-    render();
+    if (!fixedView) {
+        control.addTo(map);
+        setPlaying(false);
+        render();
+    }
 
     // The sites allowed by the filters that do not depend on the date: one bit per site, in
     // the order of the records, base64.
@@ -546,7 +560,7 @@ stationmap.drawLayer = function (map, payload) {
         if (focusShown) {
             map.setView([focused.record.lat, focused.record.lng], payload.focusZoom,
                         {animate: false});
-        } else if (refit) {
+        } else if (refit && !fixedView) {
             fitToView();
         }
         showDay(day);
@@ -572,6 +586,7 @@ stationmap.drawLayer = function (map, payload) {
     // The server's views arrive through streamlit-folium's feature group (bridge.js); one may
     // arrive before this map exists, or before its sites.
     bridge.receiveViews(window, applyView);
+    if (fixedView) { applyView(fixedView); }
     if (bridge.canReport(window)) { bridge.countClicksFromNone(window); }
     var records = live.records ? Promise.resolve(live.records) : fetchJson(live.dataUrl);
     records.then(function (list) {
