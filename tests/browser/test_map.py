@@ -276,7 +276,8 @@ def marker_symbol(frame: Frame, name: str) -> str | None:
 
 
 def legend_count(frame: Frame, status: str) -> str:
-    return frame.locator(f'.sm-legend li[data-status="{status}"] .sm-legend-count').inner_text()
+    # text_content: a folded legend (a map under 560 px tall) still holds its counts.
+    return frame.locator(f'.sm-legend li[data-status="{status}"] .sm-legend-count').text_content()
 
 
 def watch_websocket(page: Page) -> list[str]:
