@@ -111,7 +111,7 @@ def change_cell(samples: Sequence[Sample]) -> str:
 
 
 def changes_table(result: DatasetResult) -> str:
-    """From (rows) one page to (columns) another by the sidebar's link: time and CLS."""
+    """From (rows) one page to (columns) another by the navigation's link: time and CLS."""
     names = list(dict.fromkeys(name for pair in result.changes for name in pair))
     rows = [
         [

@@ -324,7 +324,8 @@ def measure_pages(browser, base: str, pages, result: DatasetResult) -> None:
 
 
 def measure_page_changes(browser, base: str, pages, result: DatasetResult) -> None:
-    """Every pair of pages once, from the sidebar's links, in one browser session from the map."""
+    """Every pair of pages once, from the navigation's links, in one browser session from the
+    map."""
     # One page a link: the briefing's link opens its list, whatever slide was measured.
     by_name = {spec.name: spec for spec in pages if spec.name != "briefing slide"}
     tour = page_loads.page_tour([spec.name for spec in pages if spec.name in by_name])
@@ -508,7 +509,8 @@ def pages_section(results, floor, deep_links, runs) -> list[str]:
         if result.changes:
             parts += [
                 "",
-                f"Page changes from the sidebar's links on {result.name} ({result.sites:,} sites): "
+                "Page changes from the navigation's links on "
+                f"{result.name} ({result.sites:,} sites): "
                 "time from the click until the new page's main widget is drawn and Streamlit is "
                 f"idle (limit ≤ {expectations.PAGE_CHANGE_LIMIT_S:g} s), and the CLS from the "
                 "click (the briefing's link opens its list of stories):",
