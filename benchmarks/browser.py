@@ -33,7 +33,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from benchmarks import layout_shift
-from benchmarks.stats import Sample, failed
+from benchmarks.stats import Sample, failed, first_line
 
 # Debian's build, for the bench and the browser tests (tests/browser/conftest.py): Playwright's
 # own browser download cannot reach its host from here.
@@ -312,10 +312,6 @@ def fresh_page(browser: Browser, *, watch: bool = False) -> Iterator[Page]:
             pass
 
 
-def _short(error: BaseException) -> str:
-    return str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
-
-
 def app_exception(page: Page) -> str | None:
     """The text of an exception box Streamlit shows, if any."""
     try:
@@ -351,7 +347,7 @@ def _wait_for_map(
             timeout=timeout_ms,
         ).json_value()
     except PlaywrightError as error:
-        return f"{_short(error)}; last state: {read_state(page)}"
+        return f"{first_line(error)}; last state: {read_state(page)}"
     if outcome == "exception":
         return app_exception(page) or "the app shows an exception"
     if outcome == "no map":
@@ -374,7 +370,7 @@ def time_first_paint(
     try:
         page.goto(url, timeout=PAGE_TIMEOUT_MS)
     except PlaywrightError as error:
-        return failed(_short(error))
+        return failed(first_line(error))
     problem = _wait_for_map(
         page, expected, PAGE_TIMEOUT_MS, until="shown", complete_selector=complete_selector
     )
@@ -410,7 +406,7 @@ def read_state(page: Page) -> object:
     try:
         return page.evaluate(READ_STATE_JS)
     except PlaywrightError as error:
-        return f"<unreadable: {_short(error)}>"
+        return f"<unreadable: {first_line(error)}>"
 
 
 def _watch_result(page: Page, timeout_ms: float) -> Sample:
@@ -421,7 +417,7 @@ def _watch_result(page: Page, timeout_ms: float) -> Sample:
         )
     except PlaywrightError as error:
         last = page.evaluate("() => window.__smWatch && window.__smWatch.last")
-        return failed(f"{_short(error)}; last state: {last}")
+        return failed(f"{first_line(error)}; last state: {last}")
     error = page.evaluate("() => window.__smWatch.error || null")
     if error:
         return failed(app_exception(page) or error)
@@ -464,7 +460,7 @@ def time_multiselect_pick(
         option.click()
         page.keyboard.press("Escape")
     except PlaywrightError as error:
-        return failed(f"could not pick {option_label!r} in {widget_label!r}: {_short(error)}")
+        return failed(f"could not pick {option_label!r} in {widget_label!r}: {first_line(error)}")
     sample = _watch_result(page, STEP_TIMEOUT_MS)
     if not sample.ok:
         try:
@@ -492,7 +488,7 @@ def time_month_step(page: Page, date_label: str, expected: dict) -> Sample:
         page.keyboard.press("ArrowUp")
         page.keyboard.press("Escape")
     except PlaywrightError as error:
-        return failed(f"could not step the month of {date_label!r}: {_short(error)}")
+        return failed(f"could not step the month of {date_label!r}: {first_line(error)}")
     return _watch_result(page, STEP_TIMEOUT_MS)
 
 
@@ -553,13 +549,13 @@ def time_play_step(page: Page) -> Sample:
             return failed("no map to step")
         control = page.evaluate(FIND_PLAY_CONTROL_JS)
     except PlaywrightError as error:
-        return failed(_short(error))
+        return failed(first_line(error))
     if control is None:
         return failed("n/a: the map has no client-side time control")
     try:
         outcome = page.evaluate(PLAY_STEP_JS, control)
     except PlaywrightError as error:
-        return failed(_short(error))
+        return failed(first_line(error))
     if "error" in outcome:
         return failed(outcome["error"])
     return Sample(outcome["ms"] / 1000, detail={"phases": f"step {outcome['tries']} changed it"})
@@ -571,7 +567,7 @@ def time_chart(page: Page, url: str) -> Sample:
     try:
         page.goto(url, timeout=PAGE_TIMEOUT_MS)
     except PlaywrightError as error:
-        return failed(_short(error))
+        return failed(first_line(error))
     try:
         outcome = page.wait_for_function(
             CHART_SETTLED_JS,

@@ -36,7 +36,7 @@ from benchmarks import load
 from benchmarks.expectations import MapExpectation, expect_map
 from benchmarks.procmem import tree_cpu_seconds
 from benchmarks.server import REPO_ROOT, ServerError, find_free_port, log_tail
-from benchmarks.stats import format_seconds, markdown_table, percentile
+from benchmarks.stats import first_line, format_seconds, markdown_table, percentile
 from benchmarks.waiting import WaitTimeout, wait_until
 from stationmap import config
 from stationmap.record.filters import FilterState
@@ -220,7 +220,7 @@ async def visit(browser, base_url: str, index: int, default: MapExpectation) -> 
         await load._wait_for_map(page, default)
         outcome.timings["page complete"] = time.monotonic() - start
     except Exception as error:  # noqa: BLE001 -- a reader's failure is a finding, not a crash
-        outcome.problems.append(str(error).strip().splitlines()[0][:300])
+        outcome.problems.append(first_line(error, 300))
     finally:
         await context.close()
     return outcome

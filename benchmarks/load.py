@@ -37,7 +37,7 @@ from benchmarks import browser as bench_browser
 from benchmarks.expectations import MapExpectation, expect_map
 from benchmarks.procmem import RssSampler, rss_settled, tree_cpu_seconds, tree_rss
 from benchmarks.server import REPO_ROOT, StreamlitServer
-from benchmarks.stats import MB, load_summary, memory_bound
+from benchmarks.stats import MB, first_line, load_summary, memory_bound
 from benchmarks.waiting import WaitTimeout, wait_until
 from stationmap import config, i18n
 from stationmap.app import ui_state
@@ -375,7 +375,7 @@ async def run_session(browser, base_url: str, plan: SessionPlan, default: MapExp
         if await page.get_by_test_id("stException").count():
             outcome.problems.append("timeline shows an exception")
     except Exception as error:  # noqa: BLE001 -- a session's failure is a finding, not a crash
-        outcome.problems.append(f"{step}: {str(error).strip().splitlines()[0][:300]}")
+        outcome.problems.append(f"{step}: {first_line(error, 300)}")
     finally:
         await context.close()
     return outcome

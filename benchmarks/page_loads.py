@@ -18,7 +18,7 @@ from playwright.sync_api import Locator, Page
 
 from benchmarks import layout_shift
 from benchmarks.browser import APP_COMPLETE_SELECTOR
-from benchmarks.stats import Sample, failed
+from benchmarks.stats import Sample, failed, first_line
 
 PAGE_DRAWN_JS = (layout_shift.JS_DIR / "page_drawn.js").read_text(encoding="utf-8")
 
@@ -117,11 +117,6 @@ def _wait_drawn(page: Page, spec_kind: str, expected: int | None, since: float |
     ).json_value()
 
 
-def _short(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return text[0][:200] if text else type(error).__name__
-
-
 def measure_shifts(page: Page, spec: PageSpec, since_ms: float = 0.0) -> dict:
     """Wait until the page is complete and quiet; its CLS from `since_ms`, the plain sum,
     what moved."""
@@ -149,7 +144,7 @@ def time_page_load(page: Page, url: str, spec: PageSpec, *, shifts: bool = True)
         page.goto(url, timeout=PAGE_TIMEOUT_MS)
         outcome = _wait_drawn(page, spec.kind, spec.expected, None)
     except PlaywrightError as error:
-        return failed(f"{spec.name}: {_short(error)}")
+        return failed(f"{spec.name}: {first_line(error)}")
     if "error" in outcome:
         return failed(f"{spec.name}: {outcome['error']}")
     sample = Sample(outcome["at"] / 1000)
@@ -157,7 +152,7 @@ def time_page_load(page: Page, url: str, spec: PageSpec, *, shifts: bool = True)
         try:
             sample.detail.update(measure_shifts(page, spec))
         except PlaywrightError as error:
-            sample.detail["cls_error"] = _short(error)
+            sample.detail["cls_error"] = first_line(error)
     return sample
 
 
@@ -179,12 +174,12 @@ def time_page_change(page: Page, to: PageSpec, link: Locator | None = None) -> S
             return failed(f"→ {to.name}: the click was not seen")
         outcome = _wait_drawn(page, kind, to.expected, clicked)
     except PlaywrightError as error:
-        return failed(f"→ {to.name}: {_short(error)}")
+        return failed(f"→ {to.name}: {first_line(error)}")
     if "error" in outcome:
         return failed(f"→ {to.name}: {outcome['error']}")
     sample = Sample((outcome["at"] - clicked) / 1000)
     try:
         sample.detail.update(measure_shifts(page, to, clicked))
     except PlaywrightError as error:
-        sample.detail["cls_error"] = _short(error)
+        sample.detail["cls_error"] = first_line(error)
     return sample

@@ -34,6 +34,13 @@ class Sample:
         return self.seconds is not None and self.error is None
 
 
+def first_line(error: BaseException, most: int = 200) -> str:
+    """An error's first line, at most `most` characters (its type's name if it says nothing):
+    what a raw run or a problem list shows of it."""
+    lines = str(error).strip().splitlines()
+    return lines[0][:most] if lines else type(error).__name__
+
+
 def failed(reason: str) -> Sample:
     """A step that gave no figure, with the reason shown in the raw runs."""
     return Sample(None, reason)

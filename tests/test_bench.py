@@ -285,3 +285,11 @@ def test_rss_counts_as_settled_only_after_not_before_and_a_still_window():
 def test_rss_of_a_gone_process_counts_as_settled():
     options = {"not_before": 10.0, "window_s": 1.0, "tolerance": 2}
     assert settled_reads([(0.0, None)], **options) == [True]
+
+
+def test_an_error_is_shown_by_its_first_line_cut_to_length_or_its_type():
+    error = RuntimeError("  Timeout 15000ms exceeded.\ncall log:\n  - waiting for …")
+    assert stats.first_line(error) == "Timeout 15000ms exceeded."
+    assert stats.first_line(RuntimeError("x" * 500)) == "x" * 200
+    assert stats.first_line(RuntimeError("x" * 500), 300) == "x" * 300
+    assert stats.first_line(TimeoutError()) == "TimeoutError"
