@@ -224,6 +224,17 @@ class RowChecker:
             self.fail(column, f"none of the {what}s cited here could be loaded", reference=True)
         return tuple(unique)
 
+    def source_ids(self, sources: Mapping[str, object], rejected: References) -> tuple[str, ...]:
+        """The row's `source_ids` (sites and events alike must cite at least one source)."""
+        return self.id_list(
+            "source_ids",
+            sources,
+            "source",
+            required=True,
+            rejected=rejected.sources,
+            absent=rejected.sources_absent,
+        )
+
 
 # How far outside the extent of a country's gazetteer cities a point may lie: enough for
 # islands and border regions, far too little for a point whose latitude and longitude were
@@ -418,14 +429,7 @@ def _validate_sites(
             "longitude": longitude if latitude is not None and longitude is not None else None,
             "coord_source": coord_source,
             "notes": check.text("notes", required=False),
-            "source_ids": check.id_list(
-                "source_ids",
-                sources,
-                "source",
-                required=True,
-                rejected=rejected.sources,
-                absent=rejected.sources_absent,
-            ),
+            "source_ids": check.source_ids(sources, rejected),
             "row": number,
         }
         if site_id:
@@ -508,14 +512,7 @@ def _validate_events(
             "actor": check.text("actor", required=True),
             "summary": check.text("summary", required=True),
             "sets_status": statuses,
-            "source_ids": check.id_list(
-                "source_ids",
-                sources,
-                "source",
-                required=True,
-                rejected=rejected.sources,
-                absent=rejected.sources_absent,
-            ),
+            "source_ids": check.source_ids(sources, rejected),
             "row": number,
             "order": order,
         }
