@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from stationmap import config
 from stationmap.app import ui_state
 from stationmap.map import folium_bridge
+
+DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
+# The first run imports pandas, folium and the gazetteer; a cold CI machine needs a while.
+RUN_TIMEOUT_S = 60
 
 
 def map_has_shown(app: AppTest) -> AppTest:
@@ -17,6 +22,17 @@ def map_has_shown(app: AppTest) -> AppTest:
     """
     app.session_state[ui_state.SITE_MAP] = {folium_bridge.MAP_SHOWN_REPORT: True}
     return app
+
+
+def run_map(query: dict | None = None) -> AppTest:
+    """The map page run whole (its map has shown), with `query` in its address."""
+    app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S))
+    app.query_params.update(query or {})
+    return app.run()
+
+
+def assert_ran_cleanly(app: AppTest) -> None:
+    assert not app.exception, [exception.value for exception in app.exception]
 
 
 def open_each_tab(app: AppTest, key: str) -> dict[str, dict]:

@@ -19,7 +19,7 @@ from stationmap.record.facts import headline_facts, latest_event_date
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
-from tests.app_session import map_has_shown, open_each_tab
+from tests.app_session import assert_ran_cleanly, map_has_shown, open_each_tab
 from tests.conftest import small_files, small_rows
 
 DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
@@ -45,10 +45,6 @@ def run_app(query: dict | None = None) -> AppTest:
 
 def run_page(page: str, query: dict | None = None) -> AppTest:
     return run_app(query).switch_page(page).run()
-
-
-def assert_ran_cleanly(app: AppTest) -> None:
-    assert not app.exception, [exception.value for exception in app.exception]
 
 
 def filter_summary(app: AppTest) -> str:

@@ -16,6 +16,7 @@ from stationmap.html import markdown as markdown_module
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
+from tests.app_session import assert_ran_cleanly
 from tests.conftest import small_files, write_dataset
 
 DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
@@ -34,10 +35,6 @@ def run_briefing(query: dict | None = None) -> AppTest:
     app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
     app.query_params.update(query or {})
     return app.run().switch_page(PAGE).run()
-
-
-def assert_ran_cleanly(app: AppTest) -> None:
-    assert not app.exception, [exception.value for exception in app.exception]
 
 
 def titles(app: AppTest) -> list[str]:

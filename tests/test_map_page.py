@@ -17,21 +17,7 @@ from stationmap.record.facts import last_event_day
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
-from tests.app_session import map_has_shown
-
-DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
-# The first run imports pandas, folium and the gazetteer; a cold CI machine needs a while.
-RUN_TIMEOUT_S = 60
-
-
-def run_map(query: dict | None = None) -> AppTest:
-    app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S))
-    app.query_params.update(query or {})
-    return app.run()
-
-
-def assert_ran_cleanly(app: AppTest) -> None:
-    assert not app.exception, [exception.value for exception in app.exception]
+from tests.app_session import DASHBOARD, RUN_TIMEOUT_S, assert_ran_cleanly, run_map
 
 
 def metric(app: AppTest, label: str) -> str:

@@ -17,21 +17,9 @@ from stationmap.map import folium_bridge
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
-from tests.app_session import map_has_shown
+from tests.app_session import assert_ran_cleanly, run_map
 
-DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
-RUN_TIMEOUT_S = 60
 GLASGOW = "uk-glasgow"
-
-
-def run_map(query: dict | None = None) -> AppTest:
-    app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S))
-    app.query_params.update(query or {})
-    return app.run()
-
-
-def assert_ran_cleanly(app: AppTest) -> None:
-    assert not app.exception, [exception.value for exception in app.exception]
 
 
 def details_html(app: AppTest) -> str:

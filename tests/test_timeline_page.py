@@ -39,6 +39,7 @@ from stationmap.timeline.events import (
     scope_for,
     select_events,
 )
+from tests.app_session import assert_ran_cleanly
 
 DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
 # The first run imports pandas, folium and the gazetteer; a cold CI machine needs a while.
@@ -55,10 +56,6 @@ def run_timeline(query: dict | None = None, *, list_open: bool = True) -> AppTes
     if list_open:
         app.session_state[ui_state.TIMELINE_LIST] = True
     return app.run().switch_page(PAGE).run()
-
-
-def assert_ran_cleanly(app: AppTest) -> None:
-    assert not app.exception, [exception.value for exception in app.exception]
 
 
 def metric(app: AppTest, label: str) -> str:
