@@ -107,15 +107,22 @@ def render_latest_checks(dataset: Dataset, filtered: pd.DataFrame, show_all: boo
     # A box of the table's height, drawn at once, as on the sites page: nothing moves when the
     # grid's code arrives.
     height = tables.table_height(len(checks))
+    # No pandas Styler, as on the sites page: Streamlit sends a Styler cell by cell, and pandas
+    # refuses to style more than 262,144 cells (about 65,000 sites here). The dates show their
+    # words through their column's options, which keeps sorting by date.
+    dates = tables.date_labels(checks, ("latest_source_date",))
     st.container(height=height + tables.TABLE_FRAME_PX, border=False).dataframe(
-        tables.style_table(checks, date_columns=("latest_source_date",)),
+        checks,
         hide_index=True,
         width="stretch",
         height=height,
+        placeholder="",  # a site with no dated source has an empty date, not "None"
         column_config={
             "name": st.column_config.TextColumn(_("Site"), pinned=True),
             "country": st.column_config.TextColumn(_("Country")),
-            "latest_source_date": st.column_config.TextColumn(_("Latest source")),
+            "latest_source_date": st.column_config.SelectboxColumn(
+                _("Latest source"), options=list(dates), format_func=dates.__getitem__
+            ),
             "source": st.column_config.TextColumn(_("Source"), width="large"),
         },
     )

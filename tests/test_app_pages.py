@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import date
@@ -290,12 +291,22 @@ def open_sources_tab(app: AppTest, label: str) -> AppTest:
 
 def test_the_sources_page_shows_each_sites_latest_check():
     app = open_sources_tab(run_page("pages/sources.py"), "Latest check per site")
-    (table,) = [f.value for f in app.dataframe if "latest_source_date" in f.value.columns]
+    (frame,) = [f for f in app.dataframe if "latest_source_date" in f.value.columns]
+    table = frame.value
     dataset = load_dataset(config.DEFAULT_DATA_DIR)
     assert len(table) == len(dataset.sites)
     expected = tables.latest_check_table(dataset)
     assert list(table.index) == list(expected.index)
     assert table["source"].tolist() == expected["source"].tolist()
+    # The dates are sent as written (so they sort by date) and shown in words by their
+    # column's options, with no pandas Styler (which stops at 262,144 cells).
+    column = json.loads(frame.proto.columns)["latest_source_date"]
+    words = {o["value"]: o["label"] for o in column["type_config"]["options"]}
+    dated = table["latest_source_date"].dropna()
+    dated = dated[dated != ""]
+    assert set(dated) <= set(words)
+    assert words[dated.iloc[0]] == tables.date_display(dated.iloc[0])
+    assert any(label != value for value, label in words.items())
 
 
 # --- a broken data file ------------------------------------------------------------------------
