@@ -20,12 +20,14 @@ from stationmap.record.facts import headline_facts, latest_event_date
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
-from tests.app_session import assert_ran_cleanly, map_has_shown, open_each_tab
+from tests.app_session import (
+    DASHBOARD,
+    RUN_TIMEOUT_S,
+    assert_ran_cleanly,
+    map_has_shown,
+    open_each_tab,
+)
 from tests.conftest import small_files, small_rows
-
-DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
-# The first run imports pandas, folium and the gazetteer; a cold CI machine needs a while.
-RUN_TIMEOUT_S = 60
 
 # (page script, its heading), one per page dashboard.py registers.
 PAGES = [

@@ -12,11 +12,15 @@ from stationmap import config, i18n
 from stationmap.app import ui_state
 from stationmap.record.facts import HeadlineFacts, headline_facts
 from stationmap.record.loader import load_dataset
-from tests.app_session import map_has_shown, open_each_tab
-from tests.test_app_pages import PAGES, assert_ran_cleanly
+from tests.app_session import (
+    DASHBOARD,
+    RUN_TIMEOUT_S,
+    assert_ran_cleanly,
+    map_has_shown,
+    open_each_tab,
+)
+from tests.test_app_pages import PAGES
 
-DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
-RUN_TIMEOUT_S = 60
 CHINESE = ("zh-Hans", "zh-Hant")
 # The headings of every page, by language: sampled from the catalogues by hand, so a wrong
 # or missing catalogue entry fails here too.

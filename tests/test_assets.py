@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from stationmap import config
 from stationmap.html.markdown import plain
 from stationmap.map import assets
-from tests.app_session import map_has_shown
+from tests.app_session import DASHBOARD, RUN_TIMEOUT_S, map_has_shown
 
 
 @pytest.fixture
@@ -162,10 +162,6 @@ def test_the_setting_is_read_from_the_environment(monkeypatch):
 
 
 # --- what the map page says -------------------------------------------------------------------
-
-DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
-# The first run imports pandas, folium and the gazetteer; a cold CI machine needs a while.
-RUN_TIMEOUT_S = 60
 
 
 def run_map_page() -> AppTest:
