@@ -83,6 +83,7 @@ from benchmarks.stats import (  # noqa: E402
     FloorParts,
     Sample,
     failed,
+    first_line,
     raw_table,
     summary_table,
 )
@@ -244,8 +245,8 @@ def _guarded(targets: list[list[Sample]], action) -> None:
     try:
         action()
     except Exception as error:  # noqa: BLE001 -- a failed step is a finding; the bench goes on
-        text = str(error).strip().splitlines()
-        reason = f"{type(error).__name__}: {text[0][:200] if text else ''}"
+        kind, text = type(error).__name__, first_line(error)
+        reason = text if text == kind else f"{kind}: {text}"
         log(f"failed: {reason}")
         for target, length in zip(targets, lengths, strict=True):
             if len(target) == length:

@@ -293,3 +293,34 @@ def test_an_error_is_shown_by_its_first_line_cut_to_length_or_its_type():
     assert stats.first_line(RuntimeError("x" * 500)) == "x" * 200
     assert stats.first_line(RuntimeError("x" * 500), 300) == "x" * 300
     assert stats.first_line(TimeoutError()) == "TimeoutError"
+
+
+def _bench_script():
+    """scripts/bench.py as a module (it is run as a script, not imported by the package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_script", config.PROJECT_ROOT / "scripts" / "bench.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_failed_bench_step_is_recorded_with_its_errors_first_line_in_every_list_it_left_empty():
+    bench = _bench_script()
+    filled, empty, silent = [Sample(1.0)], [], []
+
+    def fails_after_filling_one() -> None:
+        filled.append(Sample(2.0))
+        raise TimeoutError("page did not draw\nCall log: ...")
+
+    bench._guarded([filled, empty], fails_after_filling_one)
+    assert filled == [Sample(1.0), Sample(2.0)]
+    assert empty == [failed("TimeoutError: page did not draw")]
+
+    def fails_silently() -> None:
+        raise TimeoutError
+
+    bench._guarded([silent], fails_silently)
+    assert silent == [failed("TimeoutError")]
