@@ -222,11 +222,14 @@ stationmap.drawLayer = function (map, payload) {
     }
     // The view's status filter (status indices; empty: any status).
     var filter = [];
-    function fetchJson(url) {
+    function fetchText(url) {
         return fetch(url).then(function (response) {
             if (!response.ok) { throw new Error("HTTP " + response.status + " for " + url); }
-            return response.json();
+            return response.text();
         });
+    }
+    function fetchJson(url) {
+        return fetchText(url).then(JSON.parse);
     }
     // The popups of a live map are most of its bytes, and most are never opened: they come in
     // parts of popupPart sites, each fetched when one of its popups is first opened. Inline
@@ -616,7 +619,18 @@ stationmap.drawLayer = function (map, payload) {
     bridge.receiveViews(window, applyView);
     if (fixedView) { applyView(fixedView); }
     if (bridge.canReport(window)) { bridge.countClicksFromNone(window); }
-    var records = live.records ? Promise.resolve(live.records) : fetchJson(live.dataUrl);
+    // The map page's sites, as JSON text: from the page around the frame when an earlier frame
+    // left them there, else fetched and left there for the next frame. A slide's are fetched
+    // as its preload has started to.
+    var keptText = live.records || fixedView ? null : bridge.keptSites(window, live.dataUrl);
+    var records = live.records ? Promise.resolve(live.records)
+        : (keptText !== null ? Promise.resolve(keptText) : fetchText(live.dataUrl))
+            .then(function (text) {
+                if (keptText === null && !fixedView) {
+                    bridge.keepSites(window, live.dataUrl, text);
+                }
+                return JSON.parse(text);
+            });
     records.then(function (list) {
         // Marks in the frame's performance timeline, for measuring where a first paint goes.
         performance.mark("stationmap:sites-loaded");
