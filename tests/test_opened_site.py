@@ -17,7 +17,7 @@ from stationmap.map import folium_bridge
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
-from tests.app_session import assert_ran_cleanly, run_map
+from tests.app_session import DASHBOARD, RUN_TIMEOUT_S, assert_ran_cleanly, map_has_shown, run_map
 
 GLASGOW = "uk-glasgow"
 
@@ -34,6 +34,14 @@ def view_focus(app: AppTest) -> int | None:
     group = json.loads(component.proto.json_args)["feature_group"]
     (line,) = re.findall(r"^\}\)\((\{.*\})\);$", group, re.MULTILINE)
     return json.loads(line)["focus"]
+
+
+def run_map_as_text_open(query: dict) -> AppTest:
+    """The map page run whole with the map as text open, as after a click on its heading."""
+    app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S))
+    app.session_state[ui_state.MAP_AS_TEXT_OPEN] = True
+    app.query_params.update(query)
+    return app.run()
 
 
 def today_view():
@@ -135,9 +143,26 @@ def test_an_unknown_or_malformed_site_in_the_link_is_ignored_with_a_neutral_note
     assert "[a](b)" not in note
 
 
+def test_the_map_as_text_is_made_only_once_opened():
+    app = run_map({ui_state.COUNTRY: "United Kingdom"})
+
+    assert_ran_cleanly(app)
+    assert [e for e in app.main.expander if e.label.startswith("The map as text")]
+    # Folded, it holds nothing: its buttons would be drawn on the thread the map's frame uses.
+    assert not [b for b in app.get("html") if '<div class="sm-text-view">' in b.value]
+    assert not [b for b in app.button if str(b.key).startswith(f"{ui_state.SITE_LIST}-")]
+
+    app.session_state[ui_state.MAP_AS_TEXT_OPEN] = True
+    app.run()
+
+    assert_ran_cleanly(app)
+    assert [b for b in app.get("html") if '<div class="sm-text-view">' in b.value]
+    assert [b for b in app.button if str(b.key).startswith(f"{ui_state.SITE_LIST}-")]
+
+
 def test_the_map_as_text_counts_what_the_headline_counts_and_lists_every_site():
     state = FilterState(countries=("GB",))
-    app = run_map({ui_state.COUNTRY: "United Kingdom"})
+    app = run_map_as_text_open({ui_state.COUNTRY: "United Kingdom"})
 
     assert_ran_cleanly(app)
     filtered = apply_filters(today_view(), state)
@@ -154,7 +179,7 @@ def test_the_map_as_text_counts_what_the_headline_counts_and_lists_every_site():
 
 
 def test_choosing_a_site_in_the_list_opens_it_as_a_link_would():
-    app = run_map({ui_state.COUNTRY: "United Kingdom"})
+    app = run_map_as_text_open({ui_state.COUNTRY: "United Kingdom"})
 
     app.button(key=f"{ui_state.SITE_LIST}-{GLASGOW}").click().run()
 

@@ -74,6 +74,8 @@ MAP_SKIP = "map_skip"
 AFTER_MAP = "after_map"
 CLOSE_SITE = "close_site"
 MAP_AS_TEXT = "map_as_text"
+# Its expander, whose content is made only once opened (map_access.map_as_text).
+MAP_AS_TEXT_OPEN = "map_as_text_open"
 SITE_LIST = "site_list"
 # Which click of the map's value the page has acted on (folium_bridge.clicked_count), the site
 # that click opened (a site named in the address by a click is not centred on again), and a

@@ -109,3 +109,33 @@ test("clicks are counted from null, as the page's default value has it, not from
     assert.equal(win.__GLOBAL_DATA__.last_object_clicked_count, 4);
     assert.doesNotThrow(() => bridge.countClicksFromNone({}));
 });
+
+// A frame in a page of the same origin, as Streamlit's.
+function framedIn(host) {
+    return {parent: host};
+}
+
+test("the map page's sites are kept by the page around the frame, for its file's URL", () => {
+    const host = {location: {href: "http://127.0.0.1:8501/"}};
+    const text = '[{"name":"A","lat":1,"lng":2,"h":[[0,1]]}]';
+    assert.equal(bridge.keptSites(framedIn(host), "/app/static/cache/sites-1.json"), null);
+
+    bridge.keepSites(framedIn(host), "/app/static/cache/sites-1.json", text);
+
+    // The next frame in the same page finds them.
+    assert.equal(bridge.keptSites(framedIn(host), "/app/static/cache/sites-1.json"), text);
+    // Another file (new data) is another set of sites.
+    assert.equal(bridge.keptSites(framedIn(host), "/app/static/cache/sites-2.json"), null);
+});
+
+test("nothing is kept without a page of the same origin around the frame", () => {
+    const alone = {location: {href: "http://127.0.0.1:8501/"}};
+    alone.parent = alone;
+    bridge.keepSites(alone, "/sites.json", "[1]");
+    assert.equal(bridge.keptSites(alone, "/sites.json"), null);
+    assert.equal(alone.__stationmapSites, undefined);
+    // Another origin's page: reading its address throws.
+    const foreign = framedIn({get location() { throw new Error("SecurityError"); }});
+    bridge.keepSites(foreign, "/sites.json", "[1]");
+    assert.equal(bridge.keptSites(foreign, "/sites.json"), null);
+});

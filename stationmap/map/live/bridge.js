@@ -13,6 +13,9 @@
 //   later value (a click) carries the key too. The day the play control's slider settles on
 //   goes the same way, so the page's counts follow the map.
 //
+// - The sites of the map page are kept by the page around the frame, for the next frame
+//   (keptSites, keepSites).
+//
 // Runs in the map's frame as stationmap.bridge, and under Node's require for tests/js/; the
 // frame's window is passed in, so a test can pass a stand-in.
 (function (root, factory) {
@@ -89,7 +92,40 @@
         if (data && data.last_object_clicked_count === 0) { data.last_object_clicked_count = null; }
     }
 
+    // The map page's sites (their file's JSON text), kept by the page the frame is in
+    // (Streamlit's, of the same origin) under the file's URL: streamlit-folium's frame is made
+    // anew on every page change into the map, and fetched the sites again each time (1.4 MB
+    // at 10,000 sites). The file is named by its content, so text kept for its URL is its
+    // text. A string holds nothing of the frame that kept it. Nothing is kept, or found,
+    // where the page is another origin's or there is no page around the frame.
+    var KEPT_SITES = "__stationmapSites";
+
+    function hostOf(win) {
+        try {
+            var host = win.parent;
+            // Reading a property of another origin's page throws.
+            return host && host !== win && typeof host.location.href === "string" ? host : null;
+        } catch (error) {
+            return null;
+        }
+    }
+
+    // The sites' JSON text kept for url, or null.
+    function keptSites(win, url) {
+        var host = hostOf(win);
+        var kept = host ? host[KEPT_SITES] : null;
+        return kept && kept.url === url && typeof kept.text === "string" ? kept.text : null;
+    }
+
+    // Keeps text as the sites' JSON of url.
+    function keepSites(win, url, text) {
+        var host = hostOf(win);
+        if (host) { host[KEPT_SITES] = {url: url, text: text}; }
+    }
+
     return {
+        keptSites: keptSites,
+        keepSites: keepSites,
         receiveViews: receiveViews,
         canReport: canReport,
         reportShown: reportShown,

@@ -18,6 +18,10 @@ var bridge = stationmap.bridge;
 
 // Rows of this many pixels make the reading order of the markers a cluster reveals.
 var READING_ROW_PX = 24;
+// MarkerCluster adds many markers in slices of 200 ms and by default waits 50 ms after each:
+// the browser takes its turn between two slices all the same (input, painting), and the wait
+// only held the first view back (10,000 sites take two or three slices).
+var CHUNK_DELAY_MS = 0;
 
 // A divIcon whose element has a name for screen readers ("6 sites, Enter to zoom" for a
 // cluster, which would otherwise be read as a bare number), set as text, never parsed.
@@ -48,6 +52,21 @@ stationmap.drawLayer = function (map, payload) {
             if (!this._focused) { this._map.getContainer().focus({preventScroll: true}); }
         };
         if (keys) { map.keyboard.enable(); }
+    }
+    // What waits until the markers being added are all in their clusters (the outlines): run
+    // at once when none are being added.
+    var adding = false, afterAdding = [];
+    function whenAdded(task) {
+        if (adding) { afterAdding.push(task); } else { task(); }
+    }
+    function clusteredAll() {
+        if (!adding) { return; }
+        adding = false;
+        performance.mark("stationmap:markers-clustered");
+        // After MarkerCluster has drawn the clusters, which it does once this returns.
+        setTimeout(function () {
+            afterAdding.splice(0).forEach(function (task) { task(); });
+        }, 0);
     }
     var outlinesStarted = false;
     // A live map draws the outlines once its markers show: they are the backdrop, and drawing
@@ -135,6 +154,10 @@ stationmap.drawLayer = function (map, payload) {
         // Spreading is done in Python; at the last zoom every site stands alone.
         spiderfyOnMaxZoom: false,
         chunkedLoading: true,
+        chunkDelay: CHUNK_DELAY_MS,
+        chunkProgress: function (processed, total) {
+            if (processed === total) { clusteredAll(); }
+        },
         iconCreateFunction: function (group) {
             var count = group.getChildCount();
             var html = core.clusterHtml(count);
@@ -199,11 +222,14 @@ stationmap.drawLayer = function (map, payload) {
     }
     // The view's status filter (status indices; empty: any status).
     var filter = [];
-    function fetchJson(url) {
+    function fetchText(url) {
         return fetch(url).then(function (response) {
             if (!response.ok) { throw new Error("HTTP " + response.status + " for " + url); }
-            return response.json();
+            return response.text();
         });
+    }
+    function fetchJson(url) {
+        return fetchText(url).then(JSON.parse);
     }
     // The popups of a live map are most of its bytes, and most are never opened: they come in
     // parts of popupPart sites, each fetched when one of its popups is first opened. Inline
@@ -415,7 +441,10 @@ stationmap.drawLayer = function (map, payload) {
             labelIcon(site);
         });
         if (plan.remove.length) { cluster.removeLayers(plan.remove.map(markerOf)); }
-        if (plan.add.length) { cluster.addLayers(plan.add.map(markerOf)); }
+        if (plan.add.length) {
+            adding = true;
+            cluster.addLayers(plan.add.map(markerOf));
+        }
         updateLegend();
         syncPopup();
     }
@@ -580,7 +609,9 @@ stationmap.drawLayer = function (map, payload) {
         map.getContainer().setAttribute("data-sm-view", view.key);
         shownKey = view.key;
         performance.mark("stationmap:view-shown");
-        drawOutlines();
+        // The backdrop after the markers: drawn between two slices of them, it held the last
+        // ones back.
+        whenAdded(drawOutlines);
         reportShown(view);
     }
     // The server's views arrive through streamlit-folium's feature group (bridge.js); one may
@@ -588,7 +619,18 @@ stationmap.drawLayer = function (map, payload) {
     bridge.receiveViews(window, applyView);
     if (fixedView) { applyView(fixedView); }
     if (bridge.canReport(window)) { bridge.countClicksFromNone(window); }
-    var records = live.records ? Promise.resolve(live.records) : fetchJson(live.dataUrl);
+    // The map page's sites, as JSON text: from the page around the frame when an earlier frame
+    // left them there, else fetched and left there for the next frame. A slide's are fetched
+    // as its preload has started to.
+    var keptText = live.records || fixedView ? null : bridge.keptSites(window, live.dataUrl);
+    var records = live.records ? Promise.resolve(live.records)
+        : (keptText !== null ? Promise.resolve(keptText) : fetchText(live.dataUrl))
+            .then(function (text) {
+                if (keptText === null && !fixedView) {
+                    bridge.keepSites(window, live.dataUrl, text);
+                }
+                return JSON.parse(text);
+            });
     records.then(function (list) {
         // Marks in the frame's performance timeline, for measuring where a first paint goes.
         performance.mark("stationmap:sites-loaded");
