@@ -124,9 +124,11 @@ else:
     if not lane_chart.counts:
         st.html(styles + kinds_legend_html(events))
     # Each chart in a box of its height, drawn at once: the chart itself shows only once the
-    # browser has Vega, and would push everything under it down (a layout shift).
-    lanes = chart_place(lane_chart).altair_chart(
-        lane_chart.chart,
+    # browser has Vega, and would push everything under it down (a layout shift). Its spec was
+    # made with the view, once (charts.vega_lite_spec): st.altair_chart would convert and check
+    # the Altair chart again on every run.
+    lanes = chart_place(lane_chart).vega_lite_chart(
+        lane_chart.spec,
         on_select="rerun",
         selection_mode=lane_chart.selections,
         key=ui_state.LANE_CHART,
@@ -155,8 +157,8 @@ else:
                 timeline.shared_row_countries,
             ).format(kept=MAX_COUNTRY_ROWS - 1, n=timeline.shared_row_countries)
         )
-    by_row = chart_place(row_chart).altair_chart(
-        row_chart.chart,
+    by_row = chart_place(row_chart).vega_lite_chart(
+        row_chart.spec,
         on_select="rerun",
         selection_mode=row_chart.selections,
         key=ui_state.TIMELINE_CHART,
