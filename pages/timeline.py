@@ -24,11 +24,8 @@ from stationmap.timeline.event_list import (
 )
 from stationmap.timeline.events import (
     EVENT_GROUPS,
-    GROUP_EMBASSY,
-    GROUP_GOVERNMENT,
-    GROUP_POLICE,
-    LANE_OF_GROUP,
     MAX_COUNTRY_ROWS,
+    counts_markdown,
     group_label,
 )
 from stationmap.timeline.view import TimelineView, build_timeline_view
@@ -79,13 +76,18 @@ sources = data.shared_result("sources_by_id", (), lambda: dataset.sources.to_dic
 styles = f"<style>{popups.POPUP_CSS}{LIST_CSS}</style>"
 
 st.title(_("Timeline"))
+# Nothing above the charts may change height once drawn (a layout shift): the code of a widget
+# loads after the page is drawn, and until then Streamlit keeps it a box one line high. So the
+# pills say what they do in a caption, drawn at once, and keep their label for screen readers
+# only: one row of pills fits that box. The counts are text, drawn at once (not st.metric).
+st.caption(_("Pick one or more kinds to show only those; with none picked, every kind is shown."))
 groups = st.pills(
     _("Kinds of event"),
     EVENT_GROUPS,
     selection_mode="multi",
     key=ui_state.EVENT_GROUP,
     format_func=group_label,
-    help=_("Pick one or more kinds to show only those; with none picked, every kind is shown."),
+    label_visibility="collapsed",
     bind="query-params",
 )
 # Built once per dataset, language, filters and kinds of event, and shared by every session:
@@ -97,14 +99,7 @@ timeline = data.shared_result(
 )
 events, counts, per_site = timeline.events, timeline.counts, timeline.per_site
 
-columns = st.columns(4)
-columns[0].metric(_("Events"), len(events))
-for column, group in zip(
-    columns[1:],
-    (GROUP_POLICE, GROUP_GOVERNMENT, GROUP_EMBASSY),
-    strict=True,
-):
-    column.metric(_(LANE_OF_GROUP[group]), counts[group])
+st.markdown(counts_markdown(len(events), counts))
 st.caption(
     n_(
         "Events about the {n} site the filters select, its country and the world, from the "
