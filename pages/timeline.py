@@ -32,6 +32,9 @@ from stationmap.timeline.view import TimelineView, build_timeline_view
 
 # Room around a chart in the box that holds its place, so it never needs a scroll bar.
 CHART_FRAME_PX = 16
+# The height of the box Streamlit draws for a widget until its code has loaded (Chromium,
+# Streamlit 1.67).
+WIDGET_BOX_PX = 40
 
 
 def chart_place(chart: TimelineChart):
@@ -77,19 +80,23 @@ styles = f"<style>{popups.POPUP_CSS}{LIST_CSS}</style>"
 
 st.title(_("Timeline"))
 # Nothing above the charts may change height once drawn (a layout shift): the code of a widget
-# loads after the page is drawn, and until then Streamlit keeps it a box one line high. So the
-# pills say what they do in a caption, drawn at once, and keep their label for screen readers
-# only: one row of pills fits that box. The counts are text, drawn at once (not st.metric).
+# loads after the page is drawn, and until then Streamlit keeps it a box WIDGET_BOX_PX high. So
+# the pills say what they do in a caption, drawn at once, and keep their label for screen
+# readers only; beside them, an empty box that high keeps their row's height while one row of
+# pills is shorter. The counts are text, drawn at once (not st.metric).
 st.caption(_("Pick one or more kinds to show only those; with none picked, every kind is shown."))
-groups = st.pills(
-    _("Kinds of event"),
-    EVENT_GROUPS,
-    selection_mode="multi",
-    key=ui_state.EVENT_GROUP,
-    format_func=group_label,
-    label_visibility="collapsed",
-    bind="query-params",
-)
+with st.container(horizontal=True, wrap=False, gap=None):
+    # First, so that nothing moves when the pills come: at their left, their top.
+    st.container(height=WIDGET_BOX_PX, width=1, border=False)
+    groups = st.pills(
+        _("Kinds of event"),
+        EVENT_GROUPS,
+        selection_mode="multi",
+        key=ui_state.EVENT_GROUP,
+        format_func=group_label,
+        label_visibility="collapsed",
+        bind="query-params",
+    )
 # Built once per dataset, language, filters and kinds of event, and shared by every session:
 # a click on a chart or a month picked below reruns the page and rebuilds nothing.
 timeline = data.shared_result(
