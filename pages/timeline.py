@@ -46,7 +46,8 @@ def render_event_list(timeline: TimelineView, sources: Mapping[str, Mapping], st
     """Every event under its month heading, or past MAX_LISTED_EVENTS one month at a time."""
     events = timeline.events
     if timeline.list_html is not None:
-        st.html(styles + timeline.list_html)
+        # With the script of its links to each year (event_list.jump_html).
+        st.html(styles + timeline.list_html, unsafe_allow_javascript=True)
     else:
         # Too many to lay out at once: the reader picks a month, and sees its events in full.
         months = timeline.months
