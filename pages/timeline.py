@@ -42,6 +42,17 @@ def chart_place(chart: TimelineChart):
     return st.container(height=chart.height + CHART_FRAME_PX, border=False)
 
 
+def widget_row():
+    """A row at least as tall as the box Streamlit draws for a widget until its code has loaded,
+    for such a widget: shorter than that box (one row of pills), it then moves nothing when its
+    code comes (a layout shift); taller, the row grows."""
+    row = st.container(horizontal=True, wrap=False, gap=None)
+    # An empty box that high, first: at the element's left, level with its top, nothing moves
+    # sideways either.
+    row.container(height=WIDGET_BOX_PX, width=1, border=False)
+    return row
+
+
 def render_event_list(timeline: TimelineView, sources: Mapping[str, Mapping], styles: str) -> None:
     """Every event under its month heading, or past MAX_LISTED_EVENTS one month at a time."""
     events = timeline.events
@@ -83,12 +94,10 @@ st.title(_("Timeline"))
 # Nothing above the charts may change height once drawn (a layout shift): the code of a widget
 # loads after the page is drawn, and until then Streamlit keeps it a box WIDGET_BOX_PX high. So
 # the pills say what they do in a caption, drawn at once, and keep their label for screen
-# readers only; beside them, an empty box that high keeps their row's height while one row of
-# pills is shorter. The counts are text, drawn at once (not st.metric).
+# readers only: one row of them fits that box (widget_row). The counts are text, drawn at once
+# (not st.metric).
 st.caption(_("Pick one or more kinds to show only those; with none picked, every kind is shown."))
-with st.container(horizontal=True, wrap=False, gap=None):
-    # First, so that nothing moves when the pills come: at their left, their top.
-    st.container(height=WIDGET_BOX_PX, width=1, border=False)
+with widget_row():
     groups = st.pills(
         _("Kinds of event"),
         EVENT_GROUPS,
