@@ -24,17 +24,17 @@ from stationmap.timeline.event_list import (
 )
 from stationmap.timeline.events import (
     EVENT_GROUPS,
-    GROUP_EMBASSY,
-    GROUP_GOVERNMENT,
-    GROUP_POLICE,
-    LANE_OF_GROUP,
     MAX_COUNTRY_ROWS,
+    counts_markdown,
     group_label,
 )
 from stationmap.timeline.view import TimelineView, build_timeline_view
 
 # Room around a chart in the box that holds its place, so it never needs a scroll bar.
 CHART_FRAME_PX = 16
+# The height of the box Streamlit draws for a widget until its code has loaded (Chromium,
+# Streamlit 1.67).
+WIDGET_BOX_PX = 40
 
 
 def chart_place(chart: TimelineChart):
@@ -42,11 +42,23 @@ def chart_place(chart: TimelineChart):
     return st.container(height=chart.height + CHART_FRAME_PX, border=False)
 
 
+def widget_row():
+    """A row at least as tall as the box Streamlit draws for a widget until its code has loaded,
+    for such a widget: shorter than that box (one row of pills), it then moves nothing when its
+    code comes (a layout shift); taller, the row grows."""
+    row = st.container(horizontal=True, wrap=False, gap=None)
+    # An empty box that high, first: at the element's left, level with its top, nothing moves
+    # sideways either.
+    row.container(height=WIDGET_BOX_PX, width=1, border=False)
+    return row
+
+
 def render_event_list(timeline: TimelineView, sources: Mapping[str, Mapping], styles: str) -> None:
     """Every event under its month heading, or past MAX_LISTED_EVENTS one month at a time."""
     events = timeline.events
     if timeline.list_html is not None:
-        st.html(styles + timeline.list_html)
+        # With the script of its links to each year (event_list.jump_html).
+        st.html(styles + timeline.list_html, unsafe_allow_javascript=True)
     else:
         # Too many to lay out at once: the reader picks a month, and sees its events in full.
         months = timeline.months
@@ -79,15 +91,22 @@ sources = data.shared_result("sources_by_id", (), lambda: dataset.sources.to_dic
 styles = f"<style>{popups.POPUP_CSS}{LIST_CSS}</style>"
 
 st.title(_("Timeline"))
-groups = st.pills(
-    _("Kinds of event"),
-    EVENT_GROUPS,
-    selection_mode="multi",
-    key=ui_state.EVENT_GROUP,
-    format_func=group_label,
-    help=_("Pick one or more kinds to show only those; with none picked, every kind is shown."),
-    bind="query-params",
-)
+# Nothing above the charts may change height once drawn (a layout shift): the code of a widget
+# loads after the page is drawn, and until then Streamlit keeps it a box WIDGET_BOX_PX high. So
+# the pills say what they do in a caption, drawn at once, and keep their label for screen
+# readers only: one row of them fits that box (widget_row). The counts are text, drawn at once
+# (not st.metric).
+st.caption(_("Pick one or more kinds to show only those; with none picked, every kind is shown."))
+with widget_row():
+    groups = st.pills(
+        _("Kinds of event"),
+        EVENT_GROUPS,
+        selection_mode="multi",
+        key=ui_state.EVENT_GROUP,
+        format_func=group_label,
+        label_visibility="collapsed",
+        bind="query-params",
+    )
 # Built once per dataset, language, filters and kinds of event, and shared by every session:
 # a click on a chart or a month picked below reruns the page and rebuilds nothing.
 timeline = data.shared_result(
@@ -97,14 +116,7 @@ timeline = data.shared_result(
 )
 events, counts, per_site = timeline.events, timeline.counts, timeline.per_site
 
-columns = st.columns(4)
-columns[0].metric(_("Events"), len(events))
-for column, group in zip(
-    columns[1:],
-    (GROUP_POLICE, GROUP_GOVERNMENT, GROUP_EMBASSY),
-    strict=True,
-):
-    column.metric(_(LANE_OF_GROUP[group]), counts[group])
+st.markdown(counts_markdown(len(events), counts))
 st.caption(
     n_(
         "Events about the {n} site the filters select, its country and the world, from the "
@@ -124,9 +136,11 @@ else:
     if not lane_chart.counts:
         st.html(styles + kinds_legend_html(events))
     # Each chart in a box of its height, drawn at once: the chart itself shows only once the
-    # browser has Vega, and would push everything under it down (a layout shift).
-    lanes = chart_place(lane_chart).altair_chart(
-        lane_chart.chart,
+    # browser has Vega, and would push everything under it down (a layout shift). Its spec was
+    # made with the view, once (charts.vega_lite_spec): st.altair_chart would convert and check
+    # the Altair chart again on every run.
+    lanes = chart_place(lane_chart).vega_lite_chart(
+        lane_chart.spec,
         on_select="rerun",
         selection_mode=lane_chart.selections,
         key=ui_state.LANE_CHART,
@@ -155,8 +169,8 @@ else:
                 timeline.shared_row_countries,
             ).format(kept=MAX_COUNTRY_ROWS - 1, n=timeline.shared_row_countries)
         )
-    by_row = chart_place(row_chart).altair_chart(
-        row_chart.chart,
+    by_row = chart_place(row_chart).vega_lite_chart(
+        row_chart.spec,
         on_select="rerun",
         selection_mode=row_chart.selections,
         key=ui_state.TIMELINE_CHART,

@@ -27,6 +27,7 @@ from stationmap.timeline.charts import (
     group_count_column,
     selected_event_ids,
     timeline_chart,
+    vega_lite_spec,
     wants_counts,
 )
 from stationmap.timeline.event_list import MAX_LISTED_EVENTS
@@ -267,3 +268,25 @@ def test_at_10000_sites_the_charts_grow_with_rows_and_months_not_events(huge_dat
     # with a row for each of some 160 countries, about a megabyte.
     assert len(lane_json) < 100_000
     assert len(row_json) < 2_000_000
+
+
+def test_a_chart_spec_is_what_st_altair_chart_would_draw_made_once(shipped_dataset):
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    events = uk_events(shipped_dataset)
+    chart = timeline_chart(events, row_field="lane", start=date(2022, 9, 1), end=TEST_TODAY)
+    ours = dict(chart.spec)
+    theirs = _convert_altair_to_vega_lite_spec(chart.chart)
+    ((name, table),) = ours.pop("datasets").items()
+    ((their_name, their_table),) = theirs.pop("datasets").items()
+    # The same spec, but for the table's name; the table itself stays a DataFrame, which
+    # Streamlit sends as the same Arrow bytes it makes from the Altair chart.
+    assert json.dumps(ours).replace(name, "T") == json.dumps(theirs).replace(their_name, "T")
+    assert name.startswith("timeline-") and table is chart.chart.data
+    assert isinstance(their_table, bytes)
+    # Another table, another name: the browser draws the chart afresh.
+    fewer = timeline_chart(
+        events.iloc[:3], row_field="lane", start=date(2022, 9, 1), end=TEST_TODAY
+    )
+    assert next(iter(fewer.spec["datasets"])) != name
+    assert vega_lite_spec(chart.chart, "timeline")["datasets"].keys() == {name}

@@ -10,6 +10,7 @@ import pytest
 from stationmap.html.escape import esc
 from stationmap.timeline import event_list
 from stationmap.timeline.event_list import (
+    JUMP_SCRIPT,
     MAX_LISTED_EVENTS,
     UNDATED_ANCHOR,
     event_item_html,
@@ -105,9 +106,11 @@ def test_a_long_list_has_a_link_to_each_year_and_each_year_a_target(shipped_data
     html = months_html(events, sources)
 
     years = sorted({int(year) for year in events["start"].dropna().dt.year})
-    links = re.findall(r'<a href="#([a-z0-9-]+)">([^<]+)</a>', jump)
+    links = re.findall(r'<a href="#([a-z0-9-]+)" data-sm-skip="#\1">([^<]+)</a>', jump)
     assert [label for _anchor, label in links][: len(years)] == [str(y) for y in years]
     assert 'aria-label="Jump to a year"' in jump
+    # The links move focus by script (the skip link's), which the page lets run.
+    assert jump.endswith(f"<script>{JUMP_SCRIPT}</script>") and "bindSkipLinks()" in JUMP_SCRIPT
     # Each link lands on exactly one heading: the first month of its year.
     for anchor, _label in links:
         assert html.count(f'id="{anchor}"') == 1

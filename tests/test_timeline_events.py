@@ -15,6 +15,9 @@ from stationmap.record.loader import build_dataset
 from stationmap.record.views import build_site_view
 from stationmap.timeline.events import (
     EVENT_GROUPS,
+    GROUP_EMBASSY,
+    GROUP_GOVERNMENT,
+    GROUP_POLICE,
     LANE_EMBASSY,
     LANE_GOVERNMENT,
     LANE_OTHER_OFFENCES,
@@ -26,6 +29,7 @@ from stationmap.timeline.events import (
     by_month,
     chart_rows,
     count_by_group,
+    counts_markdown,
     earliest_report,
     fold_countries,
     group_of,
@@ -394,3 +398,17 @@ def test_the_axis_starts_at_the_first_reports_month_when_nothing_is_earlier(ship
     events = select_events(shipped_dataset, everything)
     later = events[events["start"] >= pd.Timestamp(earliest_report(shipped_dataset))]
     assert axis_start(shipped_dataset, later) == earliest_report(shipped_dataset).replace(day=1)
+
+
+def test_the_counts_above_the_charts_are_one_line_of_text():
+    counts = {GROUP_POLICE: 4, GROUP_GOVERNMENT: 3, GROUP_EMBASSY: 2}
+    assert counts_markdown(12, counts) == (
+        "Events: **12** · Police visits and investigations: **4** · "
+        "Government responses: **3** · Embassy responses: **2**"
+    )
+
+
+def test_the_counts_are_labelled_in_the_readers_language(monkeypatch):
+    monkeypatch.setattr(i18n, "current_language", lambda: "zh-Hans")
+    line = counts_markdown(1, {GROUP_POLICE: 0, GROUP_GOVERNMENT: 0, GROUP_EMBASSY: 1})
+    assert line.startswith("事件：**1** · ") and line.endswith("：**1**")

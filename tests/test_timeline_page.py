@@ -59,7 +59,10 @@ def run_timeline(query: dict | None = None, *, list_open: bool = True) -> AppTes
 
 
 def metric(app: AppTest, label: str) -> str:
-    return next(item.value for item in app.metric if item.label == label)
+    """A count in the line above the charts ("Events: **195** · …"), by its label."""
+    (line,) = [block.value for block in app.markdown if block.value.startswith("Events: **")]
+    counts = dict(re.findall(r"(?:^| · )([^:·]+): \*\*(\d+)\*\*", line))
+    return counts[label]
 
 
 def listed_event_ids(app: AppTest) -> list[str]:

@@ -10,8 +10,9 @@ with its rows and months, not with the events. `timeline_chart` picks one of the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from hashlib import blake2b
 
 import altair as alt
 import numpy as np
@@ -395,6 +396,27 @@ def events_in_cells(
     return list(dict.fromkeys(dated.loc[inside, "event_id"]))
 
 
+def vega_lite_spec(chart: alt.TopLevelMixin, name: str) -> dict:
+    """`chart` as the Vega-Lite spec `st.vega_lite_chart` draws, its table under `datasets` as
+    a DataFrame (Streamlit sends it as Arrow), named `name` and a hash of its content.
+
+    Made once per chart, where the chart is cached: `st.altair_chart` converts the chart on
+    every run, and Altair checks it against the Vega-Lite schema as it does, 0.03-0.1 s a
+    chart. Without Altair's default theme, as `st.altair_chart` converts it (its sizes are
+    not the app's). The name changes with the table, so a chart with other rows is drawn
+    afresh, as `st.altair_chart` names its tables.
+    """
+    frame = chart.data
+    digest = blake2b(pd.util.hash_pandas_object(frame).to_numpy().tobytes(), digest_size=8)
+    table = f"{name}-{digest.hexdigest()}"
+    named = chart.copy(deep=False)
+    named.data = alt.NamedData(name=table)
+    with alt.theme.enable("none"):
+        spec = named.to_dict()
+    spec["datasets"] = {table: frame}
+    return spec
+
+
 @dataclass(frozen=True, eq=False)
 class TimelineChart:
     """A chart of a timeline table as the page draws it, and how to read a click on it."""
@@ -403,6 +425,9 @@ class TimelineChart:
     events: pd.DataFrame  # the rows it draws (from select_events or chart_rows)
     row_field: str
     counts: bool  # True: a count per row and month (build_count_chart), not a mark per event
+    # The chart as the page draws it (`vega_lite_spec`): shared, never changed in place
+    # (Streamlit takes the table out of a copy).
+    spec: dict = field(default_factory=dict)
 
     @property
     def height(self) -> int:
@@ -436,4 +461,10 @@ def timeline_chart(
     counts = wants_counts(events)
     build = build_count_chart if counts else build_timeline_chart
     chart = build(events, row_field=row_field, row_order=row_order, start=start, end=end, name=name)
-    return TimelineChart(chart=chart, events=events, row_field=row_field, counts=counts)
+    return TimelineChart(
+        chart=chart,
+        events=events,
+        row_field=row_field,
+        counts=counts,
+        spec=vega_lite_spec(chart, name),
+    )

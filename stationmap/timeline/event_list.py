@@ -27,6 +27,9 @@ from stationmap.timeline.events import (
 MAX_LISTED_EVENTS = 1_000
 
 LIST_CSS = browser_code.read("web/timeline-list.css")
+# What makes `jump_html`'s links move focus: the map's skip link's script, which does that for
+# any link with a data-sm-skip attribute (a CSS selector). Drawn with unsafe_allow_javascript.
+JUMP_SCRIPT = browser_code.script("web/skip-link.js", "stationmap.bindSkipLinks")
 
 
 def latest_month(headings: list[str]) -> int:
@@ -105,13 +108,18 @@ def jump_html(events: pd.DataFrame) -> str:
             targets[anchor] = heading if undated else anchor.removeprefix("sm-year-")
     if len(targets) < 2:
         return ""
+    # A link moves focus to its heading and scrolls it into view by script (JUMP_SCRIPT), not
+    # by the address: a jump by the address was undone, now and then, by a scroll back of some
+    # thousands of pixels once the list had been made on request. Without the script, the
+    # address still takes the reader there.
     links = "".join(
-        f'<li><a href="#{anchor}">{esc(label)}</a></li>' for anchor, label in targets.items()
+        f'<li><a href="#{anchor}" data-sm-skip="#{anchor}">{esc(label)}</a></li>'
+        for anchor, label in targets.items()
     )
     label = esc(_("Jump to a year"))
     return (
         f'<nav class="sm-jump" aria-label="{label}"><span>{esc(_("Jump to:"))}</span>'
-        f"<ul>{links}</ul></nav>"
+        f"<ul>{links}</ul></nav><script>{JUMP_SCRIPT}</script>"
     )
 
 

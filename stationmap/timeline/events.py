@@ -322,6 +322,22 @@ def count_by_group(events: pd.DataFrame) -> dict[str, int]:
     return {group: int(counts.get(group, 0)) for group in EVENT_GROUPS}
 
 
+# The counts above the charts: every event, then the three lanes of the UK's story.
+COUNTED_GROUPS = (GROUP_POLICE, GROUP_GOVERNMENT, GROUP_EMBASSY)
+
+
+def counts_markdown(total: int, counts: Mapping[str, int]) -> str:
+    """The counts above the charts as one line of Markdown: "Events: **195** · Police visits
+    and investigations: **40** · …".
+
+    Text, not `st.metric`: Markdown is drawn with the page's first paint, while the code of a
+    metric loads on its own and the row it made pushed the charts down (a layout shift).
+    """
+    parts = [(_("Events"), total)] + [(_(LANE_OF_GROUP[g]), counts[g]) for g in COUNTED_GROUPS]
+    # Translators: one count above the timeline's charts, "Events: 195"; {n} is in bold.
+    return " · ".join(_("{label}: {n}").format(label=label, n=f"**{n}**") for label, n in parts)
+
+
 # --- chart rows ----------------------------------------------------------------------------------
 
 
