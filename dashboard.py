@@ -11,7 +11,7 @@ render_order.map_first).
 import streamlit as st
 
 from stationmap import browser_code, i18n
-from stationmap.app import chrome, footer, heap, language, render_order
+from stationmap.app import chrome, footer, heap, language, render_order, ui_state
 from stationmap.i18n import _
 
 # Before any session's data is made (it acts once a process; later runs skip it).
@@ -75,6 +75,7 @@ def main() -> None:
     # Style only, so it takes no room: the rules every page shares, from the first run on.
     st.html(f"<style>{browser_code.read('web/page.css')}</style>")
     chrome.render_notices()
+    st.session_state[ui_state.WHOLE_SCREEN_PAGE] = False
     known = render_order.filters_before_sidebar()
     if known is None:
         # A first visit from a link with filters: the sidebar's widgets read them from the link.
@@ -86,7 +87,8 @@ def main() -> None:
         navigation.run()
         page = chrome.render_chrome(page_filters=known)
     language.render_language_picker(language_picker)
-    footer.render_footer(page.dataset)
+    if not st.session_state[ui_state.WHOLE_SCREEN_PAGE]:
+        footer.render_footer(page.dataset)
 
 
 main()

@@ -36,6 +36,9 @@ BRIEFINGS_CACHE_ENTRIES = 4
 # The map's iframe height before the style sheet sizes it to the screen (and for a browser
 # that ignores it).
 MAP_FALLBACK_HEIGHT_PX = 520
+# The slide's box before its style sheet applies: st.html's code loads after the first slide
+# is drawn, and a slide seen at Streamlit's padding would jump up and grow when it applies.
+SLIDE_BOX_BEFORE_STYLE_PX = 1
 
 
 @st.cache_data(show_spinner=False, max_entries=BRIEFINGS_CACHE_ENTRIES)
@@ -448,9 +451,12 @@ if request.mode == briefing_view.MODE_LIST:
 else:
     # The printable page is in normal contrast (see show_print).
     high_contrast = request.high_contrast and request.mode != briefing_view.MODE_PRINT
+    st.session_state[ui_state.WHOLE_SCREEN_PAGE] = True
     st.html(f"<style>{briefing_view.page_css(high_contrast=high_contrast)}</style>")
-    # Everything after this box (the page footer) is hidden by the style sheet.
-    with st.container(key=ui_state.BRIEFING_SHOW):
+    # No footer is drawn under this box, and the style sheet hides anything else after it. The
+    # box is drawn this high, its slide out of sight, until the style sheet applies
+    # (briefing.css).
+    with st.container(key=ui_state.BRIEFING_SHOW, height=SLIDE_BOX_BEFORE_STYLE_PX, border=False):
         if request.mode == briefing_view.MODE_PRESENT:
             show_present(request, app_view, chart_start)
         elif request.mode == briefing_view.MODE_STORY:

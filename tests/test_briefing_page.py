@@ -136,6 +136,21 @@ def test_a_slide_leaves_the_shared_filters_alone():
     assert summary and summary[0].startswith("**Showing 1 of ")
 
 
+@pytest.mark.parametrize(
+    "query", [{"story": "uk", "slide": "2"}, {"present": "1"}, {"story": "uk", "print": "1"}]
+)
+def test_a_slide_takes_the_screen_without_the_footer_and_the_list_keeps_it(query):
+    # The footer would show at Streamlit's padding until the slide's style sheet hid it, and
+    # move as the sheet applied (a layout shift on a first visit).
+    app = run_briefing(query)
+
+    assert_ran_cleanly(app)
+    assert not any("Data version" in caption.value for caption in app.main.caption)
+    app.button(key=ui_state.BRIEFING_EXIT).click().run()
+    assert titles(app) == ["Briefing"]
+    assert any("Data version" in caption.value for caption in app.main.caption)
+
+
 def test_without_a_story_the_stories_are_listed_to_start():
     app = run_briefing()
 

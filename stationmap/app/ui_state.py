@@ -182,6 +182,10 @@ BRIEFING_START = "briefing_start"
 BRIEFING_BAR = "briefing_bar"
 BRIEFING_KEYS = "briefing_keys"
 BRIEFING_SHOW = "briefing_show"
+# Set by a page that takes the whole screen in this run (a slide): dashboard.py then draws no
+# footer under it, which would show at Streamlit's padding until the slide's style sheet hides
+# it, and move as that sheet applies (a layout shift).
+WHOLE_SCREEN_PAGE = "whole_screen_page"
 BRIEFING_SLIDE = "briefing_slide"
 BRIEFING_TITLE = "briefing_title"
 BRIEFING_FACTS = "briefing_facts"

@@ -63,20 +63,8 @@ def assert_steady(sample: Sample, what: str, *, figure: str = "cls") -> None:
     assert value <= expectations.CLS_LIMIT, report
 
 
-# Issue 17 (open): a briefing slide's style sheet (large type, its own gaps) applies once the
-# code of st.html has loaded, and a slide drawn before that moves as it does: 0.03-0.10 of the
-# app's own, depending on which comes first. Not strict: a slide that keeps still passes.
-SLIDE_STYLE_RACE = pytest.mark.xfail(
-    strict=False, reason="issue 17: a slide's style sheet can apply after the slide is drawn"
-)
-FIRST_VISITS = [
-    pytest.param(name, marks=SLIDE_STYLE_RACE) if name.startswith("briefing") else name
-    for name in PAGES
-]
-
-
 @pytest.mark.filters_closed
-@pytest.mark.parametrize("name", FIRST_VISITS)
+@pytest.mark.parametrize("name", list(PAGES))
 def test_a_first_visit_does_not_shift(app_server, page: Page, name: str):
     spec = PAGES[name]
     sample = page_loads.time_page_load(watched(page), app_server.base_url + spec.path, spec)

@@ -153,7 +153,11 @@ stationmap.drawLayer = function (map, payload) {
         showCoverageOnHover: false,
         // Spreading is done in Python; at the last zoom every site stands alone.
         spiderfyOnMaxZoom: false,
-        chunkedLoading: true,
+        // A slide's one view is added in one go: in chunks its clusters showed only after the
+        // last chunk anyway, and the pauses between chunks made a slide of 10,000 sites wait
+        // longer. The map page keeps its chunks: its play control must stay responsive.
+        // chunkProgress is called after the last markers either way.
+        chunkedLoading: !fixedView,
         chunkDelay: CHUNK_DELAY_MS,
         chunkProgress: function (processed, total) {
             if (processed === total) { clusteredAll(); }
