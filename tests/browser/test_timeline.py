@@ -142,6 +142,18 @@ def test_at_1280_px_the_charts_legend_wraps_and_shows_every_kind_whole(page, app
     assert_clean(page)
 
 
+# Resolves once the element's place on screen has not changed for 30 frames in a row.
+SETTLED_JS = """(element) => new Promise((resolve) => {
+    let last = null, still = 0;
+    (function frame() {
+        const top = Math.round(element.getBoundingClientRect().top);
+        still = top === last ? still + 1 : 0;
+        last = top;
+        if (still >= 30) { resolve(top); } else { requestAnimationFrame(frame); }
+    })();
+})"""
+
+
 # Since the list is made on request, a jump by the address (#sm-year-2024) was sometimes undone:
 # the main column scrolled to the year, then back by some thousands of pixels. The links now
 # move focus and scroll by script (event_list.jump_html); two jumps, one after the other.
@@ -159,6 +171,10 @@ def test_the_keyboard_jumps_from_the_top_of_the_list_to_a_year(page, app_server)
         link.focus()
         page.keyboard.press("Enter")
 
+        expect(heading).to_be_in_viewport()
+        # And it stays there once the page has settled (the expander that holds the list grows
+        # for about half a second after it opens, and once took the jump back).
+        heading.evaluate(SETTLED_JS)
         expect(heading).to_be_in_viewport()
         expect(heading).to_be_focused()
         # The page did not start over: the list is where it was, the filters as they were.
