@@ -1,0 +1,84 @@
+"""The sites page on a session's first visit: the table first, the rest once it is drawn
+(stationmap.app.table_first), under Streamlit's AppTest."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from stationmap.app import ui_state
+from tests.app_session import DASHBOARD, RUN_TIMEOUT_S, assert_ran_cleanly, map_has_shown
+
+SITES_PAGE = "pages/sites.py"
+
+
+def first_visit_to_the_sites() -> AppTest:
+    """A new session opening /sites straight away, as a shared link to it does."""
+    app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
+    return app.switch_page(SITES_PAGE).run()
+
+
+def reporters(app: AppTest) -> list:
+    return list(app.get("bidi_component"))
+
+
+def test_a_first_visit_draws_the_title_counts_and_table_and_waits_for_the_table():
+    app = first_visit_to_the_sites()
+
+    assert_ran_cleanly(app)
+    assert [title.value for title in app.title] == ["Sites"]
+    assert [metric.label for metric in app.metric] == ["Sites selected", "Countries"]
+    (table,) = app.dataframe
+    assert len(table.value) > 0
+    # The reporter that starts the next run, and nothing of the rest of the page or the sidebar.
+    assert [reporter.key for reporter in reporters(app)] == [ui_state.TABLE_DRAWN_REPORTER]
+    assert not app.selectbox
+    assert not app.toggle
+    assert not app.get("download_button")
+    assert not app.sidebar.multiselect
+    assert ui_state.CHROME_DRAWN not in app.session_state
+
+
+def test_the_run_the_report_starts_draws_the_whole_page_and_the_sidebar():
+    app = first_visit_to_the_sites()
+
+    # What the reporter's callback does before the run its report starts.
+    app.session_state[ui_state.TABLE_DRAWN] = True
+    app.run()
+
+    assert_ran_cleanly(app)
+    assert [box.label for box in app.selectbox] == ["Details of a site", "Language"]
+    assert len(app.get("download_button")) == 3
+    assert app.sidebar.multiselect
+    assert app.session_state[ui_state.CHROME_DRAWN] is True
+    # Drawn once: the reporter is gone, and later runs draw the whole page.
+    assert not reporters(app)
+    app.run()
+    assert not reporters(app)
+    assert len(app.get("download_button")) == 3
+
+
+def test_a_visit_after_another_page_draws_the_whole_page_at_once():
+    app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)).run()
+
+    app.switch_page(SITES_PAGE).run()
+
+    assert_ran_cleanly(app)
+    assert not reporters(app)
+    assert [box.label for box in app.selectbox] == ["Details of a site", "Language"]
+    assert len(app.get("download_button")) == 3
+
+
+# A script that says what table_first.table_alone() answers in its session.
+ASK = (
+    "import streamlit as st\n"
+    "from stationmap.app import table_first\n"
+    "st.text(table_first.table_alone())"
+)
+
+
+def test_the_table_comes_alone_only_until_the_sidebar_or_the_table_has_been_drawn():
+    assert AppTest.from_string(ASK).run().text[0].value == "True"
+    for key in (ui_state.CHROME_DRAWN, ui_state.TABLE_DRAWN):
+        app = AppTest.from_string(ASK)
+        app.session_state[key] = True
+        assert app.run().text[0].value == "False", key
