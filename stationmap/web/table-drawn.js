@@ -3,14 +3,16 @@
 // when the table shows its cells; the run that report starts draws the rest of the page and
 // the sidebar. Their code then loads after the table's, not before it.
 //
-// It reports once per page: the table's cells in the document, or, should they never come
-// (a grid that cannot draw), after WAIT_MS at most, so the rest of the page always follows.
+// It reports once each time it is put on the page: the table's cells in the document, or,
+// should they never come (a grid that cannot draw), after WAIT_MS at most, so the rest of the
+// page always follows. Once per mount, not once per browser page: a new session in the same
+// page (the server restarted, or another server of a cluster took over) starts table-first
+// again and must be told too.
 const CELL_SELECTOR = '[data-testid="stDataFrame"] [role="gridcell"]';
 const WAIT_MS = 5000;
-let reported = false;
 
 const reportTableDrawn = function (component) {
-    if (reported) { return undefined; }
+    let reported = false;
     const doc = globalThis.document;
     let watcher = null;
     let timer = null;

@@ -1,0 +1,88 @@
+// stationmap/web/table-drawn.js under Node: the sites page's first visit reports once the
+// table shows its cells, once per mount.
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+
+// An ES module for Streamlit's components v2; run here as a script without its export.
+const SCRIPT = fs.readFileSync(
+    path.join(__dirname, "..", "..", "stationmap", "web", "table-drawn.js"), "utf8")
+    .replace(/^export default .*$/m, "");
+
+// A page whose table has (or later gets) cells, with timers run by hand.
+function page({cells}) {
+    const observers = [];
+    const timers = new Map();
+    let nextTimer = 1;
+    const context = {
+        document: {
+            body: {},
+            querySelector: () => (context.cellsShown ? {} : null),
+        },
+        MutationObserver: class {
+            constructor(callback) { this.callback = callback; this.on = false; }
+            observe() { this.on = true; observers.push(this); }
+            disconnect() { this.on = false; }
+        },
+        setTimeout: (fn) => { timers.set(nextTimer, fn); return nextTimer++; },
+        clearTimeout: (id) => { timers.delete(id); },
+        cellsShown: cells,
+    };
+    context.globalThis = context;
+    vm.createContext(context);
+    vm.runInContext(SCRIPT, context);
+    return {
+        report: context.stationmap.reportTableDrawn,
+        showCells() {
+            context.cellsShown = true;
+            observers.filter((o) => o.on).forEach((o) => o.callback());
+        },
+        runTimers() { [...timers.values()].forEach((fn) => fn()); timers.clear(); },
+        timers,
+    };
+}
+
+function component() {
+    const sent = [];
+    return {sent, setTriggerValue: (name, value) => sent.push([name, value])};
+}
+
+test("a table already drawn is reported at once", () => {
+    const browser = page({cells: true});
+    const reporter = component();
+    browser.report(reporter);
+    assert.deepEqual(reporter.sent, [["drawn", true]]);
+});
+
+test("a table drawn later is reported when its cells come, once, and its timer dropped", () => {
+    const browser = page({cells: false});
+    const reporter = component();
+    browser.report(reporter);
+    assert.deepEqual(reporter.sent, []);
+    browser.showCells();
+    browser.showCells();
+    assert.deepEqual(reporter.sent, [["drawn", true]]);
+    assert.equal(browser.timers.size, 0);
+});
+
+test("a table that never draws is reported after the wait, so the page goes on", () => {
+    const browser = page({cells: false});
+    const reporter = component();
+    browser.report(reporter);
+    browser.runTimers();
+    assert.deepEqual(reporter.sent, [["drawn", true]]);
+});
+
+test("a new session in the same browser page is told too (each mount reports)", () => {
+    const browser = page({cells: true});
+    const first = component();
+    const second = component();
+    browser.report(first);
+    browser.report(second);
+    assert.deepEqual(first.sent, [["drawn", true]]);
+    assert.deepEqual(second.sent, [["drawn", true]]);
+});
