@@ -2,7 +2,7 @@
 summary per country, and downloads of exactly what is shown.
 
 On a session's first visit the page draws its title, counts and table alone, and the rest with
-the sidebar in the run the table starts once it is drawn (stationmap.app.table_first). The
+the sidebar in the run the table starts once it is drawn (stationmap.app.drawn_first). The
 tables come from stationmap.html.tables, the details from stationmap.html.popups (as
 under the map), the files from stationmap.exports and stationmap.map.offline.
 """
@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from stationmap import exports, i18n
-from stationmap.app import chrome, data, page_actions, session_files, table_first, ui_state
+from stationmap.app import chrome, data, drawn_first, page_actions, session_files, ui_state
 from stationmap.html import popups, tables
 from stationmap.html.texts import current_texts
 from stationmap.i18n import _
@@ -162,10 +162,10 @@ selection = table_place.dataframe(
     },
 )
 
-if table_first.table_alone() and not table.empty:
+if drawn_first.drawn_alone() and not table.empty:
     # The details, the summary, the downloads and the sidebar come with the run the table's
     # report starts: their code then loads after the table's.
-    table_first.report_when_drawn()
+    drawn_first.report_when_drawn(drawn_first.SITES_TABLE)
     st.stop()
 
 selected = selection.selection.rows if selection else []

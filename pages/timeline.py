@@ -2,7 +2,8 @@
 
 The tables, charts and HTML come from stationmap.timeline; this page lays them out. The events
 are those about the sites the shared filters select, their countries and the world, up to the
-as-of date in the sidebar.
+as-of date in the sidebar. On a session's first visit the charts come alone, and the rest with
+the sidebar in the run their report starts (stationmap.app.drawn_first).
 """
 
 from collections.abc import Mapping
@@ -10,7 +11,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from stationmap import i18n
-from stationmap.app import chrome, data, ui_state
+from stationmap.app import chrome, data, drawn_first, ui_state
 from stationmap.html import popups
 from stationmap.i18n import _, n_
 from stationmap.record.facts import last_event_day
@@ -211,6 +212,12 @@ else:
             ).format(n=undated)
         )
     st.caption(" ".join(notes))
+
+    if drawn_first.drawn_alone():
+        # A session's first visit: what was clicked, the list, the sidebar and the language
+        # come with the run the charts' report starts, and their code loads after Vega's.
+        drawn_first.report_when_drawn(drawn_first.TIMELINE_CHART)
+        st.stop()
 
     selected = list(
         dict.fromkeys(lane_chart.clicked_event_ids(lanes) + row_chart.clicked_event_ids(by_row))

@@ -39,19 +39,17 @@ from stationmap.timeline.events import (
     scope_for,
     select_events,
 )
-from tests.app_session import assert_ran_cleanly
+from tests.app_session import DASHBOARD, RUN_TIMEOUT_S, assert_ran_cleanly, map_has_shown
 
-DASHBOARD = config.PROJECT_ROOT / "dashboard.py"
-# The first run imports pandas, folium and the gazetteer; a cold CI machine needs a while.
-RUN_TIMEOUT_S = 60
 PAGE = "pages/timeline.py"
 UK = "United Kingdom"
 
 
 def run_timeline(query: dict | None = None, *, list_open: bool = True) -> AppTest:
-    """The timeline page; with its month-by-month list opened (`list_open`), as most tests
-    read it."""
-    app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
+    """The timeline page after the map's, whole (a session's first visit draws the charts
+    alone, stationmap.app.drawn_first); with its month-by-month list opened (`list_open`), as
+    most tests read it."""
+    app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S))
     app.query_params.update(query or {})
     if list_open:
         app.session_state[ui_state.TIMELINE_LIST] = True

@@ -57,10 +57,10 @@ MAP_FRAME = "map_frame"
 # Set once this session's sidebar has been drawn: its widgets' code is then in the browser, and
 # the map page is drawn whole in one run (render_order.map_first).
 CHROME_DRAWN = "chrome_drawn"
-# The sites page's first visit: the reporter that says the table is drawn, and that it has
-# (stationmap.app.table_first).
-TABLE_DRAWN_REPORTER = "table_drawn_reporter"
-TABLE_DRAWN = "table_drawn"
+# A page's first visit (the sites' table, the timeline's charts): the reporter that says the
+# main widget shows, and that it has (stationmap.app.drawn_first).
+FIRST_VIEW_REPORTER = "drawn_first_reporter"
+FIRST_VIEW_DRAWN = "first_view_drawn"
 SITE_DETAILS = "site_details"
 # The sites page: the site whose details are open (a list below the table, set too by a row's
 # Details button and by ticking a row), the Details buttons' click, and the row last ticked.

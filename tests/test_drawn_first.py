@@ -1,5 +1,5 @@
-"""The sites page on a session's first visit: the table first, the rest once it is drawn
-(stationmap.app.table_first), under Streamlit's AppTest."""
+"""A page's first visit in a session: the sites' table or the timeline's charts first, the rest
+once they show (stationmap.app.drawn_first), under Streamlit's AppTest."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def test_a_first_visit_draws_the_title_counts_and_table_and_waits_for_the_table(
     (table,) = app.dataframe
     assert len(table.value) > 0
     # The reporter that starts the next run, and nothing of the rest of the page or the sidebar.
-    assert [reporter.key for reporter in reporters(app)] == [ui_state.TABLE_DRAWN_REPORTER]
+    assert [reporter.key for reporter in reporters(app)] == [ui_state.FIRST_VIEW_REPORTER]
     assert not app.selectbox
     assert not app.toggle
     assert not app.get("download_button")
@@ -42,7 +42,7 @@ def test_the_run_the_report_starts_draws_the_whole_page_and_the_sidebar():
     app = first_visit_to_the_sites()
 
     # What the reporter's callback does before the run its report starts.
-    app.session_state[ui_state.TABLE_DRAWN] = True
+    app.session_state[ui_state.FIRST_VIEW_DRAWN] = True
     app.run()
 
     assert_ran_cleanly(app)
@@ -68,17 +68,54 @@ def test_a_visit_after_another_page_draws_the_whole_page_at_once():
     assert len(app.get("download_button")) == 3
 
 
-# A script that says what table_first.table_alone() answers in its session.
+# A script that says what drawn_first.drawn_alone() answers in its session.
 ASK = (
     "import streamlit as st\n"
-    "from stationmap.app import table_first\n"
-    "st.text(table_first.table_alone())"
+    "from stationmap.app import drawn_first\n"
+    "st.text(drawn_first.drawn_alone())"
 )
 
 
-def test_the_table_comes_alone_only_until_the_sidebar_or_the_table_has_been_drawn():
+def test_the_main_widget_comes_alone_only_until_the_sidebar_or_a_main_widget_has_shown():
     assert AppTest.from_string(ASK).run().text[0].value == "True"
-    for key in (ui_state.CHROME_DRAWN, ui_state.TABLE_DRAWN):
+    for key in (ui_state.CHROME_DRAWN, ui_state.FIRST_VIEW_DRAWN):
         app = AppTest.from_string(ASK)
         app.session_state[key] = True
         assert app.run().text[0].value == "False", key
+
+
+TIMELINE_PAGE = "pages/timeline.py"
+
+
+def first_visit_to_the_timeline() -> AppTest:
+    """A new session opening /timeline straight away."""
+    app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
+    return app.switch_page(TIMELINE_PAGE).run()
+
+
+def test_a_first_visit_to_the_timeline_draws_its_charts_and_waits_for_them():
+    app = first_visit_to_the_timeline()
+
+    assert_ran_cleanly(app)
+    assert [title.value for title in app.title] == ["Timeline"]
+    charts = list(app.get("vega_lite_chart"))
+    assert len(charts) == 2
+    (reporter,) = reporters(app)
+    assert reporter.key == ui_state.FIRST_VIEW_REPORTER
+    # Nothing of the rest of the page (the list's expander) or of the sidebar.
+    assert not app.expander
+    assert not app.sidebar.multiselect
+    assert ui_state.CHROME_DRAWN not in app.session_state
+
+
+def test_the_run_the_timelines_report_starts_draws_the_whole_page_and_the_sidebar():
+    app = first_visit_to_the_timeline()
+
+    app.session_state[ui_state.FIRST_VIEW_DRAWN] = True
+    app.run()
+
+    assert_ran_cleanly(app)
+    assert len(app.expander) == 1
+    assert app.sidebar.multiselect
+    assert app.session_state[ui_state.CHROME_DRAWN] is True
+    assert not reporters(app)

@@ -1,5 +1,5 @@
-// stationmap/web/table-drawn.js under Node: the sites page's first visit reports once the
-// table shows its cells, once per mount.
+// stationmap/web/drawn-first.js under Node: a page's first visit reports once its main widget
+// shows (an element matching the selector it is given), once per mount.
 "use strict";
 
 const test = require("node:test");
@@ -10,7 +10,7 @@ const vm = require("node:vm");
 
 // An ES module for Streamlit's components v2; run here as a script without its export.
 const SCRIPT = fs.readFileSync(
-    path.join(__dirname, "..", "..", "stationmap", "web", "table-drawn.js"), "utf8")
+    path.join(__dirname, "..", "..", "stationmap", "web", "drawn-first.js"), "utf8")
     .replace(/^export default .*$/m, "");
 
 // A page whose table has (or later gets) cells, with timers run by hand.
@@ -21,7 +21,10 @@ function page({cells}) {
     const context = {
         document: {
             body: {},
-            querySelector: () => (context.cellsShown ? {} : null),
+            querySelector: (selector) => {
+                context.asked.push(selector);
+                return context.cellsShown ? {} : null;
+            },
         },
         MutationObserver: class {
             constructor(callback) { this.callback = callback; this.on = false; }
@@ -31,24 +34,30 @@ function page({cells}) {
         setTimeout: (fn) => { timers.set(nextTimer, fn); return nextTimer++; },
         clearTimeout: (id) => { timers.delete(id); },
         cellsShown: cells,
+        asked: [],
     };
     context.globalThis = context;
     vm.createContext(context);
     vm.runInContext(SCRIPT, context);
     return {
-        report: context.stationmap.reportTableDrawn,
+        report: context.stationmap.reportDrawn,
         showCells() {
             context.cellsShown = true;
             observers.filter((o) => o.on).forEach((o) => o.callback());
         },
         runTimers() { [...timers.values()].forEach((fn) => fn()); timers.clear(); },
         timers,
+        asked: context.asked,
     };
 }
 
 function component() {
     const sent = [];
-    return {sent, setTriggerValue: (name, value) => sent.push([name, value])};
+    return {
+        sent,
+        data: {selector: "[data-testid=\"stDataFrame\"] [role=\"gridcell\"]"},
+        setTriggerValue: (name, value) => sent.push([name, value]),
+    };
 }
 
 test("a table already drawn is reported at once", () => {
@@ -56,6 +65,8 @@ test("a table already drawn is reported at once", () => {
     const reporter = component();
     browser.report(reporter);
     assert.deepEqual(reporter.sent, [["drawn", true]]);
+    // It looks for what the page said shows its main widget.
+    assert.deepEqual(browser.asked, [reporter.data.selector]);
 });
 
 test("a table drawn later is reported when its cells come, once, and its timer dropped", () => {

@@ -1,0 +1,62 @@
+"""A page's first visit in a session: its main widget first, the rest and the sidebar after.
+
+In a browser's first visit every kind of widget has code of its own to fetch. Drawn with the
+sites' table or the timeline's charts, the sidebar's filters, the language picker and the
+page's own widgets made the browser fetch about 40 files besides the main widget's, over the
+same few connections; the browser asks for them in the order of the page, the sidebar first,
+so the main widget came last (scripts/bench.py measures it). So until this session's sidebar
+has been drawn once, such a page draws what the reader came for, and a reporter
+(``web/drawn-first.js``, an ``st.components.v2`` component, no frame of its own) that says when
+it shows (an element matching the page's selector is in the document); the run that report
+starts draws the rest. The map page does the same with its map (render_order.map_first).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import streamlit as st
+
+from stationmap import browser_code
+from stationmap.app import ui_state
+
+REPORTER_SCRIPT = "web/drawn-first.js"
+
+# What says each page's main widget shows: the table's first cells; a chart's marks (Vega
+# draws an SVG or a canvas).
+SITES_TABLE = '[data-testid="stDataFrame"] [role="gridcell"]'
+TIMELINE_CHART = '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
+
+
+def drawn_alone() -> bool:
+    """Whether this run of a page draws its main widget alone, and stops there.
+
+    Until this session's sidebar has been drawn once (then its code is in the browser) and
+    until a main widget has said it shows.
+    """
+    return not (
+        st.session_state.get(ui_state.CHROME_DRAWN)
+        or st.session_state.get(ui_state.FIRST_VIEW_DRAWN)
+    )
+
+
+def _drawn() -> None:
+    # The reporter's callback, before the run its report starts: that run draws everything.
+    st.session_state[ui_state.FIRST_VIEW_DRAWN] = True
+
+
+@cache
+def _reporter():
+    # Made on first use, once a process; each mount registers it with the server that runs it.
+    return st.components.v2.component(
+        "stationmap.drawn_first", js=browser_code.read(REPORTER_SCRIPT)
+    )
+
+
+def report_when_drawn(selector: str) -> None:
+    """Put the reporter on the page: it starts the next run once an element matching
+    `selector` is in the document (its trigger ``drawn``), and is left out of the runs after
+    its report."""
+    _reporter()(
+        key=ui_state.FIRST_VIEW_REPORTER, data={"selector": selector}, on_drawn_change=_drawn
+    )
