@@ -2,8 +2,8 @@
 
 The tables, charts and HTML come from stationmap.timeline; this page lays them out. The events
 are those about the sites the shared filters select, their countries and the world, up to the
-as-of date in the sidebar. On a session's first visit the charts come alone, and the rest with
-the sidebar in the run their report starts (stationmap.app.drawn_first).
+as-of date in the sidebar. On a session's first visit the first chart comes alone, and the rest
+with the sidebar in the run its report starts (stationmap.app.drawn_first).
 """
 
 from collections.abc import Mapping
@@ -170,12 +170,21 @@ else:
                 timeline.shared_row_countries,
             ).format(kept=MAX_COUNTRY_ROWS - 1, n=timeline.shared_row_countries)
         )
-    by_row = chart_place(row_chart).vega_lite_chart(
-        row_chart.spec,
-        on_select="rerun",
-        selection_mode=row_chart.selections,
-        key=ui_state.TIMELINE_CHART,
-        width="stretch",
+    # On a session's first visit the first chart comes alone, and this one (most often below
+    # the fold, and up to 40 rows) in the run its report starts: its box is kept meanwhile,
+    # so nothing under it moves.
+    first_visit = drawn_first.drawn_alone()
+    row_place = chart_place(row_chart)
+    by_row = (
+        None
+        if first_visit
+        else row_place.vega_lite_chart(
+            row_chart.spec,
+            on_select="rerun",
+            selection_mode=row_chart.selections,
+            key=ui_state.TIMELINE_CHART,
+            width="stretch",
+        )
     )
     undated = int(events["start"].isna().sum())
     notes = []
@@ -213,9 +222,10 @@ else:
         )
     st.caption(" ".join(notes))
 
-    if drawn_first.drawn_alone():
-        # A session's first visit: what was clicked, the list, the sidebar and the language
-        # come with the run the charts' report starts, and their code loads after Vega's.
+    if first_visit:
+        # A session's first visit: the second chart, what was clicked, the list, the sidebar
+        # and the language come with the run the first chart's report starts, and their code
+        # loads after Vega's.
         drawn_first.report_when_drawn(drawn_first.TIMELINE_CHART)
         st.stop()
 

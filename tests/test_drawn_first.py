@@ -93,13 +93,18 @@ def first_visit_to_the_timeline() -> AppTest:
     return app.switch_page(TIMELINE_PAGE).run()
 
 
-def test_a_first_visit_to_the_timeline_draws_its_charts_and_waits_for_them():
+def test_a_first_visit_to_the_timeline_draws_its_first_chart_and_waits_for_it():
     app = first_visit_to_the_timeline()
 
     assert_ran_cleanly(app)
     assert [title.value for title in app.title] == ["Timeline"]
-    charts = list(app.get("vega_lite_chart"))
-    assert len(charts) == 2
+    # The lanes' chart; the chart by country has its box kept, empty, until the next run.
+    (chart,) = app.get("vega_lite_chart")
+    assert chart.key == ui_state.LANE_CHART
+    assert [s.value for s in app.subheader][:2] == [
+        "Police visits and government responses",
+        "By country",
+    ]
     (reporter,) = reporters(app)
     assert reporter.key == ui_state.FIRST_VIEW_REPORTER
     # Nothing of the rest of the page (the list's expander) or of the sidebar.
@@ -115,6 +120,10 @@ def test_the_run_the_timelines_report_starts_draws_the_whole_page_and_the_sideba
     app.run()
 
     assert_ran_cleanly(app)
+    assert [chart.key for chart in app.get("vega_lite_chart")] == [
+        ui_state.LANE_CHART,
+        ui_state.TIMELINE_CHART,
+    ]
     assert len(app.expander) == 1
     assert app.sidebar.multiselect
     assert app.session_state[ui_state.CHROME_DRAWN] is True
