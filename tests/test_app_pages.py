@@ -62,7 +62,16 @@ def footer(app: AppTest) -> str:
 
 
 def metric(app: AppTest, label: str) -> str:
-    return next(item.value for item in app.metric if item.label == label)
+    """A count the page shows: an st.metric (the map), or a count in a line of text (the sites
+    page's, texts.counts_line: "Sites selected: **12** · Countries: **5**")."""
+    for item in app.metric:
+        if item.label == label:
+            return item.value
+    pattern = re.compile(re.escape(label) + r": \*\*(\d+)\*\*")
+    for block in app.main.markdown:
+        if found := pattern.search(block.value):
+            return found.group(1)
+    raise AssertionError(f"no count {label!r} on the page")
 
 
 def expected_counts(state: FilterState, data_dir: Path = config.DEFAULT_DATA_DIR) -> dict:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from stationmap import i18n
+from stationmap.html.texts import counts_line
 from stationmap.i18n import N_, _, n_
 from stationmap.record import schema
 from stationmap.record.dates import PartialDate
@@ -327,15 +328,10 @@ COUNTED_GROUPS = (GROUP_POLICE, GROUP_GOVERNMENT, GROUP_EMBASSY)
 
 
 def counts_markdown(total: int, counts: Mapping[str, int]) -> str:
-    """The counts above the charts as one line of Markdown: "Events: **195** · Police visits
-    and investigations: **40** · …".
-
-    Text, not `st.metric`: Markdown is drawn with the page's first paint, while the code of a
-    metric loads on its own and the row it made pushed the charts down (a layout shift).
-    """
+    """The counts above the charts as one line of Markdown (texts.counts_line): "Events:
+    **195** · Police visits and investigations: **40** · …"."""
     parts = [(_("Events"), total)] + [(_(LANE_OF_GROUP[g]), counts[g]) for g in COUNTED_GROUPS]
-    # Translators: one count above the timeline's charts, "Events: 195"; {n} is in bold.
-    return " · ".join(_("{label}: {n}").format(label=label, n=f"**{n}**") for label, n in parts)
+    return counts_line(parts)
 
 
 # --- chart rows ----------------------------------------------------------------------------------

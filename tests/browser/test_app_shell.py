@@ -45,10 +45,9 @@ def multiselect(page: Page, label: str) -> Locator:
 
 
 def sites_selected(page: Page) -> Locator:
+    # The sites page's counts line: "Sites selected: **12** · Countries: **5**".
     return (
-        page.get_by_test_id("stMetric")
-        .filter(has_text="Sites selected")
-        .get_by_test_id("stMetricValue")
+        page.get_by_test_id("stMarkdown").filter(has_text="Sites selected:").locator("strong").first
     )
 
 
