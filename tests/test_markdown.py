@@ -13,6 +13,7 @@ import string
 import pytest
 
 from stationmap.html.markdown import WORD_JOINER, curated, plain
+from stationmap.html.texts import counts_line
 
 HOSTILE = [
     "**bold** _it_ `code`",
@@ -98,3 +99,11 @@ def test_curated_markdown_keeps_its_formatting_and_http_links():
 )
 def test_curated_markdown_loads_no_image_and_follows_only_http_links(text, expected):
     assert curated(text) == expected
+
+
+def test_a_counts_line_bolds_each_number_and_shows_each_label_as_written():
+    line = counts_line([("Sites selected", 12), ("*Countries* [x](https://e.example)", 5)])
+    assert line.startswith("Sites selected: **12** · ")
+    assert line.endswith(": **5**")
+    # The label's Markdown stays text: no emphasis, no link.
+    assert "\\*Countries\\*" in line and "\\[x\\]" in line
