@@ -174,11 +174,15 @@ def site_table(filtered: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
 REPEATED_TEXT_COLUMNS = (
     "details",
     "country",
+    "city",
     "precision",
     "operating_bureau",
     "status_since",
     "first_reported",
+    "status_source",
 )
+# Counts of events and sources, far under 2**31: four bytes a cell instead of eight.
+COUNT_COLUMNS = ("event_count", "source_count", "independent_sources")
 
 
 # The sites table's dates, shown in words by their column's options (`date_labels`).
@@ -204,11 +208,15 @@ def sites_grid(filtered: pd.DataFrame, dataset: Dataset) -> SitesGrid:
 
 def grid_table(table: pd.DataFrame) -> pd.DataFrame:
     """The sites table as the grid gets it: the same rows and values, with row numbers for an
-    index (the grid hides it; site ids would add about 180 KB at 10,000 sites) and repeated
-    words as categories, a third less to send and decode in all."""
+    index (the grid hides it; site ids would add about 180 KB at 10,000 sites), repeated
+    words (cities, status sources too) as categories and counts as 32-bit integers: at 10,000
+    sites 1.5 MB of Arrow, from 3.1 MB with none of this (2.0 MB before cities, sources and
+    counts were added)."""
     grid = table.reset_index(drop=True)
     for column in REPEATED_TEXT_COLUMNS:
         grid[column] = grid[column].astype("category")
+    for column in COUNT_COLUMNS:
+        grid[column] = grid[column].astype("int32")
     return grid
 
 
