@@ -263,7 +263,8 @@ def test_published_sites_are_fetched_not_embedded(shipped_dataset, shipped_layer
     html = render(mapbuilder.build_live_map(source, assets=assets.LOCAL_ASSETS))
     assert payload_of(html)["live"] == source
     assert "uk-glasgow" not in html
-    assert len(html) < 60_000
+    # The map's own scripts are about 64 kB; its sites and popups would add over 180 kB here.
+    assert len(html) < 70_000
 
 
 def test_popups_are_split_in_parts_in_record_order(shipped_layer):

@@ -158,8 +158,10 @@ def test_once_the_map_has_shown_the_next_run_draws_the_whole_page_with_the_same_
 
 
 def test_after_the_sidebar_has_been_drawn_once_the_map_page_is_drawn_whole_at_once():
+    # The sources page is drawn whole on a first visit (the sites and the timeline draw their
+    # main widget first, app/drawn_first.py).
     app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
-    app.switch_page("pages/timeline.py").run()
+    app.switch_page("pages/sources.py").run()
     assert app.session_state[ui_state.CHROME_DRAWN] is True
 
     app.switch_page("pages/map.py").run()
