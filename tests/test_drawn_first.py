@@ -11,10 +11,10 @@ from tests.app_session import DASHBOARD, RUN_TIMEOUT_S, assert_ran_cleanly, map_
 SITES_PAGE = "pages/sites.py"
 
 
-def first_visit_to_the_sites() -> AppTest:
-    """A new session opening /sites straight away, as a shared link to it does."""
+def first_visit(page: str) -> AppTest:
+    """A new session opening `page` straight away, as a shared link to it does."""
     app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
-    return app.switch_page(SITES_PAGE).run()
+    return app.switch_page(page).run()
 
 
 def reporters(app: AppTest) -> list:
@@ -22,7 +22,7 @@ def reporters(app: AppTest) -> list:
 
 
 def test_a_first_visit_draws_the_title_counts_and_table_and_waits_for_the_table():
-    app = first_visit_to_the_sites()
+    app = first_visit(SITES_PAGE)
 
     assert_ran_cleanly(app)
     assert [title.value for title in app.title] == ["Sites"]
@@ -40,7 +40,7 @@ def test_a_first_visit_draws_the_title_counts_and_table_and_waits_for_the_table(
 
 
 def test_the_run_the_report_starts_draws_the_whole_page_and_the_sidebar():
-    app = first_visit_to_the_sites()
+    app = first_visit(SITES_PAGE)
 
     # What the reporter's callback does before the run its report starts.
     app.session_state[ui_state.FIRST_VIEW_DRAWN] = True
@@ -88,14 +88,8 @@ def test_the_main_widget_comes_alone_only_until_the_sidebar_or_a_main_widget_has
 TIMELINE_PAGE = "pages/timeline.py"
 
 
-def first_visit_to_the_timeline() -> AppTest:
-    """A new session opening /timeline straight away."""
-    app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
-    return app.switch_page(TIMELINE_PAGE).run()
-
-
 def test_a_first_visit_to_the_timeline_draws_its_first_chart_and_waits_for_it():
-    app = first_visit_to_the_timeline()
+    app = first_visit(TIMELINE_PAGE)
 
     assert_ran_cleanly(app)
     assert [title.value for title in app.title] == ["Timeline"]
@@ -115,7 +109,7 @@ def test_a_first_visit_to_the_timeline_draws_its_first_chart_and_waits_for_it():
 
 
 def test_the_run_the_timelines_report_starts_draws_the_whole_page_and_the_sidebar():
-    app = first_visit_to_the_timeline()
+    app = first_visit(TIMELINE_PAGE)
 
     app.session_state[ui_state.FIRST_VIEW_DRAWN] = True
     app.run()
