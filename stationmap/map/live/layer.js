@@ -22,6 +22,14 @@ var READING_ROW_PX = 24;
 // the browser takes its turn between two slices all the same (input, painting), and the wait
 // only held the first view back (10,000 sites take two or three slices).
 var CHUNK_DELAY_MS = 0;
+// From this zoom on every marker stands alone. MarkerCluster works out its clusters for every
+// zoom up front, and the zooms of streets cost most: each one a marker still stands alone at
+// is a grid insert per marker (10,000 sites: 280 ms for zooms 1-18, 160 ms for 1-12, measured
+// in Chromium). By zoom 13 a cluster's 40 px radius is under a kilometre, and the sites that
+// share a point are spread on a ring 1.1 km wide (stationmap.map.records), so they stand apart
+// there anyway; only distinct sites under ~800 m apart now overlap at zoom 13-15 instead of
+// staying a cluster (none in the shipped data: its closest two are 1.9 km apart).
+var UNCLUSTERED_FROM_ZOOM = 13;
 
 // A divIcon whose element has a name for screen readers ("6 sites, Enter to zoom" for a
 // cluster, which would otherwise be read as a bare number), set as text, never parsed.
@@ -153,6 +161,7 @@ stationmap.drawLayer = function (map, payload) {
         showCoverageOnHover: false,
         // Spreading is done in Python; at the last zoom every site stands alone.
         spiderfyOnMaxZoom: false,
+        disableClusteringAtZoom: UNCLUSTERED_FROM_ZOOM,
         // A slide's one view is added in one go: in chunks its clusters showed only after the
         // last chunk anyway, and the pauses between chunks made a slide of 10,000 sites wait
         // longer. The map page keeps its chunks: its play control must stay responsive.
