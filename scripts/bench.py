@@ -144,9 +144,9 @@ def measure_shell(browser, runs: int, app_root: Path, log_dir: Path) -> FloorPar
     return floor
 
 
-# The other pages' floors: ?floor= of benchmarks/floor_widgets.py, and how each is told drawn.
+# The other pages' floors: the pages of benchmarks/floor_widgets.py, and how each is told drawn.
 WIDGET_FLOORS = {
-    kind: page_loads.PageSpec(kind, f"/?floor={kind}", drawn, kind, "", "", complete=())
+    kind: page_loads.PageSpec(kind, f"/{kind}", drawn, kind, "", "", complete=())
     for kind, drawn in (("chart", "chart"), ("table", "table"), ("frame", "map"))
 }
 
