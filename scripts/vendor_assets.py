@@ -1,7 +1,7 @@
 """Copy the map's front-end files from node_modules into static/vendor/.
 
 Streamlit serves ``static/`` at ``/app/static/`` (``enableStaticServing``), so the map can
-load Leaflet, MarkerCluster, jQuery and the country outlines from the app's own origin
+load Leaflet, MarkerCluster and the country outlines from the app's own origin
 instead of public CDNs: it then draws with no network, and no third party learns who is
 looking at it.
 
@@ -46,6 +46,8 @@ ASSETS: tuple[tuple[str, str, str], ...] = (
         "dist/MarkerCluster.Default.css",
         "leaflet.markercluster/MarkerCluster.Default.css",
     ),
+    # Not loaded by the app's map (see BUNDLES): by the benchmarks' floors, bare folium pages
+    # that load Leaflet, jQuery and MarkerCluster as folium lists them.
     ("jquery", "dist/jquery.min.js", "jquery/jquery.min.js"),
     # The country outlines ship as TopoJSON; the browser turns them into GeoJSON with this.
     (
