@@ -1,8 +1,9 @@
 """The floor's shell: a bare Streamlit page showing a one-marker st_folium map.
 
 What any Streamlit page with a folium map costs before it draws a single site of its own:
-Streamlit's start, the component's iframe, Leaflet and MarkerCluster from the same local
-assets as the app (``/app/static/vendor/``). ``scripts/bench.py`` runs it with its own server.
+Streamlit's start, the component's iframe, Leaflet, jQuery and MarkerCluster as folium lists
+them (``assets.folium_standard_local``, not the app's one-file bundle), from the same local
+folder as the app (``/app/static/vendor/``). ``scripts/bench.py`` runs it with its own server.
 """
 
 import folium
@@ -16,7 +17,7 @@ from stationmap.map import assets
 MAP_HEIGHT_PX = 620
 
 st.set_page_config(page_title="floor", layout="wide")
-assets.install(assets.LOCAL_ASSETS)
+assets.install(assets.folium_standard_local())
 floor_map = folium.Map(location=[25.0, 10.0], zoom_start=2, tiles=None)
 # Without a tile layer Leaflet has no maxZoom, and MarkerCluster refuses to draw.
 floor_map.options["maxZoom"] = 18

@@ -1,7 +1,8 @@
 """The floor's static pages: N sites as ONE folium HTML page, the conventional way.
 
 One ``folium.Marker`` per site (with its name as tooltip) in a ``MarkerCluster``, fitted to the
-sites, with the same local assets as the app. Written to ``static/bench/`` (git-ignored), which
+sites, with folium's standard files (Leaflet, jQuery, MarkerCluster: not the app's one-file
+bundle) from the same local folder as the app. Written to ``static/bench/`` (git-ignored), which
 Streamlit serves at ``/app/static/bench/``, so the page comes from the same static serving as
 the app's own scripts. A page is rewritten only when its sites or folium's version change.
 """
@@ -26,8 +27,8 @@ Point = tuple[float, float, str]
 
 
 def build_static_map(points: Sequence[Point]) -> folium.Map:
-    """A folium map with one Marker per point in one MarkerCluster, local assets, no tiles."""
-    assets.install(assets.LOCAL_ASSETS)
+    """A folium map with one Marker per point in one MarkerCluster, local files, no tiles."""
+    assets.install(assets.folium_standard_local())
     m = folium.Map(location=[25.0, 10.0], zoom_start=2, tiles=None)
     m.options["maxZoom"] = 18
     cluster = folium.plugins.MarkerCluster().add_to(m)

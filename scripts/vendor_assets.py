@@ -1,19 +1,24 @@
 """Copy the map's front-end files from node_modules into static/vendor/.
 
 Streamlit serves ``static/`` at ``/app/static/`` (``enableStaticServing``), so the map can
-load Leaflet, MarkerCluster, jQuery and the country outlines from the app's own origin
+load Leaflet, MarkerCluster and the country outlines from the app's own origin
 instead of public CDNs: it then draws with no network, and no third party learns who is
 looking at it.
 
 Run by ``make setup`` after ``npm ci``. Stdlib only, so it runs before any venv exists.
+Besides the copies it writes ``BUNDLES``: one script made of several pinned files in turn.
+The map's frame loads its scripts one after the other, each costing a round trip, so the app
+loads Leaflet and MarkerCluster as one file (``stationmap/map/assets.py``).
+
 Idempotent: files whose bytes already match are left alone, and files that are no longer
-listed are removed, so ``static/vendor/`` always mirrors ``ASSETS`` exactly.
+listed are removed, so ``static/vendor/`` always mirrors ``ASSETS`` and ``BUNDLES`` exactly.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -41,6 +46,8 @@ ASSETS: tuple[tuple[str, str, str], ...] = (
         "dist/MarkerCluster.Default.css",
         "leaflet.markercluster/MarkerCluster.Default.css",
     ),
+    # Not loaded by the app's map (see BUNDLES): by the benchmarks' floors, bare folium pages
+    # that load Leaflet, jQuery and MarkerCluster as folium lists them.
     ("jquery", "dist/jquery.min.js", "jquery/jquery.min.js"),
     # The country outlines ship as TopoJSON; the browser turns them into GeoJSON with this.
     (
@@ -51,6 +58,17 @@ ASSETS: tuple[tuple[str, str, str], ...] = (
     ("world-atlas", "countries-110m.json", "world-atlas/countries-110m.json"),
     ("world-atlas", "countries-50m.json", "world-atlas/countries-50m.json"),
 )
+
+# (destination relative to VENDOR_DIR, its parts as ASSETS destinations, in order). A bundle is
+# its parts' bytes one after the other, each part's sourceMappingURL comment dropped: the
+# browser would ask for a .map beside the bundle, which is not there.
+BUNDLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "stationmap/leaflet-markercluster.js",
+        ("leaflet/leaflet.js", "leaflet.markercluster/leaflet.markercluster.js"),
+    ),
+)
+_SOURCE_MAP_LINE = re.compile(rb"^//# sourceMappingURL=.*$\n?", re.MULTILINE)
 
 
 class VendorError(Exception):
@@ -109,6 +127,44 @@ def plan_copies() -> list[tuple[Path, str, str, str]]:
     return rows
 
 
+def bundle_bytes(parts: list[bytes]) -> bytes:
+    """The parts of a bundle as one script: each without its source map line, in order.
+
+    Each part ends with a newline, so a part's last statement or comment cannot run on into
+    the next part's first.
+    """
+    pieces = []
+    for data in parts:
+        data = _SOURCE_MAP_LINE.sub(b"", data).rstrip(b"\n") + b"\n"
+        pieces.append(data)
+    return b"".join(pieces)
+
+
+def plan_bundles(rows: list[tuple[Path, str, str, str]]) -> list[tuple[str, bytes, list[dict]]]:
+    """Resolve ``BUNDLES`` against the planned copies: (destination, bytes, manifest rows)."""
+    by_destination = {row[1]: row for row in rows}
+    bundles = []
+    for destination, part_names in BUNDLES:
+        parts = []
+        for name in part_names:
+            if name not in by_destination:
+                raise VendorError(f"bundle {destination}: {name} is not a listed asset.")
+            parts.append(by_destination[name])
+        data = bundle_bytes([source.read_bytes() for source, _, _, _ in parts])
+        made_from = [
+            {
+                "path": name,
+                "package": package,
+                "version": version,
+                "source": source.relative_to(NODE_MODULES).as_posix(),
+                "sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
+            }
+            for source, name, package, version in parts
+        ]
+        bundles.append((destination, data, made_from))
+    return bundles
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` unless it already holds exactly those bytes."""
     if path.is_file() and path.read_bytes() == data:
@@ -157,6 +213,17 @@ def vendor_assets() -> tuple[int, int, int]:
             }
         )
 
+    bundles = plan_bundles(rows)
+    for destination, data, made_from in bundles:
+        written += write_if_changed(VENDOR_DIR / destination, data)
+        manifest_files.append(
+            {
+                "path": destination,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "made_from": made_from,
+            }
+        )
+
     # No timestamp, so an unchanged install rewrites nothing and make's stamp holds.
     manifest = {
         "generated_by": "scripts/vendor_assets.py",
@@ -170,9 +237,10 @@ def vendor_assets() -> tuple[int, int, int]:
     # make compares this file's mtime with package-lock.json; touch it even when unchanged.
     manifest_path.touch()
 
-    keep = {VENDOR_DIR / destination for _, destination, _, _ in rows} | {manifest_path}
+    keep = {VENDOR_DIR / destination for _, destination, _, _ in rows}
+    keep |= {VENDOR_DIR / destination for destination, _, _ in bundles} | {manifest_path}
     removed = remove_stale_files(keep)
-    return len(rows), written, removed
+    return len(rows) + len(bundles), written, removed
 
 
 def main() -> int:

@@ -56,8 +56,47 @@ def test_without_a_manifest_the_map_falls_back_to_cdns(tmp_path):
 
 
 def test_a_missing_file_falls_back_to_cdns_too(vendor_dir):
-    (vendor_dir / assets.MARKERCLUSTER_JS).unlink()
+    (vendor_dir / assets.MARKERCLUSTER_CSS).unlink()
     assert not assets.detect_assets(vendor_dir).local
+
+
+def test_a_vendor_folder_without_the_bundle_falls_back_to_cdns(vendor_dir):
+    # As scripts/vendor_assets.py left it before it wrote the bundle: the separate files only.
+    (vendor_dir / assets.LEAFLET_MARKERCLUSTER_JS).unlink()
+    for name in (assets.LEAFLET_JS, assets.JQUERY_JS, assets.MARKERCLUSTER_JS):
+        (vendor_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (vendor_dir / name).write_text("", encoding="utf-8")
+    assert assets.detect_assets(vendor_dir) is assets.CDN_ASSETS
+
+
+def test_the_local_map_loads_one_script_for_leaflet_and_markercluster_and_no_jquery():
+    local = assets.LOCAL_ASSETS
+    scripts = [url for _, url in (*local.map_js, *local.layer_js)]
+    assert scripts == [
+        "/app/static/vendor/" + assets.LEAFLET_MARKERCLUSTER_JS,
+        "/app/static/vendor/" + assets.TOPOJSON_JS,
+    ]
+    assert not [url for url in scripts if "jquery" in url]
+    # Their style sheets are as they were.
+    assert [url for _, url in (*local.map_css, *local.layer_css)] == [
+        "/app/static/vendor/" + name
+        for name in (assets.LEAFLET_CSS, assets.MARKERCLUSTER_CSS, assets.MARKERCLUSTER_DEFAULT_CSS)
+    ]
+
+
+def test_the_floors_assets_are_folium_standard_files_loaded_locally():
+    # The benchmarks' floors are bare folium pages: Leaflet, jQuery, MarkerCluster, in turn.
+    floor = assets.folium_standard_local()
+    assert floor.local
+    assert [url for _, url in floor.map_js] == [
+        "/app/static/vendor/" + assets.LEAFLET_JS,
+        "/app/static/vendor/" + assets.JQUERY_JS,
+    ]
+    assert dict(floor.layer_js)[assets.MARKERCLUSTER_LINK] == (
+        "/app/static/vendor/" + assets.MARKERCLUSTER_JS
+    )
+    assert floor.map_css == assets.LOCAL_ASSETS.map_css
+    assert floor.layer_css == assets.LOCAL_ASSETS.layer_css
 
 
 def test_the_default_vendor_folder_is_found_from_the_package_not_the_working_directory(
@@ -69,12 +108,14 @@ def test_the_default_vendor_folder_is_found_from_the_package_not_the_working_dir
     assert assets.detect_assets().local is expected
 
 
-def test_every_local_link_is_served_by_the_app():
-    local = assets.LOCAL_ASSETS
-    links = [url for _, url in (*local.map_js, *local.map_css, *local.layer_js, *local.layer_css)]
-    links += [local.outlines_url, local.icon_image_path]
+@pytest.mark.parametrize("chosen", [assets.LOCAL_ASSETS, assets.folium_standard_local()])
+def test_every_local_link_is_served_by_the_app(chosen):
+    links = [
+        url for _, url in (*chosen.map_js, *chosen.map_css, *chosen.layer_js, *chosen.layer_css)
+    ]
+    links += [chosen.outlines_url, chosen.icon_image_path]
     assert all(link.startswith("/app/static/vendor/") for link in links)
-    # Each names a file scripts/vendor_assets.py copies.
+    # Each names a file scripts/vendor_assets.py copies or writes.
     manifest = Path(config.PROJECT_ROOT / "scripts" / "vendor_assets.py").read_text()
     for link in links:
         if not link.endswith("/"):
@@ -92,7 +133,13 @@ def test_cdn_fallback_pins_the_versions_package_json_pins():
 def test_install_points_folium_at_the_chosen_assets(restore_local_assets):
     assets.install(assets.LOCAL_ASSETS)
     assert folium.Map.default_js == list(assets.LOCAL_ASSETS.map_js)
-    assert folium.plugins.MarkerCluster.default_js[0][1].startswith("/app/static/vendor/")
+    # MarkerCluster is in the map's own script: the plugin loads nothing more.
+    assert folium.plugins.MarkerCluster.default_js == []
+    assert folium.plugins.MarkerCluster.default_css[0][1].startswith("/app/static/vendor/")
+    assets.install(assets.folium_standard_local())
+    assert folium.plugins.MarkerCluster.default_js == [
+        (assets.MARKERCLUSTER_LINK, "/app/static/vendor/" + assets.MARKERCLUSTER_JS)
+    ]
     assets.install(assets.CDN_ASSETS)
     assert folium.Map.default_js[0][1].startswith("https://cdn.jsdelivr.net/npm/leaflet@")
     assert folium.plugins.MarkerCluster.default_css[0][1].startswith("https://")

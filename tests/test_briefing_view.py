@@ -394,7 +394,7 @@ def test_a_slide_of_published_data_fetches_the_map_pages_sites_and_embeds_none(
     # Fetched while the map's scripts load, as fetch() will ask for it.
     preload = '<link rel="preload" href="/app/static/cache/sites-1.json" as="fetch"'
     assert preload + ' crossorigin="anonymous">' in page
-    assert page.index(preload) < page.index("leaflet.js")
+    assert page.index(preload) < page.index("leaflet-markercluster.js")
 
 
 def test_a_slides_chart_is_its_lanes_in_large_type(shipped_dataset, stories):

@@ -106,6 +106,22 @@ def test_each_run_hands_the_component_the_map_and_its_view_as_a_feature_group(co
     assert values == [component.value, component.value]
 
 
+def test_the_frame_loads_leaflet_and_markercluster_as_one_script_and_no_jquery(component):
+    folium_bridge.show_live_map(live_map(), {"key": "v"}, key="m", frame_key="f", height=620)
+    (arguments,) = component.calls
+    # streamlit-folium loads these one after the other before it draws: one round trip, not
+    # three; topojson-client is loaded by the layer itself, after the markers.
+    assert arguments["js_links"] == ["/app/static/vendor/" + assets.LEAFLET_MARKERCLUSTER_JS]
+    assert arguments["css_links"] == [
+        "/app/static/vendor/" + name
+        for name in (assets.LEAFLET_CSS, assets.MARKERCLUSTER_CSS, assets.MARKERCLUSTER_DEFAULT_CSS)
+    ]
+    page = mapbuilder.build_live_map({"records": [], "popups": []}, assets=assets.LOCAL_ASSETS)
+    html = page.get_root().render()
+    assert f'<script src="/app/static/vendor/{assets.LEAFLET_MARKERCLUSTER_JS}">' in html
+    assert "jquery" not in html.casefold()
+
+
 def test_the_value_says_where_a_click_was_and_whether_the_map_has_shown(component):
     value = folium_bridge.show_live_map(
         live_map(), {"key": "k"}, key="site_map", frame_key="f", height=620

@@ -38,7 +38,7 @@ HTTP_URL = re.compile(r"""https?://[^\s"'<>\\)]+""")
 # The vendored libraries, inlined as they are (pinned by package-lock.json, checksummed in
 # static/vendor/manifest.json). The checks on what the page loads cover them; the checks on our
 # own code look at the page without them.
-LIBRARY_SCRIPTS = (assets.LEAFLET_JS, assets.JQUERY_JS, assets.MARKERCLUSTER_JS, assets.TOPOJSON_JS)
+LIBRARY_SCRIPTS = (assets.LEAFLET_MARKERCLUSTER_JS, assets.TOPOJSON_JS)
 LIBRARY_STYLES = (assets.LEAFLET_CSS, assets.MARKERCLUSTER_CSS, assets.MARKERCLUSTER_DEFAULT_CSS)
 # Ways a script could load something besides fetch(): none may appear in our own code.
 OTHER_LOADERS = re.compile(
@@ -205,6 +205,18 @@ def test_every_library_and_style_sheet_is_inlined(europe_closed_map):
     assert page.count("data:image/png;base64,") >= len(offline_map.LEAFLET_CSS_IMAGES)
 
 
+def test_leaflet_and_markercluster_come_as_one_script_and_jquery_not_at_all(europe_closed_map):
+    page, _ = europe_closed_map
+    bundle = offline_map.script_text(
+        (config.VENDOR_DIR / assets.LEAFLET_MARKERCLUSTER_JS).read_text(encoding="utf-8")
+    )
+    assert page.count(bundle) == 1
+    # Not also each on its own, and no jQuery: neither the map's code nor folium's needs it.
+    leaflet = (config.VENDOR_DIR / assets.LEAFLET_JS).read_text(encoding="utf-8")
+    assert page.count(leaflet[:2000]) == 1
+    assert "jquery" not in page.casefold()
+
+
 def test_the_map_has_a_marker_for_exactly_the_filtered_sites(europe_closed_map):
     page, filtered = europe_closed_map
     ids = [record["id"] for record in payload_of(page)["records"]]
@@ -270,22 +282,24 @@ def test_an_empty_selection_still_makes_a_working_page(shipped_dataset):
 
 @pytest.fixture
 def partial_vendor(tmp_path: Path) -> Path:
-    """A copy of static/vendor without Leaflet's script."""
+    """A copy of static/vendor without the script of Leaflet and MarkerCluster."""
     folder = tmp_path / "vendor"
     shutil.copytree(config.VENDOR_DIR, folder)
-    (folder / assets.LEAFLET_JS).unlink()
+    (folder / assets.LEAFLET_MARKERCLUSTER_JS).unlink()
     return folder
 
 
 def test_missing_vendor_files_are_named(partial_vendor):
-    assert offline_map.missing_vendor_files(partial_vendor) == [assets.LEAFLET_JS]
+    assert offline_map.missing_vendor_files(partial_vendor) == [assets.LEAFLET_MARKERCLUSTER_JS]
     with pytest.raises(offline_map.OfflineAssetsMissing, match=r"make setup"):
         offline_map.check_vendor_files(partial_vendor)
 
 
 def test_without_the_vendored_files_no_map_is_made(partial_vendor, small_dataset):
     view = build_site_view(small_dataset, TEST_TODAY)
-    with pytest.raises(offline_map.OfflineAssetsMissing, match=re.escape(assets.LEAFLET_JS)):
+    with pytest.raises(
+        offline_map.OfflineAssetsMissing, match=re.escape(assets.LEAFLET_MARKERCLUSTER_JS)
+    ):
         offline_map.standalone_map_html(
             view, small_dataset, on=TEST_TODAY, vendor_dir=partial_vendor
         )

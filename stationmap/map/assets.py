@@ -1,11 +1,12 @@
 """Where the map's front-end files and its background come from; the one place that decides.
 
-Leaflet, MarkerCluster, jQuery, topojson-client and the Natural Earth country outlines are
-copied into ``static/vendor/`` by ``make setup`` and served by Streamlit at
-``/app/static/vendor/``. When they are there, folium is pointed at them, so the map draws with
-no network and no third party learns who is looking at it. When they are missing (npm was not
-available at set-up), folium's public CDN defaults are kept and ``MapAssets.local`` is False,
-so the page can say so on screen.
+Leaflet, MarkerCluster, topojson-client and the Natural Earth country outlines are copied into
+``static/vendor/`` by ``make setup`` and served by Streamlit at ``/app/static/vendor/``. When
+they are there, folium is pointed at them, so the map draws with no network and no third party
+learns who is looking at it. Leaflet and MarkerCluster are loaded as one file, and jQuery not
+at all (see ``LEAFLET_MARKERCLUSTER_JS``). When they are missing (npm was not available at
+set-up), folium's public CDN defaults are kept and ``MapAssets.local`` is False, so the page
+can say so on screen.
 
 The background is a setting (``STATIONMAP_TILES``, see ``config``): by default no tiles at all,
 only the country outlines from the app's own host; or a named tile provider; or an http(s) URL
@@ -37,6 +38,11 @@ JQUERY_JS = "jquery/jquery.min.js"
 MARKERCLUSTER_JS = "leaflet.markercluster/leaflet.markercluster.js"
 MARKERCLUSTER_CSS = "leaflet.markercluster/MarkerCluster.css"
 MARKERCLUSTER_DEFAULT_CSS = "leaflet.markercluster/MarkerCluster.Default.css"
+# Leaflet then MarkerCluster in one script (scripts/vendor_assets.py, its BUNDLES), the only
+# script folium.Map loads here: streamlit-folium loads a map's scripts one after the other, a
+# round trip each, before it draws. jQuery is left out: neither our code nor the folium code we
+# use calls it (folium's Popup, keep_in_front and some plugins do; the map uses none of them).
+LEAFLET_MARKERCLUSTER_JS = "stationmap/leaflet-markercluster.js"
 TOPOJSON_JS = "topojson-client/topojson-client.min.js"
 # The 1:110m outlines: about 100 kB and enough at the zooms where outlines are all there is.
 COUNTRY_OUTLINES = "world-atlas/countries-110m.json"
@@ -46,10 +52,8 @@ COUNTRY_OUTLINES = "world-atlas/countries-110m.json"
 COUNTRY_OUTLINES_FINE = "world-atlas/countries-50m.json"
 FINE_OUTLINES_ZOOM = 4
 REQUIRED_FILES = (
-    LEAFLET_JS,
+    LEAFLET_MARKERCLUSTER_JS,
     LEAFLET_CSS,
-    JQUERY_JS,
-    MARKERCLUSTER_JS,
     MARKERCLUSTER_CSS,
     MARKERCLUSTER_DEFAULT_CSS,
     TOPOJSON_JS,
@@ -67,6 +71,7 @@ CDN_PACKAGES = {
 Links = tuple[tuple[str, str], ...]
 # folium's own name for the MarkerCluster script, so a folium plugin and our layer share it.
 MARKERCLUSTER_LINK = "markerclusterjs"
+LEAFLET_MARKERCLUSTER_LINK = "leaflet_markercluster"
 TOPOJSON_LINK = "topojson_client"
 
 
@@ -75,9 +80,9 @@ class MapAssets:
     """The script and style links the map loads, and where its outlines and icons are."""
 
     local: bool  # False: loaded from public CDNs (the page must say so)
-    map_js: Links  # folium.Map's own (Leaflet, jQuery, ...)
+    map_js: Links  # folium.Map's own (Leaflet and, local, MarkerCluster; CDN: jQuery, ...)
     map_css: Links
-    layer_js: Links  # the site layer's: MarkerCluster, topojson-client
+    layer_js: Links  # the site layer's: topojson-client (CDN: MarkerCluster too)
     layer_css: Links
     outlines_url: str  # Natural Earth countries as TopoJSON
     icon_image_path: str | None  # L.Icon.Default.imagePath; None keeps Leaflet's own guess
@@ -87,12 +92,10 @@ class MapAssets:
 def _local(prefix: str) -> MapAssets:
     return MapAssets(
         local=True,
-        map_js=(("leaflet", prefix + LEAFLET_JS), ("jquery", prefix + JQUERY_JS)),
+        map_js=((LEAFLET_MARKERCLUSTER_LINK, prefix + LEAFLET_MARKERCLUSTER_JS),),
         map_css=(("leaflet_css", prefix + LEAFLET_CSS),),
-        layer_js=(
-            (MARKERCLUSTER_LINK, prefix + MARKERCLUSTER_JS),
-            (TOPOJSON_LINK, prefix + TOPOJSON_JS),
-        ),
+        # MarkerCluster came with Leaflet, in the map's own script.
+        layer_js=((TOPOJSON_LINK, prefix + TOPOJSON_JS),),
         layer_css=(
             ("markerclustercss", prefix + MARKERCLUSTER_CSS),
             ("markerclusterdefaultcss", prefix + MARKERCLUSTER_DEFAULT_CSS),
@@ -106,6 +109,22 @@ def _local(prefix: str) -> MapAssets:
 
 
 LOCAL_ASSETS = _local(config.VENDOR_URL_PREFIX)
+
+
+def folium_standard_local(prefix: str = config.VENDOR_URL_PREFIX) -> MapAssets:
+    """The local files as folium itself lists them: Leaflet, jQuery, then MarkerCluster apart.
+
+    Not the app's (see ``LEAFLET_MARKERCLUSTER_JS``): the benchmarks' floors, bare folium pages,
+    load these, as any folium page would, so the app is measured against the usual way.
+    """
+    return replace(
+        _local(prefix),
+        map_js=(("leaflet", prefix + LEAFLET_JS), ("jquery", prefix + JQUERY_JS)),
+        layer_js=(
+            (MARKERCLUSTER_LINK, prefix + MARKERCLUSTER_JS),
+            (TOPOJSON_LINK, prefix + TOPOJSON_JS),
+        ),
+    )
 
 
 def _folium_defaults(cls: type) -> tuple[Links, Links]:
@@ -164,7 +183,8 @@ def install(assets: MapAssets) -> None:
     """Point folium (its Map and the MarkerCluster plugins) at these assets' links.
 
     Class-wide, so any folium map drawn in this process, not only ours, loads the same files.
-    Idempotent; a later call with other assets replaces the links again.
+    Idempotent; a later call with other assets replaces the links again. With the app's local
+    assets the plugins list no script of their own: MarkerCluster is in the map's.
     """
     _folium_defaults(folium.Map)
     _folium_defaults(folium.plugins.MarkerCluster)

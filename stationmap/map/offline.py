@@ -1,8 +1,8 @@
 """The map as one HTML file that works offline: the app's map with everything it loads inside it.
 
 `standalone_map_html` draws the same map as the app (`stationmap.map.builder.build_map`), then
-inlines what the page would otherwise load from ``/app/static/vendor/``: Leaflet, jQuery,
-MarkerCluster and topojson-client become ``<script>`` text; their style sheets become
+inlines what the page would otherwise load from ``/app/static/vendor/``: the one script of
+Leaflet and MarkerCluster, and topojson-client, become ``<script>`` text; their style sheets become
 ``<style>`` text, with the images they point at as ``data:`` URIs; and the Natural Earth country
 outlines (1:110m TopoJSON) travel as a ``data:`` URL, which the map layer's own code reads with
 ``fetch()`` without any network. The file opens from disk (``file://``) on a machine with no

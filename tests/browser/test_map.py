@@ -12,6 +12,7 @@ from playwright.sync_api import Frame, Page, expect
 from benchmarks.waiting import page_pause, wait_until
 from stationmap import config
 from stationmap.app import ui_state
+from stationmap.map import assets
 from stationmap.map import records as map_records
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import load_dataset
@@ -157,6 +158,13 @@ def test_with_no_tiles_nothing_leaves_this_machine_and_countries_are_outlined(
     assert frame.locator(".leaflet-tile").count() == 0
     assert any("/app/static/vendor/world-atlas/" in url for url in page.requests_seen)
     assert page.third_party_requests == []
+    # Leaflet and MarkerCluster come as one script (Leaflet's UMD build sets window.L, then
+    # MarkerCluster's extends it), and jQuery not at all.
+    scripts = [url for url in page.requests_seen if "/app/static/vendor/" in url and ".js" in url]
+    assert any(url.endswith("/" + assets.LEAFLET_MARKERCLUSTER_JS) for url in scripts), scripts
+    assert not any("jquery" in url or url.endswith("/leaflet.js") for url in scripts), scripts
+    loaded = frame.evaluate("() => [typeof L.markerClusterGroup, typeof window.jQuery]")
+    assert loaded == ["function", "undefined"]
     assert_clean(page)
 
 
