@@ -4,7 +4,8 @@
 ``st.dataframe`` of one row (the sites' and the sources' floor); ``/frame``: one static
 folium map of one marker in an iframe, as the briefing draws its slide's map (the briefing's
 floor). ``scripts/bench.py`` runs it on its own server, beside the repo's ``static/``, so the
-frame loads Leaflet from the same local assets as the app.
+frame loads folium's standard files (Leaflet, jQuery, MarkerCluster) from the app's
+``static/vendor/``.
 """
 
 import altair as alt

@@ -385,8 +385,9 @@ def describe_setup(args, started: float) -> str:
 def explain() -> str:
     return (
         "Floor = bare st_folium page (one marker) + static folium page of the same sites "
-        "(one Marker each, MarkerCluster) − that page with one site; all with the same local "
-        "assets, served by the same Streamlit. Targets: map first paint ≤ "
+        "(one Marker each, MarkerCluster) − that page with one site; all with folium's "
+        "standard files (Leaflet, jQuery, MarkerCluster) from the app's static/vendor/, served "
+        "by the same Streamlit. Targets: map first paint ≤ "
         f"{FIRST_PAINT_MAX_RATIO:.1f}× floor at every size; filter change ≤ "
         f"{FILTER_CHANGE_TARGET_S:g} s at 10,000 sites; as-of step ≤ {AS_OF_STEP_TARGET_S:g} s. "
         "A first paint is the time until the map shows exactly the expected sites (its "
