@@ -4,7 +4,8 @@ screen; and "Present this view", the map's current filters as one clean slide.
 What to show comes from the URL (stationmap.briefing.view.read_request); each slide's view,
 map, chart, sources and the slides' style sheet come from stationmap.briefing.view. The stories
 are data/briefings.toml, checked against the data (stationmap.briefing.stories); their problems are
-listed on the list of stories, never raised.
+listed on the list of stories, never raised. On a session's first visit a slide comes alone, and
+the sidebar with the run its map's (or chart's) report starts (stationmap.app.drawn_first).
 """
 
 from dataclasses import replace
