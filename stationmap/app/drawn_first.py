@@ -27,9 +27,10 @@ REPORTER_SCRIPT = "web/drawn-first.js"
 # draws an SVG or a canvas).
 SITES_TABLE = '[data-testid="stDataFrame"] [role="gridcell"]'
 TIMELINE_CHART = '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
-# A briefing slide's map, in its own frame: a marker or cluster, or the view shown (a view of
-# no sites has no marker; the live layer marks its map once it shows a view).
-SLIDE_MAP = ".leaflet-marker-icon, .leaflet-container[data-sm-view]"
+# A briefing slide's map, in its own frame: the live layer marks its map once it shows its view,
+# its markers added (or none, for a view of no sites). In a frame only this attribute is watched
+# (web/drawn-first.js says why).
+SLIDE_MAP = ".leaflet-container[data-sm-view]"
 
 
 def drawn_alone() -> bool:

@@ -98,7 +98,7 @@ test("a new session in the same browser page is told too (each mount reports)", 
     assert.deepEqual(second.sent, [["drawn", true]]);
 });
 
-// A page whose slide map is a same-origin frame, its markers (or not) in the frame's document,
+// A page whose slide map is a same-origin frame, its view shown (or not) in the frame's document,
 // and a frame of another origin beside it; animation frames and timers run by hand.
 function pageWithFrames() {
     const observers = [];
@@ -129,7 +129,12 @@ function pageWithFrames() {
         },
         MutationObserver: class {
             constructor(callback) { this.callback = callback; this.on = false; }
-            observe(target) { this.on = true; this.target = target; observers.push(this); }
+            observe(target, options) {
+                this.on = true;
+                this.target = target;
+                this.options = options;
+                observers.push(this);
+            }
             disconnect() { this.on = false; }
         },
         requestAnimationFrame: (fn) => frameCallbacks.push(fn),
@@ -162,12 +167,17 @@ test("a slide's map in a frame is reported once its markers show and have been p
     const browser = pageWithFrames();
     const reporter = {
         sent: [],
-        data: {selector: ".leaflet-marker-icon", inFrames: true},
+        data: {selector: ".leaflet-container[data-sm-view]", inFrames: true},
         setTriggerValue(name, value) { this.sent.push([name, value]); },
     };
     browser.report(reporter);
-    // The frame's document is watched, and its next document from its load on.
-    assert.ok(browser.observers.some((o) => o.target === browser.inner.documentElement));
+    // The frame's document is watched, for the map's view attribute only (not the thousands of
+    // markers added and taken out while they are clustered), and its next document from its
+    // load on.
+    const inFrame = browser.observers.filter((o) => o.target === browser.inner.documentElement);
+    assert.equal(inFrame.length, 1);
+    assert.ok(!inFrame[0].options.childList);
+    assert.deepEqual([...inFrame[0].options.attributeFilter], ["data-sm-view"]);
     assert.equal(browser.listeners.size, 1);
     assert.deepEqual(reporter.sent, []);
     browser.showMarkers();
@@ -186,7 +196,7 @@ test("without inFrames a frame's markers are not looked for", () => {
     browser.inner.markers = true;
     const reporter = {
         sent: [],
-        data: {selector: ".leaflet-marker-icon"},
+        data: {selector: ".leaflet-container[data-sm-view]"},
         setTriggerValue(name, value) { this.sent.push([name, value]); },
     };
     browser.report(reporter);
