@@ -4,7 +4,8 @@ screen; and "Present this view", the map's current filters as one clean slide.
 What to show comes from the URL (stationmap.briefing.view.read_request); each slide's view,
 map, chart, sources and the slides' style sheet come from stationmap.briefing.view. The stories
 are data/briefings.toml, checked against the data (stationmap.briefing.stories); their problems are
-listed on the list of stories, never raised.
+listed on the list of stories, never raised. On a session's first visit a slide comes alone, and
+the sidebar with the run its map's (or chart's) report starts (stationmap.app.drawn_first).
 """
 
 from dataclasses import replace
@@ -14,10 +15,10 @@ from pathlib import Path
 import streamlit as st
 
 from stationmap import config, i18n
-from stationmap.app import chrome, data, page_actions, ui_state
+from stationmap.app import chrome, data, drawn_first, page_actions, ui_state
 from stationmap.briefing import view as briefing_view
 from stationmap.briefing.captions import figures_stated_in_events
-from stationmap.briefing.stories import BRIEFINGS_FILE, Briefings, load_briefings
+from stationmap.briefing.stories import BRIEFINGS_FILE, Briefings, Slide, load_briefings
 from stationmap.exports import describe_filters
 from stationmap.html import markdown
 from stationmap.html.escape import esc
@@ -381,8 +382,9 @@ def show_list(request, briefings: Briefings | None, *, uploaded: bool) -> None:
     )
 
 
-def show_present(request, app_view: chrome.PageData, chart_start: date | None) -> None:
-    """The shared filters' view as one slide: what the map page shows, in large type."""
+def show_present(request, app_view: chrome.PageData, chart_start: date | None) -> Slide:
+    """The shared filters' view as one slide: what the map page shows, in large type; the
+    slide shown."""
     dataset, view, filtered, state = app_view
     with st.container(key=ui_state.BRIEFING_BAR, horizontal=True, vertical_alignment="center"):
         st.caption(_("Presenting the map's current filters"))
@@ -404,6 +406,7 @@ def show_present(request, app_view: chrome.PageData, chart_start: date | None) -
         high_contrast=request.high_contrast,
         facts=facts,
     )
+    return slide
 
 
 def show_print(request, story, dataset, chart_start: date | None) -> None:
@@ -456,13 +459,15 @@ else:
     # No footer is drawn under this box, and the style sheet hides anything else after it. The
     # box is drawn this high, its slide out of sight, until the style sheet applies
     # (briefing.css).
+    shown = None  # the one slide on screen (none on the printable page)
     with st.container(key=ui_state.BRIEFING_SHOW, height=SLIDE_BOX_BEFORE_STYLE_PX, border=False):
         if request.mode == briefing_view.MODE_PRESENT:
-            show_present(request, app_view, chart_start)
+            shown = show_present(request, app_view, chart_start)
         elif request.mode == briefing_view.MODE_STORY:
             story = stories[request.story_id]
+            shown = story.slides[request.number - 1]
             # The slide's own tab title, so a slide's address names it in tabs and bookmarks.
-            st.set_page_config(page_title=i18n.tab_title(story.slides[request.number - 1].title))
+            st.set_page_config(page_title=i18n.tab_title(shown.title))
             show_story_bar(request, stories)
             show_slide(
                 story_slide_view(app_view.dataset, stories[request.story_id], request.number),
@@ -474,3 +479,13 @@ else:
         else:
             st.set_page_config(page_title=i18n.tab_title(stories[request.story_id].title))
             show_print(request, stories[request.story_id], app_view.dataset, chart_start)
+    if shown is not None and drawn_first.drawn_alone():
+        # A session's first visit: the sidebar and the language come with the run the slide's
+        # report starts (its map's markers, or its chart, shown), and their code loads after
+        # the map's frame and its scripts. After the slide's box, which the style sheet keeps
+        # alone on screen.
+        if shown.panel in ("map", "both"):
+            drawn_first.report_when_drawn(drawn_first.SLIDE_MAP, in_frames=True)
+        else:
+            drawn_first.report_when_drawn(drawn_first.TIMELINE_CHART)
+        st.stop()

@@ -16,6 +16,7 @@ from stationmap.app import ui_state
 from stationmap.briefing import view as briefing_view
 from stationmap.briefing.stories import load_briefings, parse_briefings
 from stationmap.briefing.view import MODE_LIST, MODE_PRESENT, MODE_PRINT, MODE_STORY, Request
+from stationmap.map import assets
 from stationmap.map import records as map_records
 from stationmap.record import schema
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
@@ -277,6 +278,11 @@ def test_a_slides_map_holds_its_sites_at_its_view_with_a_compact_legend(shipped_
     assert payload["fineOutlinesUrl"].endswith("countries-50m.json")
     assert payload["fineOutlinesZoom"] == 4
     assert "stationmap.cityLabels(" in page and '"name":"Glasgow"' in page
+    # Leaflet and MarkerCluster, and not the jQuery folium's own map lists (nothing of a
+    # slide's uses it).
+    assert assets.LEAFLET_JS in page and assets.MARKERCLUSTER_JS in page
+    assert assets.JQUERY_JS not in page
+    assert "$(" not in page and "jQuery" not in page
 
 
 def test_a_slides_city_labels_name_each_city_once_and_no_country(shipped_dataset, stories):

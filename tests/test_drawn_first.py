@@ -1,11 +1,14 @@
-"""A page's first visit in a session: the sites' table or the timeline's charts first, the rest
-once they show (stationmap.app.drawn_first), under Streamlit's AppTest."""
+"""A page's first visit in a session: the sites' table, the timeline's charts or a briefing
+slide first, the rest once they show (stationmap.app.drawn_first), under Streamlit's AppTest."""
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from stationmap.app import ui_state
+from stationmap.app import drawn_first, ui_state
 from tests.app_session import DASHBOARD, RUN_TIMEOUT_S, assert_ran_cleanly, map_has_shown
 
 SITES_PAGE = "pages/sites.py"
@@ -123,3 +126,74 @@ def test_the_run_the_timelines_report_starts_draws_the_whole_page_and_the_sideba
     assert app.sidebar.multiselect
     assert app.session_state[ui_state.CHROME_DRAWN] is True
     assert not reporters(app)
+
+
+BRIEFING_PAGE = "pages/briefing.py"
+
+
+def first_visit_to(query: dict) -> AppTest:
+    """A new session opening the briefing straight away at `query`, as a shared link does."""
+    app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
+    app.query_params.update(query)
+    return app.switch_page(BRIEFING_PAGE).run()
+
+
+@pytest.mark.parametrize(
+    ("query", "title", "selector", "in_frames"),
+    [
+        (
+            {ui_state.PRESENT: "1"},
+            "Alleged overseas police stations",
+            drawn_first.SLIDE_MAP,
+            True,
+        ),
+        # The UK story's fifth slide shows a timeline alone: its chart is what it waits for.
+        (
+            {ui_state.STORY: "uk", ui_state.SLIDE: "5"},
+            None,
+            drawn_first.TIMELINE_CHART,
+            False,
+        ),
+    ],
+)
+def test_a_first_visit_to_a_slide_draws_the_slide_and_waits_for_its_map_or_chart(
+    query, title, selector, in_frames
+):
+    app = first_visit_to(query)
+
+    assert_ran_cleanly(app)
+    if title is not None:
+        assert [t.value for t in app.title] == [title]
+    # The slide's bar and its keys are there (the keyboard works from the start).
+    assert app.button(key=ui_state.BRIEFING_EXIT)
+    (reporter,) = reporters(app)
+    assert reporter.key == ui_state.FIRST_VIEW_REPORTER
+    assert json.loads(reporter.proto.json) == {"selector": selector, "inFrames": in_frames}
+    # Nothing of the sidebar or the language picker.
+    assert not app.sidebar.multiselect
+    assert not app.selectbox
+    assert ui_state.CHROME_DRAWN not in app.session_state
+
+
+def test_the_run_a_slides_report_starts_draws_the_sidebar_and_keeps_the_slide():
+    app = first_visit_to({ui_state.PRESENT: "1"})
+    frames = [frame.proto.srcdoc for frame in app.get("iframe")]
+
+    app.session_state[ui_state.FIRST_VIEW_DRAWN] = True
+    app.run()
+
+    assert_ran_cleanly(app)
+    assert app.sidebar.multiselect
+    assert [box.label for box in app.selectbox] == ["Language"]
+    assert app.session_state[ui_state.CHROME_DRAWN] is True
+    assert not reporters(app)
+    # The same map document, so the browser keeps the frame it has drawn.
+    assert [frame.proto.srcdoc for frame in app.get("iframe")] == frames
+
+
+def test_the_printable_page_and_the_list_of_stories_are_drawn_whole():
+    for query in ({}, {ui_state.STORY: "uk", ui_state.PRINT: "1"}):
+        app = first_visit_to(query)
+        assert_ran_cleanly(app)
+        assert not reporters(app), query
+        assert app.sidebar.multiselect, query

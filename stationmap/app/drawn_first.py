@@ -7,8 +7,9 @@ same few connections; the browser asks for them in the order of the page, the si
 so the main widget came last (scripts/bench.py measures it). So until this session's sidebar
 has been drawn once, such a page draws what the reader came for, and a reporter
 (``web/drawn-first.js``, an ``st.components.v2`` component, no frame of its own) that says when
-it shows (an element matching the page's selector is in the document); the run that report
-starts draws the rest. The map page does the same with its map (render_order.map_first).
+it shows (an element matching the page's selector is in the document, or in a frame's: a
+briefing slide's map); the run that report starts draws the rest. The map page does the same
+with its map (render_order.map_first).
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ REPORTER_SCRIPT = "web/drawn-first.js"
 # draws an SVG or a canvas).
 SITES_TABLE = '[data-testid="stDataFrame"] [role="gridcell"]'
 TIMELINE_CHART = '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
+# A briefing slide's map, in its own frame: the live layer marks its map once it shows its view,
+# its markers added (or none, for a view of no sites). In a frame only this attribute is watched
+# (web/drawn-first.js says why).
+SLIDE_MAP = ".leaflet-container[data-sm-view]"
 
 
 def drawn_alone() -> bool:
@@ -53,10 +58,13 @@ def _reporter():
     )
 
 
-def report_when_drawn(selector: str) -> None:
+def report_when_drawn(selector: str, *, in_frames: bool = False) -> None:
     """Put the reporter on the page: it starts the next run once an element matching
-    `selector` is in the document (its trigger ``drawn``), and is left out of the runs after
+    `selector` is in the document (its trigger ``drawn``), or, `in_frames`, in a same-origin
+    frame's document (then once the browser has painted it); it is left out of the runs after
     its report."""
     _reporter()(
-        key=ui_state.FIRST_VIEW_REPORTER, data={"selector": selector}, on_drawn_change=_drawn
+        key=ui_state.FIRST_VIEW_REPORTER,
+        data={"selector": selector, "inFrames": in_frames},
+        on_drawn_change=_drawn,
     )
