@@ -278,9 +278,9 @@ def test_a_slides_map_holds_its_sites_at_its_view_with_a_compact_legend(shipped_
     assert payload["fineOutlinesUrl"].endswith("countries-50m.json")
     assert payload["fineOutlinesZoom"] == 4
     assert "stationmap.cityLabels(" in page and '"name":"Glasgow"' in page
-    # Leaflet and MarkerCluster, and not the jQuery folium's own map lists (nothing of a
-    # slide's uses it).
-    assert assets.LEAFLET_JS in page and assets.MARKERCLUSTER_JS in page
+    # Leaflet and MarkerCluster as one script, and not the jQuery folium's own map lists
+    # (nothing of a slide's uses it).
+    assert assets.LEAFLET_MARKERCLUSTER_JS in page
     assert assets.JQUERY_JS not in page
     assert "$(" not in page and "jQuery" not in page
 

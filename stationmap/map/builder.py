@@ -327,10 +327,6 @@ def build_live_map(
     return m
 
 
-# The one script of folium.Map's own a slide's map does without (its name in default_js).
-SLIDE_UNUSED_SCRIPT = "jquery"
-
-
 def build_slide_map(
     source: Mapping,
     view: Mapping,
@@ -361,9 +357,6 @@ def build_slide_map(
             (south, west), (north, east) = bounds
             center = ((south + north) / 2, (west + east) / 2)
     m = _base_map(center, zoom if zoom is not None else WORLD_ZOOM, tiles)
-    # folium's map loads jQuery for its own popups and kept-in-front layers, neither of which a
-    # slide has; running it was about 30 ms of the frame's start, before its sites.
-    m.default_js = [link for link in m.default_js if link[0] != SLIDE_UNUSED_SCRIPT]
     SiteLayer(
         [],
         legend=legend_html,
