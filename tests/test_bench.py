@@ -12,6 +12,7 @@ from stationmap import config
 from stationmap.record.filters import FilterState
 from stationmap.record.loader import load_dataset
 from tests.conftest import TEST_TODAY
+from tests.script_module import load_script
 
 # --- figures ----------------------------------------------------------------------------------
 
@@ -297,14 +298,7 @@ def test_an_error_is_shown_by_its_first_line_cut_to_length_or_its_type():
 
 def _bench_script():
     """scripts/bench.py as a module (it is run as a script, not imported by the package)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "bench_script", config.PROJECT_ROOT / "scripts" / "bench.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench")
 
 
 def test_a_failed_bench_step_is_recorded_with_its_errors_first_line_in_every_list_it_left_empty():

@@ -8,7 +8,6 @@ only, and take a second.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import os
 import shutil
@@ -25,20 +24,12 @@ import pytest
 
 from benchmarks.server import find_free_port
 from benchmarks.waiting import wait_until
-from stationmap import config
+from tests.script_module import load_script
 
-SCRIPT = config.PROJECT_ROOT / "scripts" / "cluster.py"
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 
 
-def load_cluster_script():
-    spec = importlib.util.spec_from_file_location("cluster_script", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-cluster_script = load_cluster_script()
+cluster_script = load_script("cluster")
 
 
 def printed_config(*args: str) -> str:

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 
 import pytest
 
 from stationmap import config
 from stationmap.map import assets
+from tests.script_module import load_script
 
-SCRIPT = config.PROJECT_ROOT / "scripts" / "vendor_assets.py"
-
-
-def load_vendor_script():
-    spec = importlib.util.spec_from_file_location("vendor_assets_script", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-vendor_assets = load_vendor_script()
+vendor_assets = load_script("vendor_assets")
 BUNDLE_PARTS = dict(vendor_assets.BUNDLES)[assets.LEAFLET_MARKERCLUSTER_JS]
 
 needs_node_modules = pytest.mark.skipif(
