@@ -13,7 +13,15 @@ import pandas as pd
 import streamlit as st
 
 from stationmap import exports, i18n
-from stationmap.app import chrome, data, drawn_first, page_actions, session_files, ui_state
+from stationmap.app import (
+    chrome,
+    data,
+    drawn_first,
+    page_actions,
+    session_files,
+    site_picker,
+    ui_state,
+)
 from stationmap.html import popups, tables
 from stationmap.html.texts import counts_line, current_texts
 from stationmap.i18n import _
@@ -184,19 +192,7 @@ site_id = None
 if table.empty:
     st.info(_("No sites match these filters."), icon=":material/filter_alt_off:")
 else:
-    # With the country: two sites may share a name.
-    site_names = {
-        site_id: f"{name} ({country})"
-        for site_id, name, country in zip(site_ids, table["name"], table["country"], strict=True)
-    }
-    site_id = st.selectbox(
-        _("Details of a site"),
-        site_ids,
-        index=None,
-        key=ui_state.SITE_CHOICE,
-        format_func=lambda choice: site_names.get(choice, choice),
-        placeholder=_("Choose a site (type to search), or press Details in its row"),
-    )
+    site_id = site_picker.render_site_picker(table)
 if site_id is not None:
     with st.container(border=True, key=ui_state.SITE_DETAILS):
         details = popups.site_details(dataset, view.loc[site_id], state.as_of, texts)

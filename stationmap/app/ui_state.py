@@ -67,6 +67,8 @@ SITE_DETAILS = "site_details"
 SITE_CHOICE = "site_choice"
 SITE_DETAILS_CLICK = "site_details_click"
 SITE_TICKED = "site_ticked"
+# The search box above that list, when the table is too long to list whole.
+SITE_SEARCH = "site_search"
 # The map page's heading row, and the line under it: what every site is, where its sources are.
 MAP_TITLE = "map_title"
 MAP_INTRO = "map_intro"
