@@ -76,7 +76,9 @@ def test_a_long_table_gets_a_search_box_and_a_list_of_its_first_sites(long_data)
     assert_ran_cleanly(app)
     (picker,) = [box for box in app.selectbox if box.key == ui_state.SITE_CHOICE]
     assert len(picker.options) == site_picker.LIST_MAX_OPTIONS
-    assert app.text_input(key=ui_state.SITE_SEARCH).label == "Find a site for its details"
+    search = app.text_input(key=ui_state.SITE_SEARCH)
+    assert search.label == "Find a site for its details"
+    assert search.proto.max_chars == site_picker.SEARCH_MAX_CHARS
     notes = [caption.value for caption in app.main.caption]
     assert (
         f"The list holds the first {site_picker.LIST_MAX_OPTIONS} of {LONG} matching sites, "

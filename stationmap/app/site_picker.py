@@ -19,6 +19,8 @@ from stationmap.i18n import _, n_
 
 # Enough to scroll through by eye; the browser builds them in a few milliseconds.
 LIST_MAX_OPTIONS = 200
+# Part of a name is what a reader types; a bound on it keeps a pasted text's search cheap.
+SEARCH_MAX_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ def render_site_picker(table: pd.DataFrame) -> str | None:
         query = st.text_input(
             _("Find a site for its details"),
             key=ui_state.SITE_SEARCH,
+            max_chars=SEARCH_MAX_CHARS,
             placeholder=_("Part of a name, city or country, then Enter"),
         )
     choices = site_choices(
