@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from stationmap import i18n
@@ -258,5 +259,11 @@ def test_the_sites_grid_holds_the_table_its_grid_rows_and_their_dates_words(
 ):
     sites = tables.sites_grid(small_view, small_dataset)
     assert sites.table.equals(tables.site_table(small_view, small_dataset))
-    assert sites.grid["name"].tolist() == sites.table["name"].tolist()
+    assert sites.grid.equals(
+        pa.Table.from_pandas(tables.grid_table(sites.table), preserve_index=False)
+    )
+    assert sites.grid.column_names == tables.SITE_TABLE_COLUMNS
     assert sites.dates == tables.date_labels(sites.table, tables.SITE_DATE_COLUMNS)
+    assert sites.selection_key("sites_table") == tables.selection_key(
+        "sites_table", sites.table.index
+    )
