@@ -11,7 +11,7 @@ render_order.map_first).
 import streamlit as st
 
 from stationmap import browser_code, i18n
-from stationmap.app import chrome, footer, heap, language, render_order, ui_state
+from stationmap.app import chrome, footer, heap, language, render_order, ui_state, widget_code
 from stationmap.i18n import _
 
 # Before any session's data is made (it acts once a process; later runs skip it).
@@ -89,6 +89,8 @@ def main() -> None:
     language.render_language_picker(language_picker)
     if not st.session_state[ui_state.WHOLE_SCREEN_PAGE]:
         footer.render_footer(page.dataset)
+        # Last: the other pages' widget code, once this page is drawn and the browser idle.
+        widget_code.load_widget_code()
 
 
 main()

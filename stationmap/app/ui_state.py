@@ -60,6 +60,8 @@ CHROME_DRAWN = "chrome_drawn"
 # A page's first visit (the sites' table, the timeline's charts): the reporter that says the
 # main widget shows, and that it has (stationmap.app.drawn_first).
 FIRST_VIEW_REPORTER = "drawn_first_reporter"
+# The loader of the other pages' widget code (stationmap.app.widget_code).
+WIDGET_CODE_LOADER = "widget_code_loader"
 FIRST_VIEW_DRAWN = "first_view_drawn"
 SITE_DETAILS = "site_details"
 # The sites page: the site whose details are open (a list below the table, set too by a row's

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from stationmap import config
-from stationmap.app import ui_state
+from stationmap.app import ui_state, widget_code
 from stationmap.record.filters import FilterState, apply_filters, count_headlines
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
@@ -18,6 +18,7 @@ from tests.browser.helpers import (
     RERUN_TIMEOUT_MS,
     assert_clean,
     open_app,
+    poll,
     sidebar_summary,
     wait_for_script,
 )
@@ -105,6 +106,37 @@ def test_changing_a_filter_in_the_sidebar_updates_the_url(page, app_server):
     expect(page).to_have_url(re.compile(rf"[?&]{ui_state.TEXT}=Glasgow(&|$)"))
     expect(sites_selected(page)).to_have_text("1", timeout=RERUN_TIMEOUT_MS)
     expect(sidebar_summary(page)).to_have_text(expected_summary(FilterState(text="Glasgow")))
+    assert_clean(page)
+
+
+def chunks_requested(page: Page, since: int = 0) -> list[str]:
+    """Which of the files the widget-code loader is given the page has asked for."""
+    asked = page.requests_seen[since:]
+    return sorted(
+        name
+        for name in widget_code.chunk_files()
+        if any(url.endswith(f"/static/{name}") for url in asked)
+    )
+
+
+def test_the_other_pages_widget_code_loads_once_a_page_is_idle_and_is_then_used(page, app_server):
+    open_app(page, app_server.base_url + "/sources")
+    expect(main_heading(page)).to_have_text("Sources")
+    # The sources page shows no table or chart of Streamlit's own: the loader fetched them.
+    poll(page, lambda: chunks_requested(page), sorted(widget_code.chunk_files()), "widget code")
+    asked_before = len(page.requests_seen)
+
+    page.get_by_test_id("stTopNav").get_by_role("link", name="Sites").click()
+    expect(page.locator('[data-testid="stDataFrame"] [role="gridcell"]').first).to_be_attached(
+        timeout=RERUN_TIMEOUT_MS
+    )
+    page.get_by_test_id("stTopNav").get_by_role("link", name="Timeline").click()
+    expect(page.locator('[data-testid="stVegaLiteChart"] .marks').first).to_be_attached(
+        timeout=RERUN_TIMEOUT_MS
+    )
+
+    # The table and the chart found their code (and the grid its style sheet) in the browser.
+    assert chunks_requested(page, asked_before) == []
     assert_clean(page)
 
 

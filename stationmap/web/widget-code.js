@@ -1,0 +1,129 @@
+// The code of the other pages' main widgets (Streamlit's table, its chart), imported once the
+// page is drawn and the browser idle, so a reader's first change to one of those pages does not
+// wait for it (stationmap.app.widget_code says why and measures it). An st.components.v2
+// component at the end of the page; its data names Streamlit's chunk files (js/...) and style
+// sheets (css/...), as paths under Streamlit's static folder.
+//
+// The files are resolved against Streamlit's own entry script (static/js/index.<hash>.js): a
+// script's URL is then the one Streamlit's import of the chunk asks for, and the browser's
+// module map holds the module once, evaluated here or there. Importing a module that is
+// already there costs nothing, so each mount may ask again. A style sheet is linked as
+// Streamlit's loader (Vite's) links it, which then finds it there and does not wait for it.
+//
+// In an idle period after Streamlit has finished its run and the page's own files have come
+// (none for NETWORK_QUIET_MS): the page's own work and downloads come first. A page that had
+// just run its script often still fetched its widgets' code for a while.
+const IDLE_TIMEOUT_MS = 10000;
+const NETWORK_QUIET_MS = 200;
+const ENTRY_SCRIPT = /\/static\/js\/index\.[A-Za-z0-9_-]+\.js$/;
+
+// A script under js/ or a style sheet under css/, by a bare file name: nothing from elsewhere is
+// ever imported or linked.
+const FILE = /^(js\/[A-Za-z0-9_.-]+\.js|css\/[A-Za-z0-9_.-]+\.css)$/;
+
+// The absolute URL of each file under Streamlit's static folder, the parent of its entry
+// script's; none without that script.
+const chunkUrls = function (doc, files) {
+    const scripts = Array.prototype.slice.call(doc.querySelectorAll("script[src]"));
+    const entry = scripts.find(function (script) {
+        return ENTRY_SCRIPT.test(new URL(script.src).pathname);
+    });
+    if (!entry) { return []; }
+    const staticRoot = new URL("../", entry.src);
+    return files.filter(function (file) { return FILE.test(file); })
+        .map(function (file) { return new URL(file, staticRoot).href; });
+};
+
+// Link a style sheet as Vite's loader would (rel, crossorigin, href), unless it is linked.
+const linkStyleSheet = function (doc, url) {
+    const linked = Array.prototype.some.call(doc.getElementsByTagName("link"), function (link) {
+        return link.href === url && link.rel === "stylesheet";
+    });
+    if (linked) { return; }
+    const link = doc.createElement("link");
+    link.rel = "stylesheet";
+    link.crossOrigin = "";
+    link.href = url;
+    doc.head.appendChild(link);
+};
+
+// Whether Streamlit is between runs (a page without the attribute counts as idle).
+const appIdle = function (doc) {
+    const app = doc.querySelector('[data-testid="stApp"]');
+    const state = app ? app.getAttribute("data-test-script-state") : null;
+    return state === null || state === "notRunning";
+};
+
+// When the page's last file arrived (Resource Timing), as files keep coming: an observer, as the
+// browser's list of them stops at 250 entries and a Streamlit page fetches more. Without Resource
+// Timing the network counts as quiet.
+const watchNetwork = function (win) {
+    const perf = win.performance;
+    let lastEnd = 0;
+    const note = function (entries) {
+        entries.forEach(function (entry) { lastEnd = Math.max(lastEnd, entry.responseEnd); });
+    };
+    if (perf && perf.getEntriesByType) { note(perf.getEntriesByType("resource")); }
+    let observer = null;
+    if (win.PerformanceObserver) {
+        observer = new win.PerformanceObserver(function (list) { note(list.getEntries()); });
+        observer.observe({type: "resource"});
+    }
+    return {
+        quiet: function () { return !perf || perf.now() - lastEnd >= NETWORK_QUIET_MS; },
+        stop: function () { if (observer) { observer.disconnect(); } },
+    };
+};
+
+const loadWidgetCode = function (component, importModule) {
+    const win = globalThis;
+    const doc = win.document;
+    const load = importModule || function (url) { return import(url); };
+    const files = (component.data && component.data.files) || [];
+    const urls = chunkUrls(doc, files);
+    let stopped = false;
+    let handle = null;
+    const network = urls.length ? watchNetwork(win) : null;
+    const whenIdle = function (callback) {
+        handle = win.requestIdleCallback
+            ? {idle: win.requestIdleCallback(callback, {timeout: IDLE_TIMEOUT_MS})}
+            : {timer: win.setTimeout(callback, 0)};
+    };
+    const start = function () {
+        whenIdle(function () {
+            handle = null;
+            if (stopped) { return; }
+            if (!appIdle(doc) || !network.quiet()) {
+                handle = {timer: win.setTimeout(start, NETWORK_QUIET_MS)};
+                return;
+            }
+            network.stop();
+            // All at once: the browser fetches them side by side, and they are in before a
+            // reader's next click more often than one after the other.
+            urls.forEach(function (url) {
+                Promise.resolve()
+                    .then(function () {
+                        if (/\.css$/.test(url)) { return linkStyleSheet(doc, url); }
+                        return load(url);
+                    })
+                    .catch(function (error) {
+                        console.warn("stationmap: widget code not preloaded:", url, error);
+                    });
+            });
+        });
+    };
+    if (urls.length) { start(); }
+    return function () {
+        stopped = true;
+        if (network) { network.stop(); }
+        if (handle && handle.idle !== undefined && win.cancelIdleCallback) {
+            win.cancelIdleCallback(handle.idle);
+        }
+        if (handle && handle.timer !== undefined) { win.clearTimeout(handle.timer); }
+    };
+};
+
+globalThis.stationmap = globalThis.stationmap || {};
+globalThis.stationmap.loadWidgetCode = loadWidgetCode;
+globalThis.stationmap.widgetChunkUrls = chunkUrls;
+export default function (component) { return loadWidgetCode(component); }

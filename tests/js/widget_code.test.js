@@ -1,0 +1,212 @@
+// stationmap/web/widget-code.js under Node: the other pages' widget code is imported (and the
+// grid's style sheet linked) from beside Streamlit's entry script, once the app and the browser
+// are idle, and nothing else is ever loaded.
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+
+// An ES module for Streamlit's components v2; run here as a script without its export.
+const SCRIPT = fs.readFileSync(
+    path.join(__dirname, "..", "..", "stationmap", "web", "widget-code.js"), "utf8")
+    .replace(/^export default .*$/m, "");
+
+const ENTRY = "http://localhost:8501/static/js/index.DormvYxC.js";
+const FILES = ["css/DataFrame.DUkanX9_.css", "js/DataFrame.-f9-1zS0.js", "js/Checkbox.CaT4asBe.js"];
+
+// A page with Streamlit's entry script (or none), its app in `state`, the files it has had
+// (`ends`: when each arrived) at the time `now`; idle callbacks and timers run by hand.
+function page({entry = ENTRY, state = "notRunning", links = [], ends = [0], now = 5000} = {}) {
+    const idle = new Map();
+    let nextIdle = 1;
+    const timers = new Map();
+    let nextTimer = 1;
+    const observers = [];
+    const clock = {now};
+    const head = [];
+    const app = {getAttribute: () => app.state, state};
+    const context = {
+        URL,
+        Promise,
+        console: {warn: (...args) => context.warnings.push(args)},
+        document: {
+            head: {appendChild: (element) => head.push(element)},
+            querySelectorAll: () => (entry ? [{src: "http://localhost:8501/x.js"}, {src: entry}] : []),
+            querySelector: () => app,
+            getElementsByTagName: () => [...links, ...head],
+            createElement: () => ({}),
+        },
+        requestIdleCallback: (fn) => { idle.set(nextIdle, fn); return nextIdle++; },
+        cancelIdleCallback: (id) => { idle.delete(id); },
+        setTimeout: (fn) => { timers.set(nextTimer, fn); return nextTimer++; },
+        clearTimeout: (id) => { timers.delete(id); },
+        performance: {
+            now: () => clock.now,
+            getEntriesByType: () => ends.map((end) => ({responseEnd: end})),
+        },
+        PerformanceObserver: class {
+            constructor(callback) { this.callback = callback; this.on = false; }
+            observe(options) { this.on = true; this.options = options; observers.push(this); }
+            disconnect() { this.on = false; }
+        },
+        warnings: [],
+    };
+    context.globalThis = context;
+    vm.createContext(context);
+    vm.runInContext(SCRIPT, context);
+    return {
+        load: context.stationmap.loadWidgetCode,
+        urls: context.stationmap.widgetChunkUrls,
+        document: context.document,
+        app,
+        head,
+        idle,
+        timers,
+        observers,
+        clock,
+        warnings: context.warnings,
+        fileArrives(end) {
+            observers.filter((o) => o.on).forEach((o) => o.callback({getEntries: () => [{responseEnd: end}]}));
+        },
+        runTimers() {
+            const due = [...timers.values()];
+            timers.clear();
+            due.forEach((fn) => fn());
+        },
+        async runIdle() {
+            const due = [...idle.entries()];
+            idle.clear();
+            due.forEach(([, fn]) => fn());
+            await new Promise((resolve) => setImmediate(resolve));
+        },
+    };
+}
+
+function recorder(fail = new Set()) {
+    const imported = [];
+    return {
+        imported,
+        importModule: (url) => {
+            imported.push(url);
+            return fail.has(url) ? Promise.reject(new Error("404")) : Promise.resolve({});
+        },
+    };
+}
+
+test("the files are resolved beside Streamlit's entry script, whatever the page's path", () => {
+    const browser = page();
+    assert.deepEqual(browser.urls(browser.document, FILES), [
+        "http://localhost:8501/static/css/DataFrame.DUkanX9_.css",
+        "http://localhost:8501/static/js/DataFrame.-f9-1zS0.js",
+        "http://localhost:8501/static/js/Checkbox.CaT4asBe.js",
+    ]);
+    // Under a base path too (server.baseUrlPath).
+    const based = page({entry: "https://example.org/app/static/js/index.abc_-1.js"});
+    assert.deepEqual(based.urls(based.document, ["js/DataFrame.x.js"]),
+        ["https://example.org/app/static/js/DataFrame.x.js"]);
+});
+
+test("only a bare script or style sheet under Streamlit's folders is ever loaded", () => {
+    const browser = page();
+    const hostile = [
+        "https://elsewhere.example/x.js", "//elsewhere.example/x.js", "js/../../x.js",
+        "js/a/b.js", "js/x.css", "css/x.js", "javascript:alert(1)", "js/x.js?y", "../x.js",
+    ];
+    assert.deepEqual(browser.urls(browser.document, hostile), []);
+});
+
+test("without Streamlit's entry script nothing is loaded", async () => {
+    const browser = page({entry: null});
+    const modules = recorder();
+    browser.load({data: {files: FILES}}, modules.importModule);
+    assert.equal(browser.idle.size, 0);
+    assert.deepEqual(modules.imported, []);
+});
+
+test("once the browser is idle the scripts are imported and the style sheet linked once", async () => {
+    const browser = page({
+        links: [{href: "http://localhost:8501/static/css/index.C1JORDN2.css", rel: "stylesheet"}],
+    });
+    const modules = recorder();
+    browser.load({data: {files: FILES}}, modules.importModule);
+    // Nothing before an idle period.
+    assert.deepEqual(modules.imported, []);
+    assert.equal(browser.head.length, 0);
+    await browser.runIdle();
+    assert.deepEqual(modules.imported, [
+        "http://localhost:8501/static/js/DataFrame.-f9-1zS0.js",
+        "http://localhost:8501/static/js/Checkbox.CaT4asBe.js",
+    ]);
+    // Linked as Vite's loader links it, so that loader finds it there.
+    assert.equal(browser.head.length, 1);
+    assert.equal(browser.head[0].rel, "stylesheet");
+    assert.equal(browser.head[0].crossOrigin, "");
+    assert.equal(browser.head[0].href, "http://localhost:8501/static/css/DataFrame.DUkanX9_.css");
+    // A second mount (another page) imports again, which the module map makes free, and does
+    // not link the style sheet twice.
+    browser.load({data: {files: FILES}}, modules.importModule);
+    await browser.runIdle();
+    assert.equal(modules.imported.length, 4);
+    assert.equal(browser.head.length, 1);
+});
+
+test("while Streamlit runs a script it waits, and looks again in an idle period", async () => {
+    const browser = page({state: "running"});
+    const modules = recorder();
+    browser.load({data: {files: FILES}}, modules.importModule);
+    await browser.runIdle();
+    assert.deepEqual(modules.imported, []);
+    assert.equal(browser.timers.size, 1);
+    browser.app.state = "notRunning";
+    browser.runTimers();
+    await browser.runIdle();
+    assert.equal(modules.imported.length, 2);
+});
+
+test("it waits until the page's own files have stopped coming for a moment", async () => {
+    // The last file came 50 ms ago.
+    const browser = page({ends: [100, 4950], now: 5000});
+    const modules = recorder();
+    browser.load({data: {files: FILES}}, modules.importModule);
+    // Every file is watched, not only the 250 the browser lists.
+    assert.equal(JSON.stringify(browser.observers.map((o) => o.options)), "[{\"type\":\"resource\"}]");
+    await browser.runIdle();
+    assert.deepEqual(modules.imported, []);
+    // Another comes while it waits.
+    browser.clock.now = 5200;
+    browser.fileArrives(5150);
+    browser.runTimers();
+    await browser.runIdle();
+    assert.deepEqual(modules.imported, []);
+    browser.clock.now = 5400;
+    browser.runTimers();
+    await browser.runIdle();
+    assert.equal(modules.imported.length, 2);
+    // Then it stops watching.
+    assert.ok(browser.observers.every((o) => !o.on));
+});
+
+test("a file that fails is said in the console and the others still load", async () => {
+    const failing = "http://localhost:8501/static/js/DataFrame.-f9-1zS0.js";
+    const browser = page();
+    const modules = recorder(new Set([failing]));
+    browser.load({data: {files: FILES}}, modules.importModule);
+    await browser.runIdle();
+    assert.equal(modules.imported.length, 2);
+    assert.equal(browser.warnings.length, 1);
+    assert.equal(browser.warnings[0][1], failing);
+});
+
+test("unmounted before the browser was idle, it loads nothing", async () => {
+    const browser = page();
+    const modules = recorder();
+    const stop = browser.load({data: {files: FILES}}, modules.importModule);
+    stop();
+    assert.equal(browser.idle.size, 0);
+    assert.ok(browser.observers.every((o) => !o.on));
+    await browser.runIdle();
+    assert.deepEqual(modules.imported, []);
+});

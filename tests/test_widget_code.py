@@ -1,0 +1,55 @@
+"""The other pages' widget code: which of Streamlit's files the loader is given."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from stationmap.app import widget_code
+
+
+@pytest.fixture
+def static(tmp_path):
+    (tmp_path / "js").mkdir()
+    (tmp_path / "css").mkdir()
+    for name in (
+        "js/index.DormvYxC.js",
+        "js/DataFrame.-f9-1zS0.js",
+        "css/DataFrame.DUkanX9_.css",
+        "js/Checkbox.CaT4asBe.js",
+        # Not a chunk of the names asked for, though each starts like one.
+        "js/DataFrameUtils.aaaa.js",
+        "js/Checkbox.CaT4asBe.js.map",
+        "js/Checkbox.a.b.js",
+    ):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    return tmp_path
+
+
+def test_each_named_chunk_comes_with_its_style_sheet_first(static):
+    files = widget_code.chunk_files(("DataFrame", "Checkbox"), static)
+    assert files == (
+        "css/DataFrame.DUkanX9_.css",
+        "js/DataFrame.-f9-1zS0.js",
+        "js/Checkbox.CaT4asBe.js",
+    )
+
+
+def test_a_chunk_missing_or_built_twice_is_left_out_and_logged(static, caplog):
+    (static / "js" / "Checkbox.Zz9.js").write_text("", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger=widget_code.__name__):
+        files = widget_code.chunk_files(("Checkbox", "Nowhere", "DataFrame"), static)
+    assert files == ("css/DataFrame.DUkanX9_.css", "js/DataFrame.-f9-1zS0.js")
+    assert "2 scripts named Checkbox" in caplog.text
+    assert "0 scripts named Nowhere" in caplog.text
+
+
+def test_the_installed_streamlit_has_every_chunk_the_pages_need():
+    # A Streamlit upgrade that renames a component's chunk would silently lose its preload.
+    files = widget_code.chunk_files()
+    scripts = [name for name in files if name.startswith("js/")]
+    assert [name.split("/")[1].split(".")[0] for name in scripts] == list(widget_code.WIDGET_CHUNKS)
+    assert any(name.startswith("css/DataFrame.") for name in files)
+    for name in files:
+        assert (widget_code.STATIC_DIR / name).is_file()
