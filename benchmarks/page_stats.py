@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from benchmarks import expectations
+from benchmarks.server import FLOOR_ROWS_COLUMNS
 from benchmarks.stats import (
     DatasetResult,
     FloorParts,
@@ -124,6 +125,21 @@ def changes_table(result: DatasetResult) -> str:
         for origin in names
     ]
     return markdown_table(["", *[f"to {name}" for name in names]], rows)
+
+
+def change_floor_line(result: DatasetResult) -> str:
+    """The floor of a change into a table of the dataset's rows, with its runs; empty if it
+    was not measured."""
+    samples = result.change_floor
+    if not samples:
+        return ""
+    runs = ", ".join(f"{s.seconds:.2f}" if s.ok else f"failed ({s.error})" for s in samples)
+    return (
+        "Floor of a change into a table: a bare Streamlit page's link to a page with one "
+        f"st.dataframe of {result.sites:,} rows and {sum(FLOOR_ROWS_COLUMNS)} columns, timed the "
+        "same way (its first cell in the document and Streamlit idle): "
+        f"{format_seconds(median(seconds_of(samples)))} (runs: {runs} s)."
+    )
 
 
 def deep_link_table(samples: Sequence[Sample]) -> str:

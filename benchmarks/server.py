@@ -24,6 +24,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = REPO_ROOT / "dashboard.py"
 FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
 FLOOR_WIDGETS_APP = Path(__file__).resolve().parent / "floor_widgets.py"
+# Its change floor's table (/rows): the query parameter saying how many rows (?rows=N), and its
+# text and count columns, as many as the sites' table has.
+FLOOR_ROWS_PARAM = "rows"
+FLOOR_ROWS_COLUMNS = (10, 4)
 STATIC_DIR = REPO_ROOT / "static"
 
 # A cold start on a loaded 2-core machine takes a few seconds; a minute means broken.

@@ -185,6 +185,9 @@ class DatasetResult:
     # dataset's pages (the machine's load drifts over a bench): kind ("chart", "table",
     # "frame") → runs.
     widget_floors: dict[str, list[Sample]] = field(default_factory=dict)
+    # The floor of a page change into a table of this dataset's rows (floor_widgets' /rows),
+    # measured beside the page changes.
+    change_floor: list[Sample] = field(default_factory=list)
 
     def median_of(self, step: str) -> float | None:
         return median(seconds_of(self.steps.get(step, [])))

@@ -22,7 +22,8 @@ headless Chromium, each a median of --runs runs with a fresh browser context per
 5. the peak RSS of the server's process tree during all of that.
 
 On the largest synthetic dataset (10,000 sites by default), every page change from the
-sidebar's navigation, in one walk through every pair of pages per run. Then, on fresh servers
+sidebar's navigation, in one walk through every pair of pages per run, and the floor of a
+change into a table: a bare page's link to one st.dataframe of as many rows. Then, on fresh servers
 with the shipped data, a first deep link straight to ``/timeline``: how long Streamlit's
 file-name navigation is on screen.
 
@@ -66,9 +67,17 @@ sys.path[:0] = list(dict.fromkeys([str(_app_root(sys.argv[1:])), str(REPO_ROOT)]
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from benchmarks import browser as bench_browser  # noqa: E402
-from benchmarks import expectations, page_loads, page_stats, profile_map, static_pages  # noqa: E402
+from benchmarks import (  # noqa: E402
+    expectations,
+    layout_shift,
+    page_loads,
+    page_stats,
+    profile_map,
+    static_pages,
+)
 from benchmarks.procmem import RssSampler  # noqa: E402
 from benchmarks.server import (  # noqa: E402
+    FLOOR_ROWS_PARAM,
     FLOOR_WIDGETS_APP,
     ServerError,
     StreamlitServer,
@@ -181,6 +190,29 @@ def measure_widget_floors(browser, floor_base: str | None, result: DatasetResult
             samples.append(page_loads.time_page_load(page, floor_base + spec.path, spec))
 
 
+# The change floor's page: a table of the dataset's rows, reached by a link (floor_widgets).
+ROWS_FLOOR = page_loads.PageSpec("rows", "/rows", "table", "table", "", "", complete=())
+
+
+def measure_change_floor(browser, floor_base: str | None, rows: int, result: DatasetResult) -> None:
+    """A bare page's change into a table of `rows` rows, timed as the app's page changes are:
+    the table's code loaded first (as the walk has it), then from the first page by its link."""
+    if floor_base is None:
+        result.change_floor.append(failed("the floors' server did not start"))
+        return
+    query = f"?{FLOOR_ROWS_PARAM}={rows}"
+    with bench_browser.fresh_page(browser, watch=True) as page:
+        loaded = page_loads.time_page_load(page, floor_base + ROWS_FLOOR.path + query, ROWS_FLOOR)
+        if not loaded.ok:
+            result.change_floor.append(failed(f"the table floor did not open: {loaded.error}"))
+            return
+        page.get_by_role("link", name="back").click()
+        page.get_by_role("heading", name="Floor: none").wait_for()
+        layout_shift.wait_for_quiet(page)
+        link = page.get_by_role("link", name="rows")
+        result.change_floor.append(page_loads.time_page_change(page, ROWS_FLOOR, link=link))
+
+
 def measure_dataset(
     browser,
     name: str,
@@ -232,6 +264,10 @@ def measure_dataset(
             if with_changes:
                 for run in range(runs):
                     _guarded([], lambda: measure_page_changes(browser, base, pages, result))
+                    _guarded(
+                        [result.change_floor],
+                        lambda: measure_change_floor(browser, floor_base, result.sites, result),
+                    )
                     log(f"{name}: page changes, run {run + 1} done")
         result.peak_rss = sampler.peak
     finally:
@@ -519,6 +555,8 @@ def pages_section(results, floor, deep_links, runs) -> list[str]:
                 "",
                 page_stats.changes_table(result),
             ]
+            if result.change_floor:
+                parts += ["", page_stats.change_floor_line(result)]
     parts += [
         "",
         "First deep link after a server start (the shipped data, straight to /timeline): how "

@@ -202,6 +202,15 @@ def test_page_changes_are_a_matrix_with_verdicts():
     assert lines[3] == "| from sites | 0.90 s (over, CLS 0.20) | – |"
 
 
+def test_the_change_floor_is_its_median_with_every_run_and_empty_unmeasured():
+    result = DatasetResult(name="10000", sites=10_000)
+    assert page_stats.change_floor_line(result) == ""
+    result.change_floor = [page_run(0.44, 0.0), failed("timeout"), page_run(0.5, 0.0)]
+    line = page_stats.change_floor_line(result)
+    assert "one st.dataframe of 10,000 rows and 14 columns" in line
+    assert line.endswith(": 0.47 s (runs: 0.44, failed (timeout), 0.50 s).")
+
+
 def test_the_file_name_navigation_must_never_show():
     shown = Sample(3.1, detail={"file_nav_ms": 2700.0})
     never = Sample(2.0, detail={"file_nav_ms": 0.0})
