@@ -10,6 +10,12 @@
 // already there costs nothing, so each mount may ask again. A style sheet is linked as
 // Streamlit's loader (Vite's) links it, which then finds it there and does not wait for it.
 //
+// The page's <html> says where the loader is (data-sm-widget-code: "loading", then "loaded", or
+// "stopped" if it was taken off the page first), so browser tests act on a settled page: while it
+// compiles those files, the messages of a short script run can reach the page together, and
+// Streamlit then never shows the run as "running".
+const STATE_ATTRIBUTE = "data-sm-widget-code";
+
 // In an idle period after Streamlit has finished its run and the page's own files have come
 // (none for NETWORK_QUIET_MS): the page's own work and downloads come first. A page that had
 // just run its script often still fetched its widgets' code for a while.
@@ -100,8 +106,8 @@ const loadWidgetCode = function (component, importModule) {
             network.stop();
             // All at once: the browser fetches them side by side, and they are in before a
             // reader's next click more often than one after the other.
-            urls.forEach(function (url) {
-                Promise.resolve()
+            Promise.all(urls.map(function (url) {
+                return Promise.resolve()
                     .then(function () {
                         if (/\.css$/.test(url)) { return linkStyleSheet(doc, url); }
                         return load(url);
@@ -109,11 +115,18 @@ const loadWidgetCode = function (component, importModule) {
                     .catch(function (error) {
                         console.warn("stationmap: widget code not preloaded:", url, error);
                     });
-            });
+            })).then(function () { say("loaded"); });
         });
     };
-    if (urls.length) { start(); }
+    const say = function (state) {
+        if (doc.documentElement) { doc.documentElement.setAttribute(STATE_ATTRIBUTE, state); }
+    };
+    if (urls.length) {
+        say("loading");
+        start();
+    }
     return function () {
+        if (!stopped && handle) { say("stopped"); }
         stopped = true;
         if (network) { network.stop(); }
         if (handle && handle.idle !== undefined && win.cancelIdleCallback) {

@@ -23,6 +23,9 @@ FIRST_RUN_TIMEOUT_MS = 30_000
 # A rerun after a widget change reads cached data; generous for a loaded CI machine.
 RERUN_TIMEOUT_MS = 15_000
 
+# Where the widget-code loader says it is ("loading", "loaded", "stopped").
+WIDGET_CODE_STATE = "data-sm-widget-code"
+
 # Opened at /sites, Streamlit's front end first looks for its server at /sites/_stcore/...
 # (in case the app is served under a path prefix), is answered 404, then uses /_stcore/.
 # That probe stays on this machine and is Streamlit's own; every other console error counts.
@@ -58,8 +61,17 @@ def wait_for_script(page: Page, timeout: float = FIRST_RUN_TIMEOUT_MS) -> None:
 
 
 def open_app(page: Page, url: str) -> None:
+    """Open `url`, wait for its script, and for the other pages' widget code to have loaded.
+
+    The loader (web/widget-code.js) compiles about 2 MB of Streamlit's code once a page first
+    settles; a short run started meanwhile (a tab, an upload) can reach the page in one go and
+    never show as running, which helpers counting runs would wait for in vain.
+    """
     page.goto(url)
     wait_for_script(page)
+    expect(page.locator("html")).not_to_have_attribute(
+        WIDGET_CODE_STATE, "loading", timeout=FIRST_RUN_TIMEOUT_MS
+    )
 
 
 def open_event_list(page: Page) -> Locator:

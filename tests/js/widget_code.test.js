@@ -28,11 +28,13 @@ function page({entry = ENTRY, state = "notRunning", links = [], ends = [0], now 
     const clock = {now};
     const head = [];
     const app = {getAttribute: () => app.state, state};
+    const html = {attributes: {}, setAttribute: (name, value) => { html.attributes[name] = value; }};
     const context = {
         URL,
         Promise,
         console: {warn: (...args) => context.warnings.push(args)},
         document: {
+            documentElement: html,
             head: {appendChild: (element) => head.push(element)},
             querySelectorAll: () => (entry ? [{src: "http://localhost:8501/x.js"}, {src: entry}] : []),
             querySelector: () => app,
@@ -64,6 +66,7 @@ function page({entry = ENTRY, state = "notRunning", links = [], ends = [0], now 
         app,
         head,
         idle,
+        state: () => html.attributes["data-sm-widget-code"],
         timers,
         observers,
         clock,
@@ -124,6 +127,7 @@ test("without Streamlit's entry script nothing is loaded", async () => {
     browser.load({data: {files: FILES}}, modules.importModule);
     assert.equal(browser.idle.size, 0);
     assert.deepEqual(modules.imported, []);
+    assert.equal(browser.state(), undefined);
 });
 
 test("once the browser is idle the scripts are imported and the style sheet linked once", async () => {
@@ -135,7 +139,10 @@ test("once the browser is idle the scripts are imported and the style sheet link
     // Nothing before an idle period.
     assert.deepEqual(modules.imported, []);
     assert.equal(browser.head.length, 0);
+    assert.equal(browser.state(), "loading");
     await browser.runIdle();
+    // The page says once everything has come, for the browser tests.
+    assert.equal(browser.state(), "loaded");
     assert.deepEqual(modules.imported, [
         "http://localhost:8501/static/js/DataFrame.-f9-1zS0.js",
         "http://localhost:8501/static/js/Checkbox.CaT4asBe.js",
@@ -196,6 +203,7 @@ test("a file that fails is said in the console and the others still load", async
     browser.load({data: {files: FILES}}, modules.importModule);
     await browser.runIdle();
     assert.equal(modules.imported.length, 2);
+    assert.equal(browser.state(), "loaded");
     assert.equal(browser.warnings.length, 1);
     assert.equal(browser.warnings[0][1], failing);
 });
@@ -207,6 +215,7 @@ test("unmounted before the browser was idle, it loads nothing", async () => {
     stop();
     assert.equal(browser.idle.size, 0);
     assert.ok(browser.observers.every((o) => !o.on));
+    assert.equal(browser.state(), "stopped");
     await browser.runIdle();
     assert.deepEqual(modules.imported, []);
 });
