@@ -26,7 +26,6 @@ FRAME_HEIGHT_PX = 520
 ONE_SITE = [(51.5072, -0.1276, "London")]
 # The change floor's table: ?rows=N rows (at most MAX_ROWS), of as many text and count columns
 # as the sites' table has; repeated words as categories, as the app sends them.
-ROWS_PARAM = FLOOR_ROWS_PARAM
 MAX_ROWS = 100_000
 TEXT_COLUMNS, COUNT_COLUMNS = FLOOR_ROWS_COLUMNS
 
@@ -49,7 +48,7 @@ def table_floor() -> None:
 
 def row_count() -> int | None:
     """The rows the link asked for (?rows=N), within 1..MAX_ROWS; None without a number."""
-    asked = st.query_params.get(ROWS_PARAM, "")
+    asked = st.query_params.get(FLOOR_ROWS_PARAM, "")
     return min(max(int(asked), 1), MAX_ROWS) if asked.isdigit() else None
 
 
@@ -57,11 +56,9 @@ def row_count() -> int | None:
 def rows_table(rows: int) -> pd.DataFrame:
     """`rows` rows of made-up text (a few hundred distinct words a column) and counts."""
     numbers = np.arange(rows)
-    columns = {
-        f"text_{column}": pd.Categorical([f"word {column}-{n % 400}" for n in numbers])
-        for column in range(TEXT_COLUMNS)
-    }
-    columns["text_0"] = [f"Site {n}" for n in numbers]  # one column of distinct names
+    columns = {"text_0": [f"Site {n}" for n in numbers]}  # one column of distinct names
+    for column in range(1, TEXT_COLUMNS):
+        columns[f"text_{column}"] = pd.Categorical([f"word {column}-{n % 400}" for n in numbers])
     for column in range(COUNT_COLUMNS):
         columns[f"count_{column}"] = ((numbers * (column + 3)) % 17).astype("int32")
     return pd.DataFrame(columns)
@@ -71,13 +68,13 @@ def none_floor() -> None:
     title("none")
     rows = row_count()
     if rows is not None:
-        st.page_link(ROWS_PAGE, label="rows", query_params={ROWS_PARAM: str(rows)})
+        st.page_link(ROWS_PAGE, label="rows", query_params={FLOOR_ROWS_PARAM: str(rows)})
 
 
 def rows_floor() -> None:
     title("rows")
     rows = row_count() or 1
-    st.page_link(NONE_PAGE, label="back", query_params={ROWS_PARAM: str(rows)})
+    st.page_link(NONE_PAGE, label="back", query_params={FLOOR_ROWS_PARAM: str(rows)})
     height = tables.table_height(rows)
     st.dataframe(rows_table(rows), hide_index=True, width="stretch", height=height)
 

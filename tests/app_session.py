@@ -31,6 +31,12 @@ def run_map(query: dict | None = None) -> AppTest:
     return app.run()
 
 
+def components_keyed(app: AppTest, key: str) -> list:
+    """The page's st.components.v2 elements with `key` (the drawn-first reporter, the
+    widget-code loader)."""
+    return [element for element in app.get("bidi_component") if element.key == key]
+
+
 def assert_ran_cleanly(app: AppTest) -> None:
     assert not app.exception, [exception.value for exception in app.exception]
 

@@ -9,7 +9,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from stationmap.app import drawn_first, ui_state
-from tests.app_session import DASHBOARD, RUN_TIMEOUT_S, assert_ran_cleanly, map_has_shown
+from tests.app_session import (
+    DASHBOARD,
+    RUN_TIMEOUT_S,
+    assert_ran_cleanly,
+    components_keyed,
+    map_has_shown,
+)
 
 SITES_PAGE = "pages/sites.py"
 
@@ -21,12 +27,8 @@ def first_visit(page: str) -> AppTest:
 
 
 def reporters(app: AppTest) -> list:
-    # The page's other component, the widget-code loader, comes with the whole page.
-    return [
-        element
-        for element in app.get("bidi_component")
-        if element.key == ui_state.FIRST_VIEW_REPORTER
-    ]
+    # Not the page's other component, the widget-code loader, which comes with the whole page.
+    return components_keyed(app, ui_state.FIRST_VIEW_REPORTER)
 
 
 def test_a_first_visit_draws_the_title_counts_and_table_and_waits_for_the_table():

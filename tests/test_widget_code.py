@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from stationmap.app import ui_state, widget_code
-from tests.app_session import DASHBOARD, RUN_TIMEOUT_S, assert_ran_cleanly
+from tests.app_session import DASHBOARD, RUN_TIMEOUT_S, assert_ran_cleanly, components_keyed
 
 
 @pytest.fixture
@@ -57,25 +57,17 @@ def test_the_installed_streamlit_has_every_chunk_the_pages_need():
         assert (widget_code.STATIC_DIR / name).is_file()
 
 
-def loaders(app) -> list:
-    return [
-        element
-        for element in app.get("bidi_component")
-        if element.key == ui_state.WIDGET_CODE_LOADER
-    ]
-
-
 def test_the_loader_comes_last_with_the_whole_page_never_with_a_main_widget_drawn_alone():
     app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
     app.switch_page("pages/sites.py").run()
     assert_ran_cleanly(app)
     # A first visit's run draws the table alone: its own code comes first.
-    assert loaders(app) == []
+    assert components_keyed(app, ui_state.WIDGET_CODE_LOADER) == []
 
     app.session_state[ui_state.FIRST_VIEW_DRAWN] = True
     app.run()
     assert_ran_cleanly(app)
-    assert len(loaders(app)) == 1
+    assert len(components_keyed(app, ui_state.WIDGET_CODE_LOADER)) == 1
     # After everything else on the page, the footer included.
     last = app.main.children[max(app.main.children)]
     assert last.key == ui_state.WIDGET_CODE_LOADER
