@@ -8,9 +8,10 @@
 // With data.inFrames the element may also be in a same-origin frame's document (a slide's map
 // is a srcdoc frame): each frame's document is watched too, for the attribute FRAME_CHANGES
 // names, and the one a frame loads in place of its first (about:blank) is looked at on its load
-// and watched from then on. Then the report waits for the browser
-// to paint what it found (as the map page's own report does, bridge.reportShown), so the
-// reader sees the markers before the next run's work starts.
+// and watched from then on.
+//
+// Found in either, the report waits for the browser to paint it (as the map page's own report
+// does, bridge.reportShown), so the reader sees the widget before the next run's work starts.
 //
 // It reports once each time it is put on the page: the element in the document, or, should
 // it never come (a widget that cannot draw), after WAIT_MS at most, so the rest of the
@@ -81,9 +82,7 @@ const reportDrawn = function (component) {
     };
     function check() {
         if (reported) { return; }
-        if (doc.querySelector(selector)) {
-            report(false);
-        } else if (inFrames && shownInFrame()) {
+        if (doc.querySelector(selector) || (inFrames && shownInFrame())) {
             report(true);
         }
     }

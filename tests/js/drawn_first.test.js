@@ -13,9 +13,10 @@ const SCRIPT = fs.readFileSync(
     path.join(__dirname, "..", "..", "stationmap", "web", "drawn-first.js"), "utf8")
     .replace(/^export default .*$/m, "");
 
-// A page whose table has (or later gets) cells, with timers run by hand.
+// A page whose table has (or later gets) cells, with animation frames and timers run by hand.
 function page({cells}) {
     const observers = [];
+    const frameCallbacks = [];
     const timers = new Map();
     let nextTimer = 1;
     const context = {
@@ -31,6 +32,7 @@ function page({cells}) {
             observe() { this.on = true; observers.push(this); }
             disconnect() { this.on = false; }
         },
+        requestAnimationFrame: (fn) => frameCallbacks.push(fn),
         setTimeout: (fn) => { timers.set(nextTimer, fn); return nextTimer++; },
         clearTimeout: (id) => { timers.delete(id); },
         cellsShown: cells,
@@ -44,6 +46,15 @@ function page({cells}) {
         showCells() {
             context.cellsShown = true;
             observers.filter((o) => o.on).forEach((o) => o.callback());
+        },
+        // The browser paints: the frame's callbacks, then the timers they set.
+        paint() {
+            const before = new Set(timers.keys());
+            frameCallbacks.splice(0).forEach((fn) => fn());
+            [...timers.entries()].filter(([id]) => !before.has(id)).forEach(([id, fn]) => {
+                timers.delete(id);
+                fn();
+            });
         },
         runTimers() { [...timers.values()].forEach((fn) => fn()); timers.clear(); },
         timers,
@@ -60,10 +71,13 @@ function component() {
     };
 }
 
-test("a table already drawn is reported at once", () => {
+test("a table already drawn is reported once the browser has painted it", () => {
     const browser = page({cells: true});
     const reporter = component();
     browser.report(reporter);
+    // The next run's work waits until the reader can see the table.
+    assert.deepEqual(reporter.sent, []);
+    browser.paint();
     assert.deepEqual(reporter.sent, [["drawn", true]]);
     // It looks for what the page said shows its main widget.
     assert.deepEqual(browser.asked, [reporter.data.selector]);
@@ -76,6 +90,9 @@ test("a table drawn later is reported when its cells come, once, and its timer d
     assert.deepEqual(reporter.sent, []);
     browser.showCells();
     browser.showCells();
+    assert.deepEqual(reporter.sent, []);
+    browser.paint();
+    browser.paint();
     assert.deepEqual(reporter.sent, [["drawn", true]]);
     assert.equal(browser.timers.size, 0);
 });
@@ -94,6 +111,7 @@ test("a new session in the same browser page is told too (each mount reports)", 
     const second = component();
     browser.report(first);
     browser.report(second);
+    browser.paint();
     assert.deepEqual(first.sent, [["drawn", true]]);
     assert.deepEqual(second.sent, [["drawn", true]]);
 });
