@@ -151,6 +151,13 @@ def drawable_count(filtered) -> int:
     return len(map_records.placed_sites(filtered))
 
 
+# In a map's frame: how many times its markers have been clustered for every zoom (layer.js
+# clusterEveryZoom: once, at the map's first zoom).
+CLUSTERED_EVERY_ZOOM_JS = (
+    "() => performance.getEntriesByName('stationmap:clustered-every-zoom').length"
+)
+
+
 def sites_drawn(frame: Frame) -> int:
     return frame.evaluate(SITES_DRAWN_JS)
 

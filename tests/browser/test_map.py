@@ -18,6 +18,7 @@ from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
 from tests.browser.helpers import (
+    CLUSTERED_EVERY_ZOOM_JS,
     RERUN_TIMEOUT_MS,
     poll,
     published_view,
@@ -62,6 +63,28 @@ def test_the_map_draws_every_site_the_filters_allow(page, app_server, map_frame)
     expect(frame.locator(".leaflet-container")).to_be_visible()
     map_shows(page, map_frame, len(drawable_sites(FilterState())))
     expect(frame.locator(".sm-legend-control")).to_contain_text("Alleged")
+    assert_clean(page)
+
+
+def test_the_first_view_is_clustered_for_its_zoom_and_every_zoom_once_it_zooms(
+    page, app_server, map_frame
+):
+    open_map(page, app_server.base_url)
+    expected = len(drawable_sites(FilterState()))
+    map_shows(page, map_frame, expected)
+    frame = map_frame(page)
+    # The first view is clustered for the zooms up to a few closer in than its own, and stays
+    # so while the map does not zoom: its clusters would otherwise change under the reader's
+    # eyes.
+    page.evaluate(AFTER_NEXT_PAINT_JS)
+    assert frame.evaluate(CLUSTERED_EVERY_ZOOM_JS) == 0
+
+    # The first zoom clusters them for every zoom, before it is drawn.
+    frame.locator(".leaflet-control-zoom-in").click()
+    poll(page, lambda: frame.evaluate(CLUSTERED_EVERY_ZOOM_JS), 1, "clustered for every zoom")
+    frame.locator(".leaflet-control-zoom-out").click()
+    # Back at the first zoom, every site is there, in clusters made from every zoom down.
+    map_shows(page, map_frame, expected)
     assert_clean(page)
 
 

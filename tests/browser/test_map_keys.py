@@ -12,6 +12,7 @@ from benchmarks.browser import APP_COMPLETE_SELECTOR
 from stationmap.app import ui_state
 from stationmap.html.markdown import WORD_JOINER
 from tests.browser.helpers import (
+    CLUSTERED_EVERY_ZOOM_JS,
     RERUN_TIMEOUT_MS,
     assert_clean,
     open_app,
@@ -136,6 +137,29 @@ def test_a_link_with_a_site_opens_its_details_and_popup_and_close_clears_it(
 
     expect(details).to_have_count(0, timeout=RERUN_TIMEOUT_MS)
     expect(page).not_to_have_url(re.compile(rf"[?&]{ui_state.FOCUS_SITE}="))
+    assert_clean(page)
+
+
+def test_a_popup_stays_open_when_the_map_first_zooms(page, app_server, map_frame):
+    # The first zoom clusters the markers for every zoom, taking each off the map and adding
+    # it again (layer.js clusterEveryZoom): a popup open on one is opened again.
+    open_app(page, f"{app_server.base_url}/?{ui_state.COUNTRY}=Spain")
+    poll(page, lambda: sites_drawn(map_frame(page, RERUN_TIMEOUT_MS)), 9, "sites drawn")
+    wait_for_script(page, RERUN_TIMEOUT_MS)
+    frame = map_frame(page)
+    frame.locator(".sm-marker").first.click()
+    popup = frame.locator(".leaflet-popup")
+    expect(popup.locator(".sm-popup")).to_be_visible(timeout=RERUN_TIMEOUT_MS)
+    wait_for_script(page, RERUN_TIMEOUT_MS)
+    name = popup.locator(".sm-popup").inner_text().splitlines()[0]
+    assert frame.evaluate(CLUSTERED_EVERY_ZOOM_JS) == 0
+
+    frame.locator(".leaflet-control-zoom-in").click()
+
+    poll(page, lambda: frame.evaluate(CLUSTERED_EVERY_ZOOM_JS), 1, "clustered for every zoom")
+    # A closed popup fades out (opacity 0) and is then taken away; one opened again shows.
+    expect(popup).to_have_css("opacity", "1")
+    expect(popup.locator(".sm-popup")).to_contain_text(name)
     assert_clean(page)
 
 

@@ -30,6 +30,9 @@ var CHUNK_DELAY_MS = 0;
 // there anyway; only distinct sites under ~800 m apart now overlap at zoom 13-15 instead of
 // staying a cluster (none in the shipped data: its closest two are 1.9 km apart).
 var UNCLUSTERED_FROM_ZOOM = 13;
+// A first view's markers are clustered for the zooms up to this many closer in than the one it
+// shows (see clusterFirstForShownZoom), and for the rest when the map first zooms.
+var FIRST_VIEW_EXTRA_ZOOMS = 3;
 
 // A divIcon whose element has a name for screen readers ("6 sites, Enter to zoom" for a
 // cluster, which would otherwise be read as a bare number), set as text, never parsed.
@@ -446,6 +449,53 @@ stationmap.drawLayer = function (map, payload) {
         if (openPopup === event.popup) { openPopup = null; }
     });
     function markerOf(site) { return site.marker; }
+    // MarkerCluster places each marker it is given at every zoom, from the map's least to the
+    // last it clusters at, before it shows any: at 10,000 sites most of the time before a
+    // first view went to the zooms of cities, where most markers stand alone (in Chromium,
+    // 10,000 markers: 160-220 ms for zooms 1-12, 18-28 ms for 1-6). So the first markers are
+    // clustered for the zooms up to FIRST_VIEW_EXTRA_ZOOMS closer in than the one shown, and
+    // for every zoom when the map first starts to zoom. Clustered from the zoom shown itself,
+    // its clusters came out other than from zoom 12, and left some markers under 24 px from a
+    // cluster (axe's target-size, on the shipped data and at 1,000 sites); from three zooms
+    // closer in, axe found none there nor at 100 or 10,000 sites. Not later in idle time: the
+    // clusters of the zoom shown would change under the reader's eyes; a zoom changes them
+    // anyway.
+    var clusteredOnce = false, shallow = false;
+    function clusterFirstForShownZoom() {
+        clusteredOnce = true;
+        var lastClustered = Math.round(map.getZoom()) + FIRST_VIEW_EXTRA_ZOOMS;
+        if (lastClustered + 1 >= UNCLUSTERED_FROM_ZOOM) { return; }
+        cluster.options.disableClusteringAtZoom = lastClustered + 1;
+        cluster.clearLayers();  // it has no markers yet: this makes its grids for those zooms
+        shallow = true;
+        map.on("zoomstart", clusterEveryZoom);
+    }
+    function clusterEveryZoom() {
+        if (!shallow) { return; }
+        shallow = false;
+        map.off("zoomstart", clusterEveryZoom);
+        // Every marker is taken off the map and added again: a popup open on one closes with
+        // it, and is opened again if its marker still stands alone.
+        var popupMarker = null;
+        if (openPopup && openPopup.isOpen()) {
+            sites.some(function (site) {
+                if (site.marker && site.marker.getPopup() === openPopup) {
+                    popupMarker = site.marker;
+                }
+                return popupMarker !== null;
+            });
+        }
+        var markers = cluster.getLayers();
+        var chunked = cluster.options.chunkedLoading;
+        cluster.options.disableClusteringAtZoom = UNCLUSTERED_FROM_ZOOM;
+        // In one go: in slices, the map would show some markers between two of them.
+        cluster.options.chunkedLoading = false;
+        cluster.clearLayers();
+        cluster.addLayers(markers);
+        cluster.options.chunkedLoading = chunked;
+        if (popupMarker && map.hasLayer(popupMarker)) { popupMarker.openPopup(); }
+        performance.mark("stationmap:clustered-every-zoom");
+    }
     function showDay(day) {
         currentDay = day;
         var plan = core.planDay(sites, day, filter);
@@ -455,6 +505,7 @@ stationmap.drawLayer = function (map, payload) {
         });
         if (plan.remove.length) { cluster.removeLayers(plan.remove.map(markerOf)); }
         if (plan.add.length) {
+            if (!clusteredOnce) { clusterFirstForShownZoom(); }
             adding = true;
             cluster.addLayers(plan.add.map(markerOf));
         }
@@ -611,6 +662,9 @@ stationmap.drawLayer = function (map, payload) {
         // open once, when it is first asked for; its story is under the map.
         if (focusShown) {
             var opening = view.focus !== shownFocus;
+            // MarkerCluster zooms as far as the site's cluster splits, which it knows from
+            // every zoom only.
+            clusterEveryZoom();
             cluster.zoomToShowLayer(focused.marker, function () {
                 if (!opening) { return; }
                 bindOnce(focused.marker);
