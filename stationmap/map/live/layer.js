@@ -452,7 +452,7 @@ stationmap.drawLayer = function (map, payload) {
     // MarkerCluster places each marker it is given at every zoom, from the map's least to the
     // last it clusters at, before it shows any: at 10,000 sites most of the time before a
     // first view went to the zooms of cities, where most markers stand alone (in Chromium,
-    // 10,000 markers: 160-220 ms for zooms 1-12, 18-28 ms for 1-6). So the first markers are
+    // 10,000 markers: 160-220 ms for zooms 1-12, 18 ms for 1-6). So the first markers are
     // clustered for the zooms up to FIRST_VIEW_EXTRA_ZOOMS closer in than the one shown, and
     // for every zoom when the map first starts to zoom. Clustered from the zoom shown itself,
     // its clusters came out other than from zoom 12, and left some markers under 24 px from a
