@@ -651,6 +651,11 @@ stationmap.drawLayer = function (map, payload) {
         // The view is set before the markers are added, so they are clustered once, at the
         // zoom they are shown at; without animation, so they show at once.
         if (focusShown) {
+            // MarkerCluster zooms as far as the site's cluster splits (below), which it knows
+            // from every zoom only: the markers are clustered for every zoom, the first ones
+            // at once rather than for the shown zoom and then again.
+            clusteredOnce = true;
+            clusterEveryZoom();
             map.setView([focused.record.lat, focused.record.lng], payload.focusZoom,
                         {animate: false});
         } else if (refit && !fixedView) {
@@ -662,9 +667,6 @@ stationmap.drawLayer = function (map, payload) {
         // open once, when it is first asked for; its story is under the map.
         if (focusShown) {
             var opening = view.focus !== shownFocus;
-            // MarkerCluster zooms as far as the site's cluster splits, which it knows from
-            // every zoom only.
-            clusterEveryZoom();
             cluster.zoomToShowLayer(focused.marker, function () {
                 if (!opening) { return; }
                 bindOnce(focused.marker);
