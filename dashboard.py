@@ -11,7 +11,16 @@ render_order.map_first).
 import streamlit as st
 
 from stationmap import browser_code, i18n
-from stationmap.app import chrome, footer, heap, language, render_order, ui_state, widget_code
+from stationmap.app import (
+    chrome,
+    drawn_first,
+    footer,
+    heap,
+    language,
+    render_order,
+    ui_state,
+    widget_code,
+)
 from stationmap.i18n import _
 
 # Before any session's data is made (it acts once a process; later runs skip it).
@@ -74,6 +83,7 @@ def main() -> None:
     st.set_page_config(page_title=i18n.tab_title(navigation.title))
     # Style only, so it takes no room: the rules every page shares, from the first run on.
     st.html(f"<style>{browser_code.read('web/page.css')}</style>")
+    drawn_first.note_page(navigation.url_path)
     chrome.render_notices()
     st.session_state[ui_state.WHOLE_SCREEN_PAGE] = False
     known = render_order.filters_before_sidebar()

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from stationmap import browser_code, config, i18n, method
-from stationmap.app import chrome, data, ui_state
+from stationmap.app import chrome, data, drawn_first, ui_state
 from stationmap.html import legend, markdown, popups, tables
 from stationmap.i18n import _, n_
 from stationmap.record.facts import headline_facts
@@ -62,12 +62,20 @@ def render_sources(
     # sources), and shared by every session. In a box kept for it from the first paint: the
     # table shows once the browser has the code for HTML, and pushed what was under it out of
     # sight (a layout shift of 0.6).
+    # Opened from another page, a long table's first rows come first, and the whole table in
+    # the run their report starts; it fills the box below the rows in view, so nothing moves.
+    first = tables.SOURCE_FIRST_ROWS
+    rows_first = drawn_first.page_entered() and count > first
     table = data.shared_result(
         "source_table_html",
-        (None if show_all else state,),
-        lambda: tables.source_table_html(dataset, shown),
+        (None if show_all else state, first if rows_first else None),
+        lambda: tables.source_table_html(dataset, shown, first if rows_first else None),
     )
-    st.container(height=tables.source_table_height(count), border=False).html(table)
+    box = st.container(height=tables.source_table_height(count), border=False)
+    box.html(table)
+    if rows_first:
+        with box:
+            drawn_first.report_when_drawn(drawn_first.SOURCES_TABLE)
     st.caption(
         _(
             "Where a publisher's headline names a private business or person whose involvement "

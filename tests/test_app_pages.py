@@ -227,8 +227,15 @@ def source_table_html(app: AppTest) -> str:
     return table
 
 
+def run_sources(query: dict | None = None) -> AppTest:
+    """The sources page whole: opened from another page, a long table's first rows come alone,
+    and the whole table with the run their report starts (stationmap.app.drawn_first), run here
+    too."""
+    return run_page("pages/sources.py", query).run()
+
+
 def test_the_sources_page_lists_every_source_linked_by_publisher_and_title():
-    app = run_page("pages/sources.py")
+    app = run_sources()
     assert_ran_cleanly(app)
     table = source_table_html(app)
     sources = load_dataset(config.DEFAULT_DATA_DIR).sources
@@ -255,7 +262,7 @@ def uk_sources(dataset) -> set[str]:
 
 
 def test_the_sources_page_follows_the_filters_unless_asked_for_all():
-    app = run_page("pages/sources.py", {ui_state.COUNTRY: "United Kingdom"})
+    app = run_sources({ui_state.COUNTRY: "United Kingdom"})
     assert_ran_cleanly(app)
     dataset = load_dataset(config.DEFAULT_DATA_DIR)
     expected = uk_sources(dataset)
@@ -301,7 +308,7 @@ def open_sources_tab(app: AppTest, label: str) -> AppTest:
 
 
 def test_the_sources_page_shows_each_sites_latest_check():
-    app = open_sources_tab(run_page("pages/sources.py"), "Latest check per site")
+    app = open_sources_tab(run_sources(), "Latest check per site")
     (frame,) = [f for f in app.dataframe if "latest_source_date" in f.value.columns]
     table = frame.value
     dataset = load_dataset(config.DEFAULT_DATA_DIR)
@@ -621,7 +628,7 @@ def test_without_the_map_files_the_offline_map_download_is_disabled_and_explaine
 
 
 def test_the_sources_page_says_what_each_source_supports_and_how_statuses_are_derived():
-    app = run_page("pages/sources.py")
+    app = run_sources()
 
     assert_ran_cleanly(app)
     headers = re.findall(r'<th scope="col">([^<]+)</th>', source_table_html(app))

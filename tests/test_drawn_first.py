@@ -8,7 +8,10 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from stationmap import config
 from stationmap.app import drawn_first, ui_state
+from stationmap.html import tables
+from stationmap.record.loader import load_dataset
 from tests.app_session import (
     DASHBOARD,
     RUN_TIMEOUT_S,
@@ -132,6 +135,75 @@ def test_the_run_the_timelines_report_starts_draws_the_whole_page_and_the_sideba
     assert len(app.expander) == 1
     assert app.sidebar.multiselect
     assert app.session_state[ui_state.CHROME_DRAWN] is True
+    assert not reporters(app)
+
+
+def test_a_visit_to_the_timeline_from_another_page_waits_for_its_first_chart_only():
+    app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)).run()
+
+    app.switch_page(TIMELINE_PAGE).run()
+
+    assert_ran_cleanly(app)
+    # The lanes' chart and the reporter in the box of the chart by country, which the next
+    # run draws; the rest of the page and the sidebar come at once.
+    assert [chart.key for chart in app.get("vega_lite_chart")] == [ui_state.LANE_CHART]
+    (reporter,) = reporters(app)
+    assert json.loads(reporter.proto.json) == {
+        "selector": drawn_first.TIMELINE_CHART,
+        "inFrames": False,
+    }
+    assert len(app.expander) == 1
+    assert app.sidebar.multiselect
+
+    # The run its report starts (the same page: nothing more is waited for).
+    app.run()
+    assert_ran_cleanly(app)
+    assert [chart.key for chart in app.get("vega_lite_chart")] == [
+        ui_state.LANE_CHART,
+        ui_state.TIMELINE_CHART,
+    ]
+    assert not reporters(app)
+    assert len(app.expander) == 1
+
+
+def test_a_page_is_entered_on_its_first_run_and_after_another_pages_run_only():
+    app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)).run()
+    assert app.session_state[ui_state.PAGE_ENTERED] is True
+    app.run()
+    assert app.session_state[ui_state.PAGE_ENTERED] is False
+    app.switch_page(SITES_PAGE).run()
+    assert app.session_state[ui_state.PAGE_ENTERED] is True
+    app.run()
+    assert app.session_state[ui_state.PAGE_ENTERED] is False
+
+
+def source_rows(app: AppTest) -> int:
+    (table,) = [h.proto.body for h in app.get("html") if 'class="sm-source-table"' in h.proto.body]
+    return table.count('<tr id="source-')
+
+
+def test_the_sources_page_from_another_page_draws_a_long_tables_first_rows_first():
+    app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)).run()
+    total = len(load_dataset(config.DEFAULT_DATA_DIR).sources)
+    assert total > tables.SOURCE_FIRST_ROWS
+
+    app.switch_page("pages/sources.py").run()
+
+    assert_ran_cleanly(app)
+    assert source_rows(app) == tables.SOURCE_FIRST_ROWS
+    (reporter,) = reporters(app)
+    assert json.loads(reporter.proto.json) == {
+        "selector": drawn_first.SOURCES_TABLE,
+        "inFrames": False,
+    }
+    # The caption counts every source, and the sidebar comes at once.
+    assert any(c.value.startswith(f"{total} sources of {total}") for c in app.caption)
+    assert app.sidebar.multiselect
+
+    # The run its report starts: the whole table, and no reporter.
+    app.run()
+    assert_ran_cleanly(app)
+    assert source_rows(app) == total
     assert not reporters(app)
 
 

@@ -46,14 +46,14 @@ UK = "United Kingdom"
 
 
 def run_timeline(query: dict | None = None, *, list_open: bool = True) -> AppTest:
-    """The timeline page after the map's, whole (a session's first visit draws the charts
-    alone, stationmap.app.drawn_first); with its month-by-month list opened (`list_open`), as
-    most tests read it."""
+    """The timeline page after the map's, whole: opened from another page it draws its second
+    chart in the run its first chart's report starts (stationmap.app.drawn_first), run here
+    too; with its month-by-month list opened (`list_open`), as most tests read it."""
     app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S))
     app.query_params.update(query or {})
     if list_open:
         app.session_state[ui_state.TIMELINE_LIST] = True
-    return app.run().switch_page(PAGE).run()
+    return app.run().switch_page(PAGE).run().run()
 
 
 def metric(app: AppTest, label: str) -> str:

@@ -10,6 +10,11 @@ has been drawn once, such a page draws what the reader came for, and a reporter
 it shows (an element matching the page's selector is in the document, or in a frame's: a
 briefing slide's map); the run that report starts draws the rest. The map page does the same
 with its map (render_order.map_first).
+
+A page opened from another page (`page_entered`) has the sidebar's code already, and draws it
+at once; but the timeline still waits for its first chart to show before it draws the second,
+and the sources page for the first rows of a long table before it draws the rest: each would
+hold back what the reader sees first.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ REPORTER_SCRIPT = "web/drawn-first.js"
 # draws an SVG or a canvas).
 SITES_TABLE = '[data-testid="stDataFrame"] [role="gridcell"]'
 TIMELINE_CHART = '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
+# The sources page's table of links: its first row.
+SOURCES_TABLE = "table.sm-source-table tbody tr"
 # A briefing slide's map, in its own frame: the live layer marks its map once it shows its view,
 # its markers added (or none, for a view of no sites). In a frame only this attribute is watched
 # (web/drawn-first.js says why).
@@ -43,6 +50,19 @@ def drawn_alone() -> bool:
         st.session_state.get(ui_state.CHROME_DRAWN)
         or st.session_state.get(ui_state.FIRST_VIEW_DRAWN)
     )
+
+
+def note_page(path: str) -> None:
+    """Say which page this run draws (its URL path), before it is drawn: `page_entered` then
+    tells whether the run before drew another page (or none)."""
+    st.session_state[ui_state.PAGE_ENTERED] = st.session_state.get(ui_state.LAST_PAGE) != path
+    st.session_state[ui_state.LAST_PAGE] = path
+
+
+def page_entered() -> bool:
+    """Whether this run draws its page afresh: the session's first run, or the first since a
+    link to this page was followed from another page."""
+    return bool(st.session_state.get(ui_state.PAGE_ENTERED, True))
 
 
 def _drawn() -> None:

@@ -63,6 +63,10 @@ FIRST_VIEW_REPORTER = "drawn_first_reporter"
 # The loader of the other pages' widget code (stationmap.app.widget_code).
 WIDGET_CODE_LOADER = "widget_code_loader"
 FIRST_VIEW_DRAWN = "first_view_drawn"
+# The page the last run drew (its URL path), and whether this run's page came from another
+# (stationmap.app.drawn_first.note_page).
+LAST_PAGE = "last_page"
+PAGE_ENTERED = "page_entered"
 SITE_DETAILS = "site_details"
 # The sites page: the site whose details are open (a list below the table, set too by a row's
 # Details button and by ticking a row), the Details buttons' click, and the row last ticked.
