@@ -161,6 +161,8 @@ def test_a_first_visit_shows_the_map_first_and_then_the_rest_of_the_page(
     # Back on the map from another page, the sidebar's code is in the browser: the page is drawn
     # whole in the one run the click asks for, and the new map does not report.
     page.get_by_test_id("stTopNav").get_by_role("link", name="Timeline").click()
+    # Whole: its second chart comes with the run its first chart's report starts.
+    expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(2, timeout=RERUN_TIMEOUT_MS)
     wait_for_script(page)
     before = len(sent)
     page.get_by_test_id("stTopNav").get_by_role("link", name="Map").click()
