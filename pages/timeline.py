@@ -173,7 +173,7 @@ else:
         )
     # When the page is opened (a session's first visit, or a link from another page) the first
     # chart comes alone, and this one (most often below the fold, and up to 40 rows: at 10,000
-    # sites Vega took 0.2-0.3 s to draw both) in the run its report starts: its box is kept
+    # sites Vega took 0.35-0.42 s to draw both) in the run its report starts: its box is kept
     # meanwhile, so nothing under it moves. From another page the rest of the page and the
     # sidebar come at once, and the reporter waits in this chart's box.
     first_visit = drawn_first.drawn_alone()
