@@ -97,9 +97,11 @@ def choose_as_of_steps(dataset: Dataset, runs: int, today: date, first_day: date
     changes is preferred to one where only statuses change. Each step's end is a date no
     earlier step asked for, so each is the server's first time at that date, as a person's
     step is. Starts are never in December (the sidebar's month field does not carry into the
-    next year), and ends are before today (the sidebar's latest date).
+    next year), ends are before today (the sidebar's latest date), and starts are on or after
+    `first_day`, the first report (the sidebar's earliest date: a link with an earlier one is
+    not applied, and the page shows today's map).
     """
-    earliest = date(first_day.year, first_day.month, 1)
+    earliest = first_day
     start = add_months(date(today.year, today.month, 1), -1)
     maps: dict[date, MapExpectation] = {}
 
