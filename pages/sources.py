@@ -64,12 +64,12 @@ def render_sources(
     # sight (a layout shift of 0.6).
     # Opened from another page, a long table's first rows come first, and the whole table in
     # the run their report starts; it fills the box below the rows in view, so nothing moves.
-    first = tables.SOURCE_FIRST_ROWS
-    rows_first = drawn_first.page_entered() and count > first
+    rows_first = drawn_first.page_entered() and count > tables.SOURCE_FIRST_ROWS
+    first = tables.SOURCE_FIRST_ROWS if rows_first else None
     table = data.shared_result(
         "source_table_html",
-        (None if show_all else state, first if rows_first else None),
-        lambda: tables.source_table_html(dataset, shown, first if rows_first else None),
+        (None if show_all else state, first),
+        lambda: tables.source_table_html(dataset, shown, first),
     )
     box = st.container(height=tables.source_table_height(count), border=False)
     box.html(table)

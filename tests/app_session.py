@@ -59,3 +59,10 @@ def open_each_tab(app: AppTest, key: str) -> dict[str, dict]:
             "exceptions": [exception.value for exception in app.exception],
         }
     return texts
+
+
+def source_table_html(app: AppTest) -> str:
+    """The sources page's table of links, as the page sent it."""
+    bodies = [block.proto.body for block in app.get("html")]
+    (table,) = [body for body in bodies if '<table class="sm-source-table"' in body]
+    return table

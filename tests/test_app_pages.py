@@ -26,6 +26,7 @@ from tests.app_session import (
     assert_ran_cleanly,
     map_has_shown,
     open_each_tab,
+    source_table_html,
 )
 from tests.conftest import small_files, small_rows
 
@@ -219,12 +220,6 @@ def test_the_footer_gives_data_version_counts_sources_link_and_disclaimer():
 def test_the_footer_counts_do_not_follow_the_filters():
     app = run_app({ui_state.TEXT: "Glasgow"})
     assert shipped_counts_line() in footer(app)
-
-
-def source_table_html(app: AppTest) -> str:
-    bodies = [block.proto.body for block in app.get("html")]
-    (table,) = [body for body in bodies if '<table class="sm-source-table"' in body]
-    return table
 
 
 def run_sources(query: dict | None = None) -> AppTest:

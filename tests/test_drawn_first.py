@@ -18,6 +18,7 @@ from tests.app_session import (
     assert_ran_cleanly,
     components_keyed,
     map_has_shown,
+    source_table_html,
 )
 
 SITES_PAGE = "pages/sites.py"
@@ -178,8 +179,7 @@ def test_a_page_is_entered_on_its_first_run_and_after_another_pages_run_only():
 
 
 def source_rows(app: AppTest) -> int:
-    (table,) = [h.proto.body for h in app.get("html") if 'class="sm-source-table"' in h.proto.body]
-    return table.count('<tr id="source-')
+    return source_table_html(app).count('<tr id="source-')
 
 
 def test_the_sources_page_from_another_page_draws_a_long_tables_first_rows_first():
