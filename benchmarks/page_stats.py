@@ -13,12 +13,12 @@ from benchmarks import expectations
 from benchmarks.server import FLOOR_ROWS_COLUMNS
 from benchmarks.stats import (
     DatasetResult,
-    FloorParts,
     Sample,
     format_ratio,
     format_seconds,
     markdown_table,
     median,
+    page_floor,
     ratio,
     seconds_of,
     verdict,
@@ -41,21 +41,21 @@ def page_names(results: Sequence[DatasetResult]) -> list[str]:
     return list(dict.fromkeys(name for result in results for name in result.pages))
 
 
-def page_time(result: DatasetResult, floor: FloorParts, page: str) -> tuple[float | None, ...]:
+def page_time(result: DatasetResult, page: str) -> tuple[float | None, ...]:
     """(seconds, floor seconds, ratio) of one page on one dataset; the map's from its first
     paint, measured the same way as its floor."""
     if page == "map":
         seconds = result.median_of("first_paint")
     else:
         seconds = median(seconds_of(result.pages.get(page, [])))
-    floor_s = floor.page_floor(result, page)
+    floor_s = page_floor(result, page)
     return seconds, floor_s, ratio(seconds, floor_s)
 
 
-def page_time_cell(result: DatasetResult, floor: FloorParts, page: str) -> str:
+def page_time_cell(result: DatasetResult, page: str) -> str:
     if page not in result.pages:
         return "–"
-    seconds, floor_s, times = page_time(result, floor, page)
+    seconds, floor_s, times = page_time(result, page)
     limit = expectations.page_ratio_limit(page, result.sites)
     return (
         f"{format_seconds(seconds)} / {format_seconds(floor_s)} = {format_ratio(times)} "
@@ -81,10 +81,10 @@ def _headers(results: Sequence[DatasetResult]) -> list[str]:
     return ["page", *[f"{r.name} ({r.sites:,} sites)" for r in results]]
 
 
-def pages_time_table(results: Sequence[DatasetResult], floor: FloorParts) -> str:
+def pages_time_table(results: Sequence[DatasetResult]) -> str:
     """Each page's time to drawn and idle, over its floor, on every dataset."""
     rows = [
-        [page, *[page_time_cell(result, floor, page) for result in results]]
+        [page, *[page_time_cell(result, page) for result in results]]
         for page in page_names(results)
     ]
     return markdown_table(_headers(results), rows)

@@ -170,6 +170,10 @@ class DatasetResult:
     name: str  # "100", "10000", "real"
     sites: int  # sites the map draws with no filter
     steps: dict[str, list[Sample]] = field(default_factory=dict)
+    # The map's floor, in the same runs as the map (the machine's load drifts over a bench):
+    # the shell, a bare st_folium page on its own server, and the static pages with N sites
+    # and with one, from this dataset's server.
+    shell: list[Sample] = field(default_factory=list)
     static_n: list[Sample] = field(default_factory=list)
     static_1: list[Sample] = field(default_factory=list)
     cold_first_paint: Sample | None = None
@@ -193,29 +197,21 @@ class DatasetResult:
         return median(seconds_of(self.steps.get(step, [])))
 
 
-@dataclass
-class FloorParts:
-    """The floor's shell, a bare st_folium page (``bare_page``), measured once per bench run.
+def map_floor(result: DatasetResult) -> float | None:
+    """The map's floor on one dataset, from the parts measured in its runs."""
+    return floor_seconds(
+        median(seconds_of(result.shell)),
+        median(seconds_of(result.static_n)),
+        median(seconds_of(result.static_1)),
+    )
 
-    The static pages are measured with each dataset, from that dataset's server, in the same
-    runs as the app: static_1 and static_n sit in each DatasetResult.
-    """
 
-    bare_page: list[Sample] = field(default_factory=list)
-
-    def floor_for(self, result: DatasetResult) -> float | None:
-        return floor_seconds(
-            median(seconds_of(self.bare_page)),
-            median(seconds_of(result.static_n)),
-            median(seconds_of(result.static_1)),
-        )
-
-    def page_floor(self, result: DatasetResult, page: str) -> float | None:
-        """The floor of one of the dataset's pages: the map's, or its widget kind's."""
-        kind = result.page_floors.get(page)
-        if kind == "map":
-            return self.floor_for(result)
-        return median(seconds_of(result.widget_floors.get(kind, [])))
+def page_floor(result: DatasetResult, page: str) -> float | None:
+    """The floor of one of the dataset's pages: the map's, or its widget kind's."""
+    kind = result.page_floors.get(page)
+    if kind == "map":
+        return map_floor(result)
+    return median(seconds_of(result.widget_floors.get(kind, [])))
 
 
 SUMMARY_HEADERS = (
@@ -231,9 +227,9 @@ SUMMARY_HEADERS = (
 )
 
 
-def summary_row(result: DatasetResult, floor: FloorParts) -> list[str]:
+def summary_row(result: DatasetResult) -> list[str]:
     """One dataset's row: medians beside the floor and the targets."""
-    floor_s = floor.floor_for(result)
+    floor_s = map_floor(result)
     paint = result.median_of("first_paint")
     paint_ratio = ratio(paint, floor_s)
     filter_s = result.median_of("filter_change")
@@ -258,8 +254,8 @@ def summary_row(result: DatasetResult, floor: FloorParts) -> list[str]:
     ]
 
 
-def summary_table(results: Sequence[DatasetResult], floor: FloorParts) -> str:
-    return markdown_table(SUMMARY_HEADERS, [summary_row(r, floor) for r in results])
+def summary_table(results: Sequence[DatasetResult]) -> str:
+    return markdown_table(SUMMARY_HEADERS, [summary_row(r) for r in results])
 
 
 def _sample_cell(sample: Sample) -> str:
@@ -279,12 +275,12 @@ def raw_rows(label: str, step: str, samples: Sequence[Sample], runs: int) -> lis
     return [[label, step, *cells[:runs], format_seconds(median(seconds_of(samples)))]]
 
 
-def raw_table(results: Sequence[DatasetResult], floor: FloorParts, runs: int) -> str:
-    """Every run of every step, the floor's parts first."""
+def raw_table(results: Sequence[DatasetResult], runs: int) -> str:
+    """Every run of every step, each dataset's floor parts first."""
     headers = ["dataset", "step", *[f"run {i + 1}" for i in range(runs)], "median"]
     rows: list[list[str]] = []
-    rows += raw_rows("floor", "shell (bare st_folium page)", floor.bare_page, runs)
     for result in results:
+        rows += raw_rows(result.name, "floor: shell (bare st_folium page)", result.shell, runs)
         rows += raw_rows(result.name, "floor: static page, 1 site", result.static_1, runs)
         rows += raw_rows(
             result.name, f"floor: static page, {result.sites:,} sites", result.static_n, runs

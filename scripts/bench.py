@@ -30,11 +30,12 @@ file-name navigation is on screen.
 Beside them, the floors: for the map, a bare Streamlit page with a one-marker st_folium map
 (``benchmarks/floor_app.py``), plus the same sites as one static folium page with one Marker
 each, minus that page with one site (see shared/guides/map-offline.md); for the other pages a
-bare page of a title and one widget of their kind (``benchmarks/floor_widgets.py``), in each
-run of each dataset. Each figure is shown beside its limit (``benchmarks/expectations.py``).
-Servers run on 127.0.0.1 only, one at a time but for the floors' (idle while the app is
-measured), and every page is 1350x940. A step that fails is recorded with its reason
-and the bench goes on. The Markdown goes to stdout and to --out.
+bare page of a title and one widget of their kind (``benchmarks/floor_widgets.py``); every
+floor is measured in each run of each dataset, beside the pages it is compared with. Each
+figure is shown beside its limit (``benchmarks/expectations.py``). Servers run on 127.0.0.1
+only, one at a time but for the floors' two (idle while the app is measured), and every page
+is 1350x940. A step that fails is recorded with its reason and the bench goes on. The
+Markdown goes to stdout and to --out.
 """
 
 from __future__ import annotations
@@ -89,7 +90,6 @@ from benchmarks.stats import (  # noqa: E402
     FIRST_PAINT_MAX_RATIO,
     STEPS,
     DatasetResult,
-    FloorParts,
     Sample,
     failed,
     first_line,
@@ -135,22 +135,18 @@ def synthetic_dir(root: Path, sites: int) -> Path:
     return folder
 
 
-def measure_shell(browser, runs: int, app_root: Path, log_dir: Path) -> FloorParts:
-    """The floor's shell: a bare st_folium page, on its own server."""
-    floor = FloorParts()
+def start_shell(browser, app_root: Path, log_dir: Path) -> StreamlitServer | None:
+    """The map floor's shell, a bare st_folium page, on its own server for the whole bench
+    (opened once, untimed: imports, first run); None if it does not start."""
     script = floor_app_folder(log_dir, app_root / "static")
     try:
-        with StreamlitServer(script, app_root=app_root, log_dir=log_dir) as server:
-            with bench_browser.fresh_page(browser) as page:  # warm-up: imports, first run
-                bench_browser.time_first_paint(page, server.base_url + "/")
-            for run in range(runs):
-                with bench_browser.fresh_page(browser) as page:
-                    sample = bench_browser.time_first_paint(page, server.base_url + "/")
-                floor.bare_page.append(sample)
-                log(f"shell run {run + 1}: {floor.bare_page[-1]}")
+        server = StreamlitServer(script, app_root=app_root, log_dir=log_dir).start()
     except ServerError as error:
-        floor.bare_page.append(failed(f"floor server: {str(error).splitlines()[0]}"))
-    return floor
+        log(f"floor shell server: {str(error).splitlines()[0]}")
+        return None
+    with bench_browser.fresh_page(browser) as page:
+        bench_browser.time_first_paint(page, server.base_url + "/")
+    return server
 
 
 # The other pages' floors: the pages of benchmarks/floor_widgets.py, and how each is told drawn.
@@ -221,6 +217,7 @@ def measure_dataset(
     app_root: Path,
     log_dir: Path,
     *,
+    shell_base: str | None = None,
     floor_base: str | None = None,
     with_changes: bool = False,
 ) -> DatasetResult:
@@ -257,7 +254,7 @@ def measure_dataset(
             # As the floors have: each page's first run on a server imports and caches its own.
             _guarded([], lambda: warm_up_pages(browser, base, pages))
             for run in range(runs):
-                _one_run(browser, base, plan, run, result, static_1_url, static_n_url)
+                _one_run(browser, base, plan, run, result, static_1_url, static_n_url, shell_base)
                 _guarded([], lambda: measure_widget_floors(browser, floor_base, result))
                 _guarded([], lambda: measure_pages(browser, base, pages, result))
                 log(f"{name}: run {run + 1} done")
@@ -289,8 +286,17 @@ def _guarded(targets: list[list[Sample]], action) -> None:
                 target.append(failed(reason))
 
 
-def _one_run(browser, base, plan, run, result, static_1_url, static_n_url) -> None:
+def _one_run(browser, base, plan, run, result, static_1_url, static_n_url, shell_base) -> None:
     steps = result.steps
+
+    def shell_() -> None:
+        # The map's floor drifts with the machine as the map does: measured in every run (a
+        # shell measured once, before the first dataset, made the last ones look slow).
+        if shell_base is None:
+            result.shell.append(failed("the floor shell's server did not start"))
+            return
+        with bench_browser.fresh_page(browser) as page:
+            result.shell.append(bench_browser.time_first_paint(page, shell_base + "/"))
 
     def static_pages_() -> None:
         with bench_browser.fresh_page(browser) as page:
@@ -338,6 +344,7 @@ def _one_run(browser, base, plan, run, result, static_1_url, static_n_url) -> No
             # The map's own slider, on the whole map at a date where the months are eventful.
             steps["play_step"].append(bench_browser.time_play_step(page))
 
+    _guarded([result.shell], shell_)
     _guarded([result.static_1, result.static_n], static_pages_)
     _guarded(
         [steps["first_paint"], steps["page_complete"], steps["filter_change"]], paint_and_filter
@@ -468,12 +475,13 @@ def run_speed(args) -> str:
 
     log_dir = Path(tempfile.mkdtemp(prefix="stationmap-bench-"))
     results = []
-    floors_server = None
+    floors_server = shell_server = None
     with sync_playwright() as playwright:
         browser = bench_browser.launch(playwright)
         try:
             log("floor shell")
-            floor = measure_shell(browser, runs, args.app_root, log_dir)
+            shell_server = start_shell(browser, args.app_root, log_dir)
+            shell_base = shell_server.base_url if shell_server else None
             changes_at = str(max(sizes)) if sizes else None
             # Beside every dataset's server (idle while they are measured): the widget floors
             # are measured in each run, as the pages are.
@@ -489,17 +497,20 @@ def run_speed(args) -> str:
                         runs,
                         args.app_root,
                         log_dir,
+                        shell_base=shell_base,
                         floor_base=floor_base,
                         with_changes=name == changes_at,
                     )
                 )
-            if floors_server:
-                floors_server.stop()
+            for server in (floors_server, shell_server):
+                if server:
+                    server.stop()
             log("first deep links")
             deep_links = measure_deep_links(browser, runs, args.app_root, log_dir)
         finally:
-            if floors_server:
-                floors_server.stop()
+            for server in (floors_server, shell_server):
+                if server:
+                    server.stop()
             browser.close()
 
     parts = [
@@ -507,15 +518,15 @@ def run_speed(args) -> str:
         "",
         describe_setup(args, started),
         "",
-        summary_table(results, floor),
+        summary_table(results),
         "",
         explain(),
         "",
         "#### Raw runs (seconds)",
         "",
-        raw_table(results, floor, runs),
+        raw_table(results, runs),
         "",
-        *pages_section(results, floor, deep_links, runs),
+        *pages_section(results, deep_links, runs),
     ]
     notes = _notes(results, plans)
     if notes:
@@ -526,7 +537,7 @@ def run_speed(args) -> str:
     return "\n".join(parts) + "\n"
 
 
-def pages_section(results, floor, deep_links, runs) -> list[str]:
+def pages_section(results, deep_links, runs) -> list[str]:
     """Every page against its floor, its CLS, the page changes and the first deep link."""
     parts = [
         "### Every page",
@@ -534,7 +545,7 @@ def pages_section(results, floor, deep_links, runs) -> list[str]:
         "Time from opening the page's address until its main widget is drawn and Streamlit is "
         "idle, over its floor (median; the map's is its first paint over the map's floor):",
         "",
-        page_stats.pages_time_table(results, floor),
+        page_stats.pages_time_table(results),
         "",
         "Cumulative Layout Shift of each first visit, as Chrome defines it (the largest session "
         "window of shifts under 1 s apart, at most 5 s long; the plain sum of every shift after "

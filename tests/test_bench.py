@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from benchmarks import expectations, load, procmem, stats
-from benchmarks.stats import MB, DatasetResult, FloorParts, Sample, failed
+from benchmarks.stats import MB, DatasetResult, Sample, failed
 from stationmap import config
 from stationmap.record.filters import FilterState
 from stationmap.record.loader import load_dataset
@@ -114,8 +114,9 @@ def result_with(name: str = "1000", sites: int = 1000) -> DatasetResult:
 
 
 def test_summary_row_puts_each_median_beside_its_floor_and_target():
-    floor = FloorParts(bare_page=[Sample(1.5), Sample(1.7)])
-    row = stats.summary_row(result_with(), floor)
+    result = result_with()
+    result.shell = [Sample(1.5), Sample(1.7)]
+    row = stats.summary_row(result)
     # floor = 1.6 + 0.6 - 0.3 = 1.9; paint median 3.5 → 1.84×
     assert row[:3] == ["1000", "1,000", "1.90 s"]
     assert row[3] == "3.50 s (1.84×, over)"
@@ -127,16 +128,20 @@ def test_summary_row_puts_each_median_beside_its_floor_and_target():
 
 
 def test_summary_row_without_a_floor_says_so():
-    row = stats.summary_row(result_with(), FloorParts(bare_page=[failed("server")]))
+    result = result_with()
+    result.shell = [failed("server")]
+    row = stats.summary_row(result)
     assert row[2] == "failed"
     assert row[3] == "3.50 s (–, ?)"
 
 
 def test_raw_table_lists_every_run_with_failures_and_phases():
-    table = stats.raw_table([result_with()], FloorParts(bare_page=[Sample(1.5)]), runs=2)
+    result = result_with()
+    result.shell = [Sample(1.5)]
+    table = stats.raw_table([result], runs=2)
     lines = table.splitlines()
     assert lines[0] == "| dataset | step | run 1 | run 2 | median |"
-    assert "| floor | shell (bare st_folium page) | 1.50 |  | 1.50 s |" in lines
+    assert "| 1000 | floor: shell (bare st_folium page) | 1.50 |  | 1.50 s |" in lines
     assert "| 1000 | status filter change | 0.80 | failed: timeout | 0.80 s |" in lines
     assert any("0.60 (server run ended 0.50)" in line for line in lines)
     assert any("| n/a: no control | n/a: no control |" in line for line in lines)

@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks import expectations, layout_shift, page_loads, page_stats
 from benchmarks.layout_shift import Shift
-from benchmarks.stats import DatasetResult, FloorParts, Sample, failed
+from benchmarks.stats import DatasetResult, Sample, failed
 from stationmap import config
 
 # --- CLS --------------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def page_run(seconds: float, cls: float, shift_sum: float | None = None) -> Samp
     )
 
 
-def measured(name: str = "real", sites: int = 85) -> tuple[DatasetResult, FloorParts]:
+def measured(name: str = "real", sites: int = 85) -> DatasetResult:
     result = DatasetResult(name=name, sites=sites)
     result.steps = {"first_paint": [Sample(1.2), Sample(1.4)]}
     result.static_1 = [Sample(0.3)]
@@ -163,13 +163,13 @@ def measured(name: str = "real", sites: int = 85) -> tuple[DatasetResult, FloorP
     }
     result.page_floors = {"map": "map", "timeline": "chart", "sites": "table"}
     result.widget_floors = {"chart": [Sample(1.6), Sample(1.6)], "table": [Sample(1.4)]}
-    floor = FloorParts(bare_page=[Sample(1.25)])
-    return result, floor
+    result.shell = [Sample(1.25)]
+    return result
 
 
 def test_each_page_time_is_shown_over_its_own_floor_and_limit():
-    result, floor = measured()
-    lines = page_stats.pages_time_table([result], floor).splitlines()
+    result = measured()
+    lines = page_stats.pages_time_table([result]).splitlines()
     assert lines[0] == "| page | real (85 sites) |"
     # The map: its first paint (1.3 s) over the map's floor (1.25 + 0.3 - 0.3).
     assert lines[2] == "| map | 1.30 s / 1.25 s = 1.04× (≤ 1×: over) |"
@@ -179,7 +179,7 @@ def test_each_page_time_is_shown_over_its_own_floor_and_limit():
 
 
 def test_cls_is_shown_with_its_verdict_and_a_larger_plain_sum():
-    result, _floor = measured()
+    result = measured()
     table = page_stats.pages_cls_table([result])
     assert "| map | 0.30 (over) |" in table
     assert "| timeline | 0.60 (over; sum 0.90) |" in table
@@ -221,7 +221,7 @@ def test_the_file_name_navigation_must_never_show():
 
 
 def test_raw_runs_list_floors_and_pages_and_what_moved_is_quoted():
-    result, _floor = measured()
+    result = measured()
     result.pages["map"][0].detail["shifts"] = ["0.99 s: 0.222 (div `x` [0]→[1])"]
     raw = page_stats.pages_raw_table([result], runs=2)
     assert "| real | floor: title + one Altair chart of one point | 1.60 | 1.60 |" in raw
