@@ -97,7 +97,7 @@ def main() -> None:
         navigation.run()
         page = chrome.render_chrome(page_filters=known)
     language.render_language_picker(language_picker)
-    if not st.session_state[ui_state.WHOLE_SCREEN_PAGE]:
+    if not (st.session_state[ui_state.WHOLE_SCREEN_PAGE] or drawn_first.rest_held()):
         footer.render_footer(page.dataset)
         # Last: the other pages' widget code, once this page is drawn and the browser idle.
         widget_code.load_widget_code()

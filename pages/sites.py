@@ -2,7 +2,8 @@
 summary per country, and downloads of exactly what is shown.
 
 On a session's first visit the page draws its title, counts and table alone, and the rest with
-the sidebar in the run the table starts once it is drawn (stationmap.app.drawn_first). The
+the sidebar in the run the table starts once it is drawn (stationmap.app.drawn_first); opened
+from another page, the sidebar comes with the table, and the rest in that second run. The
 tables come from stationmap.html.tables, the details from stationmap.html.popups (as
 under the map), the files from stationmap.exports and stationmap.map.offline.
 """
@@ -23,7 +24,7 @@ from stationmap.app import (
     ui_state,
 )
 from stationmap.html import popups, tables
-from stationmap.html.texts import counts_line, current_texts
+from stationmap.html.texts import Texts, counts_line, current_texts
 from stationmap.i18n import _
 from stationmap.map import offline as offline_map
 from stationmap.record import schema
@@ -64,6 +65,145 @@ def render_country_summary(
             ),
         },
     )
+
+
+def render_rest(
+    dataset: Dataset,
+    view: pd.DataFrame,
+    filtered: pd.DataFrame,
+    state: FilterState,
+    on: date,
+    texts: Texts,
+    table: pd.DataFrame,
+    selection,
+) -> None:
+    """Everything under the table: a site's details (`selection`: what the table returned), the
+    summary by country, the downloads."""
+    site_ids = tuple(table.index)
+    selected = selection.selection.rows if selection else []
+    # A row ticked in the table opens that site, once: the list below may open another after it.
+    ticked = site_ids[selected[0]] if selected and selected[0] < len(site_ids) else None
+    if ticked != st.session_state.get(ui_state.SITE_TICKED):
+        st.session_state[ui_state.SITE_CHOICE] = ticked
+    st.session_state[ui_state.SITE_TICKED] = ticked
+    if st.session_state.get(ui_state.SITE_CHOICE) not in site_ids:
+        st.session_state[ui_state.SITE_CHOICE] = None  # filtered out since it was opened
+    site_id = None
+    if table.empty:
+        st.info(_("No sites match these filters."), icon=":material/filter_alt_off:")
+    else:
+        site_id = site_picker.render_site_picker(table)
+    if site_id is not None:
+        with st.container(border=True, key=ui_state.SITE_DETAILS):
+            details = popups.site_details(dataset, view.loc[site_id], state.as_of, texts)
+            st.html(f"<style>{popups.POPUP_CSS}</style>{details}")
+            st.button(
+                _("Show on map"),
+                key=ui_state.SHOW_ON_MAP,
+                icon=":material/map:",
+                on_click=page_actions.request_focus,
+                args=(site_id,),
+            )
+
+    st.subheader(_("By country"))
+    # Built only when asked for (about two seconds at 10,000 sites): the table above comes first.
+    if st.toggle(_("Show the summary by country"), key=ui_state.SHOW_COUNTRY_SUMMARY):
+        render_country_summary(filtered, dataset, state, on)
+
+    st.subheader(_("Download what is shown"))
+    st.caption(
+        _(
+            "Each file holds exactly the sites selected above (and, for events, the events about "
+            "them and their countries), with every source link. File names carry the date and "
+            "the filters."
+        )
+    )
+    # One row per country (the last, as a dict of every row would keep): a dict of all 10,000
+    # rows took about 20 ms of every run.
+    countries = view.drop_duplicates("iso2", keep="last")
+    country_names = dict(zip(countries["iso2"], countries["country"], strict=True))
+    # Plain text, not Markdown: the search words come from the person or from a shared link.
+    st.text(_("Filters: {filters}").format(filters=exports.describe_filters(state, country_names)))
+    sites_csv, sites_geojson, events_csv, map_html = st.columns(4)
+    # Deferred (a callable): each file is made only when someone asks for it.
+    sites_csv.download_button(
+        _("Sites (CSV)"),
+        data=lambda: exports.sites_csv(filtered, dataset),
+        file_name=exports.export_filename("sites", "csv", state, on),
+        mime="text/csv",
+        key=ui_state.DOWNLOAD_SITES_CSV,
+        icon=":material/table:",
+        on_click="ignore",
+    )
+    sites_geojson.download_button(
+        _("Sites (GeoJSON)"),
+        data=lambda: exports.sites_geojson_bytes(filtered, dataset),
+        file_name=exports.export_filename("sites", "geojson", state, on),
+        mime="application/geo+json",
+        key=ui_state.DOWNLOAD_SITES_GEOJSON,
+        icon=":material/public:",
+        on_click="ignore",
+    )
+    events_csv.download_button(
+        _("Events (CSV)"),
+        data=lambda: exports.events_csv(select_events(dataset, scope_for(filtered)), dataset),
+        file_name=exports.export_filename("events", "csv", state, on),
+        mime="text/csv",
+        key=ui_state.DOWNLOAD_EVENTS_CSV,
+        icon=":material/event_note:",
+        on_click="ignore",
+    )
+    missing = offline_map.missing_vendor_files()
+    # What the offline map shows: when any of it changes, the file made for it is dropped.
+    map_view_key = (state, on, i18n.current_language(), data.data_label(), id(dataset))
+    if st.session_state.pop(ui_state.OFFLINE_MAP_REQUEST, None) == map_view_key:
+        # Made only when asked (about 25 MB and 2 s at 15,000 sites), in this run, which knows the
+        # reader's language (a deferred download would not); kept in the session's own store.
+        session_files.put(
+            session_files.OFFLINE_MAP,
+            (
+                map_view_key,
+                offline_map.standalone_map_html(
+                    filtered, dataset, on=on, state=state, data_label=data.data_label()
+                ),
+            ),
+        )
+    prepared = session_files.get(session_files.OFFLINE_MAP)
+    if prepared is not None and prepared[0] != map_view_key:
+        session_files.drop(session_files.OFFLINE_MAP)
+        prepared = None
+    if prepared is None:
+        map_html.button(
+            _("Map (HTML, offline)"),
+            key=ui_state.PREPARE_MAP_HTML,
+            icon=":material/map:",
+            on_click=page_actions.request_offline_map,
+            args=(map_view_key,),
+            disabled=bool(missing),
+            help=(
+                _(
+                    "Not available: the map's files (Leaflet and the country outlines) are not "
+                    "installed on this server. Run `make setup` with npm to install them."
+                )
+                if missing
+                else _(
+                    "One file with the map and everything it needs: it opens with no network. "
+                    "Press to make it, then download it."
+                )
+            ),
+        )
+    else:
+        map_html.download_button(
+            _("Download the map (HTML, offline)"),
+            data=prepared[1],
+            file_name=exports.export_filename("map", "html", state, on),
+            mime="text/html",
+            key=ui_state.DOWNLOAD_MAP_HTML,
+            icon=":material/download:",
+            on_click="ignore",
+            type="primary",
+            help=_("One file with the map and everything it needs: it opens with no network."),
+        )
 
 
 dataset, view, filtered, state = chrome.page_data()
@@ -180,127 +320,13 @@ if drawn_first.drawn_alone() and not table.empty:
     drawn_first.report_when_drawn(drawn_first.SITES_TABLE)
     st.stop()
 
-selected = selection.selection.rows if selection else []
-# A row ticked in the table opens that site, once: the list below may open another after it.
-ticked = site_ids[selected[0]] if selected and selected[0] < len(site_ids) else None
-if ticked != st.session_state.get(ui_state.SITE_TICKED):
-    st.session_state[ui_state.SITE_CHOICE] = ticked
-st.session_state[ui_state.SITE_TICKED] = ticked
-if st.session_state.get(ui_state.SITE_CHOICE) not in site_ids:
-    st.session_state[ui_state.SITE_CHOICE] = None  # filtered out since it was opened
-site_id = None
-if table.empty:
-    st.info(_("No sites match these filters."), icon=":material/filter_alt_off:")
+if drawn_first.page_entered() and not table.empty:
+    # Opened from another page: the table and the sidebar at once, and what is under the
+    # table (and the footer) with the run the table's report starts. Drawn with them, it kept
+    # the browser busy for about 50 ms more before the table showed (33 ms on the shipped
+    # data); it comes below what the reader sees first, and nothing under it is drawn yet, so
+    # nothing moves when it comes.
+    drawn_first.report_when_drawn(drawn_first.SITES_TABLE)
+    drawn_first.hold_rest()
 else:
-    site_id = site_picker.render_site_picker(table)
-if site_id is not None:
-    with st.container(border=True, key=ui_state.SITE_DETAILS):
-        details = popups.site_details(dataset, view.loc[site_id], state.as_of, texts)
-        st.html(f"<style>{popups.POPUP_CSS}</style>{details}")
-        st.button(
-            _("Show on map"),
-            key=ui_state.SHOW_ON_MAP,
-            icon=":material/map:",
-            on_click=page_actions.request_focus,
-            args=(site_id,),
-        )
-
-st.subheader(_("By country"))
-# Built only when asked for (about two seconds at 10,000 sites): the table above comes first.
-if st.toggle(_("Show the summary by country"), key=ui_state.SHOW_COUNTRY_SUMMARY):
-    render_country_summary(filtered, dataset, state, on)
-
-st.subheader(_("Download what is shown"))
-st.caption(
-    _(
-        "Each file holds exactly the sites selected above (and, for events, the events about "
-        "them and their countries), with every source link. File names carry the date and "
-        "the filters."
-    )
-)
-# One row per country (the last, as a dict of every row would keep): a dict of all 10,000
-# rows took about 20 ms of every run.
-countries = view.drop_duplicates("iso2", keep="last")
-country_names = dict(zip(countries["iso2"], countries["country"], strict=True))
-# Plain text, not Markdown: the search words come from the person or from a shared link.
-st.text(_("Filters: {filters}").format(filters=exports.describe_filters(state, country_names)))
-sites_csv, sites_geojson, events_csv, map_html = st.columns(4)
-# Deferred (a callable): each file is made only when someone asks for it.
-sites_csv.download_button(
-    _("Sites (CSV)"),
-    data=lambda: exports.sites_csv(filtered, dataset),
-    file_name=exports.export_filename("sites", "csv", state, on),
-    mime="text/csv",
-    key=ui_state.DOWNLOAD_SITES_CSV,
-    icon=":material/table:",
-    on_click="ignore",
-)
-sites_geojson.download_button(
-    _("Sites (GeoJSON)"),
-    data=lambda: exports.sites_geojson_bytes(filtered, dataset),
-    file_name=exports.export_filename("sites", "geojson", state, on),
-    mime="application/geo+json",
-    key=ui_state.DOWNLOAD_SITES_GEOJSON,
-    icon=":material/public:",
-    on_click="ignore",
-)
-events_csv.download_button(
-    _("Events (CSV)"),
-    data=lambda: exports.events_csv(select_events(dataset, scope_for(filtered)), dataset),
-    file_name=exports.export_filename("events", "csv", state, on),
-    mime="text/csv",
-    key=ui_state.DOWNLOAD_EVENTS_CSV,
-    icon=":material/event_note:",
-    on_click="ignore",
-)
-missing = offline_map.missing_vendor_files()
-# What the offline map shows: when any of it changes, the file made for it is dropped.
-map_view_key = (state, on, i18n.current_language(), data.data_label(), id(dataset))
-if st.session_state.pop(ui_state.OFFLINE_MAP_REQUEST, None) == map_view_key:
-    # Made only when asked (about 25 MB and 2 s at 15,000 sites), in this run, which knows the
-    # reader's language (a deferred download would not); kept in the session's own store.
-    session_files.put(
-        session_files.OFFLINE_MAP,
-        (
-            map_view_key,
-            offline_map.standalone_map_html(
-                filtered, dataset, on=on, state=state, data_label=data.data_label()
-            ),
-        ),
-    )
-prepared = session_files.get(session_files.OFFLINE_MAP)
-if prepared is not None and prepared[0] != map_view_key:
-    session_files.drop(session_files.OFFLINE_MAP)
-    prepared = None
-if prepared is None:
-    map_html.button(
-        _("Map (HTML, offline)"),
-        key=ui_state.PREPARE_MAP_HTML,
-        icon=":material/map:",
-        on_click=page_actions.request_offline_map,
-        args=(map_view_key,),
-        disabled=bool(missing),
-        help=(
-            _(
-                "Not available: the map's files (Leaflet and the country outlines) are not "
-                "installed on this server. Run `make setup` with npm to install them."
-            )
-            if missing
-            else _(
-                "One file with the map and everything it needs: it opens with no network. "
-                "Press to make it, then download it."
-            )
-        ),
-    )
-else:
-    map_html.download_button(
-        _("Download the map (HTML, offline)"),
-        data=prepared[1],
-        file_name=exports.export_filename("map", "html", state, on),
-        mime="text/html",
-        key=ui_state.DOWNLOAD_MAP_HTML,
-        icon=":material/download:",
-        on_click="ignore",
-        type="primary",
-        help=_("One file with the map and everything it needs: it opens with no network."),
-    )
+    render_rest(dataset, view, filtered, state, on, texts, table, selection)

@@ -24,6 +24,7 @@ from tests.app_session import (
     DASHBOARD,
     RUN_TIMEOUT_S,
     assert_ran_cleanly,
+    drawn_whole,
     map_has_shown,
     open_each_tab,
     source_table_html,
@@ -48,7 +49,8 @@ def run_app(query: dict | None = None) -> AppTest:
 
 
 def run_page(page: str, query: dict | None = None) -> AppTest:
-    return run_app(query).switch_page(page).run()
+    """`page` opened from the map page, whole (with the run its drawn-first report starts)."""
+    return drawn_whole(run_app(query).switch_page(page).run())
 
 
 def filter_summary(app: AppTest) -> str:
@@ -224,9 +226,9 @@ def test_the_footer_counts_do_not_follow_the_filters():
 
 def run_sources(query: dict | None = None) -> AppTest:
     """The sources page whole: opened from another page, a long table's first rows come alone,
-    and the whole table with the run their report starts (stationmap.app.drawn_first), run here
-    too."""
-    return run_page("pages/sources.py", query).run()
+    and the whole table with the run their report starts (stationmap.app.drawn_first), which
+    `run_page` runs too."""
+    return run_page("pages/sources.py", query)
 
 
 def test_the_sources_page_lists_every_source_linked_by_publisher_and_title():
@@ -729,7 +731,7 @@ def test_good_files_are_shown_on_every_page_of_this_session_until_switching_back
     assert_ran_cleanly(app)
     assert filter_summary(app) == "Showing 3 of 3 sites · 2 countries"
     for page, _heading in PAGES:
-        app.switch_page(page).run()
+        drawn_whole(app.switch_page(page).run())
         assert_ran_cleanly(app)
         assert banner(app) == [
             "Showing your uploaded data (this browser session only) — switch back to the "

@@ -16,6 +16,7 @@ from tests.app_session import (
     DASHBOARD,
     RUN_TIMEOUT_S,
     assert_ran_cleanly,
+    drawn_whole,
     map_has_shown,
     open_each_tab,
 )
@@ -58,7 +59,10 @@ def start(query: dict | None = None, locale: str | None = None) -> AppTest:
 
 
 def run_page(page: str, language: str, query: dict | None = None) -> AppTest:
-    return start({ui_state.LANGUAGE: language, **(query or {})}).switch_page(page).run()
+    """`page` opened from the map page in `language`, whole (with the run its drawn-first
+    report starts)."""
+    app = start({ui_state.LANGUAGE: language, **(query or {})})
+    return drawn_whole(app.switch_page(page).run())
 
 
 def titles(app: AppTest) -> list[str]:

@@ -72,14 +72,49 @@ def test_the_run_the_report_starts_draws_the_whole_page_and_the_sidebar():
     assert len(app.get("download_button")) == 3
 
 
-def test_a_visit_after_another_page_draws_the_whole_page_at_once():
+def test_a_visit_after_another_page_draws_the_table_and_sidebar_then_the_rest():
     app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)).run()
 
     app.switch_page(SITES_PAGE).run()
 
     assert_ran_cleanly(app)
+    # The table, the sidebar and the reporter; nothing under the table, and no footer (it
+    # would sit under the table until the rest came and pushed it down).
+    (table,) = app.dataframe
+    assert len(table.value) > 0
+    (reporter,) = reporters(app)
+    assert json.loads(reporter.proto.json) == {
+        "selector": drawn_first.SITES_TABLE,
+        "inFrames": False,
+    }
+    assert app.sidebar.multiselect
+    assert [box.label for box in app.selectbox] == ["Language"]
+    assert not app.toggle
+    assert not app.get("download_button")
+    assert not any(c.value.startswith("Data version") for c in app.main.caption)
+    assert app.session_state[ui_state.REST_HELD] is True
+
+    # The run its report starts (the same page): the whole page, the footer, no reporter.
+    app.run()
+    assert_ran_cleanly(app)
     assert not reporters(app)
     assert [box.label for box in app.selectbox] == ["Details of a site", "Language"]
+    assert len(app.get("download_button")) == 3
+    assert any(c.value.startswith("Data version") for c in app.main.caption)
+    assert app.session_state[ui_state.REST_HELD] is False
+
+
+def test_an_empty_table_from_another_page_is_drawn_whole_at_once():
+    app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S))
+    # A search no site matches.
+    app.query_params[ui_state.TEXT] = "no site is called this"
+    app.run()
+
+    app.switch_page(SITES_PAGE).run()
+
+    assert_ran_cleanly(app)
+    assert not reporters(app)
+    assert any(box.value == "No sites match these filters." for box in app.info)
     assert len(app.get("download_button")) == 3
 
 

@@ -9,7 +9,13 @@ from streamlit.testing.v1 import AppTest
 from stationmap import config
 from stationmap.app import site_picker, ui_state
 from stationmap.synth import write_synthetic_dataset
-from tests.app_session import DASHBOARD, RUN_TIMEOUT_S, assert_ran_cleanly, map_has_shown
+from tests.app_session import (
+    DASHBOARD,
+    RUN_TIMEOUT_S,
+    assert_ran_cleanly,
+    drawn_whole,
+    map_has_shown,
+)
 
 TABLE = pd.DataFrame(
     {
@@ -67,7 +73,7 @@ def long_data(tmp_path, monkeypatch):
 
 def sites_page() -> AppTest:
     app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)).run()
-    return app.switch_page("pages/sites.py").run()
+    return drawn_whole(app.switch_page("pages/sites.py").run())
 
 
 def test_a_long_table_gets_a_search_box_and_a_list_of_its_first_sites(long_data):

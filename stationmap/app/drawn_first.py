@@ -13,7 +13,8 @@ with its map (render_order.map_first).
 
 A page opened from another page (`page_entered`) has the sidebar's code already, and draws it
 at once; but the timeline still waits for its first chart to show before it draws the second,
-and the sources page for the first rows of a long table before it draws the rest: each would
+the sources page for the first rows of a long table before it draws the rest, and the sites
+page for its table before it draws what is under it and the footer (`hold_rest`): each would
 hold back what the reader sees first.
 """
 
@@ -57,6 +58,20 @@ def note_page(path: str) -> None:
     tells whether the run before drew another page (or none)."""
     st.session_state[ui_state.PAGE_ENTERED] = st.session_state.get(ui_state.LAST_PAGE) != path
     st.session_state[ui_state.LAST_PAGE] = path
+    st.session_state[ui_state.REST_HELD] = False
+
+
+def hold_rest() -> None:
+    """Say that this run of the page has drawn its main widget (and a reporter) and leaves the
+    rest of the page to the run the report starts: the footer waits for it too (dashboard.py
+    asks `rest_held`)."""
+    st.session_state[ui_state.REST_HELD] = True
+
+
+def rest_held() -> bool:
+    """Whether this run's page left its rest for the next run (`hold_rest`); dashboard.py
+    clears it before each page runs (`note_page`)."""
+    return bool(st.session_state.get(ui_state.REST_HELD))
 
 
 def page_entered() -> bool:

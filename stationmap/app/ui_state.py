@@ -67,6 +67,10 @@ FIRST_VIEW_DRAWN = "first_view_drawn"
 # (stationmap.app.drawn_first.note_page).
 LAST_PAGE = "last_page"
 PAGE_ENTERED = "page_entered"
+# Set by a page whose run draws its main widget and the sidebar only, and the rest of the page
+# in the run its reporter starts: dashboard.py then draws no footer, which would sit under the
+# main widget until the rest came and pushed it down (stationmap.app.drawn_first.hold_rest).
+REST_HELD = "rest_held"
 SITE_DETAILS = "site_details"
 # The sites page: the site whose details are open (a list below the table, set too by a row's
 # Details button and by ticking a row), the Details buttons' click, and the row last ticked.

@@ -213,26 +213,29 @@ def test_a_link_with_filters_opens_them_so_its_reader_sees_them(page, app_server
     assert_clean(page)
 
 
-# The sources table's first row's box, from the moment the row is in the page: taken in one go,
-# as the row may be replaced between two steps of a locator.
-FIRST_ROW_BOX_JS = """() => {
-    const row = document.querySelector('table.sm-source-table tbody tr');
-    if (!row) { return null; }
-    const box = row.getBoundingClientRect();
+# The box of the first element matching a selector, from the moment it is in the page: taken in
+# one go, as the element may be replaced between two steps of a locator.
+BOX_JS = """(selector) => {
+    const element = document.querySelector(selector);
+    if (!element) { return null; }
+    const box = element.getBoundingClientRect();
     return [box.x, box.y, box.width, box.height];
 }"""
+SOURCES_FIRST_ROW = "table.sm-source-table tbody tr"
+# The sites table, once its first cells are drawn.
+SITES_TABLE = '[data-testid="stDataFrame"]:has([role="gridcell"])'
 
 
-def first_row_box(page: Page) -> list[float]:
-    return page.wait_for_function(FIRST_ROW_BOX_JS, timeout=RERUN_TIMEOUT_MS).json_value()
+def box_of(page: Page, selector: str) -> list[float]:
+    return page.wait_for_function(BOX_JS, arg=selector, timeout=RERUN_TIMEOUT_MS).json_value()
 
 
 def test_a_page_opened_from_another_draws_what_it_held_back_without_moving_anything(
     page, app_server
 ):
-    # The timeline's second chart and the sources' long table come in the run that starts once
-    # the first chart or the first rows show (stationmap.app.drawn_first), in boxes kept for
-    # them: nothing above or under them moves.
+    # The timeline's second chart, the sources' long table and what is under the sites' table
+    # come in the run that starts once the first chart, the first rows or the table show
+    # (stationmap.app.drawn_first): nothing above them moves.
     open_app(page, app_server.base_url + "/")
     nav = page.get_by_test_id("stTopNav")
 
@@ -244,11 +247,19 @@ def test_a_page_opened_from_another_draws_what_it_held_back_without_moving_anyth
     expect(page.get_by_test_id("stExpander")).to_have_count(1)
 
     nav.get_by_role("link", name="Sources").click()
-    rows = page.locator("table.sm-source-table tbody tr")
-    first_drawn = first_row_box(page)
+    rows = page.locator(SOURCES_FIRST_ROW)
+    first_drawn = box_of(page, SOURCES_FIRST_ROW)
     total = len(load_dataset(config.DEFAULT_DATA_DIR).sources)
     expect(rows).to_have_count(total, timeout=RERUN_TIMEOUT_MS)
     wait_for_script(page)
     # The first rows stay where they were drawn (the page's CLS: test_layout_shift).
-    assert first_row_box(page) == first_drawn
+    assert box_of(page, SOURCES_FIRST_ROW) == first_drawn
+
+    nav.get_by_role("link", name="Sites").click()
+    table_drawn = box_of(page, SITES_TABLE)
+    # The rest: the list of sites, the downloads and the footer, under the table that stayed.
+    expect(page.get_by_test_id("stDownloadButton")).to_have_count(3, timeout=RERUN_TIMEOUT_MS)
+    expect(page.get_by_text("All sources")).to_be_visible()
+    wait_for_script(page)
+    assert box_of(page, SITES_TABLE) == table_drawn
     assert_clean(page)
