@@ -144,8 +144,12 @@ def start_shell(browser, app_root: Path, log_dir: Path) -> StreamlitServer | Non
     except ServerError as error:
         log(f"floor shell server: {str(error).splitlines()[0]}")
         return None
-    with bench_browser.fresh_page(browser) as page:
-        bench_browser.time_first_paint(page, server.base_url + "/")
+    try:
+        with bench_browser.fresh_page(browser) as page:
+            bench_browser.time_first_paint(page, server.base_url + "/")
+    except BaseException:
+        server.stop()
+        raise
     return server
 
 
