@@ -85,7 +85,7 @@ def main() -> None:
     st.html(f"<style>{browser_code.read('web/page.css')}</style>")
     drawn_first.note_page(navigation.url_path)
     chrome.render_notices()
-    st.session_state[ui_state.WHOLE_SCREEN_PAGE] = False
+    st.session_state[ui_state.FOOTER_LEFT_OUT] = False
     known = render_order.filters_before_sidebar()
     if known is None:
         # A first visit from a link with filters: the sidebar's widgets read them from the link.
@@ -97,7 +97,7 @@ def main() -> None:
         navigation.run()
         page = chrome.render_chrome(page_filters=known)
     language.render_language_picker(language_picker)
-    if not (st.session_state[ui_state.WHOLE_SCREEN_PAGE] or drawn_first.rest_held()):
+    if not st.session_state[ui_state.FOOTER_LEFT_OUT]:
         footer.render_footer(page.dataset)
         # Last: the other pages' widget code, once this page is drawn and the browser idle.
         widget_code.load_widget_code()

@@ -454,7 +454,7 @@ if request.mode == briefing_view.MODE_LIST:
 else:
     # The printable page is in normal contrast (see show_print).
     high_contrast = request.high_contrast and request.mode != briefing_view.MODE_PRINT
-    st.session_state[ui_state.WHOLE_SCREEN_PAGE] = True
+    st.session_state[ui_state.FOOTER_LEFT_OUT] = True
     st.html(f"<style>{briefing_view.page_css(high_contrast=high_contrast)}</style>")
     # No footer is drawn under this box, and the style sheet hides anything else after it. The
     # box is drawn this high, its slide out of sight, until the style sheet applies

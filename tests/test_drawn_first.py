@@ -92,7 +92,7 @@ def test_a_visit_after_another_page_draws_the_table_and_sidebar_then_the_rest():
     assert not app.toggle
     assert not app.get("download_button")
     assert not any(c.value.startswith("Data version") for c in app.main.caption)
-    assert app.session_state[ui_state.REST_HELD] is True
+    assert app.session_state[ui_state.FOOTER_LEFT_OUT] is True
 
     # The run its report starts (the same page): the whole page, the footer, no reporter.
     app.run()
@@ -101,7 +101,7 @@ def test_a_visit_after_another_page_draws_the_table_and_sidebar_then_the_rest():
     assert [box.label for box in app.selectbox] == ["Details of a site", "Language"]
     assert len(app.get("download_button")) == 3
     assert any(c.value.startswith("Data version") for c in app.main.caption)
-    assert app.session_state[ui_state.REST_HELD] is False
+    assert app.session_state[ui_state.FOOTER_LEFT_OUT] is False
 
 
 def test_an_empty_table_from_another_page_is_drawn_whole_at_once():

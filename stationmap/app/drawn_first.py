@@ -58,20 +58,13 @@ def note_page(path: str) -> None:
     tells whether the run before drew another page (or none)."""
     st.session_state[ui_state.PAGE_ENTERED] = st.session_state.get(ui_state.LAST_PAGE) != path
     st.session_state[ui_state.LAST_PAGE] = path
-    st.session_state[ui_state.REST_HELD] = False
 
 
 def hold_rest() -> None:
     """Say that this run of the page has drawn its main widget (and a reporter) and leaves the
-    rest of the page to the run the report starts: the footer waits for it too (dashboard.py
-    asks `rest_held`)."""
-    st.session_state[ui_state.REST_HELD] = True
-
-
-def rest_held() -> bool:
-    """Whether this run's page left its rest for the next run (`hold_rest`); dashboard.py
-    clears it before each page runs (`note_page`)."""
-    return bool(st.session_state.get(ui_state.REST_HELD))
+    rest of the page to the run the report starts: the footer waits for it too
+    (ui_state.FOOTER_LEFT_OUT, which dashboard.py clears before each page)."""
+    st.session_state[ui_state.FOOTER_LEFT_OUT] = True
 
 
 def page_entered() -> bool:

@@ -67,10 +67,6 @@ FIRST_VIEW_DRAWN = "first_view_drawn"
 # (stationmap.app.drawn_first.note_page).
 LAST_PAGE = "last_page"
 PAGE_ENTERED = "page_entered"
-# Set by a page whose run draws its main widget and the sidebar only, and the rest of the page
-# in the run its reporter starts: dashboard.py then draws no footer, which would sit under the
-# main widget until the rest came and pushed it down (stationmap.app.drawn_first.hold_rest).
-REST_HELD = "rest_held"
 SITE_DETAILS = "site_details"
 # The sites page: the site whose details are open (a list below the table, set too by a row's
 # Details button and by ticking a row), the Details buttons' click, and the row last ticked.
@@ -198,10 +194,13 @@ BRIEFING_START = "briefing_start"
 BRIEFING_BAR = "briefing_bar"
 BRIEFING_KEYS = "briefing_keys"
 BRIEFING_SHOW = "briefing_show"
-# Set by a page that takes the whole screen in this run (a slide): dashboard.py then draws no
-# footer under it, which would show at Streamlit's padding until the slide's style sheet hides
-# it, and move as that sheet applies (a layout shift).
-WHOLE_SCREEN_PAGE = "whole_screen_page"
+# Set by a page whose run must have no footer under it; dashboard.py clears it before each page.
+# A page that takes the whole screen (a slide): the footer would show at Streamlit's padding
+# until the slide's style sheet hides it, and move as that sheet applies (a layout shift). A
+# page that draws its main widget now and the rest in the run its reporter starts
+# (stationmap.app.drawn_first.hold_rest): the footer would sit under the main widget until the
+# rest came and pushed it down.
+FOOTER_LEFT_OUT = "footer_left_out"
 BRIEFING_SLIDE = "briefing_slide"
 BRIEFING_TITLE = "briefing_title"
 BRIEFING_FACTS = "briefing_facts"
