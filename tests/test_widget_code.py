@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from stationmap.app import ui_state, widget_code
+from stationmap.timeline.charts import WARMUP_WIDTH_PX, warmup_spec
 from tests.app_session import DASHBOARD, RUN_TIMEOUT_S, assert_ran_cleanly, components_keyed
 
 
@@ -71,3 +72,42 @@ def test_the_loader_comes_last_with_the_whole_page_never_with_a_main_widget_draw
     # After everything else on the page, the footer included.
     last = app.main.children[max(app.main.children)]
     assert last.key == ui_state.WIDGET_CODE_LOADER
+
+
+def test_the_chart_warm_up_names_the_installed_chunks_and_draws_the_timeline_chart():
+    warmup = widget_code.chart_warmup()
+    assert warmup is not None
+    for name in (warmup["embed"], warmup["interpreter"]):
+        assert (widget_code.STATIC_DIR / name).is_file()
+    assert warmup["embed"].startswith("js/embed.")
+    assert warmup["interpreter"].startswith("js/vega-interpreter.")
+    # The file the app reads is the timeline's own chart builder's output: a change to the
+    # charts fails here until `python -m stationmap.timeline.charts` writes it again.
+    assert warmup["spec"] == warmup_spec()
+    # A chart of both kinds of mark, its table inline, as wide as a page's chart would be.
+    spec = warmup["spec"]
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "point"]
+    assert len(next(iter(spec["datasets"].values()))) == 2
+    assert spec["width"] == WARMUP_WIDTH_PX
+
+
+def test_without_the_chart_chunks_there_is_no_warm_up_and_the_log_says_so(static, caplog):
+    (static / "js" / "embed.Ab1.js").write_text("", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger=widget_code.__name__):
+        assert widget_code.chart_warmup(static) is None
+    assert "0 scripts named vega-interpreter" in caplog.text
+
+    (static / "js" / "vega-interpreter.Cd2.js").write_text("", encoding="utf-8")
+    warmup = widget_code.chart_warmup(static)
+    assert warmup["embed"] == "js/embed.Ab1.js"
+    assert warmup["interpreter"] == "js/vega-interpreter.Cd2.js"
+
+
+def test_the_loader_is_given_the_files_and_the_chart(monkeypatch):
+    mounted = []
+    monkeypatch.setattr(widget_code, "_loader", lambda: lambda **kwargs: mounted.append(kwargs))
+    widget_code.load_widget_code()
+    [loader] = mounted
+    assert loader["key"] == ui_state.WIDGET_CODE_LOADER
+    assert loader["data"]["files"] == list(widget_code.chunk_files())
+    assert loader["data"]["chart"] == widget_code.chart_warmup()

@@ -8,10 +8,18 @@ the browser (scripts/bench.py's walk starts on the map). So every page puts a lo
 (``web/widget-code.js``, an ``st.components.v2`` component, no frame of its own) that imports
 those chunks when the browser is idle. They are the very files Streamlit's own imports name, so
 the browser's module map then holds them and the widget's first draw finds them there.
+
+Vega's code then still compiled on its first chart of the document: a reader's first change to
+the timeline took 0.55 s at 100 sites, a later one 0.35 s (on a slow 2-core machine). So once the
+chunks are in, the loader also draws, once a document, a timeline chart of two made-up events
+(``charts.warmup_spec``) in an element it never puts in the page, with the options Streamlit's
+chart gives Vega, and throws it away: the first change then took 0.46 s (10 fresh sessions each,
+``docs/performance.md``, tenth round).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from functools import cache
@@ -23,6 +31,7 @@ from stationmap import browser_code
 from stationmap.app import ui_state
 
 LOADER_SCRIPT = "web/widget-code.js"
+CHART_WARMUP_SPEC = "web/chart-warmup.json"
 
 # The chunks of the widgets the other pages are built around, and of the small ones a first
 # change to them still waited for: st.dataframe's grid (the sites), st.altair_chart's Vega (the
@@ -30,6 +39,10 @@ LOADER_SCRIPT = "web/widget-code.js"
 # (Vite) names a chunk after its component and a hash of its content, so the names are looked
 # up in the installed Streamlit; the grid has a style sheet too.
 WIDGET_CHUNKS = ("DataFrame", "ArrowVegaLiteChart", "ButtonGroup", "Checkbox", "DownloadButton")
+# The chunks the chart warm-up needs: vega-embed's (it exports the namespace with `default`,
+# `vega` and `vegaLite`) and vega-interpreter's (the expression interpreter Streamlit's chart
+# passes to Vega, so no code is made from strings).
+CHART_CHUNKS = ("embed", "vega-interpreter")
 # Streamlit's built front end: js/ (its entry script, index.<hash>.js, and the chunks) and css/.
 STATIC_DIR = Path(st.__file__).parent / "static" / "static"
 
@@ -66,6 +79,29 @@ def _files() -> tuple[str, ...]:
     return chunk_files()
 
 
+def chart_warmup(static: Path = STATIC_DIR) -> dict | None:
+    """What the loader needs to draw a chart out of the page (module docstring): the scripts of
+    CHART_CHUNKS and the chart's spec; None, and said in the log, if a script is not found
+    once (a Streamlit built differently): then the first chart compiles Vega, as it would."""
+    scripts = {}
+    for name in CHART_CHUNKS:
+        found = _named(static / "js", name, "js")
+        if len(found) != 1:
+            log.warning("widget code: %d scripts named %s; no chart warm-up", len(found), name)
+            return None
+        scripts[name] = f"js/{found[0]}"
+    return {
+        "embed": scripts["embed"],
+        "interpreter": scripts["vega-interpreter"],
+        "spec": json.loads(browser_code.read(CHART_WARMUP_SPEC)),
+    }
+
+
+@cache
+def _chart() -> dict | None:
+    return chart_warmup()
+
+
 @cache
 def _loader():
     # Made on first use, once a process; each mount registers it with the server that runs it.
@@ -74,7 +110,11 @@ def _loader():
 
 def load_widget_code() -> None:
     """Put the loader at this point of the page (it takes no room): once the browser is idle,
-    it imports the widgets' chunks that it does not have yet."""
+    it imports the widgets' chunks that it does not have yet, then warms Vega's code."""
     files = _files()
     if files:
-        _loader()(key=ui_state.WIDGET_CODE_LOADER, data={"files": list(files)})
+        data = {"files": list(files)}
+        chart = _chart()
+        if chart is not None:
+            data["chart"] = chart
+        _loader()(key=ui_state.WIDGET_CODE_LOADER, data=data)

@@ -9,6 +9,7 @@ with its rows and months, not with the events. `timeline_chart` picks one of the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -468,3 +469,57 @@ def timeline_chart(
         counts=counts,
         spec=vega_lite_spec(chart, name),
     )
+
+
+# The made-up events of `warmup_spec`: one known to the day, one to the month, so both layers
+# draw a mark. Never shown.
+_WARMUP_EVENTS = (
+    ("warm-day", "2023-06-06", "2023-06-07", "day", "police"),
+    ("warm-month", "2023-09-01", "2023-10-01", "month", "government"),
+)
+# Its width in pixels: the page's charts are as wide as their container, and the warm-up's
+# element is in no page, so it has none.
+WARMUP_WIDTH_PX = 600
+
+
+def warmup_spec() -> dict:
+    """The Vega-Lite spec of a timeline chart (`build_timeline_chart`) of two made-up events,
+    its table inline as JSON: what the browser draws, out of any page, to compile Vega's code
+    before a reader's first timeline chart (stationmap.app.widget_code). In English; the app
+    reads it from ``web/chart-warmup.json`` (``python -m stationmap.timeline.charts`` writes
+    it there)."""
+    events = pd.DataFrame(
+        [
+            {
+                "event_id": event_id,
+                "date_label": start,
+                "start": pd.Timestamp(start),
+                "end": pd.Timestamp(end),
+                "date_precision": precision,
+                "group": group,
+                "type_label": group,
+                "actor": "",
+                "summary": "",
+                "site_names": "",
+                "row_label": group,
+            }
+            for event_id, start, end, precision, group in _WARMUP_EVENTS
+        ]
+    )
+    chart = build_timeline_chart(events, start=date(2023, 1, 1), end=date(2023, 12, 31))
+    spec = vega_lite_spec(chart.properties(width=WARMUP_WIDTH_PX), "warmup")
+    spec["datasets"] = {
+        name: json.loads(frame.to_json(orient="records", date_format="iso"))
+        for name, frame in spec["datasets"].items()
+    }
+    return spec
+
+
+if __name__ == "__main__":
+    # Writes the warm-up spec where the app reads it (stationmap.app.widget_code); the tests
+    # fail while the file and `warmup_spec` differ.
+    from pathlib import Path
+
+    target = Path(__file__).resolve().parent.parent / "web" / "chart-warmup.json"
+    target.write_text(json.dumps(warmup_spec(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {target}")

@@ -10,6 +10,13 @@
 // already there costs nothing, so each mount may ask again. A style sheet is linked as
 // Streamlit's loader (Vite's) links it, which then finds it there and does not wait for it.
 //
+// Then, once a document, it warms Vega's code: a first chart compiled it, and a reader's first
+// change to the timeline waited for that. The data's chart names vega-embed's and
+// vega-interpreter's chunks and gives the spec of a small timeline chart; the loader draws it
+// with the options Streamlit's chart gives Vega, in an element it never puts in the page (no
+// layout, nothing for a screen reader or a test to find), and throws it away. A Streamlit whose
+// chunks do not export what is looked for gets a warning in the console and no warm-up.
+//
 // The page's <html> says where the loader is (data-sm-widget-code: "loading", then "loaded", or
 // "stopped" if it was taken off the page first), so browser tests act on a settled page: while it
 // compiles those files, the messages of a short script run can reach the page together, and
@@ -81,6 +88,60 @@ const watchNetwork = function (win) {
     };
 };
 
+// The options Streamlit's chart (ArrowVegaLiteChart) gives vega-embed, but the interpreter's.
+const CHART_OPTIONS = {
+    ast: true,
+    tooltip: {disableDefaultStyle: true},
+    defaultStyle: false,
+    actions: false,
+};
+
+// A chart Streamlit has drawn on the page.
+const DRAWN_CHART = '[data-testid="stVegaLiteChart"] .vega-embed';
+
+// vega-embed's namespace (its default export is the embed function) among a chunk's exports.
+const findEmbed = function (module) {
+    return Object.values(module || {}).find(function (value) {
+        return value !== null && typeof value === "object" && typeof value.default === "function" &&
+            typeof value.vegaLite === "object" && value.vegaLite !== null;
+    });
+};
+
+// vega-interpreter's expression interpreter among a chunk's exports.
+const findInterpreter = function (module) {
+    return Object.values(module || {}).find(function (value) {
+        return value !== null && typeof value === "object" &&
+            typeof value.operator === "function" && typeof value.encode === "function";
+    });
+};
+
+// Draw chart.spec once in this document, out of the page, and throw it away; resolves when
+// done or given up, never rejects.
+const warmChart = function (win, doc, chart, load) {
+    if (!chart || !chart.spec || win.__stationmapChartWarm) { return Promise.resolve(); }
+    // A page that has drawn a chart of its own has compiled Vega already.
+    if (doc.querySelector(DRAWN_CHART)) {
+        win.__stationmapChartWarm = true;
+        return Promise.resolve();
+    }
+    const urls = chunkUrls(doc, [chart.embed, chart.interpreter]);
+    if (urls.length !== 2) { return Promise.resolve(); }
+    win.__stationmapChartWarm = true;
+    return Promise.all(urls.map(function (url) { return load(url); }))
+        .then(function (modules) {
+            const embed = findEmbed(modules[0]);
+            const interpreter = findInterpreter(modules[1]);
+            if (!embed || !interpreter) {
+                console.warn("stationmap: no chart warm-up: vega-embed or its interpreter not found");
+                return null;
+            }
+            const options = Object.assign({}, CHART_OPTIONS, {expr: interpreter});
+            return embed.default(doc.createElement("div"), chart.spec, options)
+                .then(function (result) { result.finalize(); });
+        })
+        .catch(function (error) { console.warn("stationmap: no chart warm-up:", error); });
+};
+
 const loadWidgetCode = function (component, importModule) {
     const win = globalThis;
     const doc = win.document;
@@ -115,7 +176,12 @@ const loadWidgetCode = function (component, importModule) {
                     .catch(function (error) {
                         console.warn("stationmap: widget code not preloaded:", url, error);
                     });
-            })).then(function () { say("loaded"); });
+            }))
+                .then(function () {
+                    if (stopped) { return null; }
+                    return warmChart(win, doc, component.data && component.data.chart, load);
+                })
+                .then(function () { say("loaded"); });
         });
     };
     const say = function (state) {
@@ -139,4 +205,5 @@ const loadWidgetCode = function (component, importModule) {
 globalThis.stationmap = globalThis.stationmap || {};
 globalThis.stationmap.loadWidgetCode = loadWidgetCode;
 globalThis.stationmap.widgetChunkUrls = chunkUrls;
+globalThis.stationmap.warmChart = warmChart;
 export default function (component) { return loadWidgetCode(component); }

@@ -140,6 +140,24 @@ def test_the_other_pages_widget_code_loads_once_a_page_is_idle_and_is_then_used(
     assert_clean(page)
 
 
+def test_once_the_code_is_in_vega_is_warmed_on_a_chart_out_of_the_page(page, app_server):
+    warnings = []
+    page.on("console", lambda message: warnings.append(message.text))
+    open_app(page, app_server.base_url + "/sources")  # waits for the loader to say "loaded"
+
+    # The chart of web/chart-warmup.json was drawn once, in an element never in the page.
+    assert page.evaluate("() => window.__stationmapChartWarm") is True
+    expect(page.locator(".vega-embed")).to_have_count(0)
+    assert [text for text in warnings if "stationmap:" in text] == []
+
+    page.get_by_test_id("stTopNav").get_by_role("link", name="Timeline").click()
+    expect(page.locator('[data-testid="stVegaLiteChart"] .marks').first).to_be_attached(
+        timeout=RERUN_TIMEOUT_MS
+    )
+    assert [text for text in warnings if "stationmap:" in text] == []
+    assert_clean(page)
+
+
 def test_a_filter_persists_when_navigating_to_another_page(page, app_server):
     open_app(page, app_server.base_url + "/sites")
     multiselect(page, "Status").click()

@@ -19,7 +19,9 @@ const FILES = ["css/DataFrame.DUkanX9_.css", "js/DataFrame.-f9-1zS0.js", "js/Che
 
 // A page with Streamlit's entry script (or none), its app in `state`, the files it has had
 // (`ends`: when each arrived) at the time `now`; idle callbacks and timers run by hand.
-function page({entry = ENTRY, state = "notRunning", links = [], ends = [0], now = 5000} = {}) {
+function page({
+    entry = ENTRY, state = "notRunning", links = [], ends = [0], now = 5000, chartDrawn = false,
+} = {}) {
     const idle = new Map();
     let nextIdle = 1;
     const timers = new Map();
@@ -37,9 +39,12 @@ function page({entry = ENTRY, state = "notRunning", links = [], ends = [0], now 
             documentElement: html,
             head: {appendChild: (element) => head.push(element)},
             querySelectorAll: () => (entry ? [{src: "http://localhost:8501/x.js"}, {src: entry}] : []),
-            querySelector: () => app,
+            querySelector: (selector) => {
+                if (selector.includes("stApp")) { return app; }
+                return chartDrawn && selector.includes("stVegaLiteChart") ? {} : null;
+            },
             getElementsByTagName: () => [...links, ...head],
-            createElement: () => ({}),
+            createElement: (tag) => ({tag, children: []}),
         },
         requestIdleCallback: (fn) => { idle.set(nextIdle, fn); return nextIdle++; },
         cancelIdleCallback: (id) => { idle.delete(id); },
@@ -83,8 +88,12 @@ function page({entry = ENTRY, state = "notRunning", links = [], ends = [0], now 
             const due = [...idle.entries()];
             idle.clear();
             due.forEach(([, fn]) => fn());
-            await new Promise((resolve) => setImmediate(resolve));
+            // Every promise the loader chains (imports, then the chart's warm-up) settles.
+            for (let turn = 0; turn < 5; turn += 1) {
+                await new Promise((resolve) => setImmediate(resolve));
+            }
         },
+        window: context,
     };
 }
 
@@ -218,4 +227,108 @@ test("unmounted before the browser was idle, it loads nothing", async () => {
     assert.equal(browser.state(), "stopped");
     await browser.runIdle();
     assert.deepEqual(modules.imported, []);
+});
+
+// The warm-up's two chunks, as Streamlit's build exports them: vega-embed's namespace and
+// vega-interpreter's interpreter among other exports under minified names.
+const EMBED = "js/embed.CX5AQgxi.js";
+const INTERPRETER = "js/vega-interpreter.C4ySyTor.js";
+const SPEC = {mark: "point", data: {values: [{a: 1}]}};
+
+function vega({embedFails = false, shapes = true} = {}) {
+    const drawn = [];
+    const interpreter = {operator() {}, parameter() {}, encode() {}};
+    const embed = function (element, spec, options) {
+        const result = {finalized: false, finalize() { result.finalized = true; }};
+        drawn.push({element, spec, options, result});
+        return embedFails ? Promise.reject(new Error("bad spec")) : Promise.resolve(result);
+    };
+    const modules = {
+        [`http://localhost:8501/static/${EMBED}`]: shapes
+            ? {t: embed, n: {default: embed, vega: {}, vegaLite: {}, version: "7"}, r: 1}
+            : {t: embed},
+        [`http://localhost:8501/static/${INTERPRETER}`]: shapes
+            ? {a: 1, b: () => 2, c: interpreter, d: null}
+            : {a: 1},
+    };
+    const imported = [];
+    return {
+        drawn,
+        imported,
+        interpreter,
+        importModule: (url) => {
+            imported.push(url);
+            return Promise.resolve(modules[url] || {});
+        },
+    };
+}
+
+const WITH_CHART = {files: FILES, chart: {embed: EMBED, interpreter: INTERPRETER, spec: SPEC}};
+
+test("after the code, a chart is drawn once a document out of the page, as Streamlit draws one", async () => {
+    const browser = page();
+    const charts = vega();
+    browser.load({data: WITH_CHART}, charts.importModule);
+    await browser.runIdle();
+    assert.equal(browser.state(), "loaded");
+    assert.equal(charts.drawn.length, 1);
+    const [{element, spec, options, result}] = charts.drawn;
+    assert.equal(spec, SPEC);
+    // Made for it and never put in the page: nothing is laid out, read out or found by a test.
+    assert.equal(element.tag, "div");
+    assert.equal(browser.head.length, 1); // the grid's style sheet, nothing more
+    // Streamlit's options, with the interpreter it gives Vega: no code is made from strings.
+    assert.equal(options.expr, charts.interpreter);
+    assert.equal(options.ast, true);
+    assert.equal(options.actions, false);
+    assert.equal(options.defaultStyle, false);
+    assert.deepEqual(JSON.parse(JSON.stringify(options.tooltip)), {disableDefaultStyle: true});
+    assert.ok(result.finalized);
+    assert.deepEqual(browser.warnings, []);
+    // Another page's loader in the same document does not draw it again.
+    browser.load({data: WITH_CHART}, charts.importModule);
+    await browser.runIdle();
+    assert.equal(charts.drawn.length, 1);
+});
+
+test("a page that has drawn a chart of its own is not warmed again", async () => {
+    const browser = page({chartDrawn: true});
+    const charts = vega();
+    browser.load({data: WITH_CHART}, charts.importModule);
+    await browser.runIdle();
+    assert.equal(charts.drawn.length, 0);
+    assert.ok(!charts.imported.some((url) => url.includes("embed")));
+    assert.equal(browser.state(), "loaded");
+});
+
+test("chunks that do not export what is looked for, or a chart that fails, only warn", async () => {
+    const unlike = page();
+    const other = vega({shapes: false});
+    unlike.load({data: WITH_CHART}, other.importModule);
+    await unlike.runIdle();
+    assert.equal(other.drawn.length, 0);
+    assert.equal(unlike.state(), "loaded");
+    assert.equal(unlike.warnings.length, 1);
+    assert.match(unlike.warnings[0][0], /no chart warm-up/);
+
+    const failing = page();
+    const broken = vega({embedFails: true});
+    failing.load({data: WITH_CHART}, broken.importModule);
+    await failing.runIdle();
+    assert.equal(failing.state(), "loaded");
+    assert.match(failing.warnings[0][0], /no chart warm-up/);
+});
+
+test("the warm-up's chunks are resolved like the others: nothing from elsewhere", async () => {
+    const browser = page();
+    const charts = vega();
+    const hostile = {
+        files: FILES,
+        chart: {embed: "https://elsewhere.example/embed.js", interpreter: INTERPRETER, spec: SPEC},
+    };
+    browser.load({data: hostile}, charts.importModule);
+    await browser.runIdle();
+    assert.equal(charts.drawn.length, 0);
+    assert.ok(charts.imported.every((url) => url.startsWith("http://localhost:8501/static/js/")));
+    assert.equal(browser.state(), "loaded");
 });
