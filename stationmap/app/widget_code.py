@@ -9,12 +9,12 @@ the browser (scripts/bench.py's walk starts on the map). So every page puts a lo
 those chunks when the browser is idle. They are the very files Streamlit's own imports name, so
 the browser's module map then holds them and the widget's first draw finds them there.
 
-Vega's code then still compiled on its first chart of the document: a reader's first change to
-the timeline took 0.55 s at 100 sites, a later one 0.35 s (on a slow 2-core machine). So once the
-chunks are in, the loader also draws, once a document, a timeline chart of two made-up events
-(``charts.warmup_spec``) in an element it never puts in the page, with the options Streamlit's
-chart gives Vega, and throws it away: the first change then took 0.46 s (10 fresh sessions each,
-``docs/performance.md``, tenth round).
+Vega's code then still compiled on its first chart of the document (V8 compiles a function when
+it is first called): a reader's first change to the timeline took about 0.6 s at 100 sites on a
+slow 2-core machine, later ones about 0.35 s. So once the chunks are in, the loader also draws,
+once a document, a timeline chart of two made-up events in an element it never puts in the page,
+with the options Streamlit's chart gives Vega, and throws it away: the first change then took
+0.52 s against 0.62 s (medians of 12 new sessions each, ``docs/performance.md``, tenth round).
 """
 
 from __future__ import annotations
