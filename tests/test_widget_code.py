@@ -82,7 +82,7 @@ def test_the_chart_warm_up_names_the_installed_chunks_and_draws_the_timeline_cha
     assert warmup["embed"].startswith("js/embed.")
     assert warmup["interpreter"].startswith("js/vega-interpreter.")
     # The file the app reads is the timeline's own chart builder's output: a change to the
-    # charts fails here until `python -m stationmap.timeline.charts` writes it again.
+    # charts fails here until `scripts/chart_warmup.py` writes it again.
     assert warmup["spec"] == warmup_spec()
     # A chart of both kinds of mark, its table inline, as wide as a page's chart would be.
     spec = warmup["spec"]

@@ -15,6 +15,9 @@ slow 2-core machine, later ones about 0.35 s. So once the chunks are in, the loa
 once a document, a timeline chart of two made-up events in an element it never puts in the page,
 with the options Streamlit's chart gives Vega, and throws it away: the first change then took
 0.52 s against 0.62 s (medians of 12 new sessions each, ``docs/performance.md``, tenth round).
+The chart's spec is a file, ``web/chart-warmup.json``, written from the timeline's own builder
+(``charts.warmup_spec``) by ``scripts/chart_warmup.py`` and checked against it by the tests:
+built here, it would import Altair on the map page, 0.9 s once a process.
 """
 
 from __future__ import annotations

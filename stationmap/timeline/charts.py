@@ -486,8 +486,7 @@ def warmup_spec() -> dict:
     """The Vega-Lite spec of a timeline chart (`build_timeline_chart`) of two made-up events,
     its table inline as JSON: what the browser draws, out of any page, to compile Vega's code
     before a reader's first timeline chart (stationmap.app.widget_code). In English; the app
-    reads it from ``web/chart-warmup.json`` (``python -m stationmap.timeline.charts`` writes
-    it there)."""
+    reads it from ``web/chart-warmup.json``, which ``scripts/chart_warmup.py`` writes."""
     events = pd.DataFrame(
         [
             {
@@ -513,13 +512,3 @@ def warmup_spec() -> dict:
         for name, frame in spec["datasets"].items()
     }
     return spec
-
-
-if __name__ == "__main__":
-    # Writes the warm-up spec where the app reads it (stationmap.app.widget_code); the tests
-    # fail while the file and `warmup_spec` differ.
-    from pathlib import Path
-
-    target = Path(__file__).resolve().parent.parent / "web" / "chart-warmup.json"
-    target.write_text(json.dumps(warmup_spec(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {target}")
