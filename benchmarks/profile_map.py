@@ -75,9 +75,7 @@ def stage_timings(data_dir: Path, as_of: date | None = None) -> tuple[list, dict
         lambda: build_site_view(dataset, on=as_of or date.today()),
     )
     _timed(stages, "rerun: apply_filters (headline counts)", lambda: apply_filters(view, state))
-    allowed = _timed(
-        stages, "rerun: sites_in_play", lambda: live_layer.sites_in_play(view, state).index
-    )
+    allowed = _timed(stages, "rerun: ids_in_play", lambda: live_layer.ids_in_play(view, state))
     first = _timed(stages, "rerun: earliest_report", lambda: earliest_report(dataset))
     site_view = _timed(
         stages,

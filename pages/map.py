@@ -76,7 +76,7 @@ layer, source = map_source.live_layer(
 focus = opened_site.focus_for_map()
 view_message = live_layer.map_view_message(
     layer,
-    live_layer.sites_in_play(site_view, state).index,
+    live_layer.ids_in_play(site_view, state),
     as_of=state.as_of,
     statuses=state.statuses,
     first=earliest_report(dataset),

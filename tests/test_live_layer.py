@@ -59,7 +59,7 @@ def view_of(dataset, layer, state: FilterState | None = None, **options) -> dict
     view = build_site_view(dataset, on=state.as_of or TEST_TODAY)
     return live_layer.map_view_message(
         layer,
-        live_layer.sites_in_play(view, state).index,
+        live_layer.ids_in_play(view, state),
         as_of=state.as_of,
         statuses=state.statuses,
         first=options.pop("first", FIRST_REPORT),
@@ -176,14 +176,41 @@ def test_the_view_names_itself_and_changes_with_filters_and_date(shipped_dataset
 def test_sites_in_play_keep_the_filters_that_do_not_depend_on_the_date(shipped_dataset):
     view = build_site_view(shipped_dataset, on=date(2022, 10, 1))
     state = FilterState(statuses=("reported_closed",), countries=("GB",), as_of=date(2022, 10, 1))
-    assert sorted(live_layer.sites_in_play(view, state).index) == [
+    assert sorted(live_layer.ids_in_play(view, state)) == [
         "uk-belfast",
         "uk-croydon",
         "uk-glasgow",
         "uk-hendon",
     ]
-    glasgow = live_layer.sites_in_play(view, FilterState(text="Glasgow"))
-    assert list(glasgow.index) == ["uk-glasgow"]
+    glasgow = live_layer.ids_in_play(view, FilterState(text="Glasgow"))
+    assert list(glasgow) == ["uk-glasgow"]
+
+
+def test_sites_in_play_are_those_the_filters_allow_as_if_every_site_were_reported(
+    shipped_dataset,
+):
+    # Early on, most sites are not reported yet: the map holds them for its later months.
+    view = build_site_view(shipped_dataset, on=date(2022, 10, 1))
+    assert not view["reported"].all()
+    for state in (FilterState(), FilterState(countries=("GB", "NL")), FilterState(text="a")):
+        assert list(live_layer.ids_in_play(view, state)) == list(
+            apply_filters(view.assign(reported=True), state).index
+        )
+
+
+def test_the_view_message_is_the_same_for_an_index_and_a_list_of_ids(
+    shipped_dataset, shipped_layer
+):
+    view = build_site_view(shipped_dataset, on=TEST_TODAY)
+    ids = live_layer.ids_in_play(view, FilterState(countries=("GB",)))
+    options = {"as_of": None, "statuses": (), "first": FIRST_REPORT, "last": TEST_TODAY}
+    from_index = live_layer.map_view_message(shipped_layer, ids, **options)
+    from_list = live_layer.map_view_message(shipped_layer, list(ids), **options)
+    assert from_index == from_list
+    assert (
+        from_index["visible"]
+        != live_layer.map_view_message(shipped_layer, [], **options)["visible"]
+    )
 
 
 def test_the_steps_run_month_by_month_from_the_first_report_and_include_the_as_of_date():

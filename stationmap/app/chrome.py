@@ -23,7 +23,13 @@ import streamlit as st
 
 from stationmap import i18n
 from stationmap.app import ui_state, upload_marker
-from stationmap.app.data import load_app_data, site_view, use_published_data, using_uploaded_data
+from stationmap.app.data import (
+    filter_choices,
+    load_app_data,
+    site_view,
+    use_published_data,
+    using_uploaded_data,
+)
 from stationmap.app.render_order import rerun_through_entry_point
 from stationmap.app.sidebar import filter_summary, render_sidebar
 from stationmap.i18n import _, n_
@@ -126,7 +132,7 @@ def render_chrome(page_filters: FilterState | None = None) -> PageData:
     """
     # Made before the filters, so the count sits above them where a presenter's audience sees it.
     summary = st.sidebar.container()
-    state = render_sidebar(site_view())
+    state = render_sidebar(filter_choices())
     st.session_state[ui_state.CHROME_DRAWN] = True
     use_filters(state)
     if page_filters is not None and page_filters != state:

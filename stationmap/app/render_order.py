@@ -10,11 +10,11 @@ from __future__ import annotations
 import streamlit as st
 
 from stationmap.app import ui_state
-from stationmap.app.data import site_view
+from stationmap.app.data import filter_choices
 from stationmap.app.sidebar import filters_in_session
 from stationmap.map import folium_bridge
 from stationmap.record.dates import resolve_day
-from stationmap.record.filters import FilterState, filter_options
+from stationmap.record.filters import FilterState
 
 
 def rerun_through_entry_point() -> None:
@@ -63,7 +63,7 @@ def filters_before_sidebar() -> FilterState | None:
     """
     if link_sets_filters():
         return None
-    return filters_in_session(filter_options(site_view()), resolve_day())
+    return filters_in_session(filter_choices(), resolve_day())
 
 
 def map_first(assets_local: bool) -> bool:

@@ -19,7 +19,7 @@ from stationmap import i18n
 from stationmap.app import ui_state
 from stationmap.i18n import N_, _, n_
 from stationmap.record.dates import resolve_day
-from stationmap.record.filters import FilterState, count_headlines, filter_options
+from stationmap.record.filters import FilterState, count_headlines
 
 
 class Multiselect(NamedTuple):
@@ -175,13 +175,12 @@ def _draw_multiselect(select: Multiselect, options: Mapping[str, Any]) -> None:
     )
 
 
-def render_sidebar(site_view: pd.DataFrame) -> FilterState:
+def render_sidebar(options: Mapping[str, Any]) -> FilterState:
     """Draw the shared filters in the sidebar and return what they select.
 
-    ``site_view`` supplies the choices (countries, regions and bureaus present in the data); any
-    date's site view gives the same ones.
+    ``options`` are the choices (``filters.filter_options``: the countries, regions and bureaus
+    present in the data, and so on).
     """
-    options = filter_options(site_view)
     today = resolve_day()
     defaults = filter_defaults(options, today)
     bound = {"bind": "query-params"}

@@ -38,7 +38,7 @@ from stationmap.map.records import (
     popup_tables,
 )
 from stationmap.record.dates import PartialDate
-from stationmap.record.filters import FilterState, apply_filters
+from stationmap.record.filters import FilterState, allowed_mask
 from stationmap.record.status import StatusChange
 
 # How long the play control shows each month: long enough to read the month and see the
@@ -65,16 +65,15 @@ def play_steps(first: date, last: date, as_of: date | None = None) -> list[date]
     return sorted(steps)
 
 
-def sites_in_play(site_view: pd.DataFrame, state: FilterState) -> pd.DataFrame:
-    """The rows of a site view that a map with a play control holds.
+def ids_in_play(site_view: pd.DataFrame, state: FilterState) -> pd.Index:
+    """The ids of the sites in a site view that a map with a play control holds.
 
     Every site the filters allow on some date: the filters that do not depend on the date
     (country, region, bureau, first report, text) apply; the status filter and "reported by
     the view's date" are left to the control, which applies them month by month.
     """
     timeless = dataclasses.replace(state, statuses=(), as_of=None)
-    allowed = apply_filters(site_view.assign(reported=True), timeless).index
-    return site_view.loc[allowed]
+    return site_view.index[allowed_mask(site_view, timeless, reported_only=False).to_numpy()]
 
 
 # --- the sites, once per version of the data and language ------------------------------------
@@ -199,7 +198,7 @@ def map_view_message(
     """What one rerun of the map page sends its live map: a few hundred bytes at any size.
 
     - `allowed_ids`: the sites the filters that do not depend on the date allow
-      (`sites_in_play`), sent as one bit per record, base64 (`visible`);
+      (`ids_in_play`), sent as one bit per record, base64 (`visible`);
     - `statuses`: the status filter, as status indices (`filter`), applied day by day;
     - `as_of` (None: `last`, today): the day shown, and the play control's steps from the
       month of `first` (the first report; None: no control) to `last`, as `[day number,
@@ -211,7 +210,10 @@ def map_view_message(
     The map refits to the allowed sites when they change, and not when only the day does.
     """
     mask = np.zeros(len(layer.site_ids), dtype=bool)
-    found = layer.site_ids.get_indexer(pd.Index(list(allowed_ids), dtype=object))
+    # An index as it is (ids_in_play's): made into a list first, 10,000 ids took 9 ms.
+    if not isinstance(allowed_ids, pd.Index):
+        allowed_ids = pd.Index(list(allowed_ids), dtype=object)
+    found = layer.site_ids.get_indexer(allowed_ids)
     mask[found[found >= 0]] = True
     steps = play_steps(first, last, as_of) if first is not None else []
     shown_day = as_of or last

@@ -60,7 +60,18 @@ def _unless_combining(match: re.Match) -> str:
 
 def apply_filters(view: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     """The rows of a site view that the filters allow; unreported sites are always hidden."""
-    keep = view["reported"].astype(bool)
+    return view[allowed_mask(view, state)]
+
+
+def allowed_mask(
+    view: pd.DataFrame, state: FilterState, *, reported_only: bool = True
+) -> pd.Series:
+    """Which rows of a site view the filters allow, as booleans aligned with it.
+
+    `reported_only` False keeps sites not yet reported on the view's date (a map with a play
+    control shows them once they are), without copying the view to say so.
+    """
+    keep = view["reported"].astype(bool) if reported_only else pd.Series(True, index=view.index)
     if state.statuses:
         keep &= view["status"].isin(state.statuses)
     if state.countries:
@@ -85,7 +96,7 @@ def apply_filters(view: pd.DataFrame, state: FilterState) -> pd.DataFrame:
         columns = (view[column].astype(str).tolist() for column in SEARCHABLE_COLUMNS)
         haystacks = (" ".join(texts) for texts in zip(*columns, strict=True))
         keep &= np.array([needle in fold(haystack) for haystack in haystacks], dtype=bool)
-    return view[keep.astype(bool)]
+    return keep.astype(bool)
 
 
 def filter_options(view: pd.DataFrame) -> dict[str, list]:
