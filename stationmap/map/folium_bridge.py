@@ -28,6 +28,10 @@ is named here, and in its frame-side counterpart ``stationmap/map/live/bridge.js
   from 0 and Python's default has None: ``bridge.js`` starts the count at null, or the first
   value would differ from the default and cost a run of the page as soon as the map is drawn.
 
+- **The frame's code.** ``st_folium`` calls the module's ``_component_func``;
+  ``kept_frame.use_kept_frame`` points it at the same frontend, declared by the app with its
+  script served from ``static/``, which the browser keeps between maps.
+
 Nothing here imports streamlit-folium (and with it Streamlit) until a map is shown, so the
 map builder and the command line stay free of it.
 """
@@ -128,6 +132,10 @@ def show_live_map(
     import streamlit as st
     from streamlit_folium import st_folium
 
+    from stationmap.map import kept_frame
+
+    # Its script from the app's static files, which the browser keeps (see kept_frame).
+    kept_frame.use_kept_frame()
     # Style only: Streamlit puts it where it takes no room, and before the frame, so the frame
     # has its height from the first paint and keeps it (no shift of what is below).
     st.html(f"<style>{browser_code.read(FRAME_STYLE)}</style>")

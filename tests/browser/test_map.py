@@ -12,7 +12,7 @@ from playwright.sync_api import Frame, Page, expect
 from benchmarks.waiting import page_pause, wait_until
 from stationmap import config
 from stationmap.app import ui_state
-from stationmap.map import assets
+from stationmap.map import assets, kept_frame
 from stationmap.map import records as map_records
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import load_dataset
@@ -169,6 +169,34 @@ def test_a_first_visit_shows_the_map_first_and_then_the_rest_of_the_page(
     wait_for_script(page)
     map_shows(page, map_frame, len(drawable_sites(FilterState())))
     assert_sends_no_more(page, map_frame, sent, before + 1)
+    assert_clean(page)
+
+
+# The frame's own script: where it came from, and how many bytes came over the network for it
+# (0 from the browser's cache; a few hundred for a "not modified" answer).
+FRAME_SCRIPT_JS = """() => performance.getEntriesByType('resource')
+    .filter((entry) => /\\/static\\/js\\/main\\.[^/]*\\.js$/.test(entry.name))
+    .map((entry) => [new URL(entry.name).pathname, entry.transferSize])"""
+
+
+def test_back_on_the_map_its_frame_s_script_comes_from_the_browser_s_cache(
+    page, app_server, map_frame
+):
+    # Streamlit serves a component's script so that the browser cannot keep it: the app serves
+    # streamlit-folium's from its static files instead (stationmap.map.kept_frame).
+    open_map(page, app_server.base_url)
+    map_shows(page, map_frame, len(drawable_sites(FilterState())))
+    expect(page.locator(f'iframe[title="{kept_frame.FRAME_TITLE}"]')).to_have_count(1)
+    ((first_path, _),) = map_frame(page).evaluate(FRAME_SCRIPT_JS)
+    assert first_path.startswith("/app/static/frame/streamlit-folium/static/js/main.")
+    for name in ("Sources", "Map"):
+        page.get_by_test_id("stTopNav").get_by_role("link", name=name).click()
+        wait_for_script(page)
+    map_shows(page, map_frame, len(drawable_sites(FilterState())))
+    ((again_path, transferred),) = map_frame(page).evaluate(FRAME_SCRIPT_JS)
+    assert again_path == first_path
+    # Its body (225 KB, 55 KB compressed) did not come again.
+    assert transferred < 2_000, transferred
     assert_clean(page)
 
 

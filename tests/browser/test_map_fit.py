@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from stationmap.app import ui_state
+from stationmap.map import kept_frame
 from tests.browser.helpers import RERUN_TIMEOUT_MS, assert_clean, open_app, poll, sites_drawn
 
 pytestmark = pytest.mark.browser
@@ -18,7 +19,8 @@ LAPTOP = {"width": 1280, "height": 720}
 LARGE_SCREEN = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
 UK_QUERY = f"{ui_state.COUNTRY}={quote_plus('United Kingdom')}"
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# streamlit-folium's frontend, as the app serves it (stationmap.map.kept_frame).
+MAP_IFRAME = f'iframe[title="{kept_frame.FRAME_TITLE}"]'
 
 # Records every height the map's place in the page has, from the moment it is in the page,
 # with whether the page's style sheet for it (web/map-fit.css) applies yet, and every height
