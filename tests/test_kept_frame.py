@@ -109,3 +109,22 @@ def test_a_stand_in_for_the_component_is_left_alone(package_component, monkeypat
     kept_frame.use_kept_frame()
     assert streamlit_folium._component_func is stand_in
     assert not (tmp_path / "frame").exists()
+
+
+def test_without_static_serving_streamlit_folium_s_own_frame_is_kept(
+    package_component, monkeypatch, tmp_path, caplog
+):
+    import streamlit as st
+
+    get_option = st.get_option
+    monkeypatch.setattr(
+        st,
+        "get_option",
+        lambda name: False if name == "server.enableStaticServing" else get_option(name),
+    )
+    monkeypatch.setattr(kept_frame, "FRAME_DIR", tmp_path / "frame")
+    with caplog.at_level(logging.WARNING, logger=kept_frame.__name__):
+        kept_frame.use_kept_frame()
+    assert streamlit_folium._component_func is package_component
+    assert "static/ is not served" in caplog.text
+    assert not (tmp_path / "frame").exists()
