@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
-import threading
 from pathlib import Path
 
 from stationmap import config
+from stationmap.map import static_cache
 
 log = logging.getLogger(__name__)
 
@@ -64,22 +63,12 @@ def kept_index(index_html: str) -> str:
 
 
 def _write_if_changed(path: Path, data: bytes, mtime_ns: int | None = None) -> bool:
-    """Write `data` to `path` unless it holds exactly those bytes; whole files only."""
+    """Write `data` to `path` unless it holds exactly those bytes; whole files only, so a browser
+    or another server process never reads half a file."""
     if path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Aside and renamed: a browser or another server process never reads half a file.
-    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
-    try:
-        partial.write_bytes(data)
-        if mtime_ns is not None:
-            # The installed file's time: Last-Modified says when this content was made, and
-            # the older it is, the longer the browser keeps it without asking.
-            os.utime(partial, ns=(mtime_ns, mtime_ns))
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    static_cache.write_whole(path, data, mtime_ns=mtime_ns)
     return True
 
 
@@ -96,6 +85,8 @@ def write_frame(build: Path, folder: Path) -> list[Path]:
     written = []
     for source in copies:
         target = folder / "static" / "js" / source.name
+        # The installed file's time: Last-Modified says when this content was made, and the
+        # older it is, the longer the browser keeps it without asking.
         if _write_if_changed(target, source.read_bytes(), source.stat().st_mtime_ns):
             written.append(target)
     if _write_if_changed(folder / "index.html", index.encode("utf-8")):

@@ -48,15 +48,24 @@ def publish_json(value: object, *, prefix: str, directory: Path | None = None) -
         # or processes publishing the same data at once both write whole files: each writes
         # its own partial file, and a rename replaces a name whole
         # (tests/test_static_cache_race.py races two processes).
-        partial = directory / f".{name}.{os.getpid()}.{threading.get_ident()}.part"
-        try:
-            partial.write_bytes(data)
-            os.replace(partial, path)
-        except BaseException:
-            partial.unlink(missing_ok=True)  # a full disk leaves no half file behind
-            raise
+        write_whole(path, data)
         prune(directory, keep=path)
     return config.STATIC_CACHE_URL_PREFIX + name
+
+
+def write_whole(path: Path, data: bytes, *, mtime_ns: int | None = None) -> None:
+    """Write `data` at `path` as a whole file: into a partial file of this process and thread
+    first, then renamed over `path`, so a reader never sees half a file and two writers each
+    leave a whole one. `mtime_ns`: the file's modification time, if not now."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+    try:
+        partial.write_bytes(data)
+        if mtime_ns is not None:
+            os.utime(partial, ns=(mtime_ns, mtime_ns))
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full disk leaves no half file behind
+        raise
 
 
 def prune(directory: Path, *, keep: Path, limit: int | None = None) -> None:
