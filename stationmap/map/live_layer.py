@@ -152,10 +152,16 @@ def build_live_layer(
     return LiveLayer(records, popup_list, pd.Index(sites.index), placed_records)
 
 
+def _id_index(site_ids: Iterable[str]) -> pd.Index:
+    """Site ids as an index to look up in a layer's `site_ids`: an index as it is (a list of
+    10,000 ids made first took 9 ms), anything else listed."""
+    return site_ids if isinstance(site_ids, pd.Index) else pd.Index(list(site_ids), dtype=object)
+
+
 def marker_positions(layer: LiveLayer, site_ids: Iterable[str]) -> pd.DataFrame:
     """Where the markers of these sites stand on a live map: `display_lat` and `display_lon`,
     indexed by site id, for those of them that have a marker (in `site_ids` order)."""
-    ids = pd.Index(list(site_ids), dtype=object)
+    ids = _id_index(site_ids)
     found = layer.site_ids.get_indexer(ids)
     kept, lats, lngs = [], [], []
     for site_id, index in zip(ids, found, strict=True):
@@ -210,10 +216,7 @@ def map_view_message(
     The map refits to the allowed sites when they change, and not when only the day does.
     """
     mask = np.zeros(len(layer.site_ids), dtype=bool)
-    # An index as it is (ids_in_play's): made into a list first, 10,000 ids took 9 ms.
-    if not isinstance(allowed_ids, pd.Index):
-        allowed_ids = pd.Index(list(allowed_ids), dtype=object)
-    found = layer.site_ids.get_indexer(allowed_ids)
+    found = layer.site_ids.get_indexer(_id_index(allowed_ids))
     mask[found[found >= 0]] = True
     steps = play_steps(first, last, as_of) if first is not None else []
     shown_day = as_of or last
