@@ -445,10 +445,11 @@ def sites_table(app: AppTest):
 
 
 def tag_words(column) -> list[str]:
-    """The words of a column of one-tag cells (status, basis), row by row."""
+    """The words of a column of one-tag cells (status, basis), row by row: each cell is the
+    JSON list of its tags, as the grid reads it (tables.TAG_COLUMNS)."""
     words = []
     for tags in column:
-        (word,) = tags
+        (word,) = json.loads(tags)
         words.append(word)
     return words
 

@@ -3,6 +3,7 @@ the map's status colours, per-country summaries and what each source supports.""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -248,10 +249,27 @@ def test_the_grid_gets_the_same_rows_with_row_numbers_and_repeated_words_once(
     assert isinstance(grid.index, pd.RangeIndex) and len(grid) == len(table)
     assert list(grid.columns) == tables.SITE_TABLE_COLUMNS
     for column in tables.SITE_TABLE_COLUMNS:
-        assert grid[column].tolist() == table[column].tolist(), column
-    assert all(grid[column].dtype == "category" for column in tables.REPEATED_TEXT_COLUMNS)
+        if column in tables.TAG_COLUMNS:
+            # A JSON list, which the grid reads back as the list of tags.
+            read_back = [None if pd.isna(cell) else json.loads(cell) for cell in grid[column]]
+            assert read_back == table[column].tolist(), column
+        else:
+            assert grid[column].tolist() == table[column].tolist(), column
+    repeated = (*tables.REPEATED_TEXT_COLUMNS, *tables.TAG_COLUMNS)
+    assert all(grid[column].dtype == "category" for column in repeated)
     # The shared table is left as it was.
     assert table["country"].dtype != "category" and table.index[0] == "uk-croydon"
+
+
+def test_a_tag_with_a_comma_or_quotes_reaches_the_grid_as_one_tag(small_dataset, small_view):
+    # The grid splits plain text on commas, and reads text that is a JSON list as that list.
+    table = tables.site_table(small_view, small_dataset).head(2).copy()
+    words = 'Closé, "selon" la police'
+    table["status"] = [[words], None]
+    grid = tables.grid_table(table)
+    assert json.loads(grid["status"].iloc[0]) == [words]
+    assert "Clos\u00e9," in grid["status"].iloc[0]  # non-ASCII kept as it is, not escaped
+    assert pd.isna(grid["status"].iloc[1])
 
 
 def test_the_sites_grid_holds_the_table_its_grid_rows_and_their_dates_words(
