@@ -122,12 +122,14 @@ def _wait_drawn(page: Page, spec_kind: str, expected: int | None, since: float |
 
 def measure_shifts(page: Page, spec: PageSpec, since_ms: float = 0.0) -> dict:
     """Wait until the page is complete and quiet; its CLS from `since_ms`, the plain sum,
-    what moved."""
+    what moved, and for a table when its accessible cells came (`cells_s`, from `since_ms`)."""
     for selector in spec.complete:
         page.locator(selector).first.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
     layout_shift.wait_for_quiet(page)
     shifts = layout_shift.read_shifts(page, since_ms)
+    cells = grid_cells_seconds(page, since_ms) if spec.kind == "table" else None
     return {
+        **({} if cells is None else {"cells_s": cells}),
         "cls": layout_shift.cls(shifts),
         "app_cls": layout_shift.app_cls(shifts),
         "skeleton": layout_shift.skeleton_shift(shifts),
@@ -135,6 +137,14 @@ def measure_shifts(page: Page, spec: PageSpec, since_ms: float = 0.0) -> dict:
         "shifts": layout_shift.describe(shifts),
         "file_nav_ms": layout_shift.file_nav_ms(page),
     }
+
+
+def grid_cells_seconds(page: Page, since_ms: float) -> float | None:
+    """Seconds from `since_ms` to the first time since then that a table's accessible cells
+    came into the document (``window.__smGridCells``, page_watch.js); None if they never did."""
+    times = page.evaluate("() => window.__smGridCells || []")
+    later = [at for at in times if at >= since_ms]
+    return (later[0] - since_ms) / 1000 if later else None
 
 
 def time_page_load(page: Page, url: str, spec: PageSpec, *, shifts: bool = True) -> Sample:

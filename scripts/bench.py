@@ -550,6 +550,7 @@ def pages_section(results, deep_links, runs) -> list[str]:
         "idle, over its floor (median; the map's is its first paint over the map's floor):",
         "",
         page_stats.pages_time_table(results),
+        *(["", line] if (line := page_stats.cells_line(results)) else []),
         "",
         "Cumulative Layout Shift of each first visit, as Chrome defines it (the largest session "
         "window of shifts under 1 s apart, at most 5 s long; the plain sum of every shift after "

@@ -211,6 +211,32 @@ def test_the_change_floor_is_its_median_with_every_run_and_empty_unmeasured():
     assert line.endswith(": 0.47 s (runs: 0.44, failed (timeout), 0.50 s).")
 
 
+def test_a_tables_accessible_cells_show_beside_its_painted_time():
+    # The grid paints at once and builds its accessible cells 200 ms or more later: both shown.
+    result = DatasetResult(name="10000", sites=10_000)
+    result.changes = {
+        ("map", "sites"): [
+            Sample(0.28, detail={"cls": 0.0, "cells_s": 0.58}),
+            Sample(0.30, detail={"cls": 0.0, "cells_s": 0.62}),
+        ],
+        ("sites", "map"): [page_run(0.4, 0.0)],
+    }
+    lines = page_stats.changes_table(result).splitlines()
+    assert lines[2] == "| from map | – | 0.29 s (ok, CLS 0.00); accessible cells 0.60 s |"
+    assert lines[3] == "| from sites | 0.40 s (ok, CLS 0.00) | – |"
+    result.change_floor = [Sample(0.2, detail={"cells_s": 0.45})]
+    assert page_stats.change_floor_line(result).endswith(
+        ": 0.20 s (runs: 0.20 s); accessible cells 0.45 s."
+    )
+    assert page_stats.cells_line([result]) == ""
+    result.page_floors = {"sites": "table", "timeline": "chart"}
+    result.pages = {"sites": [Sample(2.1, detail={"cells_s": 2.5})], "timeline": [Sample(2.0)]}
+    result.widget_floors = {"table": [Sample(1.9, detail={"cells_s": 2.2})], "chart": []}
+    assert page_stats.cells_line([result]).endswith(
+        "came at: sites on 10000 2.50 s (floor 2.20 s)."
+    )
+
+
 def test_the_file_name_navigation_must_never_show():
     shown = Sample(3.1, detail={"file_nav_ms": 2700.0})
     never = Sample(2.0, detail={"file_nav_ms": 0.0})

@@ -4,6 +4,9 @@
 // `since`: a script run must have been under way at this time or started after it (a page
 // change: the click), so the page it left cannot pass for the page it opens.
 (args) => {
+  // Streamlit's grid: a header row of 35 px, then rows of 35 px; the band is inside the first.
+  const FIRST_ROW_BAND = [40, 66];
+  const TEXT_COLOURS = 8;
   // Sites a Leaflet map draws: its marker icons plus the numbers in its cluster icons, in this
   // document and every same-origin frame (streamlit-folium's, a slide's static map).
   const sitesDrawn = () => {
@@ -34,11 +37,32 @@
     const rect = element.getBoundingClientRect();
     return rect.width > 0 && rect.height > 0 && (!inner || element.querySelector(inner));
   });
+  // The grid paints its cells on a canvas, and its accessible copy of them (role=gridcell) only
+  // 200 ms or more later: glide-data-grid debounces it. So a table counts as drawn when its
+  // canvas shows text in its first row (many colours, where a blank or gridlined row has a few).
+  const gridPainted = () => [...document.querySelectorAll('[data-testid="stDataFrame"] canvas')]
+    .some((canvas) => {
+      const box = canvas.getBoundingClientRect();
+      if (canvas.width === 0 || box.width === 0) {
+        return false;
+      }
+      const scale = canvas.width / box.width;
+      const top = Math.round(FIRST_ROW_BAND[0] * scale);
+      const height = Math.round((FIRST_ROW_BAND[1] - FIRST_ROW_BAND[0]) * scale);
+      if (top + height > canvas.height) {
+        return false;
+      }
+      const pixels = canvas.getContext('2d').getImageData(0, top, canvas.width, height).data;
+      const colours = new Set();
+      for (let i = 0; i < pixels.length && colours.size < TEXT_COLOURS; i += 4) {
+        colours.add(pixels[i] * 16777216 + pixels[i + 1] * 65536 + pixels[i + 2] * 256 + pixels[i + 3]);
+      }
+      return colours.size >= TEXT_COLOURS;
+    });
   const drawn = {
     map: () => sitesDrawn().some((n) => (args.expected === null ? n > 0 : n === args.expected)),
     chart: () => shows('[data-testid="stVegaLiteChart"], .vega-embed', 'canvas, svg.marks'),
-    table: () => shows('[data-testid="stDataFrame"]', 'canvas') &&
-      document.querySelector('[data-testid="stDataFrame"] [role="gridcell"]') !== null,
+    table: () => shows('[data-testid="stDataFrame"]', 'canvas') && gridPainted(),
     sources: () => shows('table.sm-source-table', 'tbody tr'),
     list: () => shows('.st-key-present_view button'),
   };

@@ -8,7 +8,10 @@
 //   from it);
 // - window.__smFileNavMs(): how long Streamlit's own file-name navigation ("dashboard,
 //   briefing, map, ...") has been on screen, before the app's navigation replaced it;
-// - window.__smLastClick: the time of the latest click, a page change's start.
+// - window.__smLastClick: the time of the latest click, a page change's start;
+// - window.__smGridCells: each time a table's accessible cells (role=gridcell) came into the
+//   document where there were none: the grid paints its canvas first and builds them 200 ms
+//   or more later (page_drawn.js times the canvas), so the bench reports both.
 // Times are performance.now(): milliseconds from the start of the navigation.
 (() => {
   if (window.top !== window || window.__smShifts) {
@@ -20,6 +23,9 @@
   window.__smStates = states;
   window.__smLastChange = 0;
   window.__smLastClick = null;
+  const gridCells = [];
+  window.__smGridCells = gridCells;
+  let hadCells = false;
 
   const MAX_KEY_CHARS = 48;
   const label = (element) => {
@@ -103,6 +109,12 @@
       lastState = state;
       window.__smLastChange = Math.max(window.__smLastChange, now);
     }
+    const hasCells =
+      document.querySelector('[data-testid="stDataFrame"] [role="gridcell"]') !== null;
+    if (hasCells && !hadCells) {
+      gridCells.push(now);
+    }
+    hadCells = hasCells;
     const shown = fileNavShown();
     if (shown && fileNav.since === null) {
       fileNav.since = now;
