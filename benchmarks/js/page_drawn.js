@@ -52,7 +52,15 @@
       if (top + height > canvas.height) {
         return false;
       }
-      const pixels = canvas.getContext('2d').getImageData(0, top, canvas.width, height).data;
+      let pixels;
+      try {
+        pixels = canvas.getContext('2d').getImageData(0, top, canvas.width, height).data;
+      } catch (error) {
+        // A canvas the page may not read (one that drew another origin's image): its
+        // accessible cells tell instead, later.
+        return canvas.closest('[data-testid="stDataFrame"]')
+          .querySelector('[role="gridcell"]') !== null;
+      }
       const colours = new Set();
       for (let i = 0; i < pixels.length && colours.size < TEXT_COLOURS; i += 4) {
         colours.add(pixels[i] * 16777216 + pixels[i + 1] * 65536 + pixels[i + 2] * 256 + pixels[i + 3]);

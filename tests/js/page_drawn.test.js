@@ -107,3 +107,15 @@ test("a canvas laid out at no width is not read", () => {
     assert.equal(tableDrawn(grid), false);
     assert.equal(grid.reads.length, 0);
 });
+
+test("a canvas the page may not read is drawn once its accessible cells are there", () => {
+    const grid = canvas();
+    grid.getContext = () => ({
+        getImageData() { throw new Error("SecurityError: the canvas has been tainted"); },
+    });
+    let cells = null;
+    grid.closest = () => ({querySelector: () => cells});
+    assert.equal(tableDrawn(grid), false);
+    cells = {};
+    assert.deepEqual({...tableDrawn(grid)}, {at: 1000});
+});
