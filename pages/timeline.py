@@ -2,9 +2,10 @@
 
 The tables, charts and HTML come from stationmap.timeline; this page lays them out. The events
 are those about the sites the shared filters select, their countries and the world, up to the
-as-of date in the sidebar. On a session's first visit the first chart comes alone, and the rest
-with the sidebar in the run its report starts (stationmap.app.drawn_first); opened from another
-page, only the second chart waits for that run.
+as-of date in the sidebar. On a session's first visit the first chart comes alone, for the kinds
+of event the link names, and the rest (the kinds' pills too) with the sidebar in the run its
+report starts (stationmap.app.drawn_first); opened from another page, only the second chart
+waits for that run.
 """
 
 from collections.abc import Mapping
@@ -29,6 +30,7 @@ from stationmap.timeline.events import (
     MAX_COUNTRY_ROWS,
     counts_markdown,
     group_label,
+    groups_named,
 )
 from stationmap.timeline.view import TimelineView, build_timeline_view
 
@@ -99,16 +101,23 @@ st.title(_("Timeline"))
 # readers only: one row of them fits that box (widget_row). The counts are text, drawn at once
 # (not st.metric).
 st.caption(_("Pick one or more kinds to show only those; with none picked, every kind is shown."))
+first_visit = drawn_first.drawn_alone()
 with widget_row():
-    groups = st.pills(
-        _("Kinds of event"),
-        EVENT_GROUPS,
-        selection_mode="multi",
-        key=ui_state.EVENT_GROUP,
-        format_func=group_label,
-        label_visibility="collapsed",
-        bind="query-params",
-    )
+    if first_visit:
+        # A session's first visit: the pills' code would load beside Vega's and hold the first
+        # chart back (0.16 s at 100 sites, docs/performance.md). They come in this row with the
+        # run the chart's report starts, and the chart shows the kinds the link asks for.
+        groups = groups_named(st.query_params.get_all(ui_state.EVENT_GROUP))
+    else:
+        groups = st.pills(
+            _("Kinds of event"),
+            EVENT_GROUPS,
+            selection_mode="multi",
+            key=ui_state.EVENT_GROUP,
+            format_func=group_label,
+            label_visibility="collapsed",
+            bind="query-params",
+        )
 # Built once per dataset, language, filters and kinds of event, and shared by every session:
 # a click on a chart or a month picked below reruns the page and rebuilds nothing.
 timeline = data.shared_result(
@@ -176,7 +185,6 @@ else:
     # sites Vega took 0.35-0.42 s to draw both) in the run its report starts: its box is kept
     # meanwhile, so nothing under it moves. From another page the rest of the page and the
     # sidebar come at once, and the reporter waits in this chart's box.
-    first_visit = drawn_first.drawn_alone()
     row_later = first_visit or drawn_first.page_entered()
     row_place = chart_place(row_chart)
     if row_later and not first_visit:

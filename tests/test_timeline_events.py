@@ -17,6 +17,7 @@ from stationmap.timeline.events import (
     EVENT_GROUPS,
     GROUP_EMBASSY,
     GROUP_GOVERNMENT,
+    GROUP_LEGAL,
     GROUP_POLICE,
     LANE_EMBASSY,
     LANE_GOVERNMENT,
@@ -32,7 +33,9 @@ from stationmap.timeline.events import (
     counts_markdown,
     earliest_report,
     fold_countries,
+    group_label,
     group_of,
+    groups_named,
     month_heading,
     row_per_site,
     scope_for,
@@ -412,3 +415,12 @@ def test_the_counts_are_labelled_in_the_readers_language(monkeypatch):
     monkeypatch.setattr(i18n, "current_language", lambda: "zh-Hans")
     line = counts_markdown(1, {GROUP_POLICE: 0, GROUP_GOVERNMENT: 0, GROUP_EMBASSY: 1})
     assert line.startswith("事件：**1** · ") and line.endswith("：**1**")
+
+
+def test_groups_are_found_by_their_labels_in_order_once_and_unknown_labels_left_out():
+    labels = [group_label(GROUP_LEGAL), "Nonsense", group_label(GROUP_EMBASSY)]
+    assert groups_named(labels) == (GROUP_LEGAL, GROUP_EMBASSY)
+    assert groups_named([*labels, group_label(GROUP_LEGAL)]) == (GROUP_LEGAL, GROUP_EMBASSY)
+    assert groups_named([]) == ()
+    # Every group by its own label.
+    assert groups_named(group_label(group) for group in EVENT_GROUPS) == EVENT_GROUPS

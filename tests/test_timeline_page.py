@@ -122,6 +122,27 @@ def test_a_link_with_kinds_of_event_opens_with_them_chosen():
     assert listed_event_ids(app) == expected
 
 
+def test_a_first_visit_with_kinds_in_its_link_charts_them_and_brings_the_pills_after():
+    # A new session straight to the link: the first run draws the first chart alone, without
+    # the pills (their code would load beside Vega's), for the kinds the link names.
+    app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
+    app.query_params.update({ui_state.EVENT_GROUP: ["Legal steps", "Embassy responses"]})
+    app.switch_page(PAGE).run()
+
+    assert_ran_cleanly(app)
+    assert not app.button_group
+    groups = [GROUP_LEGAL, GROUP_EMBASSY]
+    expected = expected_events(FilterState(), groups)
+    assert metric(app, "Events") == str(len(expected))
+
+    # The run the chart's report starts: the pills, holding the same kinds, and the same count.
+    app.session_state[ui_state.FIRST_VIEW_DRAWN] = True
+    app.run()
+    assert_ran_cleanly(app)
+    assert sorted(app.button_group(key=ui_state.EVENT_GROUP).value) == sorted(groups)
+    assert metric(app, "Events") == str(len(expected))
+
+
 def test_the_as_of_date_leaves_out_later_events():
     app = run_timeline({ui_state.COUNTRY: UK, ui_state.AS_OF: "2023-06-05"})
 

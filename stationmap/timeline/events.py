@@ -148,6 +148,14 @@ def group_label(group: str) -> str:
     return _(GROUP_LABELS[group]) if group in GROUP_LABELS else group
 
 
+def groups_named(labels: Iterable[str]) -> tuple[str, ...]:
+    """The groups whose labels (`group_label`, in the reader's language) are `labels`, in
+    their order, each once; a label of no group is left out. What the timeline's pills, bound
+    to the URL, would hold for a link carrying these labels."""
+    by_label = {group_label(group): group for group in EVENT_GROUPS}
+    return tuple(dict.fromkeys(by_label[label] for label in labels if label in by_label))
+
+
 def month_heading(when: PartialDate | None) -> str:
     """The heading an event is listed under: 'June 2023', '2022 (month not known)', …"""
     if when is None:
