@@ -14,7 +14,13 @@ from stationmap.app import ui_state
 from stationmap.record.filters import FilterState, apply_filters
 from stationmap.record.loader import load_dataset
 from stationmap.record.views import build_site_view
-from stationmap.timeline.events import GROUP_POLICE, scope_for, select_events
+from stationmap.timeline.events import (
+    GROUP_EMBASSY,
+    GROUP_LEGAL,
+    GROUP_POLICE,
+    scope_for,
+    select_events,
+)
 from tests.browser.helpers import RERUN_TIMEOUT_MS, assert_clean, open_app, open_event_list
 
 pytestmark = pytest.mark.browser
@@ -96,6 +102,27 @@ def test_picking_a_kind_of_event_narrows_the_timeline_and_the_link(page, app_ser
     expect(page).to_have_url(
         re.compile(rf"[?&]{ui_state.EVENT_GROUP}=Police\+visits\+and\+investigations(&|$)")
     )
+    assert_clean(page)
+
+
+def test_a_first_visit_with_kinds_in_its_link_keeps_them_in_the_pills_and_the_link(
+    page, app_server
+):
+    # A new session straight to the link: the first run charts the kinds the link names
+    # without drawing the pills, which come in the next run, bound to the same URL.
+    query = f"{ui_state.EVENT_GROUP}=Legal+steps&{ui_state.EVENT_GROUP}=Embassy+responses"
+    open_app(page, f"{app_server.base_url}/timeline?{query}")
+
+    pills = page.get_by_test_id("stButtonGroup")
+    for name in ("Legal steps", "Embassy responses"):
+        expect(pills.get_by_role("button", name=name, pressed=True)).to_be_visible(
+            timeout=RERUN_TIMEOUT_MS
+        )
+    expect(pills.get_by_role("button", pressed=True)).to_have_count(2)
+    expected = expected_count(FilterState(), [GROUP_LEGAL, GROUP_EMBASSY])
+    expect(events_metric(page)).to_have_text(str(expected))
+    for label in ("Legal\\+steps", "Embassy\\+responses"):
+        expect(page).to_have_url(re.compile(rf"[?&]{ui_state.EVENT_GROUP}={label}(&|$)"))
     assert_clean(page)
 
 
