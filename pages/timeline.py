@@ -105,8 +105,8 @@ first_visit = drawn_first.drawn_alone()
 with widget_row():
     if first_visit:
         # A session's first visit: the pills' code would load beside Vega's and hold the first
-        # chart back (0.16 s at 100 sites, docs/performance.md). They come in this row with the
-        # run the chart's report starts, and the chart shows the kinds the link asks for.
+        # chart back (about 0.1 s at 100 sites: docs/performance.md). They come in this row with
+        # the run the chart's report starts, and the chart shows the kinds the link asks for.
         groups = groups_named(st.query_params.get_all(ui_state.EVENT_GROUP))
     else:
         groups = st.pills(
