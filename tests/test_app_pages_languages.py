@@ -20,7 +20,7 @@ from tests.app_session import (
     map_has_shown,
     open_each_tab,
 )
-from tests.test_app_pages import PAGES
+from tests.test_app_pages import PAGES, tag_words
 
 CHINESE = ("zh-Hans", "zh-Hant")
 # The headings of every page, by language: sampled from the catalogues by hand, so a wrong
@@ -243,8 +243,7 @@ def test_the_sites_table_shows_statuses_and_countries_in_chinese():
     (table,) = [f for f in app.dataframe if (f.key or "").startswith(ui_state.SITES_TABLE)]
     assert {"英国", "荷兰", "美国"} <= set(table.value["country"])
     statuses = {i18n.gettext(label, "zh-Hans") for label in i18n.STATUS_LABELS.values()}
-    # Each cell is the JSON list of its tags, as the grid reads it (tables.TAG_COLUMNS).
-    shown = {word for tags in table.value["status"] for word in json.loads(tags)}
+    shown = set(tag_words(table.value["status"]))
     assert shown and shown <= statuses
     # City names stay as the data has them.
     assert "Glasgow" in set(table.value["city"])
