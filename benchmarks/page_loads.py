@@ -147,9 +147,18 @@ def grid_cells_seconds(page: Page, since_ms: float) -> float | None:
     return (later[0] - since_ms) / 1000 if later else None
 
 
+# A load timed without its shifts still waits, once timed, for its page to be complete and
+# this long without a move or a run, before the next load starts: its page's later runs (the
+# sidebar's, on a first visit) would otherwise take the machine's two cores from the load
+# after it. Shorter than the second that the shifts' count waits for, which would add a
+# second to every such load.
+SETTLE_QUIET_MS = 300
+
+
 def time_page_load(page: Page, url: str, spec: PageSpec, *, shifts: bool = True) -> Sample:
     """Seconds from opening `url` to `spec`'s main widget drawn with Streamlit idle; the
-    detail holds the load's CLS (until quiet) unless `shifts` is False.
+    detail holds the load's CLS (until quiet) unless `shifts` is False (then the page is
+    left complete and settled: SETTLE_QUIET_MS).
 
     The page must watch from its first byte: ``layout_shift.install(context)`` first.
     """
@@ -161,12 +170,21 @@ def time_page_load(page: Page, url: str, spec: PageSpec, *, shifts: bool = True)
     if "error" in outcome:
         return failed(f"{spec.name}: {outcome['error']}")
     sample = Sample(outcome["at"] / 1000)
-    if shifts:
-        try:
+    try:
+        if shifts:
             sample.detail.update(measure_shifts(page, spec))
-        except PlaywrightError as error:
-            sample.detail["cls_error"] = first_line(error)
+        else:
+            settle(page, spec)
+    except PlaywrightError as error:
+        sample.detail["cls_error" if shifts else "settle_error"] = first_line(error)
     return sample
+
+
+def settle(page: Page, spec: PageSpec) -> None:
+    """Wait until the page is complete and has not moved or run for SETTLE_QUIET_MS."""
+    for selector in spec.complete:
+        page.locator(selector).first.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
+    layout_shift.wait_for_quiet(page, SETTLE_QUIET_MS)
 
 
 def nav_link(page: Page, to: PageSpec) -> Locator:

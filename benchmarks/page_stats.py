@@ -20,6 +20,7 @@ from benchmarks.stats import (
     median,
     page_floor,
     ratio,
+    sample_headers,
     seconds_of,
     verdict,
 )
@@ -192,20 +193,21 @@ def _run_cell(sample: Sample) -> str:
     return f"{sample.seconds:.2f}" + ("" if cls is None else f" (CLS {cls:.2f})")
 
 
-def pages_raw_table(results: Sequence[DatasetResult], runs: int) -> str:
-    """Every run of every floor and page load, dataset by dataset: seconds, and CLS."""
+def pages_raw_table(results: Sequence[DatasetResult], columns: int) -> str:
+    """Every floor and page load, dataset by dataset, in the order measured (up to `columns`
+    of each): seconds, and CLS where it was measured."""
     rows = []
     for result in results:
         for kind, samples in result.widget_floors.items():
             label = f"floor: {FLOOR_LABELS.get(kind, kind)}"
-            rows.append([result.name, label, *_cells(samples, runs)])
+            rows.append([result.name, label, *_cells(samples, columns)])
         for page, samples in result.pages.items():
-            rows.append([result.name, page, *_cells(samples, runs)])
-    return markdown_table(["dataset", "page", *[f"run {i + 1}" for i in range(runs)]], rows)
+            rows.append([result.name, page, *_cells(samples, columns)])
+    return markdown_table(["dataset", "page", *sample_headers(columns)], rows)
 
 
-def _cells(samples: Sequence[Sample], runs: int) -> list[str]:
-    return ([_run_cell(s) for s in samples] + [""] * runs)[:runs]
+def _cells(samples: Sequence[Sample], columns: int) -> list[str]:
+    return ([_run_cell(s) for s in samples] + [""] * columns)[:columns]
 
 
 def what_moved(result: DatasetResult) -> list[str]:

@@ -269,28 +269,34 @@ def _sample_cell(sample: Sample) -> str:
     return f"failed: {sample.error}"
 
 
-def raw_rows(label: str, step: str, samples: Sequence[Sample], runs: int) -> list[list[str]]:
-    """A row of every run's figure (or failure) for one step, and its median."""
-    cells = [_sample_cell(s) for s in samples] + [""] * (runs - len(samples))
-    return [[label, step, *cells[:runs], format_seconds(median(seconds_of(samples)))]]
+def sample_headers(columns: int) -> list[str]:
+    """The raw tables' headers for `columns` samples, numbered in the order measured."""
+    return [f"#{i + 1}" for i in range(columns)]
 
 
-def raw_table(results: Sequence[DatasetResult], runs: int) -> str:
-    """Every run of every step, each dataset's floor parts first."""
-    headers = ["dataset", "step", *[f"run {i + 1}" for i in range(runs)], "median"]
+def raw_rows(label: str, step: str, samples: Sequence[Sample], columns: int) -> list[list[str]]:
+    """A row of every figure (or failure) of one step in the order measured, and its median."""
+    cells = [_sample_cell(s) for s in samples] + [""] * (columns - len(samples))
+    return [[label, step, *cells[:columns], format_seconds(median(seconds_of(samples)))]]
+
+
+def raw_table(results: Sequence[DatasetResult], columns: int) -> str:
+    """Every sample of every step in the order measured (up to `columns` of each), each
+    dataset's floor parts first."""
+    headers = ["dataset", "step", *sample_headers(columns), "median"]
     rows: list[list[str]] = []
     for result in results:
-        rows += raw_rows(result.name, "floor: shell (bare st_folium page)", result.shell, runs)
-        rows += raw_rows(result.name, "floor: static page, 1 site", result.static_1, runs)
+        rows += raw_rows(result.name, "floor: shell (bare st_folium page)", result.shell, columns)
+        rows += raw_rows(result.name, "floor: static page, 1 site", result.static_1, columns)
         rows += raw_rows(
-            result.name, f"floor: static page, {result.sites:,} sites", result.static_n, runs
+            result.name, f"floor: static page, {result.sites:,} sites", result.static_n, columns
         )
         if result.cold_first_paint is not None:
             rows += raw_rows(
-                result.name, "map first paint, cold server", [result.cold_first_paint], runs
+                result.name, "map first paint, cold server", [result.cold_first_paint], columns
             )
         for step, label in STEPS:
-            rows += raw_rows(result.name, label, result.steps.get(step, []), runs)
+            rows += raw_rows(result.name, label, result.steps.get(step, []), columns)
     return markdown_table(headers, rows)
 
 

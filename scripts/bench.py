@@ -1,12 +1,14 @@
 """Measure the dashboard's speed at scale against a floor measured in the same run.
 
-    .venv/bin/python scripts/bench.py [--sizes 100,1000,10000] [--runs 3] [--real | --no-real]
-                                      [--out /tmp/stationmap-bench.md] [--no-profile]
+    .venv/bin/python scripts/bench.py [--sizes 100,1000,10000] [--runs 3] [--visits 3]
+                                      [--real | --no-real] [--out /tmp/stationmap-bench.md]
+                                      [--no-profile]
     .venv/bin/python scripts/bench.py --load 25      # the load test, with figures
     .venv/bin/python scripts/bench.py --cluster 12   # 1 and 2 processes behind HAProxy
 
 For each dataset (synthetic ones of the given sizes, and the shipped data with --real), in
-headless Chromium, each a median of --runs runs with a fresh browser context per run:
+headless Chromium, each a median of --runs runs with a fresh browser context per page load
+(the first paint and every page load, and their floors, --visits times a run, side by side):
 
 1. map first paint: opening ``/`` until the map shows every site; and until the page is
    complete (the script has finished and every kind of sidebar widget is drawn);
@@ -31,11 +33,12 @@ Beside them, the floors: for the map, a bare Streamlit page with a one-marker st
 (``benchmarks/floor_app.py``), plus the same sites as one static folium page with one Marker
 each, minus that page with one site (see shared/guides/map-offline.md); for the other pages a
 bare page of a title and one widget of their kind (``benchmarks/floor_widgets.py``); every
-floor is measured in each run of each dataset, beside the pages it is compared with. Each
-figure is shown beside its limit (``benchmarks/expectations.py``). Servers run on 127.0.0.1
-only, one at a time but for the floors' two (idle while the app is measured), and every page
-is 1350x940. A step that fails is recorded with its reason and the bench goes on. The
-Markdown goes to stdout and to --out.
+floor is measured in each run of each dataset, each time right beside the pages it is
+compared with, before them and after them in turn. Each figure is shown beside its limit
+(``benchmarks/expectations.py``). Servers run on 127.0.0.1 only, one at a time but for the
+floors' two (idle while the app is measured); the browser can reach nothing else
+(``benchmarks/browser.launch``), and every page is 1350x940. A step that fails is recorded with
+its reason and the bench goes on. The Markdown goes to stdout and to --out.
 """
 
 from __future__ import annotations
@@ -49,7 +52,9 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,6 +107,11 @@ DEFAULT_SIZES = "100,1000,10000"
 # Three runs of every step on four datasets take some 10-15 minutes on the 2-core machines
 # (a 10,000-site run alone takes about two); use --runs 5 for steadier medians.
 DEFAULT_RUNS = 3
+# Every page load and its floor, and the map's first paint and its floor's parts, are timed
+# this many times a run, side by side: on the 2-core machine two loads of the same page a few
+# seconds apart differ by 10-20% (docs/performance.md, thirteenth round), as much as the
+# margins of issue 17's limits, and a median of five loads could not tell them apart.
+DEFAULT_VISITS = 3
 DEFAULT_OUT = Path(tempfile.gettempdir()) / "stationmap-bench.md"
 DEFAULT_DATA_ROOT = Path(tempfile.gettempdir()) / "stationmap-bench-data"
 DEFAULT_LOAD_SESSIONS = 25
@@ -178,16 +188,18 @@ def start_widget_floors(browser, app_root: Path, log_dir: Path) -> StreamlitServ
     return server
 
 
-def measure_widget_floors(browser, floor_base: str | None, result: DatasetResult) -> None:
-    """A title and one widget of each kind, in the same run as a dataset's pages: the
-    machine's load drifts over a bench, and a floor measured once would drift from them."""
-    for kind, spec in WIDGET_FLOORS.items():
-        samples = result.widget_floors.setdefault(kind, [])
-        if floor_base is None:
-            samples.append(failed("the floors' server did not start"))
-            continue
-        with bench_browser.fresh_page(browser, watch=True) as page:
-            samples.append(page_loads.time_page_load(page, floor_base + spec.path, spec))
+def measure_widget_floor(
+    browser, floor_base: str | None, kind: str, result: DatasetResult, *, shifts: bool
+) -> None:
+    """A title and one widget of `kind`, timed beside the dataset's pages of that kind: the
+    machine's load drifts over a bench, and a floor measured apart would drift from them."""
+    samples = result.widget_floors.setdefault(kind, [])
+    if floor_base is None:
+        samples.append(failed("the floors' server did not start"))
+        return
+    spec = WIDGET_FLOORS[kind]
+    with bench_browser.fresh_page(browser, watch=True) as page:
+        samples.append(page_loads.time_page_load(page, floor_base + spec.path, spec, shifts=shifts))
 
 
 # The change floor's page: a table of the dataset's rows, reached by a link (floor_widgets).
@@ -221,13 +233,14 @@ def measure_dataset(
     app_root: Path,
     log_dir: Path,
     *,
+    visits: int = 1,
     shell_base: str | None = None,
     floor_base: str | None = None,
     with_changes: bool = False,
 ) -> DatasetResult:
     """Every step of the app on one dataset, with the static floor pages, on one server, and
-    the widget floors from `floor_base`; with `with_changes`, every page change from the
-    navigation too."""
+    the widget floors from `floor_base`, each page load and first paint `visits` times a run;
+    with `with_changes`, every page change from the navigation too."""
     result = DatasetResult(name=name, sites=plan.default.total)
     for step, _label in STEPS:
         result.steps[step] = []
@@ -257,10 +270,17 @@ def measure_dataset(
             log(f"{name}: cold first paint {result.cold_first_paint}")
             # As the floors have: each page's first run on a server imports and caches its own.
             _guarded([], lambda: warm_up_pages(browser, base, pages))
+            map_floor = MapFloor(shell_base, base + static_1_url, base + static_n_url)
             for run in range(runs):
-                _one_run(browser, base, plan, run, result, static_1_url, static_n_url, shell_base)
-                _guarded([], lambda: measure_widget_floors(browser, floor_base, result))
-                _guarded([], lambda: measure_pages(browser, base, pages, result))
+                _one_run(browser, base, plan, run, result, map_floor)
+                # Each visit opens the floors on the other side of what they are compared with
+                # than the last did: neither always comes first after another server's page.
+                for visit in range(1, visits):
+                    again = partial(map_paint_again, browser, base, plan, result, map_floor)
+                    _guarded([], partial(again, floor_first=visit % 2 == 0))
+                for visit in range(visits):
+                    beside = partial(measure_pages_beside_floors, browser, base, floor_base)
+                    _guarded([], partial(beside, pages, result, visit=visit))
                 log(f"{name}: run {run + 1} done")
             if with_changes:
                 for run in range(runs):
@@ -290,23 +310,59 @@ def _guarded(targets: list[list[Sample]], action) -> None:
                 target.append(failed(reason))
 
 
-def _one_run(browser, base, plan, run, result, static_1_url, static_n_url, shell_base) -> None:
-    steps = result.steps
+class MapFloor(NamedTuple):
+    """Where the map floor's parts are: the shell's server (None if it did not start), and
+    the static pages of one site and of the dataset's sites."""
+
+    shell_base: str | None
+    static_1_url: str
+    static_n_url: str
+
+
+def measure_map_floor(browser, floor: MapFloor, result: DatasetResult) -> None:
+    """The map floor's parts once, beside a first paint of the map: the floor drifts with the
+    machine as the map does (a shell measured once, before the first dataset, made the last
+    ones look slow)."""
 
     def shell_() -> None:
-        # The map's floor drifts with the machine as the map does: measured in every run (a
-        # shell measured once, before the first dataset, made the last ones look slow).
-        if shell_base is None:
+        if floor.shell_base is None:
             result.shell.append(failed("the floor shell's server did not start"))
             return
         with bench_browser.fresh_page(browser) as page:
-            result.shell.append(bench_browser.time_first_paint(page, shell_base + "/"))
+            result.shell.append(bench_browser.time_first_paint(page, floor.shell_base + "/"))
 
     def static_pages_() -> None:
         with bench_browser.fresh_page(browser) as page:
-            result.static_1.append(bench_browser.time_first_paint(page, base + static_1_url))
+            result.static_1.append(bench_browser.time_first_paint(page, floor.static_1_url))
         with bench_browser.fresh_page(browser) as page:
-            result.static_n.append(bench_browser.time_first_paint(page, base + static_n_url))
+            result.static_n.append(bench_browser.time_first_paint(page, floor.static_n_url))
+
+    _guarded([result.shell], shell_)
+    _guarded([result.static_1, result.static_n], static_pages_)
+
+
+def map_paint_again(
+    browser, base: str, plan, result: DatasetResult, floor: MapFloor, *, floor_first: bool
+) -> None:
+    """One more first paint of the map (and when the page was complete), beside its floor's
+    parts: before them, or after them with `floor_first` (as _one_run has them)."""
+    if floor_first:
+        measure_map_floor(browser, floor, result)
+    steps = result.steps
+    with bench_browser.fresh_page(browser) as page:
+        paint = bench_browser.time_first_paint(
+            page, base + "/", plan.default.as_js(), bench_browser.APP_COMPLETE_SELECTOR
+        )
+    steps["first_paint"].append(paint)
+    steps["page_complete"].append(
+        Sample(paint.detail["complete"]) if paint.ok else failed(paint.error)
+    )
+    if not floor_first:
+        measure_map_floor(browser, floor, result)
+
+
+def _one_run(browser, base, plan, run, result, floor: MapFloor) -> None:
+    steps = result.steps
 
     def paint_and_filter() -> None:
         with bench_browser.fresh_page(browser) as page:
@@ -348,8 +404,7 @@ def _one_run(browser, base, plan, run, result, static_1_url, static_n_url, shell
             # The map's own slider, on the whole map at a date where the months are eventful.
             steps["play_step"].append(bench_browser.time_play_step(page))
 
-    _guarded([result.shell], shell_)
-    _guarded([result.static_1, result.static_n], static_pages_)
+    measure_map_floor(browser, floor, result)
     _guarded(
         [steps["first_paint"], steps["page_complete"], steps["filter_change"]], paint_and_filter
     )
@@ -363,12 +418,35 @@ def warm_up_pages(browser, base: str, pages) -> None:
             page_loads.time_page_load(page, base + spec.path, spec, shifts=False)
 
 
-def measure_pages(browser, base: str, pages, result: DatasetResult) -> None:
-    """Each page opened by its address in a fresh browser context: time, and CLS."""
-    for spec in pages:
-        with bench_browser.fresh_page(browser, watch=True) as page:
-            sample = page_loads.time_page_load(page, base + spec.path, spec)
-        result.pages[spec.name].append(sample)
+def measure_pages_beside_floors(
+    browser, base: str, floor_base: str | None, pages, result: DatasetResult, *, visit: int
+) -> None:
+    """Each page opened by its address in a fresh browser context, right beside its floor:
+    its time, and in a run's first visit (0) its CLS too, and the floors'. The map page is
+    opened in the first visit only, for its CLS: its time is its first paint (_one_run).
+
+    An even visit opens each floor before its pages, an odd one after them.
+    """
+    first, floor_first = visit == 0, visit % 2 == 0
+    if first:
+        for spec in pages:
+            if spec.floor == "map":
+                measure_page(browser, base, spec, result, shifts=True)
+    for kind in WIDGET_FLOORS:
+        if floor_first:
+            measure_widget_floor(browser, floor_base, kind, result, shifts=first)
+        for spec in pages:
+            if spec.floor == kind:
+                measure_page(browser, base, spec, result, shifts=first)
+        if not floor_first:
+            measure_widget_floor(browser, floor_base, kind, result, shifts=first)
+
+
+def measure_page(browser, base: str, spec, result: DatasetResult, *, shifts: bool) -> None:
+    """`spec`'s page opened by its address in a fresh browser context: time (and CLS)."""
+    with bench_browser.fresh_page(browser, watch=True) as page:
+        sample = page_loads.time_page_load(page, base + spec.path, spec, shifts=shifts)
+    result.pages[spec.name].append(sample)
 
 
 def measure_page_changes(browser, base: str, pages, result: DatasetResult) -> None:
@@ -424,7 +502,9 @@ def describe_setup(args, started: float) -> str:
     return (
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {args.app_root} at commit "
         f"{commit or '?'}{' (with uncommitted changes)' if dirty else ''}, {args.runs} runs "
-        f"per figure (median; fresh browser context per run), headless Debian Chromium, "
+        f"(median; fresh browser context per page load), each page and floor loaded and the "
+        f"map first painted with its floor's parts {args.visits} times a run, side by side "
+        f"(the other steps once a run), headless Debian Chromium, "
         f"{platform.machine()} with {os.cpu_count()} cores; whole bench {elapsed:.0f} s."
     )
 
@@ -442,7 +522,7 @@ def explain() -> str:
         "finished running and every kind of sidebar widget is drawn (on a first visit the map "
         "page draws them in a second run, started once its map has shown). The other figures are "
         "times until the map shows the expected sites and the app has finished running. The "
-        "raw runs give, for the filter and as-of steps, when the server's run ended and when "
+        "samples give, for the filter and as-of steps, when the server's run ended and when "
         "the map showed the result, counted from the action."
     )
 
@@ -501,6 +581,7 @@ def run_speed(args) -> str:
                         runs,
                         args.app_root,
                         log_dir,
+                        visits=args.visits,
                         shell_base=shell_base,
                         floor_base=floor_base,
                         with_changes=name == changes_at,
@@ -526,11 +607,11 @@ def run_speed(args) -> str:
         "",
         explain(),
         "",
-        "#### Raw runs (seconds)",
+        "#### Every sample (seconds, in the order measured)",
         "",
-        raw_table(results, runs),
+        raw_table(results, runs * args.visits),
         "",
-        *pages_section(results, deep_links, runs),
+        *pages_section(results, deep_links, runs * args.visits),
     ]
     notes = _notes(results, plans)
     if notes:
@@ -541,7 +622,7 @@ def run_speed(args) -> str:
     return "\n".join(parts) + "\n"
 
 
-def pages_section(results, deep_links, runs) -> list[str]:
+def pages_section(results, deep_links, columns) -> list[str]:
     """Every page against its floor, its CLS, the page changes and the first deep link."""
     parts = [
         "### Every page",
@@ -583,9 +664,9 @@ def pages_section(results, deep_links, runs) -> list[str]:
         "",
         "Floors: " + "; ".join(f"{k}: {v}" for k, v in page_stats.FLOOR_LABELS.items()) + ".",
         "",
-        "#### Raw runs of every page (seconds, CLS)",
+        "#### Every page load (seconds, in the order measured; CLS in each run's first)",
         "",
-        page_stats.pages_raw_table(results, runs),
+        page_stats.pages_raw_table(results, columns),
     ]
     for result in results:
         moved = page_stats.what_moved(result)
@@ -633,6 +714,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help="synthetic sizes, comma-separated")
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help="runs per figure")
     parser.add_argument(
+        "--visits",
+        type=int,
+        default=DEFAULT_VISITS,
+        help="page loads and first paints per run, each beside its floor",
+    )
+    parser.add_argument(
         "--real",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -679,6 +766,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.app_root = args.app_root.resolve()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if args.visits < 1:
+        parser.error("--visits must be at least 1")
     return args
 
 

@@ -138,9 +138,9 @@ def test_summary_row_without_a_floor_says_so():
 def test_raw_table_lists_every_run_with_failures_and_phases():
     result = result_with()
     result.shell = [Sample(1.5)]
-    table = stats.raw_table([result], runs=2)
+    table = stats.raw_table([result], columns=2)
     lines = table.splitlines()
-    assert lines[0] == "| dataset | step | run 1 | run 2 | median |"
+    assert lines[0] == "| dataset | step | #1 | #2 | median |"
     assert "| 1000 | floor: shell (bare st_folium page) | 1.50 |  | 1.50 s |" in lines
     assert "| 1000 | status filter change | 0.80 | failed: timeout | 0.80 s |" in lines
     assert any("0.60 (server run ended 0.50)" in line for line in lines)
@@ -334,3 +334,90 @@ def test_a_failed_bench_step_is_recorded_with_its_errors_first_line_in_every_lis
 
     bench._guarded([silent], fails_silently)
     assert silent == [failed("TimeoutError")]
+
+
+def test_each_visit_times_every_page_beside_its_floor_before_it_then_after_it(monkeypatch):
+    bench = _bench_script()
+    calls = []
+    monkeypatch.setattr(
+        bench,
+        "measure_page",
+        lambda _browser, _base, spec, _result, *, shifts: calls.append((spec.name, shifts)),
+    )
+    monkeypatch.setattr(
+        bench,
+        "measure_widget_floor",
+        lambda _browser, _base, kind, _result, *, shifts: calls.append((f"{kind} floor", shifts)),
+    )
+    pages = bench.page_loads.app_pages(100, ("story", 1))
+
+    bench.measure_pages_beside_floors(None, "app", "floors", pages, None, visit=0)
+    # The first: each floor right before its pages, every load counting its shifts; the map
+    # page too, whose time is its first paint.
+    assert calls == [
+        ("map", True),
+        ("chart floor", True),
+        ("timeline", True),
+        ("table floor", True),
+        ("sites", True),
+        ("sources", True),
+        ("frame floor", True),
+        ("briefing", True),
+        ("briefing slide", True),
+    ]
+    calls.clear()
+    bench.measure_pages_beside_floors(None, "app", "floors", pages, None, visit=1)
+    assert calls == [
+        ("timeline", False),
+        ("chart floor", False),
+        ("sites", False),
+        ("sources", False),
+        ("table floor", False),
+        ("briefing", False),
+        ("briefing slide", False),
+        ("frame floor", False),
+    ]
+    calls.clear()
+    bench.measure_pages_beside_floors(None, "app", "floors", pages, None, visit=2)
+    assert calls[:2] == [("chart floor", False), ("timeline", False)]
+
+
+def test_a_later_first_paint_of_the_map_comes_beside_its_floor_in_turn(monkeypatch):
+    bench = _bench_script()
+    calls = []
+
+    class Page:
+        pass
+
+    class FreshPage:
+        def __enter__(self):
+            return Page()
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(bench.bench_browser, "fresh_page", lambda _browser: FreshPage())
+    monkeypatch.setattr(
+        bench.bench_browser,
+        "time_first_paint",
+        lambda _page, url, *_args: (
+            calls.append("paint " + url) or Sample(1.5, detail={"complete": 2.5})
+        ),
+    )
+    monkeypatch.setattr(
+        bench, "measure_map_floor", lambda _browser, floor, _result: calls.append("floor")
+    )
+
+    class Plan:
+        class default:  # noqa: N801 -- stands for a DatasetPlan's attribute
+            @staticmethod
+            def as_js():
+                return {}
+
+    result = DatasetResult(name="100", sites=100, steps={"first_paint": [], "page_complete": []})
+    floor = bench.MapFloor("http://shell", "http://app/one", "http://app/n")
+    bench.map_paint_again(None, "http://app", Plan, result, floor, floor_first=False)
+    bench.map_paint_again(None, "http://app", Plan, result, floor, floor_first=True)
+    assert calls == ["paint http://app/", "floor", "floor", "paint http://app/"]
+    assert result.steps["first_paint"] == [Sample(1.5, detail={"complete": 2.5})] * 2
+    assert result.steps["page_complete"] == [Sample(2.5)] * 2

@@ -249,7 +249,7 @@ def test_the_file_name_navigation_must_never_show():
 def test_raw_runs_list_floors_and_pages_and_what_moved_is_quoted():
     result = measured()
     result.pages["map"][0].detail["shifts"] = ["0.99 s: 0.222 (div `x` [0]→[1])"]
-    raw = page_stats.pages_raw_table([result], runs=2)
+    raw = page_stats.pages_raw_table([result], columns=2)
     assert "| real | floor: title + one Altair chart of one point | 1.60 | 1.60 |" in raw
     assert "| real | timeline | 2.00 (CLS 0.50) | 2.40 (CLS 0.70) |" in raw
     assert "| real | sites | failed: no table | failed: no table |" in raw
