@@ -348,17 +348,23 @@ def map_paint_again(
     parts: before them, or after them with `floor_first` (as _one_run has them)."""
     if floor_first:
         measure_map_floor(browser, floor, result)
-    steps = result.steps
     with bench_browser.fresh_page(browser) as page:
-        paint = bench_browser.time_first_paint(
-            page, base + "/", plan.default.as_js(), bench_browser.APP_COMPLETE_SELECTOR
-        )
-    steps["first_paint"].append(paint)
-    steps["page_complete"].append(
-        Sample(paint.detail["complete"]) if paint.ok else failed(paint.error)
-    )
+        time_map_paint(page, base, plan, result)
     if not floor_first:
         measure_map_floor(browser, floor, result)
+
+
+def time_map_paint(page, base: str, plan, result: DatasetResult) -> Sample:
+    """Open the map page in `page` until it shows the dataset's sites, and until it is
+    complete; both recorded (first_paint, page_complete), the first returned."""
+    paint = bench_browser.time_first_paint(
+        page, base + "/", plan.default.as_js(), bench_browser.APP_COMPLETE_SELECTOR
+    )
+    result.steps["first_paint"].append(paint)
+    result.steps["page_complete"].append(
+        Sample(paint.detail["complete"]) if paint.ok else failed(paint.error)
+    )
+    return paint
 
 
 def _one_run(browser, base, plan, run, result, floor: MapFloor) -> None:
@@ -366,13 +372,7 @@ def _one_run(browser, base, plan, run, result, floor: MapFloor) -> None:
 
     def paint_and_filter() -> None:
         with bench_browser.fresh_page(browser) as page:
-            paint = bench_browser.time_first_paint(
-                page, base + "/", plan.default.as_js(), bench_browser.APP_COMPLETE_SELECTOR
-            )
-            steps["first_paint"].append(paint)
-            steps["page_complete"].append(
-                Sample(paint.detail["complete"]) if paint.ok else failed(paint.error)
-            )
+            paint = time_map_paint(page, base, plan, result)
             if not paint.ok:
                 steps["filter_change"].append(failed("no map to filter (first paint failed)"))
             elif not plan.statuses:
