@@ -52,9 +52,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
-from typing import NamedTuple
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,15 +73,15 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from benchmarks import browser as bench_browser  # noqa: E402
 from benchmarks import (  # noqa: E402
     expectations,
-    layout_shift,
     page_loads,
+    page_runs,
     page_stats,
     profile_map,
     static_pages,
 )
+from benchmarks.page_runs import MapFloor, guarded, log  # noqa: E402
 from benchmarks.procmem import RssSampler  # noqa: E402
 from benchmarks.server import (  # noqa: E402
-    FLOOR_ROWS_PARAM,
     FLOOR_WIDGETS_APP,
     ServerError,
     StreamlitServer,
@@ -97,7 +95,6 @@ from benchmarks.stats import (  # noqa: E402
     DatasetResult,
     Sample,
     failed,
-    first_line,
     raw_table,
     summary_table,
 )
@@ -120,10 +117,6 @@ STATUS_LABEL = "Status"
 AS_OF_LABEL = "Statuses as of"
 # The one site of the floor's one-site static page: any city will do.
 ONE_SITE = [(51.5072, -0.1276, "London")]
-
-
-def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def synthetic_dir(root: Path, sites: int) -> Path:
@@ -163,13 +156,6 @@ def start_shell(browser, app_root: Path, log_dir: Path) -> StreamlitServer | Non
     return server
 
 
-# The other pages' floors: the pages of benchmarks/floor_widgets.py, and how each is told drawn.
-WIDGET_FLOORS = {
-    kind: page_loads.PageSpec(kind, f"/{kind}", drawn, kind, "", "", complete=())
-    for kind, drawn in (("chart", "chart"), ("table", "table"), ("frame", "map"))
-}
-
-
 def start_widget_floors(browser, app_root: Path, log_dir: Path) -> StreamlitServer | None:
     """The floors' server, for the whole bench, each floor opened once (untimed); None if it
     does not start."""
@@ -182,47 +168,10 @@ def start_widget_floors(browser, app_root: Path, log_dir: Path) -> StreamlitServ
     except ServerError as error:
         log(f"floor widgets server: {str(error).splitlines()[0]}")
         return None
-    for spec in WIDGET_FLOORS.values():
+    for spec in page_runs.WIDGET_FLOORS.values():
         with bench_browser.fresh_page(browser, watch=True) as page:
             page_loads.time_page_load(page, server.base_url + spec.path, spec, shifts=False)
     return server
-
-
-def measure_widget_floor(
-    browser, floor_base: str | None, kind: str, result: DatasetResult, *, shifts: bool
-) -> None:
-    """A title and one widget of `kind`, timed beside the dataset's pages of that kind: the
-    machine's load drifts over a bench, and a floor measured apart would drift from them."""
-    samples = result.widget_floors.setdefault(kind, [])
-    if floor_base is None:
-        samples.append(failed("the floors' server did not start"))
-        return
-    spec = WIDGET_FLOORS[kind]
-    with bench_browser.fresh_page(browser, watch=True) as page:
-        samples.append(page_loads.time_page_load(page, floor_base + spec.path, spec, shifts=shifts))
-
-
-# The change floor's page: a table of the dataset's rows, reached by a link (floor_widgets).
-ROWS_FLOOR = page_loads.PageSpec("rows", "/rows", "table", "table", "", "", complete=())
-
-
-def measure_change_floor(browser, floor_base: str | None, rows: int, result: DatasetResult) -> None:
-    """A bare page's change into a table of `rows` rows, timed as the app's page changes are:
-    the table's code loaded first (as the walk has it), then from the first page by its link."""
-    if floor_base is None:
-        result.change_floor.append(failed("the floors' server did not start"))
-        return
-    query = f"?{FLOOR_ROWS_PARAM}={rows}"
-    with bench_browser.fresh_page(browser, watch=True) as page:
-        loaded = page_loads.time_page_load(page, floor_base + ROWS_FLOOR.path + query, ROWS_FLOOR)
-        if not loaded.ok:
-            result.change_floor.append(failed(f"the table floor did not open: {loaded.error}"))
-            return
-        page.get_by_role("link", name="back").click()
-        page.get_by_role("heading", name="Floor: none").wait_for()
-        layout_shift.wait_for_quiet(page)
-        link = page.get_by_role("link", name="rows")
-        result.change_floor.append(page_loads.time_page_change(page, ROWS_FLOOR, link=link))
 
 
 def measure_dataset(
@@ -269,25 +218,24 @@ def measure_dataset(
                 )
             log(f"{name}: cold first paint {result.cold_first_paint}")
             # As the floors have: each page's first run on a server imports and caches its own.
-            _guarded([], lambda: warm_up_pages(browser, base, pages))
+            guarded([], lambda: page_runs.warm_up_pages(browser, base, pages))
             map_floor = MapFloor(shell_base, base + static_1_url, base + static_n_url)
             for run in range(runs):
                 _one_run(browser, base, plan, run, result, map_floor)
-                # Each visit opens the floors on the other side of what they are compared with
-                # than the last did: neither always comes first after another server's page.
-                for visit in range(1, visits):
-                    again = partial(map_paint_again, browser, base, plan, result, map_floor)
-                    _guarded([], partial(again, floor_first=visit % 2 == 0))
-                for visit in range(visits):
-                    beside = partial(measure_pages_beside_floors, browser, base, floor_base)
-                    _guarded([], partial(beside, pages, result, visit=visit))
+                page_runs.time_beside_floors(
+                    browser, (base, floor_base), plan, pages, result, map_floor, visits
+                )
                 log(f"{name}: run {run + 1} done")
             if with_changes:
                 for run in range(runs):
-                    _guarded([], lambda: measure_page_changes(browser, base, pages, result))
-                    _guarded(
+                    guarded(
+                        [], lambda: page_runs.measure_page_changes(browser, base, pages, result)
+                    )
+                    guarded(
                         [result.change_floor],
-                        lambda: measure_change_floor(browser, floor_base, result.sites, result),
+                        lambda: page_runs.measure_change_floor(
+                            browser, floor_base, result.sites, result
+                        ),
                     )
                     log(f"{name}: page changes, run {run + 1} done")
         result.peak_rss = sampler.peak
@@ -296,83 +244,12 @@ def measure_dataset(
     return result
 
 
-def _guarded(targets: list[list[Sample]], action) -> None:
-    """Run `action`; if it raises, each target list it did not fill gets the failure."""
-    lengths = [len(target) for target in targets]
-    try:
-        action()
-    except Exception as error:  # noqa: BLE001 -- a failed step is a finding; the bench goes on
-        kind, text = type(error).__name__, first_line(error)
-        reason = text if text == kind else f"{kind}: {text}"
-        log(f"failed: {reason}")
-        for target, length in zip(targets, lengths, strict=True):
-            if len(target) == length:
-                target.append(failed(reason))
-
-
-class MapFloor(NamedTuple):
-    """Where the map floor's parts are: the shell's server (None if it did not start), and
-    the static pages of one site and of the dataset's sites."""
-
-    shell_base: str | None
-    static_1_url: str
-    static_n_url: str
-
-
-def measure_map_floor(browser, floor: MapFloor, result: DatasetResult) -> None:
-    """The map floor's parts once, beside a first paint of the map: the floor drifts with the
-    machine as the map does (a shell measured once, before the first dataset, made the last
-    ones look slow)."""
-
-    def shell_() -> None:
-        if floor.shell_base is None:
-            result.shell.append(failed("the floor shell's server did not start"))
-            return
-        with bench_browser.fresh_page(browser) as page:
-            result.shell.append(bench_browser.time_first_paint(page, floor.shell_base + "/"))
-
-    def static_pages_() -> None:
-        with bench_browser.fresh_page(browser) as page:
-            result.static_1.append(bench_browser.time_first_paint(page, floor.static_1_url))
-        with bench_browser.fresh_page(browser) as page:
-            result.static_n.append(bench_browser.time_first_paint(page, floor.static_n_url))
-
-    _guarded([result.shell], shell_)
-    _guarded([result.static_1, result.static_n], static_pages_)
-
-
-def map_paint_again(
-    browser, base: str, plan, result: DatasetResult, floor: MapFloor, *, floor_first: bool
-) -> None:
-    """One more first paint of the map (and when the page was complete), beside its floor's
-    parts: before them, or after them with `floor_first` (as _one_run has them)."""
-    if floor_first:
-        measure_map_floor(browser, floor, result)
-    with bench_browser.fresh_page(browser) as page:
-        time_map_paint(page, base, plan, result)
-    if not floor_first:
-        measure_map_floor(browser, floor, result)
-
-
-def time_map_paint(page, base: str, plan, result: DatasetResult) -> Sample:
-    """Open the map page in `page` until it shows the dataset's sites, and until it is
-    complete; both recorded (first_paint, page_complete), the first returned."""
-    paint = bench_browser.time_first_paint(
-        page, base + "/", plan.default.as_js(), bench_browser.APP_COMPLETE_SELECTOR
-    )
-    result.steps["first_paint"].append(paint)
-    result.steps["page_complete"].append(
-        Sample(paint.detail["complete"]) if paint.ok else failed(paint.error)
-    )
-    return paint
-
-
 def _one_run(browser, base, plan, run, result, floor: MapFloor) -> None:
     steps = result.steps
 
     def paint_and_filter() -> None:
         with bench_browser.fresh_page(browser) as page:
-            paint = time_map_paint(page, base, plan, result)
+            paint = page_runs.time_map_paint(page, base, plan, result)
             if not paint.ok:
                 steps["filter_change"].append(failed("no map to filter (first paint failed)"))
             elif not plan.statuses:
@@ -404,66 +281,11 @@ def _one_run(browser, base, plan, run, result, floor: MapFloor) -> None:
             # The map's own slider, on the whole map at a date where the months are eventful.
             steps["play_step"].append(bench_browser.time_play_step(page))
 
-    measure_map_floor(browser, floor, result)
-    _guarded(
+    page_runs.measure_map_floor(browser, floor, result)
+    guarded(
         [steps["first_paint"], steps["page_complete"], steps["filter_change"]], paint_and_filter
     )
-    _guarded([steps["as_of_step"], steps["play_step"]], as_of_and_slider)
-
-
-def warm_up_pages(browser, base: str, pages) -> None:
-    """Each page opened once, untimed."""
-    for spec in pages:
-        with bench_browser.fresh_page(browser, watch=True) as page:
-            page_loads.time_page_load(page, base + spec.path, spec, shifts=False)
-
-
-def measure_pages_beside_floors(
-    browser, base: str, floor_base: str | None, pages, result: DatasetResult, *, visit: int
-) -> None:
-    """Each page opened by its address in a fresh browser context, right beside its floor:
-    its time, and in a run's first visit (0) its CLS too, and the floors'. The map page is
-    opened in the first visit only, for its CLS: its time is its first paint (_one_run).
-
-    An even visit opens each floor before its pages, an odd one after them.
-    """
-    first, floor_first = visit == 0, visit % 2 == 0
-    if first:
-        for spec in pages:
-            if spec.floor == "map":
-                measure_page(browser, base, spec, result, shifts=True)
-    for kind in WIDGET_FLOORS:
-        if floor_first:
-            measure_widget_floor(browser, floor_base, kind, result, shifts=first)
-        for spec in pages:
-            if spec.floor == kind:
-                measure_page(browser, base, spec, result, shifts=first)
-        if not floor_first:
-            measure_widget_floor(browser, floor_base, kind, result, shifts=first)
-
-
-def measure_page(browser, base: str, spec, result: DatasetResult, *, shifts: bool) -> None:
-    """`spec`'s page opened by its address in a fresh browser context: time (and CLS)."""
-    with bench_browser.fresh_page(browser, watch=True) as page:
-        sample = page_loads.time_page_load(page, base + spec.path, spec, shifts=shifts)
-    result.pages[spec.name].append(sample)
-
-
-def measure_page_changes(browser, base: str, pages, result: DatasetResult) -> None:
-    """Every pair of pages once, from the navigation's links, in one browser session from the
-    map."""
-    # One page a link: the briefing's link opens its list, whatever slide was measured.
-    by_name = {spec.name: spec for spec in pages if spec.name != "briefing slide"}
-    tour = page_loads.page_tour([spec.name for spec in pages if spec.name in by_name])
-    with bench_browser.fresh_page(browser, watch=True) as page:
-        # Whole and still (its sidebar comes in a second run) before the first click.
-        start = page_loads.time_page_load(page, base + "/", by_name["map"])
-        for origin, target in tour:
-            samples = result.changes.setdefault((origin, target), [])
-            if not start.ok:
-                samples.append(failed(f"the map page did not open: {start.error}"))
-                continue
-            samples.append(page_loads.time_page_change(page, by_name[target]))
+    guarded([steps["as_of_step"], steps["play_step"]], as_of_and_slider)
 
 
 def measure_deep_links(browser, runs: int, app_root: Path, log_dir: Path) -> list[Sample]:

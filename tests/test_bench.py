@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from benchmarks import expectations, load, procmem, stats
+from benchmarks import expectations, load, page_loads, page_runs, procmem, stats
 from benchmarks.stats import MB, DatasetResult, Sample, failed
 from stationmap import config
 from stationmap.record.filters import FilterState
@@ -312,46 +312,47 @@ def test_an_error_is_shown_by_its_first_line_cut_to_length_or_its_type():
     assert stats.first_line(TimeoutError()) == "TimeoutError"
 
 
-def _bench_script():
-    """scripts/bench.py as a module (it is run as a script, not imported by the package)."""
-    return load_script("bench")
+def test_the_bench_times_every_page_three_times_a_run_unless_told_and_at_least_once():
+    bench = load_script("bench")  # run as a script, not imported by the package
+    assert bench.parse_args([]).visits == 3
+    assert bench.parse_args(["--visits", "1", "--runs", "5"]).visits == 1
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--visits", "0"])
 
 
 def test_a_failed_bench_step_is_recorded_with_its_errors_first_line_in_every_list_it_left_empty():
-    bench = _bench_script()
     filled, empty, silent = [Sample(1.0)], [], []
 
     def fails_after_filling_one() -> None:
         filled.append(Sample(2.0))
         raise TimeoutError("page did not draw\nCall log: ...")
 
-    bench._guarded([filled, empty], fails_after_filling_one)
+    page_runs.guarded([filled, empty], fails_after_filling_one)
     assert filled == [Sample(1.0), Sample(2.0)]
     assert empty == [failed("TimeoutError: page did not draw")]
 
     def fails_silently() -> None:
         raise TimeoutError
 
-    bench._guarded([silent], fails_silently)
+    page_runs.guarded([silent], fails_silently)
     assert silent == [failed("TimeoutError")]
 
 
 def test_each_visit_times_every_page_beside_its_floor_before_it_then_after_it(monkeypatch):
-    bench = _bench_script()
     calls = []
     monkeypatch.setattr(
-        bench,
+        page_runs,
         "measure_page",
         lambda _browser, _base, spec, _result, *, shifts: calls.append((spec.name, shifts)),
     )
     monkeypatch.setattr(
-        bench,
+        page_runs,
         "measure_widget_floor",
         lambda _browser, _base, kind, _result, *, shifts: calls.append((f"{kind} floor", shifts)),
     )
-    pages = bench.page_loads.app_pages(100, ("story", 1))
+    pages = page_loads.app_pages(100, ("story", 1))
 
-    bench.measure_pages_beside_floors(None, "app", "floors", pages, None, visit=0)
+    page_runs.measure_pages_beside_floors(None, "app", "floors", pages, None, visit=0)
     # The first: each floor right before its pages, every load counting its shifts; the map
     # page too, whose time is its first paint.
     assert calls == [
@@ -366,7 +367,7 @@ def test_each_visit_times_every_page_beside_its_floor_before_it_then_after_it(mo
         ("briefing slide", True),
     ]
     calls.clear()
-    bench.measure_pages_beside_floors(None, "app", "floors", pages, None, visit=1)
+    page_runs.measure_pages_beside_floors(None, "app", "floors", pages, None, visit=1)
     assert calls == [
         ("timeline", False),
         ("chart floor", False),
@@ -378,12 +379,11 @@ def test_each_visit_times_every_page_beside_its_floor_before_it_then_after_it(mo
         ("frame floor", False),
     ]
     calls.clear()
-    bench.measure_pages_beside_floors(None, "app", "floors", pages, None, visit=2)
+    page_runs.measure_pages_beside_floors(None, "app", "floors", pages, None, visit=2)
     assert calls[:2] == [("chart floor", False), ("timeline", False)]
 
 
 def test_a_later_first_paint_of_the_map_comes_beside_its_floor_in_turn(monkeypatch):
-    bench = _bench_script()
     calls = []
 
     class Page:
@@ -396,16 +396,16 @@ def test_a_later_first_paint_of_the_map_comes_beside_its_floor_in_turn(monkeypat
         def __exit__(self, *exc):
             return False
 
-    monkeypatch.setattr(bench.bench_browser, "fresh_page", lambda _browser: FreshPage())
+    monkeypatch.setattr(page_runs.bench_browser, "fresh_page", lambda _browser: FreshPage())
     monkeypatch.setattr(
-        bench.bench_browser,
+        page_runs.bench_browser,
         "time_first_paint",
         lambda _page, url, *_args: (
             calls.append("paint " + url) or Sample(1.5, detail={"complete": 2.5})
         ),
     )
     monkeypatch.setattr(
-        bench, "measure_map_floor", lambda _browser, floor, _result: calls.append("floor")
+        page_runs, "measure_map_floor", lambda _browser, floor, _result: calls.append("floor")
     )
 
     class Plan:
@@ -415,9 +415,9 @@ def test_a_later_first_paint_of_the_map_comes_beside_its_floor_in_turn(monkeypat
                 return {}
 
     result = DatasetResult(name="100", sites=100, steps={"first_paint": [], "page_complete": []})
-    floor = bench.MapFloor("http://shell", "http://app/one", "http://app/n")
-    bench.map_paint_again(None, "http://app", Plan, result, floor, floor_first=False)
-    bench.map_paint_again(None, "http://app", Plan, result, floor, floor_first=True)
+    floor = page_runs.MapFloor("http://shell", "http://app/one", "http://app/n")
+    page_runs.map_paint_again(None, "http://app", Plan, result, floor, floor_first=False)
+    page_runs.map_paint_again(None, "http://app", Plan, result, floor, floor_first=True)
     assert calls == ["paint http://app/", "floor", "floor", "paint http://app/"]
     assert result.steps["first_paint"] == [Sample(1.5, detail={"complete": 2.5})] * 2
     assert result.steps["page_complete"] == [Sample(2.5)] * 2
