@@ -101,15 +101,22 @@ def pages_cls_table(results: Sequence[DatasetResult]) -> str:
 
 
 def change_cell(samples: Sequence[Sample]) -> str:
+    """A page change's median with its verdict and CLS; how many runs failed, and the first's
+    reason (the median is of the others)."""
     if not samples:
         return "–"
+    errors = [sample.error for sample in samples if not sample.ok]
     seconds = median(seconds_of(samples))
     if seconds is None:
-        return "failed"
+        return f"failed: {errors[0]}"
     limit = expectations.PAGE_CHANGE_LIMIT_S
     cls = median_detail(samples, "cls")
     cls_text = "" if cls is None else f", CLS {cls:.2f}"
-    return f"{format_seconds(seconds)} ({verdict(seconds, limit)}{cls_text}){cells_text(samples)}"
+    failures = f"; {len(errors)} failed: {errors[0]}" if errors else ""
+    return (
+        f"{format_seconds(seconds)} ({verdict(seconds, limit)}{cls_text})"
+        f"{cells_text(samples)}{failures}"
+    )
 
 
 def cells_text(samples: Sequence[Sample]) -> str:

@@ -202,6 +202,17 @@ def test_page_changes_are_a_matrix_with_verdicts():
     assert lines[3] == "| from sites | 0.90 s (over, CLS 0.20) | – |"
 
 
+def test_a_failed_page_change_says_why_beside_the_others_median():
+    result = DatasetResult(name="10000", sites=10_000)
+    result.changes = {
+        ("map", "sites"): [page_run(0.3, 0.0), failed("→ sites: not drawn"), page_run(0.5, 0.0)],
+        ("sites", "map"): [failed("→ map: the click was not seen")],
+    }
+    lines = page_stats.changes_table(result).splitlines()
+    assert lines[2] == "| from map | – | 0.40 s (ok, CLS 0.00); 1 failed: → sites: not drawn |"
+    assert lines[3] == "| from sites | failed: → map: the click was not seen | – |"
+
+
 def test_the_change_floor_is_its_median_with_every_run_and_empty_unmeasured():
     result = DatasetResult(name="10000", sites=10_000)
     assert page_stats.change_floor_line(result) == ""
