@@ -67,8 +67,8 @@ js: node
 	node --test tests/js/
 
 # Speed at scale beside a floor measured in the same run, in headless Chromium against servers
-# on 127.0.0.1 (scripts/bench.py; 40 minutes with --runs 5,
-# less with the default 3). Not part of `make test`. Markdown goes to
+# on 127.0.0.1 (scripts/bench.py; 24 minutes, 40 with --runs 5,
+# measured 7 Dec 2026). Not part of `make test`. Markdown goes to
 # stdout and /tmp/stationmap-bench.md. BENCH_ARGS e.g. "--sizes 100,1000 --runs 3", or
 # "--load 25" for the load test's figures.
 BENCH_ARGS ?=
