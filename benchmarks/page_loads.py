@@ -123,9 +123,7 @@ def _wait_drawn(page: Page, spec_kind: str, expected: int | None, since: float |
 def measure_shifts(page: Page, spec: PageSpec, since_ms: float = 0.0) -> dict:
     """Wait until the page is complete and quiet; its CLS from `since_ms`, the plain sum,
     what moved, and for a table when its accessible cells came (`cells_s`, from `since_ms`)."""
-    for selector in spec.complete:
-        page.locator(selector).first.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
-    layout_shift.wait_for_quiet(page)
+    settle(page, spec, layout_shift.QUIET_MS)
     shifts = layout_shift.read_shifts(page, since_ms)
     cells = grid_cells_seconds(page, since_ms) if spec.kind == "table" else None
     return {
@@ -180,11 +178,12 @@ def time_page_load(page: Page, url: str, spec: PageSpec, *, shifts: bool = True)
     return sample
 
 
-def settle(page: Page, spec: PageSpec) -> None:
-    """Wait until the page is complete and has not moved or run for SETTLE_QUIET_MS."""
+def settle(page: Page, spec: PageSpec, quiet_ms: int = SETTLE_QUIET_MS) -> None:
+    """Wait until the page is complete (`spec.complete`) and has not moved or run for
+    `quiet_ms`."""
     for selector in spec.complete:
         page.locator(selector).first.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
-    layout_shift.wait_for_quiet(page, SETTLE_QUIET_MS)
+    layout_shift.wait_for_quiet(page, quiet_ms)
 
 
 def nav_link(page: Page, to: PageSpec) -> Locator:

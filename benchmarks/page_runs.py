@@ -197,24 +197,40 @@ def measure_page_changes(browser, base: str, pages, result: DatasetResult) -> No
 
 def time_beside_floors(
     browser,
-    bases: tuple[str, str | None],
     plan,
     pages,
     result: DatasetResult,
     map_floor: MapFloor,
+    *,
+    base: str,
+    floor_base: str | None,
     visits: int,
 ) -> None:
     """After a run's own steps (its first paint beside the map's floor among them): the map's
-    other first paints and every page's `visits` loads, each beside its floor. `bases`: the
-    app's server and the widget floors' (None if it did not start).
+    other first paints and every page's `visits` loads, each beside its floor. `base`: the
+    app's server; `floor_base`: the widget floors' (None if it did not start).
 
     Each visit opens the floors on the other side of what they are compared with than the last
     did: neither always comes first after another server's page.
     """
-    base, floor_base = bases
     for visit in range(1, visits):
-        again = partial(map_paint_again, browser, base, plan, result, map_floor)
-        guarded([], partial(again, floor_first=visit % 2 == 0))
+        floor_first = visit % 2 == 0
+        guarded(
+            [],
+            partial(
+                map_paint_again, browser, base, plan, result, map_floor, floor_first=floor_first
+            ),
+        )
     for visit in range(visits):
-        beside = partial(measure_pages_beside_floors, browser, base, floor_base, pages, result)
-        guarded([], partial(beside, visit=visit))
+        guarded(
+            [],
+            partial(
+                measure_pages_beside_floors,
+                browser,
+                base,
+                floor_base,
+                pages,
+                result,
+                visit=visit,
+            ),
+        )

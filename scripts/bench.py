@@ -101,8 +101,8 @@ from benchmarks.stats import (  # noqa: E402
 from stationmap import config  # noqa: E402
 
 DEFAULT_SIZES = "100,1000,10000"
-# Three runs of every step on four datasets take some 10-15 minutes on the 2-core machines
-# (a 10,000-site run alone takes about two); use --runs 5 for steadier medians.
+# Three runs of every step on four datasets, with DEFAULT_VISITS, took 24 minutes (1430 s) on
+# the 2-core machine; --runs 5 took 40 (docs/performance.md, thirteenth round).
 DEFAULT_RUNS = 3
 # Every page load and its floor, and the map's first paint and its floor's parts, are timed
 # this many times a run, side by side: on the 2-core machine two loads of the same page a few
@@ -223,7 +223,14 @@ def measure_dataset(
             for run in range(runs):
                 _one_run(browser, base, plan, run, result, map_floor)
                 page_runs.time_beside_floors(
-                    browser, (base, floor_base), plan, pages, result, map_floor, visits
+                    browser,
+                    plan,
+                    pages,
+                    result,
+                    map_floor,
+                    base=base,
+                    floor_base=floor_base,
+                    visits=visits,
                 )
                 log(f"{name}: run {run + 1} done")
             if with_changes:
