@@ -2,10 +2,10 @@
 
 The tables, charts and HTML come from stationmap.timeline; this page lays them out. The events
 are those about the sites the shared filters select, their countries and the world, up to the
-as-of date in the sidebar. On a session's first visit the first chart comes alone, for the kinds
-of event the link names, and the rest (the kinds' pills too) with the sidebar in the run its
-report starts (stationmap.app.drawn_first); opened from another page, only the second chart
-waits for that run.
+as-of date in the sidebar. On a session's first visit the first chart comes with only what is
+above it, for the kinds of event the link names, and the rest (the kinds' pills and everything
+under the chart) with the sidebar in the run its report starts (stationmap.app.drawn_first);
+opened from another page, only the second chart waits for that run.
 """
 
 from collections.abc import Mapping
@@ -144,8 +144,6 @@ else:
     lane_chart, row_chart = timeline.lane_chart, timeline.row_chart
 
     st.subheader(_("Police visits and government responses"))
-    if not lane_chart.counts:
-        st.html(styles + kinds_legend_html(events))
     # Each chart in a box of its height, drawn at once: the chart itself shows only once the
     # browser has Vega, and would push everything under it down (a layout shift). Its spec was
     # made with the view, once (charts.vega_lite_spec): st.altair_chart would convert and check
@@ -157,6 +155,18 @@ else:
         key=ui_state.LANE_CHART,
         width="stretch",
     )
+    if first_visit:
+        # A session's first visit: the rest of the page (under this chart: it moves nothing
+        # when it comes), the sidebar, the pills and the language come with the run this
+        # chart's report starts, and their code loads after Vega's. What the browser lays out
+        # beside the chart holds it back: with the legend and the second chart's box in this
+        # run too, the shipped data's timeline took 1.18-1.21x its floor in probes; without,
+        # 1.12-1.13x (docs/performance.md, fourteenth round).
+        drawn_first.report_when_drawn(drawn_first.TIMELINE_CHART)
+        st.stop()
+    # Under the first chart, so that on a first visit it comes after it without moving it.
+    if not lane_chart.counts:
+        st.html(styles + kinds_legend_html(events))
     # Filled in once both charts have been drawn, with what was clicked on either.
     selected_box = st.container()
     st.subheader(_("By site") if per_site else _("By country"))
@@ -180,14 +190,13 @@ else:
                 timeline.shared_row_countries,
             ).format(kept=MAX_COUNTRY_ROWS - 1, n=timeline.shared_row_countries)
         )
-    # When the page is opened (a session's first visit, or a link from another page) the first
-    # chart comes alone, and this one (most often below the fold, and up to 40 rows: at 10,000
-    # sites Vega took 0.35-0.42 s to draw both) in the run its report starts: its box is kept
-    # meanwhile, so nothing under it moves. From another page the rest of the page and the
-    # sidebar come at once, and the reporter waits in this chart's box.
-    row_later = first_visit or drawn_first.page_entered()
+    # When the page is opened from another page this chart (most often below the fold, and up
+    # to 40 rows: at 10,000 sites Vega took 0.35-0.42 s to draw both) comes in the run the first
+    # chart's report starts: its box is kept meanwhile, so nothing under it moves. The rest of
+    # the page and the sidebar come at once, and the reporter waits in this chart's box.
+    row_later = drawn_first.page_entered()
     row_place = chart_place(row_chart)
-    if row_later and not first_visit:
+    if row_later:
         with row_place:
             drawn_first.report_when_drawn(drawn_first.TIMELINE_CHART)
     by_row = (
@@ -236,13 +245,6 @@ else:
             ).format(n=undated)
         )
     st.caption(" ".join(notes))
-
-    if first_visit:
-        # A session's first visit: the second chart, what was clicked, the list, the sidebar
-        # and the language come with the run the first chart's report starts, and their code
-        # loads after Vega's.
-        drawn_first.report_when_drawn(drawn_first.TIMELINE_CHART)
-        st.stop()
 
     selected = list(
         dict.fromkeys(lane_chart.clicked_event_ids(lanes) + row_chart.clicked_event_ids(by_row))

@@ -142,16 +142,15 @@ def test_a_first_visit_to_the_timeline_draws_its_first_chart_and_waits_for_it():
 
     assert_ran_cleanly(app)
     assert [title.value for title in app.title] == ["Timeline"]
-    # The lanes' chart; the chart by country has its box kept, empty, until the next run.
+    # The lanes' chart and what is above it; what is under it comes in the next run, where it
+    # moves nothing already drawn: the kinds' legend, the chart by country, the list.
     (chart,) = app.get("vega_lite_chart")
     assert chart.key == ui_state.LANE_CHART
-    assert [s.value for s in app.subheader][:2] == [
-        "Police visits and government responses",
-        "By country",
-    ]
+    assert [s.value for s in app.subheader] == ["Police visits and government responses"]
+    assert app.markdown[0].value.startswith("Events: **")
     (reporter,) = reporters(app)
     assert reporter.key == ui_state.FIRST_VIEW_REPORTER
-    # Nothing of the rest of the page (the list's expander) or of the sidebar.
+    assert all("Kinds of event" not in block.value for block in app.get("html"))
     assert not app.expander
     assert not app.sidebar.multiselect
     assert ui_state.CHROME_DRAWN not in app.session_state
@@ -168,6 +167,11 @@ def test_the_run_the_timelines_report_starts_draws_the_whole_page_and_the_sideba
         ui_state.LANE_CHART,
         ui_state.TIMELINE_CHART,
     ]
+    assert [s.value for s in app.subheader][:2] == [
+        "Police visits and government responses",
+        "By country",
+    ]
+    assert any("Kinds of event" in block.value for block in app.get("html"))
     assert len(app.expander) == 1
     assert app.sidebar.multiselect
     assert app.session_state[ui_state.CHROME_DRAWN] is True
