@@ -168,9 +168,7 @@ def start_widget_floors(browser, app_root: Path, log_dir: Path) -> StreamlitServ
     except ServerError as error:
         log(f"floor widgets server: {str(error).splitlines()[0]}")
         return None
-    for spec in page_runs.WIDGET_FLOORS.values():
-        with bench_browser.fresh_page(browser, watch=True) as page:
-            page_loads.time_page_load(page, server.base_url + spec.path, spec, shifts=False)
+    page_runs.warm_up_pages(browser, server.base_url, page_runs.WIDGET_FLOORS.values())
     return server
 
 
