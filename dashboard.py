@@ -44,6 +44,8 @@ def main() -> None:
     # chosen language.
     language_picker = language.choose_language()
     render_order.show_app_navigation()
+    # A session's first run names no pages: they come with the next (render_order says why).
+    navigation_position = render_order.navigation_position()
     navigation = st.navigation(
         [
             st.Page(
@@ -77,7 +79,7 @@ def main() -> None:
                 url_path="upload",
             ),
         ],
-        position="top",
+        position=navigation_position,
     )
     # The page's own tab title; a briefing slide sets its own after this.
     st.set_page_config(page_title=i18n.tab_title(navigation.title))
@@ -86,6 +88,7 @@ def main() -> None:
     drawn_first.note_page(navigation.url_path)
     chrome.render_notices()
     st.session_state[ui_state.FOOTER_LEFT_OUT] = False
+    st.session_state[ui_state.REPORT_PENDING] = False
     known = render_order.filters_before_sidebar()
     if known is None:
         # A first visit from a link with filters: the sidebar's widgets read them from the link.
@@ -101,6 +104,8 @@ def main() -> None:
         footer.render_footer(page.dataset)
         # Last: the other pages' widget code, once this page is drawn and the browser idle.
         widget_code.load_widget_code()
+    # Reached only by a run that drew its whole page (a first visit's held run stops inside it).
+    render_order.show_deferred_navigation(navigation_position)
 
 
 main()

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from stationmap import config
-from stationmap.app import drawn_first, ui_state
+from stationmap.app import chrome, drawn_first, ui_state
 from stationmap.html import tables
 from stationmap.record.loader import load_dataset
 from tests.app_session import (
@@ -28,6 +29,20 @@ def first_visit(page: str) -> AppTest:
     """A new session opening `page` straight away, as a shared link to it does."""
     app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
     return app.switch_page(page).run()
+
+
+@pytest.fixture
+def navigation_positions(monkeypatch) -> list[str]:
+    """Where each run's st.navigation put the pages' names, in order."""
+    positions: list[str] = []
+    real = st.navigation
+
+    def recorded(pages, **options):
+        positions.append(options.get("position"))
+        return real(pages, **options)
+
+    monkeypatch.setattr(st, "navigation", recorded)
+    return positions
 
 
 def reporters(app: AppTest) -> list:
@@ -315,3 +330,43 @@ def test_the_printable_page_and_the_list_of_stories_are_drawn_whole():
         assert_ran_cleanly(app)
         assert not reporters(app), query
         assert app.sidebar.multiselect, query
+
+
+def test_a_first_visit_to_the_map_names_the_pages_in_the_run_its_report_starts(
+    navigation_positions,
+):
+    app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S).run()
+    assert_ran_cleanly(app)
+    assert navigation_positions == ["hidden"]
+    assert not app.sidebar.multiselect
+
+    map_has_shown(app).run()
+    assert_ran_cleanly(app)
+    assert navigation_positions == ["hidden", "top"]
+    assert app.sidebar.multiselect
+
+
+def test_a_first_visit_to_the_timeline_names_the_pages_in_the_run_its_report_starts(
+    navigation_positions,
+):
+    app = first_visit(TIMELINE_PAGE)
+    assert reporters(app)
+    assert navigation_positions == ["hidden"]
+
+    app.session_state[ui_state.FIRST_VIEW_DRAWN] = True
+    app.run()
+    assert_ran_cleanly(app)
+    assert navigation_positions == ["hidden", "top"]
+
+
+def test_a_first_visit_to_a_page_drawn_whole_runs_again_at_once_for_the_pages_names(
+    navigation_positions,
+):
+    # The upload page has no report to wait for: no run would follow to name the pages.
+    app = first_visit(chrome.UPLOAD_PAGE)
+    assert_ran_cleanly(app)
+    assert navigation_positions == ["hidden", "top"]
+    assert app.session_state[ui_state.CHROME_DRAWN] is True
+
+    app.run()
+    assert navigation_positions == ["hidden", "top", "top"]

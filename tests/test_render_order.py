@@ -55,3 +55,34 @@ def test_every_run_of_a_session_says_what_its_first_said(streamlit):
 def test_other_parameters_in_the_link_do_not_open_the_filters(streamlit):
     streamlit({ui_state.LANGUAGE: "zh-Hant", "site": "x"}, {})
     assert render_order.sidebar_state() == "collapsed"
+
+
+def test_a_sessions_first_run_names_no_pages_and_every_later_run_does(streamlit):
+    # The pages' names cost the first paint commits of their own (docs/performance.md); they
+    # come with the next run, into the header, where they move nothing.
+    state: dict = {}
+    streamlit({}, state)
+    assert render_order.navigation_position() == "hidden"
+    assert render_order.navigation_position() == "top"
+    assert render_order.navigation_position() == "top"
+
+
+def test_a_first_run_from_a_link_with_filters_names_the_pages(streamlit):
+    # It draws its whole page in that run (the sidebar first), so no run would follow.
+    streamlit({ui_state.STATUS: "x"}, {})
+    assert render_order.navigation_position() == "top"
+
+
+@pytest.mark.parametrize(
+    ("position", "report_pending", "reruns"),
+    [("hidden", False, 1), ("hidden", True, 0), ("top", False, 0), ("top", True, 0)],
+)
+def test_a_whole_page_drawn_without_the_pages_names_runs_again_for_them(
+    monkeypatch, position, report_pending, reruns
+):
+    calls: list[None] = []
+    fake = session({}, {ui_state.REPORT_PENDING: report_pending})
+    fake.rerun = lambda: calls.append(None)
+    monkeypatch.setattr(render_order, "st", fake)
+    render_order.show_deferred_navigation(position)
+    assert len(calls) == reruns

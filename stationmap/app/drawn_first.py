@@ -91,6 +91,7 @@ def report_when_drawn(selector: str, *, in_frames: bool = False) -> None:
     `selector` is in the document (its trigger ``drawn``), or, `in_frames`, in a same-origin
     frame's document (then once the browser has painted it); it is left out of the runs after
     its report."""
+    st.session_state[ui_state.REPORT_PENDING] = True
     _reporter()(
         key=ui_state.FIRST_VIEW_REPORTER,
         data={"selector": selector, "inFrames": in_frames},

@@ -51,6 +51,31 @@ def show_app_navigation() -> None:
         st.set_option(SIDEBAR_NAVIGATION_OPTION, True)
 
 
+def navigation_position() -> str:
+    """Where st.navigation names the pages: across the top, but not in a session's first run.
+
+    Streamlit's top navigation is the costliest part of a first paint that the floors do not
+    have: the browser lays out the six names, measures whether they fit, and lays them out
+    again, in commits of their own before the page's main widget. In interleaved first visits
+    of the map on the shipped data (docs/performance.md, fifteenth round) the map showed about
+    0.18 s sooner without it. So a session's first run leaves the names out; the run after it
+    (the one the page's report starts, see `map_first` and stationmap.app.drawn_first) puts
+    them in the header, whose height they do not change: nothing moves. A first run from a
+    link with filters draws its whole page at once, names included.
+    """
+    if ui_state.NAVIGATION_DEFERRED in st.session_state or link_sets_filters():
+        return "top"
+    st.session_state[ui_state.NAVIGATION_DEFERRED] = True
+    return "hidden"
+
+
+def show_deferred_navigation(position: str) -> None:
+    """At the end of a run that drew its whole page: if it left the pages' names out
+    (`navigation_position`) and no report is to start another run, run again to show them."""
+    if position == "hidden" and not st.session_state.get(ui_state.REPORT_PENDING):
+        st.rerun()
+
+
 def filters_before_sidebar() -> FilterState | None:
     """The filters in force, read without drawing the sidebar; None if only it can tell.
 

@@ -63,6 +63,11 @@ FIRST_VIEW_REPORTER = "drawn_first_reporter"
 # The loader of the other pages' widget code (stationmap.app.widget_code).
 WIDGET_CODE_LOADER = "widget_code_loader"
 FIRST_VIEW_DRAWN = "first_view_drawn"
+# Set by a run that put that reporter on its page: the run its report starts is still to come.
+# dashboard.py clears it before each page (render_order.show_deferred_navigation reads it).
+REPORT_PENDING = "report_pending"
+# Set in a session's first run, which names no pages (render_order.navigation_position).
+NAVIGATION_DEFERRED = "navigation_deferred"
 # The page the last run drew (its URL path), and whether this run's page came from another
 # (stationmap.app.drawn_first.note_page).
 LAST_PAGE = "last_page"
