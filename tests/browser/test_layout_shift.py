@@ -88,3 +88,24 @@ def test_a_later_visit_does_not_shift(app_server, page: Page, name: str):
     assert opened.ok, opened.error
     sample = page_loads.time_page_change(page, spec)
     assert_steady(sample, f"{spec.nav_title} from the navigation, after {origin.path}")
+
+
+@pytest.mark.filters_closed
+@pytest.mark.parametrize("path", ["/", "/timeline", "/sites", "/sources"])
+def test_the_page_links_coming_after_a_first_run_move_nothing(app_server, page: Page, path):
+    # A session's first run names no pages; the next does (render_order.navigation_position).
+    # Streamlit keeps a larger gap above a page with links across the top: without the theme's
+    # paddingTop (.streamlit/config.toml) every page moved 32 px down when they came.
+    page.set_viewport_size(layout_shift.VIEWPORT)
+    title = page.get_by_test_id("stMainBlockContainer").locator("h1").first
+    links = page.get_by_test_id("stTopNav").get_by_role("link")
+    page.goto(app_server.base_url + path)
+    title.wait_for()
+    drawn_at = title.bounding_box()
+    assert links.count() == 0, "the first run named the pages"
+
+    links.first.wait_for()
+    layout_shift.wait_for_quiet(page)
+    assert links.count() == 6  # dashboard.py's pages
+    # Under a pixel: the map's title row centres its title again when its button comes.
+    assert abs(title.bounding_box()["y"] - drawn_at["y"]) < 1
