@@ -5,7 +5,8 @@ The sidebar filters are made here, so they hold on every page: after the page wh
 filters are known without drawing them (the page's map then starts loading sooner), before it
 on a first visit from a link with filters, which only the widgets can read. On a session's first
 visit the map page stops after its map, and the sidebar comes with the next run (see
-render_order.map_first).
+render_order.map_first); a session's first run names no pages, the next does (see
+render_order.navigation_position).
 """
 
 import streamlit as st
