@@ -55,13 +55,15 @@ def navigation_position() -> str:
     """Where st.navigation names the pages: across the top, but not in a session's first run.
 
     Streamlit's top navigation is the costliest part of a first paint that the floors do not
-    have: the browser lays out the six names, measures whether they fit, and lays them out
-    again, in commits of their own before the page's main widget. In interleaved first visits
-    of the map on the shipped data (docs/performance.md, fifteenth round) the map showed about
-    0.18 s sooner without it. So a session's first run leaves the names out; the run after it
-    (the one the page's report starts, see `map_first` and stationmap.app.drawn_first) puts
-    them in the header, whose height they do not change: nothing moves. A first run from a
-    link with filters draws its whole page at once, names included.
+    have: the six names, then a change to the navigation's own section, are commits of their
+    own that the browser makes before the page's main widget. In interleaved first visits of
+    the map on the shipped data (docs/performance.md, fifteenth round) the map showed 0.10 s
+    sooner without them, as soon as a bare st_folium page. So a session's first run leaves the
+    names out; the run after it (the one the page's report starts, see `map_first` and
+    stationmap.app.drawn_first) puts them in the header. The gap above the page is set in the
+    theme (.streamlit/config.toml, paddingTop), the same with or without them, so nothing
+    moves when they come. A first run from a link with filters draws its whole page at once,
+    names included.
     """
     if ui_state.NAVIGATION_DEFERRED in st.session_state or link_sets_filters():
         return "top"
