@@ -69,7 +69,11 @@ def test_a_sessions_first_run_names_no_pages_and_every_later_run_does(streamlit)
 
 def test_a_first_run_from_a_link_with_filters_names_the_pages(streamlit):
     # It draws its whole page in that run (the sidebar first), so no run would follow.
-    streamlit({ui_state.STATUS: "x"}, {})
+    state: dict = {}
+    streamlit({ui_state.STATUS: "x"}, state)
+    assert render_order.navigation_position() == "top"
+    # The runs after it too, once the filters are in the session (the link is still there).
+    state[ui_state.CURRENT_FILTERS] = object()
     assert render_order.navigation_position() == "top"
 
 

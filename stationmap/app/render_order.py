@@ -65,10 +65,12 @@ def navigation_position() -> str:
     moves when they come. A first run from a link with filters draws its whole page at once,
     names included.
     """
-    if ui_state.NAVIGATION_DEFERRED in st.session_state or link_sets_filters():
+    if ui_state.NAVIGATION_DEFERRED in st.session_state:
         return "top"
+    # Set on the session's first run either way: a later run is never a first one, and one
+    # that named no pages after a link's first run would run again for them, under a click.
     st.session_state[ui_state.NAVIGATION_DEFERRED] = True
-    return "hidden"
+    return "top" if link_sets_filters() else "hidden"
 
 
 def show_deferred_navigation(position: str) -> None:
