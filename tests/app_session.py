@@ -44,10 +44,14 @@ def drawn_whole(app: AppTest) -> AppTest:
     """`app` after the run its drawn-first reporter starts in a browser, if its last run left one
     on the page (stationmap.app.drawn_first): AppTest runs no component, so this does what the
     reporter's callback does, then runs again. Pages opened from another page draw what is
-    under the sites' table, the timeline's second chart and a long sources table in that run.
+    under the sites' table, the timeline's second chart and a long sources table in that run;
+    the map page what is beside and under its map, in the run its map's report starts (AppTest
+    runs no component either: the run is all it takes).
     """
     if components_keyed(app, ui_state.FIRST_VIEW_REPORTER):
         app.session_state[ui_state.FIRST_VIEW_DRAWN] = True
+        app.run()
+    elif app.session_state[ui_state.REPORT_PENDING]:
         app.run()
     return app
 

@@ -224,12 +224,17 @@ def test_a_visit_to_the_timeline_from_another_page_waits_for_its_first_chart_onl
 def test_a_page_is_entered_on_its_first_run_and_after_another_pages_run_only():
     app = map_has_shown(AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)).run()
     assert app.session_state[ui_state.PAGE_ENTERED] is True
+    # The session's first page was not opened from another.
+    assert app.session_state[ui_state.CAME_FROM_PAGE] is False
     app.run()
     assert app.session_state[ui_state.PAGE_ENTERED] is False
+    assert app.session_state[ui_state.CAME_FROM_PAGE] is False
     app.switch_page(SITES_PAGE).run()
     assert app.session_state[ui_state.PAGE_ENTERED] is True
+    assert app.session_state[ui_state.CAME_FROM_PAGE] is True
     app.run()
     assert app.session_state[ui_state.PAGE_ENTERED] is False
+    assert app.session_state[ui_state.CAME_FROM_PAGE] is False
 
 
 def source_rows(app: AppTest) -> int:

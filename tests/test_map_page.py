@@ -157,7 +157,7 @@ def test_once_the_map_has_shown_the_next_run_draws_the_whole_page_with_the_same_
     assert app.session_state[ui_state.CHROME_DRAWN] is True
 
 
-def test_after_the_sidebar_has_been_drawn_once_the_map_page_is_drawn_whole_at_once():
+def test_a_map_page_opened_from_another_draws_its_map_and_sidebar_then_the_rest():
     # The sources page is drawn whole on a first visit (the sites and the timeline draw their
     # main widget first, app/drawn_first.py).
     app = AppTest.from_file(DASHBOARD, default_timeout=RUN_TIMEOUT_S)
@@ -166,9 +166,28 @@ def test_after_the_sidebar_has_been_drawn_once_the_map_page_is_drawn_whole_at_on
 
     app.switch_page("pages/map.py").run()
 
+    # The map, asked to report once it shows its sites, and the sidebar (its code is in the
+    # browser); not the counts, the buttons, the list under the map nor the footer.
     assert_ran_cleanly(app)
     assert app.sidebar.multiselect(key=ui_state.STATUS) is not None
-    assert "report" not in view_sent_to_the_map(app)
+    first_view = view_sent_to_the_map(app)
+    assert first_view["report"] is True
+    assert not app.metric
+    assert not app.main.button
+    assert not app.main.expander
+    assert app.session_state[ui_state.FOOTER_LEFT_OUT] is True
+    assert app.session_state[ui_state.REPORT_PENDING] is True
+
+    # The run the map's report starts draws the rest, and asks the map for nothing more.
+    app.run()
+
+    assert_ran_cleanly(app)
+    assert metric(app, "Sites") == str(headline(FilterState())["sites"])
+    assert app.button(key=ui_state.PRESENT_VIEW) is not None
+    view = view_sent_to_the_map(app)
+    assert "report" not in view
+    assert view["key"] == first_view["key"]
+    assert app.session_state[ui_state.FOOTER_LEFT_OUT] is False
 
 
 def test_a_first_visit_from_a_link_with_filters_is_drawn_whole_at_once():

@@ -56,7 +56,9 @@ def drawn_alone() -> bool:
 def note_page(path: str) -> None:
     """Say which page this run draws (its URL path), before it is drawn: `page_entered` then
     tells whether the run before drew another page (or none)."""
-    st.session_state[ui_state.PAGE_ENTERED] = st.session_state.get(ui_state.LAST_PAGE) != path
+    before = st.session_state.get(ui_state.LAST_PAGE)
+    st.session_state[ui_state.PAGE_ENTERED] = before != path
+    st.session_state[ui_state.CAME_FROM_PAGE] = before is not None and before != path
     st.session_state[ui_state.LAST_PAGE] = path
 
 
@@ -67,10 +69,24 @@ def hold_rest() -> None:
     st.session_state[ui_state.FOOTER_LEFT_OUT] = True
 
 
+def hold_rest_for_map() -> None:
+    """`hold_rest` for the map page, whose map is its own reporter (its view message asks it to
+    report once it has shown its sites: stationmap.app.render_order.map_before_rest): a run
+    is to come (ui_state.REPORT_PENDING), as with `report_when_drawn`."""
+    st.session_state[ui_state.REPORT_PENDING] = True
+    hold_rest()
+
+
 def page_entered() -> bool:
     """Whether this run draws its page afresh: the session's first run, or the first since a
     link to this page was followed from another page."""
     return bool(st.session_state.get(ui_state.PAGE_ENTERED, True))
+
+
+def came_from_another_page() -> bool:
+    """Whether this run draws its page because a link was followed from another page of this
+    session (`page_entered`, but not the session's first run)."""
+    return bool(st.session_state.get(ui_state.CAME_FROM_PAGE, False))
 
 
 def _drawn() -> None:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from stationmap.app import ui_state
 from stationmap.app.data import filter_choices
+from stationmap.app.drawn_first import came_from_another_page
 from stationmap.app.sidebar import filters_in_session
 from stationmap.map import folium_bridge
 from stationmap.record.dates import resolve_day
@@ -112,6 +113,22 @@ def map_first(assets_local: bool) -> bool:
     if not assets_local or st.session_state.get(ui_state.CHROME_DRAWN):
         return False
     return not folium_bridge.map_was_shown(st.session_state.get(ui_state.SITE_MAP))
+
+
+def map_before_rest(assets_local: bool) -> bool:
+    """Whether this run of the map page, opened from another page, draws its map (and the
+    sidebar, whose code the browser has) and leaves what is beside and under it (the counts,
+    "Present this view", a clicked site's details, the map as text) to the run the map's
+    report starts, as on a first visit (`map_first`).
+
+    That rest is the page's main thread's work while the map's frame loads its scripts and
+    clusters the sites, and the server's while it sends them: at 10,000 synthetic sites,
+    timeline -> map took 0.38 s with it held and 0.48 s without (medians of 12 changes each,
+    alternating in one session; docs/performance.md, sixteenth round). Its row above the map
+    keeps its height meanwhile, so nothing moves when it comes. Not when the map's code comes
+    from a CDN (`assets_local` False), as for `map_first`.
+    """
+    return assets_local and came_from_another_page()
 
 
 def link_sets_filters() -> bool:

@@ -68,10 +68,11 @@ FIRST_VIEW_DRAWN = "first_view_drawn"
 REPORT_PENDING = "report_pending"
 # Set in a session's first run, which names no pages (render_order.navigation_position).
 NAVIGATION_DEFERRED = "navigation_deferred"
-# The page the last run drew (its URL path), and whether this run's page came from another
-# (stationmap.app.drawn_first.note_page).
+# The page the last run drew (its URL path), whether this run's page came from another or is
+# the session's first, and whether from another (stationmap.app.drawn_first.note_page).
 LAST_PAGE = "last_page"
 PAGE_ENTERED = "page_entered"
+CAME_FROM_PAGE = "came_from_page"
 SITE_DETAILS = "site_details"
 # The sites page: the site whose details are open (a list below the table, set too by a row's
 # Details button and by ticking a row), the Details buttons' click, and the row last ticked.
