@@ -13,9 +13,11 @@ with its map (render_order.map_first).
 
 A page opened from another page (`page_entered`) has the sidebar's code already, and draws it
 at once; but the timeline still waits for its first chart to show before it draws the second,
-the sources page for the first rows of a long table before it draws the rest, and the sites
-page for its table before it draws what is under it and the footer (`hold_rest`): each would
-hold back what the reader sees first.
+the sources page for the first rows of a long table before it draws the rest, the sites
+page for its table before it draws what is under it and the footer (`hold_rest`), and the map
+page for its map, which reports itself, before its counts and what is under it
+(`hold_rest_for_map`, render_order.map_before_rest): each would hold back what the reader
+sees first.
 """
 
 from __future__ import annotations
