@@ -88,9 +88,12 @@ def test_the_drawn_first_reporter_moves_nothing(app_server, browser: Browser, pa
             route.continue_() if is_local_url(request.url) else route.abort("blockedbyclient")
         ),
     )
-    warm_up.new_page().goto(url)
-    warm_up.pages[0].locator(drawn_first.SOURCES_TABLE).first.wait_for()
-    warm_up.close()
+    try:
+        first_reader = warm_up.new_page()
+        first_reader.goto(url)
+        first_reader.locator(drawn_first.SOURCES_TABLE).first.wait_for()
+    finally:
+        warm_up.close()
     sample = page_loads.time_page_load(watched(page), url, spec)
     assert sample.ok, sample.error
     reporter = f"st-key-{ui_state.FIRST_VIEW_REPORTER}"
