@@ -104,6 +104,7 @@ map_value = folium_bridge.show_live_map(
     key=ui_state.SITE_MAP,
     frame_key=ui_state.MAP_FRAME,
     height=MAP_HEIGHT_PX,
+    assets=map_assets,
 )
 if map_only:
     # The sidebar, the counts and the buttons come with the run the map's report starts.

@@ -11,12 +11,14 @@ import json
 import re
 from importlib import metadata, resources
 
+import folium
+import folium.plugins
 import pytest
 import streamlit_folium
 
 from stationmap import browser_code, config
 from stationmap.app import ui_state
-from stationmap.map import assets, folium_bridge
+from stationmap.map import assets, folium_bridge, kept_frame
 from stationmap.map import builder as mapbuilder
 
 REQUIREMENTS = config.PROJECT_ROOT / "requirements.txt"
@@ -120,6 +122,45 @@ def test_the_frame_loads_leaflet_and_markercluster_as_one_script_and_no_jquery(c
     html = page.get_root().render()
     assert f'<script src="/app/static/vendor/{assets.LEAFLET_MARKERCLUSTER_JS}">' in html
     assert "jquery" not in html.casefold()
+
+
+def test_files_the_kept_frame_loads_itself_are_not_listed_for_it_again(component, monkeypatch):
+    made_with = []
+
+    def kept_frame_in_use(links):
+        made_with.append(links)
+        return links
+
+    monkeypatch.setattr(kept_frame, "use_kept_frame", kept_frame_in_use)
+    folium_bridge.show_live_map(
+        live_map(), {"key": "v"}, key="m", frame_key="f", height=620, assets=assets.LOCAL_ASSETS
+    )
+    (arguments,) = component.calls
+    assert made_with == [kept_frame.frame_links(assets.LOCAL_ASSETS)]
+    # streamlit-folium would load these one after the other before running the map's script;
+    # the frame's document has them already.
+    assert arguments["js_links"] == [] and arguments["css_links"] == []
+    # Per map: any other folium map (a briefing's static one) still loads them itself.
+    html = mapbuilder.build_live_map({"records": [], "popups": []}, assets=assets.LOCAL_ASSETS)
+    assert f"/app/static/vendor/{assets.LEAFLET_MARKERCLUSTER_JS}" in html.get_root().render()
+
+
+def test_from_a_cdn_the_map_keeps_its_links(component, monkeypatch):
+    # Building a map points folium's classes at its assets: put them back afterwards.
+    for cls in (folium.Map, folium.plugins.MarkerCluster):
+        monkeypatch.setattr(cls, "default_js", cls.default_js)
+        monkeypatch.setattr(cls, "default_css", cls.default_css)
+    monkeypatch.setattr(kept_frame, "use_kept_frame", lambda links: links)
+    site_map = mapbuilder.build_live_map({"records": [], "popups": []}, assets=assets.CDN_ASSETS)
+    folium_bridge.show_live_map(
+        site_map, {"key": "v"}, key="m", frame_key="f", height=620, assets=assets.CDN_ASSETS
+    )
+    (arguments,) = component.calls
+    cdn = assets.CDN_ASSETS
+    assert arguments["js_links"] == [url for _, url in cdn.map_js] + [
+        url for name, url in cdn.layer_js if name != assets.TOPOJSON_LINK
+    ]
+    assert arguments["css_links"] == [url for _, url in (*cdn.map_css, *cdn.layer_css)]
 
 
 def test_the_value_says_where_a_click_was_and_whether_the_map_has_shown(component):

@@ -11,7 +11,7 @@ import streamlit_folium
 from streamlit.components.v1.custom_component import CustomComponent
 
 from stationmap import config
-from stationmap.map import kept_frame
+from stationmap.map import assets, kept_frame
 
 PACKAGE_INDEX = kept_frame.package_build() / "index.html"
 
@@ -21,6 +21,47 @@ def test_the_index_loads_the_script_from_the_app_s_static_files_and_is_otherwise
     kept = kept_frame.kept_index(index)
     assert kept.count(kept_frame.STATIC_FROM_FRAME) == 1
     assert kept.replace(f'src="{kept_frame.STATIC_FROM_FRAME}', 'src="./') == index
+
+
+def test_the_index_loads_the_map_s_own_files_ahead_of_streamlit_folium_s_script():
+    index = PACKAGE_INDEX.read_text(encoding="utf-8")
+    links = kept_frame.frame_links(assets.LOCAL_ASSETS)
+    kept = kept_frame.kept_index(index, links)
+    ahead = (
+        "".join(f'<link rel="stylesheet" href="{url}">' for url in links.css)
+        + "".join(f'<script defer="defer" src="{url}"></script>' for url in links.js)
+        + '<script defer="defer" src="'
+        + kept_frame.STATIC_FROM_FRAME
+    )
+    # In the head, right before streamlit-folium's script, deferred like it: fetched beside
+    # it, run before it.
+    assert ahead in kept.split("</head>")[0]
+    assert kept.replace(ahead, '<script defer="defer" src="' + kept_frame.STATIC_FROM_FRAME) == (
+        kept_frame.kept_index(index)
+    )
+
+
+def test_the_frame_loads_the_vendored_leaflet_and_style_sheets_and_nothing_from_a_cdn():
+    links = kept_frame.frame_links(assets.LOCAL_ASSETS)
+    vendor = "/app/static/vendor/"
+    assert links.js == (vendor + assets.LEAFLET_MARKERCLUSTER_JS,)
+    assert links.css == tuple(
+        vendor + name
+        for name in (assets.LEAFLET_CSS, assets.MARKERCLUSTER_CSS, assets.MARKERCLUSTER_DEFAULT_CSS)
+    )
+    # The outlines' reader is the layer's to load, after the markers.
+    assert not any("topojson" in url for url in links.js)
+    assert kept_frame.frame_links(assets.CDN_ASSETS) == kept_frame.FrameLinks()
+    assert not kept_frame.FrameLinks()
+
+
+def test_a_link_is_escaped_in_the_index():
+    index = PACKAGE_INDEX.read_text(encoding="utf-8")
+    links = kept_frame.FrameLinks(css=('/a"><script>alert(1)</script>',), js=("/b.js?x=1&y=2",))
+    kept = kept_frame.kept_index(index, links)
+    assert "<script>alert" not in kept
+    assert 'href="/a&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in kept
+    assert 'src="/b.js?x=1&amp;y=2"' in kept
 
 
 def test_the_script_s_address_resolves_to_the_frame_folder_under_static_with_a_base_path():
@@ -73,6 +114,7 @@ def package_component(monkeypatch):
     kept_frame.kept_component.cache_clear()
     yield streamlit_folium._component_func
     kept_frame.kept_component.cache_clear()
+    kept_frame._MADE.clear()
 
 
 def test_st_folium_is_pointed_at_the_kept_frame(package_component, monkeypatch, tmp_path):
@@ -86,6 +128,25 @@ def test_st_folium_is_pointed_at_the_kept_frame(package_component, monkeypatch, 
     # Once is enough: a second call changes nothing.
     kept_frame.use_kept_frame()
     assert streamlit_folium._component_func is component
+
+
+def test_the_kept_frame_says_what_it_loads_and_is_written_again_when_that_changes(
+    package_component, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(kept_frame, "FRAME_DIR", tmp_path / "frame")
+    index = tmp_path / "frame" / "index.html"
+    links = kept_frame.frame_links(assets.LOCAL_ASSETS)
+    assert kept_frame.use_kept_frame(links) == links
+    component = streamlit_folium._component_func
+    assert links.js[0] in index.read_text(encoding="utf-8")
+    written = index.stat().st_mtime_ns
+    assert kept_frame.use_kept_frame(links) == links
+    assert streamlit_folium._component_func is component
+    assert index.stat().st_mtime_ns == written
+    # static/vendor/ emptied while the server runs: the map loads its files from a CDN itself.
+    assert kept_frame.use_kept_frame(kept_frame.FrameLinks()) == kept_frame.FrameLinks()
+    assert links.js[0] not in index.read_text(encoding="utf-8")
+    assert Path(streamlit_folium._component_func.path) == tmp_path / "frame"
 
 
 def test_a_folder_that_cannot_be_written_leaves_streamlit_folium_s_own_frame(
@@ -106,7 +167,9 @@ def test_a_stand_in_for_the_component_is_left_alone(package_component, monkeypat
 
     monkeypatch.setattr(kept_frame, "FRAME_DIR", tmp_path / "frame")
     monkeypatch.setattr(streamlit_folium, "_component_func", stand_in)
-    kept_frame.use_kept_frame()
+    links = kept_frame.frame_links(assets.LOCAL_ASSETS)
+    # It loads nothing of the map's: the map keeps its links.
+    assert kept_frame.use_kept_frame(links) == kept_frame.FrameLinks()
     assert streamlit_folium._component_func is stand_in
     assert not (tmp_path / "frame").exists()
 

@@ -30,7 +30,10 @@ is named here, and in its frame-side counterpart ``stationmap/map/live/bridge.js
 
 - **The frame's code.** ``st_folium`` calls the module's ``_component_func``;
   ``kept_frame.use_kept_frame`` points it at the same frontend, declared by the app with its
-  script served from ``static/``, which the browser keeps between maps.
+  script served from ``static/``, which the browser keeps between maps, and its document
+  loading the map's own Leaflet and style sheets. ``st_folium`` lists each element's
+  ``default_js`` and ``default_css`` for the frame to load before the map's script runs; the
+  files the frame has loaded already are left out of them (`_leave_out`).
 
 Nothing here imports streamlit-folium (and with it Streamlit) until a map is shown, so the
 map builder and the command line stay free of it.
@@ -38,14 +41,18 @@ map builder and the command line stay free of it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import folium
 from branca.element import MacroElement
 from folium.template import Template
 
 from stationmap import browser_code
+from stationmap.map.assets import MapAssets, detect_assets
+
+if TYPE_CHECKING:
+    from stationmap.map.kept_frame import FrameLinks
 
 # The version whose internals the above describes (requirements.txt pins the same).
 PINNED_VERSION = "0.27.4"
@@ -116,8 +123,33 @@ def view_layer(view: Mapping) -> folium.FeatureGroup:
     return group
 
 
+def _elements(element) -> Iterator:
+    """`element` and everything under it, as ``st_folium`` walks a map for its links."""
+    yield element
+    for child in element._children.values():
+        yield from _elements(child)
+
+
+def _leave_out(site_map: folium.Map, loaded: FrameLinks) -> None:
+    """Take the files the frame's document loads itself (`loaded`) out of the links of every
+    element of `site_map` (per instance: the classes' are every folium map's)."""
+    if not loaded:
+        return
+    for element in _elements(site_map):
+        for attribute, urls in (("default_js", loaded.js), ("default_css", loaded.css)):
+            links = getattr(element, attribute, None)
+            if links and any(url in urls for _, url in links):
+                setattr(element, attribute, [link for link in links if link[1] not in urls])
+
+
 def show_live_map(
-    site_map: folium.Map, view: Mapping, *, key: str, frame_key: str, height: int
+    site_map: folium.Map,
+    view: Mapping,
+    *,
+    key: str,
+    frame_key: str,
+    height: int,
+    assets: MapAssets | None = None,
 ) -> Mapping[str, Any] | None:
     """Draw the live map (`stationmap.map.builder.build_live_map`) with this run's view.
 
@@ -128,14 +160,18 @@ def show_live_map(
     shows (`reported_day`). It is also kept in ``st.session_state[key]``. The frame is sized
     to the window (``web/map-fit.css``, through the container `frame_key`); `height` (px) is
     what streamlit-folium is told, and what the frame has wherever that sheet does not apply.
+    `assets` are those the map was built with (found again if None): the kept frame loads the
+    vendored ones itself.
     """
     import streamlit as st
     from streamlit_folium import st_folium
 
     from stationmap.map import kept_frame
 
-    # Its script from the app's static files, which the browser keeps (see kept_frame).
-    kept_frame.use_kept_frame()
+    # Its script from the app's static files, which the browser keeps, and the map's own files
+    # fetched beside it (see kept_frame).
+    loaded = kept_frame.use_kept_frame(kept_frame.frame_links(assets or detect_assets()))
+    _leave_out(site_map, loaded)
     # Style only: Streamlit puts it where it takes no room, and before the frame, so the frame
     # has its height from the first paint and keeps it (no shift of what is below).
     st.html(f"<style>{browser_code.read(FRAME_STYLE)}</style>")

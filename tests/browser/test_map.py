@@ -203,6 +203,36 @@ def test_back_on_the_map_its_frame_s_script_comes_from_the_browser_s_cache(
     assert_clean(page)
 
 
+FRAME_FILES_JS = """() => ({
+    scripts: [...document.scripts].filter((s) => s.src).map((s) => new URL(s.src).pathname),
+    sheets: [...document.querySelectorAll('link[rel="stylesheet"]')]
+        .map((l) => [new URL(l.href).pathname, l.parentElement.tagName]),
+    fetched: performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname),
+})"""
+
+
+def test_the_map_s_frame_loads_leaflet_and_its_style_sheets_itself_once(
+    page, app_server, map_frame
+):
+    # The kept frame's document has them ahead of streamlit-folium's script, which then has
+    # none to load before the map's script (stationmap.map.kept_frame, frame_links).
+    open_map(page, app_server.base_url)
+    map_shows(page, map_frame, len(drawable_sites(FilterState())))
+    files = map_frame(page).evaluate(FRAME_FILES_JS)
+    vendor = "/app/static/vendor/"
+    bundle = vendor + assets.LEAFLET_MARKERCLUSTER_JS
+    scripts = files["scripts"]
+    assert scripts.count(bundle) == 1, scripts
+    (streamlit_folium,) = [path for path in scripts if "/static/js/main." in path]
+    assert scripts.index(bundle) < scripts.index(streamlit_folium)
+    assert files["fetched"].count(bundle) == 1
+    for name in (assets.LEAFLET_CSS, assets.MARKERCLUSTER_CSS, assets.MARKERCLUSTER_DEFAULT_CSS):
+        assert files["sheets"].count([vendor + name, "HEAD"]) == 1, files["sheets"]
+        assert files["fetched"].count(vendor + name) == 1
+    assert not any("jquery" in path for path in files["fetched"])
+    assert_clean(page)
+
+
 def test_with_no_tiles_nothing_leaves_this_machine_and_countries_are_outlined(
     page, app_server, map_frame
 ):
