@@ -161,7 +161,8 @@ def show_live_map(
     to the window (``web/map-fit.css``, through the container `frame_key`); `height` (px) is
     what streamlit-folium is told, and what the frame has wherever that sheet does not apply.
     `assets` are those the map was built with (found again if None): the kept frame loads the
-    vendored ones itself.
+    vendored ones itself, and they are taken out of `site_map`'s own links (a map built for
+    this run, so no other map loses them).
     """
     import streamlit as st
     from streamlit_folium import st_folium
