@@ -141,8 +141,8 @@ def test_files_the_kept_frame_loads_itself_are_not_listed_for_it_again(component
     # the frame's document has them already.
     assert arguments["js_links"] == [] and arguments["css_links"] == []
     # Per map: any other folium map (a briefing's static one) still loads them itself.
-    html = mapbuilder.build_live_map({"records": [], "popups": []}, assets=assets.LOCAL_ASSETS)
-    assert f"/app/static/vendor/{assets.LEAFLET_MARKERCLUSTER_JS}" in html.get_root().render()
+    other_map = mapbuilder.build_live_map({"records": [], "popups": []}, assets=assets.LOCAL_ASSETS)
+    assert f"/app/static/vendor/{assets.LEAFLET_MARKERCLUSTER_JS}" in other_map.get_root().render()
 
 
 def test_from_a_cdn_the_map_keeps_its_links(component, monkeypatch):
